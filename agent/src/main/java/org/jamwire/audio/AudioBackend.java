@@ -1,0 +1,17 @@
+package org.jamwire.audio;
+
+/**
+ * A source and sink of audio periods: JACK, or the built-in clocked backend. Keeps the engine free
+ * of any native audio API. Called from the control thread.
+ */
+public interface AudioBackend {
+
+    /** Short name for messages, e.g. {@code jack}. */
+    String name();
+
+    /**
+     * Opens a client with the given ports. Periods are not delivered until
+     * {@link AudioSession#start()}.
+     */
+    AudioSession open(AudioSpec spec, AudioProcessor processor) throws AudioBackendException;
+}
