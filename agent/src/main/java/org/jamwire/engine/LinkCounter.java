@@ -1,0 +1,69 @@
+package org.jamwire.engine;
+
+/**
+ * Every event a link counts instead of logging, declared once: an id, a short label for stat lines
+ * and a meaning for documentation and the API. Incremented on the JACK thread and the packet loop,
+ * read on the control thread.
+ */
+public enum LinkCounter {
+    /** Datagrams handed to the socket. */
+    DATAGRAMS_SENT("sent", "datagrams sent to the peer"),
+    /** Audio packets sent (one per period, whatever the redundancy). */
+    PACKETS_SENT("pkts_out", "audio packets sent, one per period"),
+    /** Datagrams that passed every check. */
+    DATAGRAMS_RECEIVED("recv", "valid datagrams received from the peer"),
+    /** Audio packets handed to the receive queue, revived ones included. */
+    PACKETS_RECEIVED("pkts_in", "audio packets delivered to the receive queue"),
+    /** Packets never seen: a gap in sequence numbers that redundancy could not fill. */
+    PACKETS_LOST("lost", "packets missing from the sequence and not recovered"),
+    /** Packets recovered from the redundant copies in a later datagram. */
+    PACKETS_REVIVED("revived", "lost packets recovered from redundant copies"),
+    /** Datagrams whose newest packet was older than one already delivered. */
+    PACKETS_OUT_OF_ORDER("late", "datagrams arriving after a newer one, dropped"),
+    /** Datagrams whose newest packet was already delivered. */
+    PACKETS_DUPLICATE("dup", "datagrams repeating the last delivered packet, dropped"),
+    /** Datagrams from an address other than the link's peer. */
+    DROPPED_FOREIGN("foreign", "datagrams from a source other than the peer, dropped"),
+    /** Datagrams shorter than a header. */
+    DROPPED_SHORT("short", "datagrams shorter than the 16-byte header, dropped"),
+    /** Datagrams whose header disagrees with their length or holds impossible values. */
+    DROPPED_MALFORMED("malformed", "datagrams with an invalid header or length, dropped"),
+    /** 63-byte control datagrams that are not the stop packet. */
+    DROPPED_CONTROL("control", "63-byte control datagrams other than stop, ignored"),
+    /** Datagrams whose sample rate or bit depth differs from this end's. */
+    DROPPED_MISMATCH("mismatch", "datagrams with another sample rate or bit depth, dropped"),
+    /** Receive errors reported by the socket. */
+    RECEIVE_ERRORS("rx_err", "socket receive errors"),
+    /** Send errors reported by the socket. */
+    SEND_ERRORS("tx_err", "socket send errors"),
+    /** Periods the packet loop could not keep up with: the send queue was full. */
+    SEND_QUEUE_FULL("tx_full", "periods not sent because the send queue was full"),
+    /** Packets the audio thread could not keep up with: the receive queue was full. */
+    RECEIVE_QUEUE_FULL("rx_full", "packets dropped because the receive queue was full"),
+    /** Periods played with too few received frames. */
+    UNDERRUNS("underrun", "periods played short of received audio"),
+    /** Times the receive queue held more than its length and dropped its oldest audio. */
+    OVERFLOWS("overflow", "times the oldest queued audio was dropped to hold the queue length"),
+    /** Audio frames currently queued for playback (a level, not a count). */
+    QUEUE_LEVEL("level", "frames queued for playback now"),
+    /** The receive queue's target level in frames (a level, not a count). */
+    QUEUE_TARGET("target", "frames the receive queue aims to hold");
+
+    private final String label;
+    private final String meaning;
+
+    LinkCounter(String label, String meaning) {
+        this.label = label;
+        this.meaning = meaning;
+    }
+
+    /** Short label for stat lines and JSON keys. */
+    public String label() {
+        return label;
+    }
+
+    /** One-line meaning for documentation and the API. */
+    public String meaning() {
+        return meaning;
+    }
+}

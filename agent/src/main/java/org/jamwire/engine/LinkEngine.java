@@ -1,0 +1,117 @@
+package org.jamwire.engine;
+
+import java.nio.ByteBuffer;
+import org.jamwire.audio.AudioProcessor;
+import org.jamwire.protocol.PacketHeader;
+import org.jamwire.protocol.SampleCodec;
+
+/**
+ * The audio-thread half of a link. Each period it encodes the send channels into a packet, wraps it
+ * with the previous {@code redundancy - 1} packets (newest first, as jacktrip lays them out) and
+ * hands the datagram to the packet loop; then it decodes whatever packets the loop has received and
+ * plays one period from the {@link ReceiveQueue}. Called on the JACK thread (or the built-in
+ * backend's clock thread); no allocation, locks, blocking or logging.
+ */
+public final class LinkEngine implements AudioProcessor {
+
+    private final StreamFormat format;
+    private final PacketRing outgoing;
+    private final PacketRing incoming;
+    private final Counters counters;
+    private final MicrosClock clock;
+    private final ReceiveQueue queue;
+    private final byte[] history;
+    private final ByteBuffer packet;
+    private final int packetLength;
+    private volatile boolean sending;
+    private volatile boolean resetRequested;
+    private int sequence;
+
+    /**
+     * Creates the engine.
+     *
+     * @param format the local stream format
+     * @param outgoing datagrams for the packet loop to send (this engine is the producer)
+     * @param incoming single packets from the packet loop, tagged with the count of packets lost
+     *     before each (this engine is the consumer)
+     * @param counters the link's counters
+     * @param clock the header timestamp's clock
+     */
+    public LinkEngine(StreamFormat format, PacketRing outgoing, PacketRing incoming, Counters counters,
+            MicrosClock clock) {
+        this.format = format;
+        this.outgoing = outgoing;
+        this.incoming = incoming;
+        this.counters = counters;
+        this.clock = clock;
+        this.packetLength = format.packetLength();
+        this.history = new byte[format.datagramLength()];
+        this.packet = ByteBuffer.allocate(packetLength);
+        this.queue = new ReceiveQueue(format.receiveChannels(), format.bufferSize(), format.queue(),
+                counters);
+        if (outgoing.slotSize() < history.length) {
+            throw new IllegalArgumentException("send slots of " + outgoing.slotSize()
+                    + " bytes cannot hold a " + history.length + "-byte datagram");
+        }
+    }
+
+    /** Starts or stops handing datagrams to the packet loop; a server sends once it has a peer. */
+    public void setSending(boolean on) {
+        sending = on;
+    }
+
+    /** Asks the audio thread to empty its receive queue at its next period (control thread). */
+    public void requestReset() {
+        resetRequested = true;
+    }
+
+    @Override
+    public void process(float[][] inputs, float[][] outputs, int frames) {
+        if (frames == format.bufferSize()) {
+            send(inputs, frames);
+        }
+        if (resetRequested) {
+            resetRequested = false;
+            drain(true);
+            queue.clear();
+        }
+        drain(false);
+        queue.pull(outputs, frames);
+    }
+
+    private void send(float[][] inputs, int frames) {
+        PacketHeader.write(packet, 0, clock.micros(), sequence, frames, format.rateCode(), format.bits(),
+                format.receiveChannels(), format.sendChannels());
+        SampleCodec.encode(inputs, format.sendChannels(), frames, format.bits(), packet,
+                PacketHeader.LENGTH);
+        sequence = (sequence + 1) & 0xFFFF;
+        // Newest first: shift older packets one stride right, then put this one in front.
+        System.arraycopy(history, 0, history, packetLength, history.length - packetLength);
+        System.arraycopy(packet.array(), 0, history, 0, packetLength);
+        if (!sending) {
+            return;
+        }
+        final int slot = outgoing.claim();
+        if (slot == PacketRing.NONE) {
+            counters.increment(LinkCounter.SEND_QUEUE_FULL);
+            return;
+        }
+        final ByteBuffer dst = outgoing.buffer(slot);
+        dst.clear();
+        dst.put(history, 0, history.length);
+        outgoing.commit(slot, history.length);
+        counters.increment(LinkCounter.PACKETS_SENT);
+    }
+
+    private void drain(boolean discard) {
+        for (int slot = incoming.peek(); slot != PacketRing.NONE; slot = incoming.peek()) {
+            if (!discard) {
+                final ByteBuffer p = incoming.buffer(slot);
+                queue.push(p, PacketHeader.LENGTH, PacketHeader.bitResolution(p, 0),
+                        PacketHeader.bufferSize(p, 0), PacketHeader.payloadChannels(p, 0),
+                        incoming.tag(slot));
+            }
+            incoming.release();
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package org.jamwire.engine;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.jamwire.protocol.SampleCodec;
+
+/**
+ * The playout side of a link: received packets are decoded into one sample ring per channel, and
+ * each period reads a period's frames. The queue aims to hold {@code queue} local periods; it holds
+ * playback until that many frames are queued, drops the oldest audio when more than one period
+ * above it, and plays silence for the missing part of a short period. Because it counts frames, not
+ * packets, a peer with another period size works, as with jacktrip. Runs on the JACK thread only;
+ * allocation-free.
+ */
+public final class ReceiveQueue {
+
+    private static final int MAX_PEER_FRAMES = 8192;
+
+    private final float[][] rings;
+    private final int mask;
+    private final int channels;
+    private final int targetFrames;
+    private final int overflowFrames;
+    private final Counters counters;
+    private final float[] scratch = new float[MAX_PEER_FRAMES];
+    private long readPos;
+    private long writePos;
+    private boolean playing;
+
+    /**
+     * Creates a queue.
+     *
+     * @param channels local receive channels
+     * @param localFrames frames per local period
+     * @param queue target length in local periods
+     * @param counters where underruns, overflows and the level are counted
+     */
+    public ReceiveQueue(int channels, int localFrames, int queue, Counters counters) {
+        this.channels = channels;
+        this.targetFrames = queue * localFrames;
+        this.overflowFrames = targetFrames + localFrames;
+        final int wanted = Math.max(4 * (overflowFrames + MAX_PEER_FRAMES), 16384);
+        final int capacity = Integer.highestOneBit(wanted - 1) << 1;
+        this.mask = capacity - 1;
+        this.rings = new float[channels][capacity];
+        this.counters = counters;
+        counters.set(LinkCounter.QUEUE_TARGET, targetFrames);
+    }
+
+    /** Frames currently queued. */
+    public int level() {
+        return (int) (writePos - readPos);
+    }
+
+    /**
+     * Queues one packet's audio.
+     *
+     * @param packet buffer holding the packet
+     * @param payloadOffset offset of the packet's planar payload
+     * @param bits the packet's bit resolution
+     * @param frames the packet's frames per channel
+     * @param peerChannels channels in the packet's payload
+     * @param lostBefore packets missing just before this one, played as silence of this packet's size
+     */
+    public void push(ByteBuffer packet, int payloadOffset, int bits, int frames, int peerChannels,
+            int lostBefore) {
+        if (lostBefore > 0) {
+            final long gap = Math.min((long) lostBefore * frames, overflowFrames);
+            for (int c = 0; c < channels; c++) {
+                fill(rings[c], writePos, (int) gap, 0f);
+            }
+            writePos += gap;
+        }
+        for (int c = 0; c < channels; c++) {
+            if (c < peerChannels) {
+                SampleCodec.decodeChannel(packet, payloadOffset, frames, bits, c, scratch, 0);
+                copyIn(rings[c], writePos, scratch, frames);
+            } else {
+                fill(rings[c], writePos, frames, 0f);
+            }
+        }
+        writePos += frames;
+        trimOverflow();
+    }
+
+    /** Writes one period into {@code outputs}, all {@code frames} samples of every channel. */
+    public void pull(float[][] outputs, int frames) {
+        trimOverflow();
+        if (!playing && level() >= targetFrames && level() > 0) {
+            playing = true;
+        }
+        final int available = playing ? Math.min(level(), frames) : 0;
+        for (int c = 0; c < channels && c < outputs.length; c++) {
+            copyOut(rings[c], readPos, outputs[c], available);
+            Arrays.fill(outputs[c], available, frames, 0f);
+        }
+        for (int c = channels; c < outputs.length; c++) {
+            Arrays.fill(outputs[c], 0, frames, 0f);
+        }
+        readPos += available;
+        if (playing && available < frames) {
+            counters.increment(LinkCounter.UNDERRUNS);
+            playing = false;
+        }
+        counters.set(LinkCounter.QUEUE_LEVEL, level());
+    }
+
+    /** Empties the queue, e.g. when a new peer is adopted. */
+    public void clear() {
+        readPos = writePos;
+        playing = false;
+    }
+
+    private void trimOverflow() {
+        if (level() > overflowFrames) {
+            readPos = writePos - targetFrames;
+            counters.increment(LinkCounter.OVERFLOWS);
+        }
+    }
+
+    private void copyIn(float[] ring, long pos, float[] src, int n) {
+        final int start = (int) (pos & mask);
+        final int first = Math.min(n, ring.length - start);
+        System.arraycopy(src, 0, ring, start, first);
+        System.arraycopy(src, first, ring, 0, n - first);
+    }
+
+    private void copyOut(float[] ring, long pos, float[] dst, int n) {
+        final int start = (int) (pos & mask);
+        final int first = Math.min(n, ring.length - start);
+        System.arraycopy(ring, start, dst, 0, first);
+        System.arraycopy(ring, 0, dst, first, n - first);
+    }
+
+    private void fill(float[] ring, long pos, int n, float v) {
+        final int start = (int) (pos & mask);
+        final int first = Math.min(n, ring.length - start);
+        Arrays.fill(ring, start, start + first, v);
+        Arrays.fill(ring, 0, n - first, v);
+    }
+}

@@ -1,0 +1,341 @@
+package org.jamwire.link;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.jamwire.audio.AudioBackend;
+import org.jamwire.audio.AudioBackendException;
+import org.jamwire.audio.AudioSession;
+import org.jamwire.audio.AudioSpec;
+import org.jamwire.engine.Counters;
+import org.jamwire.engine.LinkEngine;
+import org.jamwire.engine.MicrosClock;
+import org.jamwire.engine.PacketRing;
+import org.jamwire.engine.StreamFormat;
+import org.jamwire.net.IdleStrategy;
+import org.jamwire.net.PacketLoop;
+import org.jamwire.net.PeerStatus;
+
+/**
+ * One running P2P link: a UDP socket, an audio client, the engine between them and the threads that
+ * drive it. A control layer starts it, inspects it through {@link #stats()}, hears about it through
+ * events, and stops it; any number run at once on different ports. This class is the only one that
+ * starts and stops the link's threads. Its methods are called on control threads.
+ */
+public final class Link implements AutoCloseable {
+
+    /** Lifecycle of a link. */
+    public enum State { WAITING_FOR_PEER, CONNECTED, STOPPED, FAILED }
+
+    private static final int OUTGOING_SLOTS = 16;
+    private static final int INCOMING_SLOTS = 64;
+    private static final long SUPERVISE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final int TOS_EXPEDITED = 0xB8;
+
+    private final LinkConfig config;
+    private final DatagramChannel channel;
+    private final AudioSession session;
+    private final StreamFormat format;
+    private final Counters counters = new Counters();
+    private final PeerStatus peer = new PeerStatus();
+    private final LinkEngine engine;
+    private final PacketLoop loop;
+    private final Consumer<LinkEvent> listener;
+    private final Thread network;
+    private final Thread supervisor;
+    private final Instant started = Instant.now();
+    private volatile boolean running = true;
+    private volatile State state;
+    private volatile String failure;
+
+    private Link(LinkConfig config, DatagramChannel channel, AudioSession session, ProcessorSlot slot,
+            InetSocketAddress fixedPeer, Consumer<LinkEvent> listener) {
+        this.config = config;
+        this.channel = channel;
+        this.session = session;
+        this.listener = listener;
+        this.format = new StreamFormat(session.sampleRate(), session.bufferSize(), config.bitResolution(),
+                config.sendChannels(), config.receiveChannels(), config.redundancy(), config.queue());
+        final PacketRing outgoing = new PacketRing(OUTGOING_SLOTS, format.datagramLength());
+        final PacketRing incoming = new PacketRing(INCOMING_SLOTS, PacketLoop.MAX_DATAGRAM + 1);
+        this.engine = new LinkEngine(format, outgoing, incoming, counters, MicrosClock.SYSTEM);
+        this.loop = new PacketLoop(channel, fixedPeer, format, outgoing, incoming, counters, peer, engine);
+        this.state = State.WAITING_FOR_PEER;
+        slot.install(engine);
+        final String name = "jamwire-" + config.bindPort();
+        this.network = new Thread(this::runNetwork, name + "-net");
+        this.supervisor = new Thread(this::supervise, name + "-control");
+        supervisor.setDaemon(true);
+    }
+
+    /**
+     * Opens the socket and the audio client and starts streaming.
+     *
+     * @param config the link's settings
+     * @param backend the audio backend to open a client on
+     * @param listener receives the link's events, on the link's control thread
+     * @throws LinkException when the host is unknown, the port is taken, the audio backend refuses,
+     *     or its period differs from the one the user required
+     */
+    public static Link start(LinkConfig config, AudioBackend backend, Consumer<LinkEvent> listener)
+            throws LinkException {
+        final InetSocketAddress fixedPeer = config.role() == Role.CLIENT ? resolve(config) : null;
+        final DatagramChannel channel = bind(config);
+        AudioSession session = null;
+        try {
+            final ProcessorSlot slot = new ProcessorSlot();
+            session = backend.open(new AudioSpec(config.effectiveClientName(), config.sendChannels(),
+                    config.receiveChannels(), config.autoConnect()), slot);
+            checkBufferSize(config, session, backend);
+            final Link link = new Link(config, channel, session, slot, fixedPeer, listener);
+            link.network.start();
+            session.start();
+            link.supervisor.start();
+            link.emit(LinkEvent.Kind.LISTENING, link.describeStart());
+            return link;
+        } catch (AudioBackendException e) {
+            closeQuietly(channel, session);
+            throw new LinkException(e.getMessage(), e);
+        } catch (LinkException | RuntimeException e) {
+            closeQuietly(channel, session);
+            throw e;
+        }
+    }
+
+    /** The settings this link was started with. */
+    public LinkConfig config() {
+        return config;
+    }
+
+    /** The local stream format: the audio server's rate and period and the wire settings. */
+    public StreamFormat format() {
+        return format;
+    }
+
+    /** The current state. */
+    public State state() {
+        return state;
+    }
+
+    /** Why the link failed, or null. */
+    public String failure() {
+        return failure;
+    }
+
+    /** The audio client's name. */
+    public String clientName() {
+        return session.clientName();
+    }
+
+    /** The local UDP port. */
+    public int localPort() {
+        try {
+            return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        } catch (IOException | NullPointerException e) {
+            return config.bindPort();
+        }
+    }
+
+    /** A snapshot of the counters and the peer's state. */
+    public LinkStats stats() {
+        return new LinkStats(state, peer.peer(), counters.snapshot(), session.xruns(), peer.peerRateCode(),
+                peer.peerBits(), peer.peerFrames(), peer.peerChannels(), format,
+                Duration.between(started, Instant.now()));
+    }
+
+    /** Stops the link: sends the stop packet twice, releases the port and the audio client. */
+    public void stop() {
+        shutdown(State.STOPPED, null);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Waits until the link stops or fails, or the timeout passes; true if it did. */
+    public boolean awaitStop(long timeout, TimeUnit unit) throws InterruptedException {
+        supervisor.join(Math.max(1, unit.toMillis(timeout)));
+        return state == State.STOPPED || state == State.FAILED;
+    }
+
+    private void runNetwork() {
+        final IdleStrategy idle = new IdleStrategy(TimeUnit.MICROSECONDS.toNanos(20),
+                TimeUnit.MICROSECONDS.toNanos(200));
+        while (running) {
+            idle.idle(loop.doWork());
+        }
+    }
+
+    private void supervise() {
+        boolean announced = false;
+        boolean formatChecked = false;
+        long nextStat = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, config.ioStatSeconds()));
+        while (running) {
+            LockSupport.parkNanos(SUPERVISE_NANOS);
+            final long now = System.nanoTime();
+            if (!announced && peer.lastReceiveNanos() != 0) {
+                announced = true;
+                state = State.CONNECTED;
+                emit(LinkEvent.Kind.PEER_CONNECTED, "receiving from " + hostPort(peer.peer()));
+            }
+            if (!formatChecked && peer.peerFrames() > 0) {
+                formatChecked = true;
+                warnOnFormatDifferences();
+            }
+            if (peer.mismatch()) {
+                fail(LinkEvent.Kind.MISMATCH, Mismatch.describe(format, peer.mismatchRateCode(),
+                        peer.mismatchBits()));
+                return;
+            }
+            if (peer.peerStopped()) {
+                emit(LinkEvent.Kind.PEER_STOPPED, "the peer stopped the link");
+                shutdown(State.STOPPED, null);
+                return;
+            }
+            if (!session.isAlive()) {
+                fail(LinkEvent.Kind.AUDIO_LOST, "the audio server went away; restart it and start the link again");
+                return;
+            }
+            if (config.peerTimeoutSeconds() > 0 && peer.lastReceiveNanos() != 0
+                    && now - peer.lastReceiveNanos() > TimeUnit.SECONDS.toNanos(config.peerTimeoutSeconds())) {
+                emit(LinkEvent.Kind.TIMEOUT, "no audio from the peer for " + config.peerTimeoutSeconds()
+                        + " s; stopping");
+                shutdown(State.STOPPED, null);
+                return;
+            }
+            if (config.ioStatSeconds() > 0 && now >= nextStat) {
+                nextStat += TimeUnit.SECONDS.toNanos(config.ioStatSeconds());
+                emit(LinkEvent.Kind.STATS, stats().statLine());
+            }
+        }
+    }
+
+    private void warnOnFormatDifferences() {
+        if (peer.peerFrames() != format.bufferSize()) {
+            emit(LinkEvent.Kind.WARNING, "the peer sends " + peer.peerFrames() + "-frame packets and this end runs "
+                    + format.bufferSize() + " frames per period; streaming anyway, as jacktrip does, "
+                    + "but latency and glitches are best with equal JACK buffer sizes (jackd -p)");
+        }
+        if (peer.peerChannels() != format.receiveChannels()) {
+            emit(LinkEvent.Kind.WARNING, "the peer sends " + peer.peerChannels() + " channels and this end plays "
+                    + format.receiveChannels() + "; the first " + Math.min(peer.peerChannels(),
+                    format.receiveChannels()) + " are played, any others stay silent");
+        }
+    }
+
+    private void fail(LinkEvent.Kind kind, String message) {
+        emit(kind, message);
+        shutdown(State.FAILED, message);
+    }
+
+    private synchronized void shutdown(State end, String why) {
+        if (state == State.STOPPED || state == State.FAILED) {
+            return;
+        }
+        running = false;
+        failure = why;
+        try {
+            network.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!peer.peerStopped()) {
+            loop.sendStop();
+        }
+        closeQuietly(channel, session);
+        state = end;
+        emit(LinkEvent.Kind.STOPPED, end == State.FAILED ? "stopped: " + why : "stopped");
+    }
+
+    private void emit(LinkEvent.Kind kind, String message) {
+        if (kind == null || message == null) {
+            return;
+        }
+        try {
+            listener.accept(new LinkEvent(kind, message, Instant.now()));
+        } catch (RuntimeException e) {
+            // A faulty listener must not take the link down with it.
+        }
+    }
+
+    private String describeStart() {
+        final String where = config.role() == Role.SERVER
+                ? "waiting for a client on UDP port " + localPort()
+                : "streaming to " + config.peerHost() + ":" + config.peerPort() + " from UDP port " + localPort();
+        return where + " (" + session.clientName() + ": " + format.sampleRate() + " Hz, " + format.bufferSize()
+                + " frames, " + format.bits() + "-bit, send " + format.sendChannels() + " / receive "
+                + format.receiveChannels() + " channels, queue " + format.queue() + ", redundancy "
+                + format.redundancy() + ")";
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        return a == null ? "?" : a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    private static InetSocketAddress resolve(LinkConfig config) throws LinkException {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(config.peerHost()), config.peerPort());
+        } catch (UnknownHostException e) {
+            throw new LinkException("cannot resolve peer host '" + config.peerHost()
+                    + "': check the name, or give an IP address");
+        }
+    }
+
+    private static DatagramChannel bind(LinkConfig config) throws LinkException {
+        DatagramChannel ch = null;
+        try {
+            ch = DatagramChannel.open(StandardProtocolFamily.INET);
+            try {
+                ch.setOption(StandardSocketOptions.IP_TOS, TOS_EXPEDITED);
+            } catch (IOException | UnsupportedOperationException e) {
+                // Best effort, as in jacktrip: some systems refuse TOS changes.
+            }
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            ch.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
+            ch.bind(new InetSocketAddress(config.bindPort()));
+            ch.configureBlocking(false);
+            return ch;
+        } catch (BindException e) {
+            closeQuietly(ch, null);
+            throw new LinkException("UDP port " + config.bindPort() + " is already in use: stop the program "
+                    + "using it, or pick other ports with -o/--portoffset (e.g. -o 10 for 4474)");
+        } catch (IOException e) {
+            closeQuietly(ch, null);
+            throw new LinkException("cannot open UDP port " + config.bindPort() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkBufferSize(LinkConfig config, AudioSession session, AudioBackend backend)
+            throws LinkException {
+        if (config.expectedBufferSize() > 0 && config.expectedBufferSize() != session.bufferSize()) {
+            throw new LinkException("-z " + config.expectedBufferSize() + " does not match " + backend.name()
+                    + "'s buffer size of " + session.bufferSize() + " frames: restart " + backend.name()
+                    + " with " + config.expectedBufferSize() + " frames per period (jackd -p "
+                    + config.expectedBufferSize() + "), or run with -z " + session.bufferSize());
+        }
+    }
+
+    private static void closeQuietly(DatagramChannel ch, AudioSession session) {
+        if (session != null) {
+            session.close();
+        }
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // Closing a datagram socket has nothing left to report.
+            }
+        }
+    }
+}

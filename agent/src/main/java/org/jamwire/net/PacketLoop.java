@@ -1,0 +1,241 @@
+package org.jamwire.net;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import org.jamwire.engine.Counters;
+import org.jamwire.engine.LinkCounter;
+import org.jamwire.engine.LinkEngine;
+import org.jamwire.engine.PacketRing;
+import org.jamwire.engine.SequenceTracker;
+import org.jamwire.engine.StreamFormat;
+import org.jamwire.protocol.DatagramCheck;
+import org.jamwire.protocol.PacketHeader;
+import org.jamwire.protocol.StopPacket;
+
+/**
+ * The network half of a link, as an agent whose {@link #doWork()} is called in a loop by its own
+ * thread. It receives datagrams without blocking, checks every one (source, length, header, sample
+ * rate, bit depth, sequence), hands new packets to the audio thread, and sends the datagrams the
+ * audio thread produced. A server adopts the source of the first valid audio datagram as its peer
+ * and from then on drops datagrams from anywhere else. Every rejected datagram is counted, never
+ * logged. Runs on the packet-loop thread; no allocation, no blocking, and the only locks are the
+ * socket's own, which no other thread takes.
+ */
+public final class PacketLoop {
+
+    /** Largest UDP payload over IPv4. */
+    public static final int MAX_DATAGRAM = 65507;
+    private static final int MAX_RECEIVES_PER_PASS = 32;
+    private static final int MAX_COPIES = 64;
+
+    private final DatagramChannel channel;
+    private final StreamFormat format;
+    private final PacketRing outgoing;
+    private final PacketRing incoming;
+    private final Counters counters;
+    private final PeerStatus status;
+    private final LinkEngine engine;
+    private final ByteBuffer rx = ByteBuffer.allocateDirect(MAX_DATAGRAM + 1);
+    // Incoming ring slots must hold the largest single packet of a valid datagram.
+    private final ByteBuffer stop = ByteBuffer.allocateDirect(StopPacket.LENGTH);
+    private final ByteBuffer notice;
+    private final SequenceTracker tracker = new SequenceTracker();
+    private final int[] seqs = new int[MAX_COPIES];
+    private InetSocketAddress peer;
+
+    /**
+     * Creates the loop over a bound, non-blocking channel.
+     *
+     * @param channel the link's socket
+     * @param fixedPeer the peer a client sends to, or null for a server that adopts one
+     * @param format the local stream format
+     * @param outgoing datagrams from the audio thread
+     * @param incoming packets to the audio thread, tagged with the packets lost before each
+     * @param counters the link's counters
+     * @param status where the peer's state is published
+     * @param engine the audio-thread half, told when a server has a peer to send to
+     */
+    public PacketLoop(DatagramChannel channel, InetSocketAddress fixedPeer, StreamFormat format,
+            PacketRing outgoing, PacketRing incoming, Counters counters, PeerStatus status,
+            LinkEngine engine) {
+        this.channel = channel;
+        this.format = format;
+        this.outgoing = outgoing;
+        this.incoming = incoming;
+        this.counters = counters;
+        this.status = status;
+        this.engine = engine;
+        this.peer = fixedPeer;
+        status.peer = fixedPeer;
+        StopPacket.write(stop, 0);
+        // A silent packet in our format tells a mismatching peer our rate and depth before we stop.
+        notice = ByteBuffer.allocateDirect(format.packetLength());
+        PacketHeader.write(notice, 0, 0L, 0, format.bufferSize(), format.rateCode(), format.bits(),
+                format.receiveChannels(), format.sendChannels());
+        engine.setSending(fixedPeer != null);
+    }
+
+    /** One pass: receive what is waiting, send what is queued. Returns the work done. */
+    public int doWork() {
+        int work = 0;
+        for (int i = 0; i < MAX_RECEIVES_PER_PASS && receiveOne(); i++) {
+            work++;
+        }
+        return work + sendQueued();
+    }
+
+    /** True once the loop has nothing more to do: the peer stopped or its format mismatched. */
+    public boolean finished() {
+        return status.peerStopped || status.mismatchRateCode >= 0;
+    }
+
+    /** Sends the stop packet twice to the peer, if there is one. Call after the loop has ended. */
+    public void sendStop() {
+        if (peer == null) {
+            return;
+        }
+        for (int i = 0; i < 2; i++) {
+            stop.clear();
+            try {
+                channel.send(stop, peer);
+            } catch (IOException e) {
+                counters.increment(LinkCounter.SEND_ERRORS);
+            }
+        }
+    }
+
+    private boolean receiveOne() {
+        rx.clear();
+        final SocketAddress from;
+        try {
+            from = channel.receive(rx);
+        } catch (IOException e) {
+            counters.increment(LinkCounter.RECEIVE_ERRORS);
+            return false;
+        }
+        if (from == null) {
+            return false;
+        }
+        final int len = rx.position();
+        if (peer != null && !peer.equals(from)) {
+            counters.increment(LinkCounter.DROPPED_FOREIGN);
+            return true;
+        }
+        final int code = len > MAX_DATAGRAM ? DatagramCheck.LENGTH_MISMATCH : DatagramCheck.check(rx, 0, len);
+        if (code != DatagramCheck.OK) {
+            rejected(code);
+            return true;
+        }
+        if (PacketHeader.sampleRateCode(rx, 0) != format.rateCode()
+                || PacketHeader.bitResolution(rx, 0) != format.bits()) {
+            mismatched((InetSocketAddress) from);
+            return true;
+        }
+        if (peer == null) {
+            peer = (InetSocketAddress) from;
+            status.peer = peer;
+            tracker.reset();
+            engine.setSending(true);
+        }
+        deliver(len);
+        return true;
+    }
+
+    private void rejected(int code) {
+        if (code == DatagramCheck.STOP) {
+            if (peer != null) {
+                status.peerStopped = true;
+            } else {
+                counters.increment(LinkCounter.DROPPED_CONTROL);
+            }
+        } else if (code == DatagramCheck.CONTROL) {
+            counters.increment(LinkCounter.DROPPED_CONTROL);
+        } else if (code == DatagramCheck.TOO_SHORT) {
+            counters.increment(LinkCounter.DROPPED_SHORT);
+        } else {
+            counters.increment(LinkCounter.DROPPED_MALFORMED);
+        }
+    }
+
+    private void mismatched(InetSocketAddress from) {
+        counters.increment(LinkCounter.DROPPED_MISMATCH);
+        if (status.mismatchRateCode >= 0) {
+            return;
+        }
+        status.mismatchBits = PacketHeader.bitResolution(rx, 0);
+        status.mismatchRateCode = PacketHeader.sampleRateCode(rx, 0);
+        if (peer == null) {
+            peer = from;
+            status.peer = from;
+        }
+        notice.clear();
+        try {
+            channel.send(notice, from);
+        } catch (IOException e) {
+            counters.increment(LinkCounter.SEND_ERRORS);
+        }
+    }
+
+    private void deliver(int len) {
+        final int copies = Math.min(DatagramCheck.copies(rx, 0, len), MAX_COPIES);
+        final int stride = len / DatagramCheck.copies(rx, 0, len);
+        for (int i = 0; i < copies; i++) {
+            seqs[i] = PacketHeader.sequence(rx, i * stride);
+        }
+        final int oldest = tracker.accept(seqs, copies);
+        if (oldest == SequenceTracker.DUPLICATE) {
+            counters.increment(LinkCounter.PACKETS_DUPLICATE);
+            return;
+        }
+        if (oldest == SequenceTracker.LATE) {
+            counters.increment(LinkCounter.PACKETS_OUT_OF_ORDER);
+            return;
+        }
+        counters.increment(LinkCounter.DATAGRAMS_RECEIVED);
+        status.lastReceiveNanos = System.nanoTime();
+        status.peerRateCode = PacketHeader.sampleRateCode(rx, 0);
+        status.peerBits = PacketHeader.bitResolution(rx, 0);
+        status.peerFrames = PacketHeader.bufferSize(rx, 0);
+        status.peerChannels = PacketHeader.payloadChannels(rx, 0);
+        status.peerReceiveChannels = PacketHeader.incomingChannels(rx, 0);
+        final int lost = tracker.lost();
+        counters.add(LinkCounter.PACKETS_LOST, lost);
+        counters.add(LinkCounter.PACKETS_REVIVED, oldest);
+        for (int i = oldest; i >= 0; i--) {
+            final int slot = incoming.claim();
+            if (slot == PacketRing.NONE) {
+                counters.increment(LinkCounter.RECEIVE_QUEUE_FULL);
+                continue;
+            }
+            final ByteBuffer dst = incoming.buffer(slot);
+            dst.clear();
+            rx.limit(i * stride + stride).position(i * stride);
+            dst.put(rx);
+            incoming.commit(slot, stride, i == oldest ? lost : 0);
+            counters.increment(LinkCounter.PACKETS_RECEIVED);
+        }
+    }
+
+    private int sendQueued() {
+        int sent = 0;
+        for (int slot = outgoing.peek(); slot != PacketRing.NONE; slot = outgoing.peek()) {
+            final InetSocketAddress to = peer;
+            if (to != null && status.mismatchRateCode < 0) {
+                final ByteBuffer b = outgoing.buffer(slot);
+                b.limit(outgoing.length(slot)).position(0);
+                try {
+                    channel.send(b, to);
+                    counters.increment(LinkCounter.DATAGRAMS_SENT);
+                } catch (IOException e) {
+                    counters.increment(LinkCounter.SEND_ERRORS);
+                }
+            }
+            outgoing.release();
+            sent++;
+        }
+        return sent;
+    }
+}

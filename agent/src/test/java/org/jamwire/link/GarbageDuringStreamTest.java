@@ -1,0 +1,129 @@
+package org.jamwire.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.jamwire.audio.builtin.BuiltinBackend;
+import org.jamwire.audio.builtin.BuiltinSession;
+import org.jamwire.audio.builtin.Recording;
+import org.jamwire.audio.builtin.TestSignal;
+import org.jamwire.engine.LinkCounter;
+import org.jamwire.protocol.PacketHeader;
+import org.jamwire.protocol.SampleCodec;
+import org.jamwire.testing.Await;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A live stream keeps flowing while datagrams of every bad kind arrive, from the peer's own address
+ * and from a third one: each is counted under its own counter and dropped, and the audio played is
+ * still the peer's signal.
+ */
+class GarbageDuringStreamTest {
+
+    private static final int FRAMES = 128;
+    private static final float LEVEL = 0.25f;
+
+    @Test
+    void counts_and_drops_every_kind_of_garbage_while_audio_keeps_flowing() throws Exception {
+        final BuiltinBackend backend = new BuiltinBackend(48000, FRAMES, 48000, TestSignal.Kind.SILENCE);
+        try (Link server = Link.start(LinkConfig.builder(Role.SERVER, null).bindPort(0).clientName("s")
+                        .channels(2).backend(LinkConfig.BackendKind.BUILTIN).build(), backend, e -> { });
+             DatagramChannel peer = DatagramChannel.open(StandardProtocolFamily.INET);
+             DatagramChannel third = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            final InetSocketAddress to = new InetSocketAddress("127.0.0.1", server.localPort());
+            peer.bind(new InetSocketAddress("127.0.0.1", 0));
+            final Random random = new Random(7);
+            final ByteBuffer audio = ByteBuffer.allocate(PacketHeader.packetLength(FRAMES, 2, 16));
+            final float[][] constant = {filled(LEVEL), filled(-LEVEL)};
+            final long period = TimeUnit.SECONDS.toNanos(1) * FRAMES / 48000;
+            final CompletableFuture<Void> streaming = CompletableFuture.runAsync(() -> {
+                long deadline = System.nanoTime();
+                int garbageRounds = 0;
+                try {
+                    for (int seq = 0; seq < 2000; seq++) {
+                        PacketHeader.write(audio, 0, 0L, seq, FRAMES, 3, 16, 2, 2);
+                        SampleCodec.encode(constant, 2, FRAMES, 16, audio, PacketHeader.LENGTH);
+                        peer.send(audio.clear(), to);
+                        if (seq >= 200 && seq % 10 == 0 && garbageRounds < 100) {
+                            garbageRounds++;
+                            sendGarbage(peer, third, to, random);
+                        }
+                        deadline += period;
+                        LockSupport.parkNanos(deadline - System.nanoTime());
+                    }
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
+            Await.until("garbage arriving", Duration.ofSeconds(10),
+                    () -> server.stats().get(LinkCounter.DROPPED_FOREIGN) >= 20);
+            assertSignal(server, backend.session("s"));
+            streaming.get(30, TimeUnit.SECONDS);
+            Await.until("every garbage datagram counted", Duration.ofSeconds(5),
+                    () -> server.stats().get(LinkCounter.DROPPED_FOREIGN) == 100, () -> server.stats().statLine());
+            final LinkStats st = server.stats();
+            assertEquals(100, st.get(LinkCounter.DROPPED_SHORT), st.statLine());
+            assertEquals(300, st.get(LinkCounter.DROPPED_MALFORMED), st.statLine());
+            assertEquals(100, st.get(LinkCounter.DROPPED_CONTROL), st.statLine());
+            assertEquals(100, st.get(LinkCounter.DROPPED_FOREIGN), st.statLine());
+            assertEquals(2000, st.get(LinkCounter.PACKETS_RECEIVED), st.statLine());
+            assertEquals(Link.State.CONNECTED, server.state());
+        }
+    }
+
+    /** Five bad datagrams from the peer's address, one from a third address. */
+    private static void sendGarbage(DatagramChannel peer, DatagramChannel third, InetSocketAddress to, Random random)
+            throws Exception {
+        peer.send(ByteBuffer.wrap(new byte[7]), to); // shorter than a header
+        final ByteBuffer wrongLength = ByteBuffer.allocate(PacketHeader.packetLength(FRAMES, 2, 16) - 3);
+        PacketHeader.write(wrongLength, 0, 0L, 1, FRAMES, 3, 16, 2, 2);
+        peer.send(wrongLength, to); // payload shorter than the header says
+        final ByteBuffer disagrees = ByteBuffer.allocate(PacketHeader.packetLength(FRAMES, 2, 16));
+        PacketHeader.write(disagrees, 0, 0L, 1, FRAMES, 3, 12, 2, 2);
+        peer.send(disagrees, to); // a bit depth no peer uses
+        final byte[] noise = new byte[100 + random.nextInt(900)];
+        random.nextBytes(noise);
+        noise[13] = 16; // plausible bit depth, so only the length can give it away
+        peer.send(ByteBuffer.wrap(noise), to);
+        final byte[] control = new byte[63];
+        control[0] = 1;
+        peer.send(ByteBuffer.wrap(control), to); // control-sized but not the stop packet
+        final ByteBuffer valid = ByteBuffer.allocate(PacketHeader.packetLength(FRAMES, 2, 16));
+        PacketHeader.write(valid, 0, 0L, 1, FRAMES, 3, 16, 2, 2);
+        third.send(valid, to); // a well-formed packet from a stranger
+    }
+
+    /** While garbage arrives, every frame played is the peer's signal, but for counted underruns. */
+    private static void assertSignal(Link server, BuiltinSession session) throws Exception {
+        final long underrunsBefore = server.stats().get(LinkCounter.UNDERRUNS);
+        final Recording r = session.record(FRAMES * 200);
+        assertTrue(r.await(5, TimeUnit.SECONDS), "recording did not fill");
+        final long underruns = server.stats().get(LinkCounter.UNDERRUNS) - underrunsBefore;
+        int exact = 0;
+        for (int i = 0; i < FRAMES * 200; i++) {
+            if (Math.abs(r.channel(0)[i] - LEVEL) <= 1.0 / 32768 && Math.abs(r.channel(1)[i] + LEVEL) <= 1.0 / 32768) {
+                exact++;
+            }
+        }
+        // An underrun costs at most the queue's refill (queue + 1 periods) of silence.
+        final long allowed = underruns * FRAMES * (server.config().queue() + 1);
+        assertTrue(exact >= FRAMES * 200 - allowed, "played the peer's signal on " + exact + " of " + FRAMES * 200
+                + " frames with " + underruns + " underruns");
+    }
+
+    private static float[] filled(float v) {
+        final float[] a = new float[FRAMES];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+}
