@@ -1,0 +1,84 @@
+package org.jamwire.cli;
+
+import java.util.List;
+import java.util.Objects;
+import org.jamwire.link.LinkConfig;
+import org.jamwire.link.Role;
+
+/** What a command line asks for; produced by {@link CommandLine#parse(String[])}. */
+public sealed interface Command {
+
+    /**
+     * Run one P2P link.
+     *
+     * @param config the link, validated
+     * @param warnings things the user should know before it starts (e.g. 32-bit samples with a
+     *     jacktrip peer), one sentence each; empty when there are none
+     */
+    record Run(LinkConfig config, List<String> warnings) implements Command {
+        /** Copies the warnings. */
+        public Run {
+            Objects.requireNonNull(config, "config");
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
+     * Print the help.
+     *
+     * @param text the help, ending with a newline
+     */
+    record Help(String text) implements Command {
+        /** Checks the text is there. */
+        public Help {
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /** Print the version. */
+    record Version() implements Command {
+    }
+
+    /**
+     * Run {@code jamwire demo}: a server and a client on the built-in backend, streaming to each
+     * other over the loopback interface.
+     *
+     * @param seconds how long to stream, 0 for until Ctrl-C
+     * @param channels channels each way
+     * @param bitResolution 8, 16, 24 or 32 bits per sample on the wire
+     * @param queue receive queue length in packets
+     * @param redundancy copies of each packet per datagram, 1 for none
+     * @param bufferSize frames per period
+     * @param sampleRate sample rate in Hz
+     * @param signal test signal each endpoint sends: sine, ramp or silence
+     */
+    record Demo(int seconds, int channels, int bitResolution, int queue, int redundancy,
+            int bufferSize, int sampleRate, String signal) implements Command {
+
+        /** The demo's server end, on the built-in backend, bound to {@code bindPort}. */
+        public LinkConfig serverConfig(int bindPort) {
+            return endpoint(Role.SERVER, null, "demo-server", bindPort, bindPort);
+        }
+
+        /** The demo's client end, bound to {@code bindPort}, sending to the server on loopback. */
+        public LinkConfig clientConfig(int bindPort, int serverPort) {
+            return endpoint(Role.CLIENT, "127.0.0.1", "demo-client", bindPort, serverPort);
+        }
+
+        private LinkConfig endpoint(Role role, String host, String name, int bindPort, int peerPort) {
+            return LinkConfig.builder(role, host)
+                    .channels(channels)
+                    .bitResolution(bitResolution)
+                    .queue(queue)
+                    .redundancy(redundancy)
+                    .bindPort(bindPort)
+                    .peerPort(peerPort)
+                    .clientName(name)
+                    .autoConnect(false)
+                    .expectedBufferSize(bufferSize)
+                    .backend(LinkConfig.BackendKind.BUILTIN)
+                    .builtin(new LinkConfig.BuiltinSettings(sampleRate, bufferSize, sampleRate, signal))
+                    .build();
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package org.jamwire.cli;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jamwire.cli.OptionSpec.Section;
+
+/**
+ * Builds the {@code --help} text and the README's option tables from the option tables, so that
+ * what they say is what the parser does. Called on the control thread.
+ */
+final class HelpText {
+
+    private static final int WIDTH = 96;
+    private static final String INDENT = "      ";
+
+    private HelpText() {
+    }
+
+    /** The whole help, ending with a newline. */
+    static String render() {
+        final StringBuilder out = new StringBuilder();
+        out.append("JamWire ").append(BuildInfo.version()).append(": uncompressed network audio")
+                .append(" between JACK servers,\ncompatible with jacktrip's P2P mode.\n\n");
+        out.append("""
+                Usage:
+                  jamwire -s [OPTIONS]          wait for a client (P2P server)
+                  jamwire -c HOST [OPTIONS]     connect to HOST (P2P client)
+                  jamwire demo [DEMO OPTIONS]   two ends on this machine streaming over loopback,
+                                                on the built-in backend (no JACK needed)
+                  jamwire -h | --help           this help
+                  jamwire -v | --version        the version
+
+                A value follows its option (--queue 4) or joins a long option with '=' (--queue=4).
+                Giving an option twice with different values is an error.
+                """);
+        for (Section section : Section.values()) {
+            if (section != Section.DEMO) {
+                appendSection(out, section.title, LinkOptions.TABLE.options().stream()
+                        .filter(o -> o.section() == section).collect(Collectors.toList()));
+            }
+        }
+        appendDemo(out);
+        appendSeed(out);
+        appendJacktripOnly(out);
+        out.append(EXAMPLES_AND_PORTS);
+        out.append("\nExit codes:\n");
+        for (ExitCode.Entry e : ExitCode.ALL) {
+            out.append(wrap(String.format("  %-4d", e.code()), e.meaning(), "      "));
+        }
+        return out.toString();
+    }
+
+    private static final String EXAMPLES_AND_PORTS = """
+
+            Examples:
+              The old manual's pair, on two machines (the server first):
+                jamwire -j -z 64 -b 2 -q 2 -a 8 -r
+                jamwire -j -z 64 -b 2 -q 2 -a 8 -t 192.0.2.10
+              With jacktrip 1.7 at the other end: 2 channels, 16 bits, queue 4:
+                jacktrip -s -n 2 --bitres 16 -q 4
+                jamwire -c 192.0.2.10 -n 2 --bitres 16 -q 4
+              The same the other way round:
+                jamwire -s -n 2 --bitres 16 -q 4
+                jacktrip -c 192.0.2.20 -n 2 --bitres 16 -q 4
+              A second link on the same machines, next to the first:
+                jamwire -s -o 10
+                jamwire -c 192.0.2.10 -o 10
+              A test tone to a server, without JACK:
+                jamwire -c 192.0.2.10 --backend builtin --signal sine
+              Both ends on this machine until Ctrl-C:
+                jamwire demo --seconds 0
+
+            Ports:
+              A link sends and receives on one UDP port: 4464, or -B PORT. A client sends to the
+              peer's port 4464, or -P PORT; a server answers the address and port the client's
+              datagrams come from. -o N adds N to both ports, so links side by side on one
+              machine use -o 0, 10, 20 and 30, that is UDP ports 4464, 4474, 4484 and 4494;
+              the firewall must let them through.
+            """;
+
+    private static void appendSection(StringBuilder out, String title, List<OptionSpec> options) {
+        out.append('\n').append(title).append(":\n");
+        for (OptionSpec o : options) {
+            appendOption(out, o);
+        }
+    }
+
+    private static void appendOption(StringBuilder out, OptionSpec o) {
+        out.append("  ").append(o.synopsis()).append('\n');
+        out.append(wrap(INDENT, o.description(), INDENT));
+        final String limits = "Default: " + o.defaultText() + "."
+                + (o.takesValue() ? " Allowed: " + o.rangeText() + "." : "");
+        out.append(wrap(INDENT, limits, INDENT));
+    }
+
+    private static void appendDemo(StringBuilder out) {
+        out.append("\nDemo options (jamwire demo):\n");
+        final StringBuilder shared = new StringBuilder();
+        for (OptionSpec o : DemoOptions.TABLE.options()) {
+            if (LinkOptions.TABLE.options().contains(o)) {
+                shared.append(shared.length() == 0 ? "" : "; ").append(o.synopsis());
+            } else {
+                appendOption(out, o);
+            }
+        }
+        out.append(wrap("  ", "Also, with the same meaning, default and range as for a link: "
+                + shared + ".", "  "));
+    }
+
+    private static void appendSeed(StringBuilder out) {
+        out.append("""
+
+                The old JackTrip manual's command lines work as printed there:
+                  jamwire -j -z 64 -b 2 -q 2 -a 8 -r        wait for a client: JACK, 64-frame periods,
+                                                            redundancy 2, queue 2, 8 channels
+                  jamwire -j -z 64 -b 2 -q 2 -a 8 -t HOST   the same, connecting to HOST
+
+                These flags mean something else in jacktrip 1.7; the old manual's meaning wins:
+                """);
+        for (SeedFlag f : SeedFlag.ALL) {
+            out.append(String.format("  %-9s here: %s%n", f.flag(), f.here()));
+            out.append(String.format("  %-9s jacktrip 1.7: %s; %s%n", "", f.jacktrip(),
+                    f.jacktripHere() == null ? "not supported here"
+                            : "here use " + f.jacktripHere()));
+        }
+    }
+
+    private static void appendJacktripOnly(StringBuilder out) {
+        out.append('\n');
+        final String list = UnknownOption.JACKTRIP_ONLY.stream()
+                .map(j -> j.label() + " (" + j.what() + ")")
+                .collect(Collectors.joining(", "));
+        out.append(wrap("", "jacktrip 1.7 options that JamWire does not support: " + list + ".",
+                "  "));
+        out.append(wrap("", "Use 16 or 24 bits with a jacktrip peer: jacktrip 1.7.0 up to at"
+                + " least 2.7.2 encodes 32-bit samples wrongly, so what it sends is noise.", ""));
+    }
+
+    /** Words of {@code text} in lines of at most {@link #WIDTH}, the first after {@code first}. */
+    static String wrap(String first, String text, String indent) {
+        final StringBuilder out = new StringBuilder(first);
+        int lineLength = first.length();
+        boolean lineEmpty = true;
+        for (String word : text.split(" ")) {
+            if (!lineEmpty && lineLength + 1 + word.length() > WIDTH) {
+                out.append('\n').append(indent);
+                lineLength = indent.length();
+                lineEmpty = true;
+            }
+            if (!lineEmpty) {
+                out.append(' ');
+                lineLength++;
+            }
+            out.append(word);
+            lineLength += word.length();
+            lineEmpty = false;
+        }
+        return out.append('\n').toString();
+    }
+
+    /** The README's table of the flags whose meaning differs from jacktrip's, in Markdown. */
+    static String markdownSeedFlagTable() {
+        final StringBuilder out = new StringBuilder();
+        out.append("| Flag | In JamWire (the old manual) | In jacktrip 1.7 | jacktrip's meaning here |\n");
+        out.append("|---|---|---|---|\n");
+        for (SeedFlag f : SeedFlag.ALL) {
+            out.append("| `").append(f.flag()).append("` | ").append(cell(f.here())).append(" | ")
+                    .append(cell(f.jacktrip())).append(" | ")
+                    .append(f.jacktripHere() == null ? "not supported"
+                            : "`" + f.jacktripHere() + "`")
+                    .append(" |\n");
+        }
+        return out.toString();
+    }
+
+    /** The README's tables of link and demo options, in Markdown. */
+    static String markdownOptionTables() {
+        return "Link options (`jamwire -s ...`, `jamwire -c HOST ...`):\n\n"
+                + markdownTable(LinkOptions.TABLE.options())
+                + "\nDemo options (`jamwire demo ...`):\n\n"
+                + markdownTable(DemoOptions.TABLE.options());
+    }
+
+    private static String markdownTable(List<OptionSpec> options) {
+        final StringBuilder out = new StringBuilder();
+        out.append("| Option | Default | Allowed | What it does |\n");
+        out.append("|---|---|---|---|\n");
+        for (OptionSpec o : options) {
+            out.append("| `").append(o.synopsis()).append("` | ")
+                    .append(cell(o.defaultText())).append(" | ")
+                    .append(o.takesValue() ? cell(o.rangeText()) : "flag").append(" | ")
+                    .append(cell(o.description())).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|");
+    }
+}

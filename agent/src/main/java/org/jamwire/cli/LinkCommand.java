@@ -1,0 +1,114 @@
+package org.jamwire.cli;
+
+import static org.jamwire.cli.LinkOptions.DEFAULT_BITS;
+import static org.jamwire.cli.LinkOptions.DEFAULT_BUILTIN_BUFFER;
+import static org.jamwire.cli.LinkOptions.DEFAULT_CHANNELS;
+import static org.jamwire.cli.LinkOptions.DEFAULT_QUEUE;
+import static org.jamwire.cli.LinkOptions.DEFAULT_RATE;
+import static org.jamwire.cli.LinkOptions.DEFAULT_REDUNDANCY;
+import static org.jamwire.cli.LinkOptions.DEFAULT_SIGNAL;
+import static org.jamwire.cli.LinkOptions.MAX_CHANNELS;
+import static org.jamwire.cli.LinkOptions.TIMEOUT_SECONDS;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jamwire.cli.OptionValues.Mode;
+import org.jamwire.link.LinkConfig;
+import org.jamwire.link.LinkConfig.BackendKind;
+import org.jamwire.link.LinkConfig.BuiltinSettings;
+import org.jamwire.link.Role;
+
+/**
+ * Turns what a link's options were given into a {@link Command.Run}: fills in defaults, checks the
+ * settings against each other, and collects warnings. Called on the control thread.
+ */
+final class LinkCommand {
+
+    private LinkCommand() {
+    }
+
+    /** The link the values describe, with defaults filled in, or an error naming the option. */
+    static Command.Run toRun(OptionValues v) throws UsageException {
+        final Mode mode = v.mode.orElse(null);
+        if (mode == null) {
+            throw new UsageException("say which end this is: -s/--server (-r in the old manual)"
+                    + " waits for a client, -c/--client HOST (-t HOST in the old manual)"
+                    + " connects to one");
+        }
+        final int channels = v.channels.orElse(DEFAULT_CHANNELS);
+        final int send = v.sendChannels.orElse(channels);
+        final int receive = v.receiveChannels.orElse(channels);
+        if (send + receive == 0) {
+            throw new UsageException("--sendchannels/--receivechannels: both are 0: at least one"
+                    + " direction needs from 1 to " + MAX_CHANNELS + " channels");
+        }
+        final int offset = v.portOffset.orElse(0);
+        final BackendKind backend = v.backend.orElse(BackendKind.JACK);
+        final LinkConfig.Builder b = LinkConfig.builder(mode.role(), mode.host())
+                .sendChannels(send)
+                .receiveChannels(receive)
+                .bitResolution(v.bitResolution.orElse(DEFAULT_BITS))
+                .queue(v.queue.orElse(DEFAULT_QUEUE))
+                .redundancy(v.redundancy.orElse(DEFAULT_REDUNDANCY))
+                .bindPort(portWithOffset(v.bindPort, v.portOffset, offset, "bind"))
+                .peerPort(portWithOffset(v.peerPort, v.portOffset, offset, "peer"))
+                .clientName(v.clientName.orElse(null))
+                .autoConnect(!v.noAutoConnect.orElse(false))
+                .ioStatSeconds(v.ioStatSeconds.orElse(0))
+                .peerTimeoutSeconds(v.timeout.orElse(false) ? TIMEOUT_SECONDS : 0)
+                .expectedBufferSize(v.bufferSize.orElse(0))
+                .backend(backend);
+        if (backend == BackendKind.BUILTIN) {
+            onlyWith(v.jackServer, "--backend jack");
+            final int rate = v.sampleRate.orElse(DEFAULT_RATE);
+            b.builtin(new BuiltinSettings(rate, v.bufferSize.orElse(DEFAULT_BUILTIN_BUFFER), rate,
+                    v.signal.orElse(DEFAULT_SIGNAL)));
+        } else {
+            onlyWith(v.sampleRate, "--backend builtin (JACK runs at its server's rate)");
+            onlyWith(v.signal, "--backend builtin");
+            b.jackServerName(v.jackServer.orElse(null));
+        }
+        final LinkConfig config = b.build();
+        return new Command.Run(config, warnings(v, config));
+    }
+
+    /** What the user should hear about before a link that is valid but may not do what was meant. */
+    private static List<String> warnings(OptionValues v, LinkConfig config) {
+        final List<String> warnings = new ArrayList<>();
+        if (config.role() == Role.SERVER && v.peerPort.isSet()) {
+            warnings.add(v.peerPort.givenBy().label() + " has no effect on a server: it answers"
+                    + " the port the client sends from");
+        }
+        if (config.bitResolution() == 32) {
+            warnings.add("--bitres 32: jacktrip (1.7.0 up to at least 2.7.2) encodes 32-bit"
+                    + " samples wrongly, so audio from a jacktrip peer will be noise; use"
+                    + " --bitres 16 or 24 when the peer is jacktrip");
+        }
+        final int r = config.redundancy();
+        if ((r == 8 || r == 16) && "-b".equals(v.redundancy.givenBy().typed())) {
+            warnings.add("-b " + r + " sends every packet " + r + " times (redundancy, as in the"
+                    + " old manual); for jacktrip's -b (bit resolution) use --bitres " + r);
+        }
+        return warnings;
+    }
+
+    private static int portWithOffset(Slot<Integer> port, Slot<Integer> offsetSlot, int offset,
+            String which) throws UsageException {
+        final int base = port.orElse(LinkConfig.DEFAULT_PORT);
+        final int sum = base + offset;
+        if (sum > 65535) {
+            final Given given = offsetSlot.givenBy();
+            throw given.notAllowed("it makes the " + which + " port " + base + " + " + offset
+                    + " = " + sum + ", and ports go from 1 to 65535");
+        }
+        return sum;
+    }
+
+    private static void onlyWith(Slot<?> slot, String needed) throws UsageException {
+        if (slot.isSet()) {
+            final Given given = slot.givenBy();
+            throw new UsageException(given.label() + ": '" + given.raw() + "' only applies with "
+                    + needed);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package org.jamwire.cli;
+
+import static org.jamwire.cli.OptionTable.flag;
+import static org.jamwire.cli.OptionTable.valued;
+
+import java.util.List;
+import org.jamwire.cli.OptionSpec.Section;
+import org.jamwire.cli.OptionValues.Mode;
+import org.jamwire.link.LinkConfig;
+import org.jamwire.link.LinkConfig.BackendKind;
+import org.jamwire.link.Role;
+
+/**
+ * The options of a P2P link ({@code jamwire -s ...} or {@code jamwire -c HOST ...}) and their
+ * defaults; {@link LinkCommand} turns what they were given into a {@link LinkConfig}. Used on the
+ * control thread.
+ */
+final class LinkOptions {
+
+    static final int DEFAULT_CHANNELS = 2;
+    static final int DEFAULT_BITS = 16;
+    static final int DEFAULT_QUEUE = 4;
+    static final int DEFAULT_REDUNDANCY = 1;
+    static final int DEFAULT_BUILTIN_BUFFER = 128;
+    static final int DEFAULT_RATE = 48000;
+    static final String DEFAULT_SIGNAL = "sine";
+    static final int TIMEOUT_SECONDS = 10;
+    static final int MAX_CHANNELS = 255;
+    static final int MAX_BUFFER = 8192;
+    static final String[] BIT_RESOLUTIONS = {"8", "16", "24", "32"};
+    static final String[] SIGNALS = {"sine", "ramp", "silence"};
+
+    static final OptionSpec SERVER = flag(Section.MODE, "-s -r --server", "none; give -s or -c",
+            "Wait for a client (P2P server): bind the port and answer whoever sends the first"
+                    + " datagram. -r is the old manual's name for it.",
+            (v, g) -> v.mode.set(g, new Mode(Role.SERVER, null)));
+
+    static final OptionSpec CLIENT = valued(Section.MODE, "-c -t --client", "HOST",
+            "none; give -s or -c", "a host name or IP address",
+            "Connect to HOST (P2P client) and start sending at once. -t HOST is the old manual's"
+                    + " name for it.",
+            (v, g) -> {
+                if (g.raw().isBlank() || g.raw().startsWith("-")
+                        || g.raw().chars().anyMatch(Character::isWhitespace)) {
+                    throw g.notAllowed("give a host name or IP address");
+                }
+                v.mode.set(g, new Mode(Role.CLIENT, g.raw()));
+            });
+
+    static final OptionSpec CHANNELS = valued(Section.AUDIO, "-n -a --numchannels", "N",
+            String.valueOf(DEFAULT_CHANNELS), "1 to " + MAX_CHANNELS,
+            "Channels each way (ports send_1..N and receive_1..N). -a is the old manual's name"
+                    + " for it.",
+            (v, g) -> v.channels.set(g, g.whole(1, MAX_CHANNELS)));
+
+    static final OptionSpec SEND_CHANNELS = valued(Section.AUDIO, "--sendchannels", "N",
+            "as -n", "0 to " + MAX_CHANNELS + ", not 0 both ways",
+            "Channels sent to the network; wins over -n for this direction.",
+            (v, g) -> v.sendChannels.set(g, g.whole(0, MAX_CHANNELS)));
+
+    static final OptionSpec RECEIVE_CHANNELS = valued(Section.AUDIO, "--receivechannels", "N",
+            "as -n", "0 to " + MAX_CHANNELS + ", not 0 both ways",
+            "Channels received from the network; wins over -n for this direction.",
+            (v, g) -> v.receiveChannels.set(g, g.whole(0, MAX_CHANNELS)));
+
+    static final OptionSpec BITRES = valued(Section.AUDIO, "--bitres", "BITS",
+            String.valueOf(DEFAULT_BITS), "8, 16, 24 or 32",
+            "Bits per sample on the wire. Use 16 or 24 with a jacktrip peer, whose 32-bit"
+                    + " samples are noise.",
+            (v, g) -> v.bitResolution.set(g, Integer.parseInt(g.choice(BIT_RESOLUTIONS))));
+
+    static final OptionSpec QUEUE = valued(Section.AUDIO, "-q --queue", "N",
+            String.valueOf(DEFAULT_QUEUE), "1 to 1000, whole numbers only",
+            "Receive queue length in packets: longer rides out more jitter, at the cost of"
+                    + " latency.",
+            (v, g) -> {
+                if (g.raw().startsWith("auto")) {
+                    throw g.notAllowed("only whole numbers of packets are supported, from 1 to"
+                            + " 1000; jacktrip's automatic queue is not");
+                }
+                v.queue.set(g, g.whole(1, 1000));
+            });
+
+    static final OptionSpec REDUNDANCY = valued(Section.AUDIO, "-b --redundancy", "N",
+            String.valueOf(DEFAULT_REDUNDANCY), "1 to 16",
+            "Packets per datagram, newest first, so a lost datagram can be revived from the next"
+                    + " one; 1 sends each packet once. -b is the old manual's name; jacktrip's is"
+                    + " -r.",
+            (v, g) -> {
+                if ("-b".equals(g.typed()) && ("24".equals(g.raw()) || "32".equals(g.raw()))) {
+                    throw g.notAllowed("use a whole number from 1 to 16; "
+                            + SeedFlag.named("-b").hint());
+                }
+                v.redundancy.set(g, g.whole(1, 16));
+            });
+
+    static final OptionSpec BUFFER_SIZE = valued(Section.AUDIO, "-z --buffersize", "FRAMES",
+            "JACK's own size (builtin: " + DEFAULT_BUILTIN_BUFFER + ")", "1 to " + MAX_BUFFER,
+            "Frames per period. With JACK, the size JACK must run at: the link checks it when it"
+                    + " starts. JACK allows sizes that are not powers of two, so any whole number"
+                    + " up to " + MAX_BUFFER + " is accepted. With --backend builtin, the period"
+                    + " size.",
+            (v, g) -> v.bufferSize.set(g, g.whole(1, MAX_BUFFER)));
+
+    static final OptionSpec BIND_PORT = valued(Section.NETWORK, "-B --bindport", "PORT",
+            String.valueOf(LinkConfig.DEFAULT_PORT), "1 to 65535, after -o",
+            "Local UDP port; datagrams are sent from it too.",
+            (v, g) -> v.bindPort.set(g, g.whole(1, 65535)));
+
+    static final OptionSpec PEER_PORT = valued(Section.NETWORK, "-P --peerport", "PORT",
+            String.valueOf(LinkConfig.DEFAULT_PORT), "1 to 65535, after -o",
+            "The peer's UDP port, which a client sends to. A server ignores it and answers the"
+                    + " port the client sends from.",
+            (v, g) -> v.peerPort.set(g, g.whole(1, 65535)));
+
+    static final OptionSpec PORT_OFFSET = valued(Section.NETWORK, "-o --portoffset", "N", "0",
+            "0 to 65534, keeping both ports within 1 to 65535",
+            "Added to both the bind and the peer port, for several links on one machine: -o 10"
+                    + " uses 4474.",
+            (v, g) -> v.portOffset.set(g, g.whole(0, 65534)));
+
+    static final OptionSpec TIMEOUT = flag(Section.NETWORK, "--timeout",
+            "off: wait for the peer for ever",
+            "Stop when nothing has come from the peer for " + TIMEOUT_SECONDS + " seconds"
+                    + " (jacktrip's -t).",
+            (v, g) -> v.timeout.set(g, true));
+
+    static final OptionSpec JACK = flag(Section.BACKEND, "-j --jack", "on (JACK is the default)",
+            "Use JACK for audio, as --backend jack. -j is the old manual's name for it.",
+            (v, g) -> v.backend.set(g, BackendKind.JACK));
+
+    static final OptionSpec BACKEND = valued(Section.BACKEND, "--backend", "NAME", "jack",
+            "jack or builtin",
+            "jack: a running JACK server. builtin: a built-in clock playing test signals, with no"
+                    + " JACK or sound card needed.",
+            (v, g) -> v.backend.set(g, g.choice("jack", "builtin").equals("jack")
+                    ? BackendKind.JACK : BackendKind.BUILTIN));
+
+    static final OptionSpec JACK_SERVER = valued(Section.BACKEND, "--jack-server", "NAME",
+            "JACK's default server", "a server name (as in jackd -n NAME)",
+            "JACK server to connect to. Only with --backend jack.",
+            (v, g) -> v.jackServer.set(g, nonBlank(g)));
+
+    static final OptionSpec CLIENT_NAME = valued(Section.BACKEND, "-J --clientname", "NAME",
+            "JackTrip for a server, HOST for a client (':' becomes '_')", "1 to 63 characters",
+            "Audio client name, which the JACK port names start with.",
+            (v, g) -> {
+                if (g.raw().isEmpty() || g.raw().length() > 63) {
+                    throw g.notAllowed("use 1 to 63 characters (JACK's limit)");
+                }
+                v.clientName.set(g, g.raw());
+            });
+
+    static final OptionSpec NO_AUTO_CONNECT = flag(Section.BACKEND, "-D --nojackportsconnect",
+            "off: the ports are connected",
+            "Do not connect the link's ports to the system capture and playback ports.",
+            (v, g) -> v.noAutoConnect.set(g, true));
+
+    static final OptionSpec RATE = valued(Section.BACKEND, "--rate", "HZ",
+            String.valueOf(DEFAULT_RATE), "8000 to 192000",
+            "Sample rate of the built-in backend; JACK runs at its server's rate. Both ends must"
+                    + " use the same rate. Only with --backend builtin.",
+            (v, g) -> v.sampleRate.set(g, g.whole(8000, 192000)));
+
+    static final OptionSpec SIGNAL = valued(Section.BACKEND, "--signal", "NAME", DEFAULT_SIGNAL,
+            "sine, ramp or silence",
+            "Test signal the built-in backend sends: a different sine on each channel, a ramp, or"
+                    + " silence. Only with --backend builtin.",
+            (v, g) -> v.signal.set(g, g.choice(SIGNALS)));
+
+    static final OptionSpec IOSTAT = valued(Section.MONITOR, "-I --iostat", "SECS", "off",
+            "1 to 3600", "Print a line of link statistics every SECS seconds.",
+            (v, g) -> v.ioStatSeconds.set(g, g.whole(1, 3600)));
+
+    /** Handled before parsing, by {@link CommandLine}; listed so the help documents it. */
+    static final OptionSpec HELP = flag(Section.GENERAL, "-h --help", "off",
+            "Print this help and exit.", (v, g) -> { });
+
+    /** Handled before parsing, by {@link CommandLine}; listed so the help documents it. */
+    static final OptionSpec VERSION = flag(Section.GENERAL, "-v --version", "off",
+            "Print the version and exit.", (v, g) -> { });
+
+    static final OptionTable TABLE = new OptionTable(List.of(SERVER, CLIENT, CHANNELS,
+            SEND_CHANNELS, RECEIVE_CHANNELS, BITRES, QUEUE, REDUNDANCY, BUFFER_SIZE, BIND_PORT,
+            PEER_PORT, PORT_OFFSET, TIMEOUT, JACK, BACKEND, JACK_SERVER, CLIENT_NAME,
+            NO_AUTO_CONNECT, RATE, SIGNAL, IOSTAT, HELP, VERSION));
+
+    private LinkOptions() {
+    }
+
+    private static String nonBlank(Given g) throws UsageException {
+        if (g.raw().isBlank()) {
+            throw g.notAllowed("give a name");
+        }
+        return g.raw();
+    }
+}

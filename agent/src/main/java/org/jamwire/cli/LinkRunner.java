@@ -1,0 +1,30 @@
+package org.jamwire.cli;
+
+import org.jamwire.link.LinkConfig;
+
+/**
+ * Runs what the command line asked for: the control layer implements it, {@link Main} calls it
+ * on the main thread. Each method blocks until the link or demo has stopped and returns an
+ * {@link ExitCode}; the help documents those codes, so an implementation must keep to them.
+ */
+public interface LinkRunner {
+
+    /**
+     * Runs one P2P link until it stops: Ctrl-C, an exit packet from the peer, {@code --timeout},
+     * or a failure (reported on stderr).
+     *
+     * @param config the link, already validated by the parser
+     * @return {@link ExitCode#OK}, {@link ExitCode#FAILED} or {@link ExitCode#INTERRUPTED}
+     */
+    int runLink(LinkConfig config);
+
+    /**
+     * Runs {@code jamwire demo}: the demo's server and client ends streaming to each other over
+     * loopback, printing live figures, for {@link Command.Demo#seconds()} or until Ctrl-C.
+     *
+     * @param demo the demo's settings; {@link Command.Demo#serverConfig(int)} and
+     *     {@link Command.Demo#clientConfig(int, int)} give the two ends' configs
+     * @return {@link ExitCode#OK}, {@link ExitCode#FAILED} or {@link ExitCode#INTERRUPTED}
+     */
+    int runDemo(Command.Demo demo);
+}

@@ -1,0 +1,54 @@
+package org.jamwire.cli;
+
+import java.io.PrintStream;
+
+/**
+ * The {@code jamwire} command: parses the command line, prints help, version, warnings and usage
+ * errors, and hands links and demos to a {@link LinkRunner}. Runs on the main thread.
+ */
+public final class Main {
+
+    private final LinkRunner runner;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /** A command that runs links with {@code runner} and prints to {@code out} and {@code err}. */
+    public Main(LinkRunner runner, PrintStream out, PrintStream err) {
+        this.runner = runner;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs the command line and returns the process's {@link ExitCode}. */
+    public int run(String[] args) {
+        final Command command;
+        try {
+            command = CommandLine.parse(args);
+        } catch (UsageException e) {
+            err.println("jamwire: " + e.problem());
+            err.println(UsageException.HELP_HINT);
+            return ExitCode.USAGE;
+        }
+        if (command instanceof Command.Help help) {
+            out.print(help.text());
+            return ExitCode.OK;
+        }
+        if (command instanceof Command.Version) {
+            out.println("JamWire " + BuildInfo.version());
+            return ExitCode.OK;
+        }
+        if (command instanceof Command.Run run) {
+            for (String warning : run.warnings()) {
+                err.println("jamwire: warning: " + warning);
+            }
+            return runner.runLink(run.config());
+        }
+        return runner.runDemo((Command.Demo) command);
+    }
+
+    /** Entry point of the shaded jar. The real runner is wired in by the control layer. */
+    public static void main(String[] args) {
+        System.exit(new Main(new UnwiredLinkRunner(System.out, System.err), System.out, System.err)
+                .run(args));
+    }
+}

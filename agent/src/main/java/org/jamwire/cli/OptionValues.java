@@ -1,0 +1,37 @@
+package org.jamwire.cli;
+
+import org.jamwire.link.LinkConfig.BackendKind;
+import org.jamwire.link.Role;
+
+/**
+ * Everything the options of one command line said, before defaults are filled in and the
+ * settings are checked against each other. Filled by the option handlers on the control thread.
+ */
+final class OptionValues {
+
+    /** Server, or client of a host. */
+    record Mode(Role role, String host) {
+    }
+
+    final Slot<Mode> mode = new Slot<>("a link is either a server (-s, or -r in the old manual)"
+            + " or a client (-c HOST, or -t HOST in the old manual) of one host");
+    final Slot<Integer> channels = Slot.once("the channel count");
+    final Slot<Integer> sendChannels = Slot.once("the send channel count");
+    final Slot<Integer> receiveChannels = Slot.once("the receive channel count");
+    final Slot<Integer> bitResolution = Slot.once("the bit resolution");
+    final Slot<Integer> queue = Slot.once("the queue length");
+    final Slot<Integer> redundancy = Slot.once("the redundancy");
+    final Slot<Integer> bufferSize = Slot.once("the buffer size");
+    final Slot<Integer> bindPort = Slot.once("the bind port");
+    final Slot<Integer> peerPort = Slot.once("the peer port");
+    final Slot<Integer> portOffset = Slot.once("the port offset");
+    final Slot<Boolean> timeout = Slot.once("--timeout");
+    final Slot<BackendKind> backend = Slot.once("the audio backend");
+    final Slot<String> jackServer = Slot.once("the JACK server name");
+    final Slot<String> clientName = Slot.once("the client name");
+    final Slot<Boolean> noAutoConnect = Slot.once("-D");
+    final Slot<Integer> sampleRate = Slot.once("the sample rate");
+    final Slot<String> signal = Slot.once("the test signal");
+    final Slot<Integer> ioStatSeconds = Slot.once("the stat interval");
+    final Slot<Integer> seconds = Slot.once("the demo's length");
+}

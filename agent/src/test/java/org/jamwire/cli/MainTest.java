@@ -1,0 +1,111 @@
+package org.jamwire.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.jamwire.link.LinkConfig;
+import org.jamwire.link.Role;
+import org.junit.jupiter.api.Test;
+
+/** What {@code jamwire} prints and returns, with a runner that records what it was asked. */
+class MainTest {
+
+    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+    private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+    private final RecordingRunner runner = new RecordingRunner();
+
+    private static final class RecordingRunner implements LinkRunner {
+        LinkConfig link;
+        Command.Demo demo;
+
+        @Override
+        public int runLink(LinkConfig config) {
+            link = config;
+            return 7;
+        }
+
+        @Override
+        public int runDemo(Command.Demo d) {
+            demo = d;
+            return 8;
+        }
+    }
+
+    private int main(String line) {
+        return new Main(runner, out, err).run(Parse.args(line));
+    }
+
+    private String out() {
+        return outBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return errBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void a_usage_error_exits_2_with_the_problem_and_the_pointer_on_stderr() {
+        assertEquals(ExitCode.USAGE, main("-s -a 0"));
+        assertEquals("jamwire: -a/--numchannels: '0' is not allowed: use a whole number from 1 to"
+                + " 255\nrun 'jamwire --help' for all options\n", err().replace("\r\n", "\n"));
+        assertEquals("", out());
+        assertNull(runner.link);
+    }
+
+    @Test
+    void help_goes_to_stdout_and_exits_0() {
+        assertEquals(ExitCode.OK, main("--help"));
+        assertEquals(HelpText.render(), out());
+        assertEquals("", err());
+    }
+
+    @Test
+    void version_prints_the_build_version() {
+        assertEquals(ExitCode.OK, main("--version"));
+        assertEquals("JamWire " + BuildInfo.version(), out().strip());
+    }
+
+    @Test
+    void the_build_version_was_filled_in_by_maven() {
+        final String version = BuildInfo.version();
+        assertFalse(version.contains("${") || version.equals("unknown"), version);
+    }
+
+    @Test
+    void a_link_goes_to_the_runner_and_its_exit_code_is_returned() {
+        assertEquals(7, main("-j -z 64 -b 2 -q 2 -a 8 -t 192.0.2.10"));
+        assertNotNull(runner.link);
+        assertEquals(Role.CLIENT, runner.link.role());
+        assertEquals(8, runner.link.sendChannels());
+    }
+
+    @Test
+    void warnings_go_to_stderr_before_the_link_runs() {
+        main("-s --bitres 32");
+        assertTrue(err().startsWith("jamwire: warning: --bitres 32"), err());
+        assertNotNull(runner.link);
+    }
+
+    @Test
+    void a_demo_goes_to_the_runner() {
+        assertEquals(8, main("demo --seconds 3"));
+        assertEquals(3, runner.demo.seconds());
+    }
+
+    @Test
+    void the_unwired_runner_prints_what_was_parsed_and_fails() {
+        final int code = new Main(new UnwiredLinkRunner(out, err), out, err)
+                .run(Parse.args("-s -n 3"));
+        assertEquals(ExitCode.FAILED, code);
+        assertTrue(out().contains("sendChannels=3"), out());
+        assertTrue(err().contains("cannot run links yet"), err());
+    }
+}
