@@ -46,9 +46,9 @@ public final class Main {
         return runner.runDemo((Command.Demo) command);
     }
 
-    /** Entry point of the shaded jar. The real runner is wired in by the control layer. */
+    /** Entry point of the shaded jar. */
     public static void main(String[] args) {
-        System.exit(new Main(new UnwiredLinkRunner(System.out, System.err), System.out, System.err)
+        System.exit(new Main(new ConsoleLinkRunner(System.out, System.err), System.out, System.err)
                 .run(args));
     }
 }

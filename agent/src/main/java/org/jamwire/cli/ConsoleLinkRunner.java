@@ -1,0 +1,196 @@
+package org.jamwire.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jamwire.audio.AudioBackend;
+import org.jamwire.audio.builtin.BuiltinBackend;
+import org.jamwire.audio.builtin.BuiltinSession;
+import org.jamwire.audio.builtin.Meters;
+import org.jamwire.engine.LinkCounter;
+import org.jamwire.link.Backends;
+import org.jamwire.link.Link;
+import org.jamwire.link.LinkConfig;
+import org.jamwire.link.LinkEvent;
+import org.jamwire.link.LinkException;
+import org.jamwire.link.LinkStats;
+
+/**
+ * Runs links for the command line: prints their events to stderr and their {@code -I} lines and
+ * the demo's live figures to stdout, and stops them with the stop packet on Ctrl-C. Runs on the
+ * main thread; the shutdown hook runs on the JVM's.
+ */
+final class ConsoleLinkRunner implements LinkRunner {
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    ConsoleLinkRunner(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public int runLink(LinkConfig config) {
+        final AtomicInteger exit = new AtomicInteger(ExitCode.OK);
+        final Link link;
+        try {
+            link = Link.start(config, Backends.forConfig(config), e -> report(e, exit));
+        } catch (LinkException e) {
+            err.println("jamwire: " + e.getMessage());
+            return ExitCode.FAILED;
+        }
+        final Interrupt interrupt = Interrupt.install(List.of(link));
+        try {
+            while (!link.awaitStop(1, TimeUnit.SECONDS)) {
+                // The link's own events say everything worth saying while it runs.
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            link.stop();
+        }
+        interrupt.done();
+        if (interrupt.fired()) {
+            return ExitCode.INTERRUPTED;
+        }
+        return link.state() == Link.State.FAILED ? ExitCode.FAILED : exit.get();
+    }
+
+    @Override
+    public int runDemo(Command.Demo demo) {
+        final List<Link> links = new ArrayList<>();
+        final AtomicInteger exit = new AtomicInteger(ExitCode.OK);
+        final BuiltinBackend serverAudio = (BuiltinBackend) Backends.forConfig(demo.serverConfig(0));
+        final BuiltinBackend clientAudio = (BuiltinBackend) Backends.forConfig(demo.serverConfig(0));
+        try {
+            final Link server = Link.start(demo.serverConfig(0), serverAudio, e -> report(e, exit));
+            links.add(server);
+            links.add(Link.start(demo.clientConfig(0, server.localPort()), clientAudio, e -> report(e, exit)));
+        } catch (LinkException e) {
+            err.println("jamwire: " + e.getMessage());
+            links.forEach(Link::stop);
+            return ExitCode.FAILED;
+        }
+        final Interrupt interrupt = Interrupt.install(links);
+        out.println("demo: two JamWire ends on this machine streaming " + demo.channels() + " channels of "
+                + demo.signal() + " to each other over UDP loopback; " + (demo.seconds() == 0 ? "Ctrl-C stops"
+                : "stops after " + demo.seconds() + " s (Ctrl-C stops sooner)"));
+        out.println(DemoFigures.HEADER);
+        final long end = demo.seconds() == 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(demo.seconds());
+        try {
+            while (System.nanoTime() < end && links.stream().allMatch(l -> l.state() != Link.State.STOPPED
+                    && l.state() != Link.State.FAILED)) {
+                if (interrupt.await(1, TimeUnit.SECONDS)) {
+                    break;
+                }
+                out.println(DemoFigures.line("server", links.get(0), session(serverAudio, links.get(0))));
+                out.println(DemoFigures.line("client", links.get(1), session(clientAudio, links.get(1))));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        links.forEach(Link::stop);
+        interrupt.done();
+        if (interrupt.fired()) {
+            return ExitCode.INTERRUPTED;
+        }
+        return links.stream().anyMatch(l -> l.state() == Link.State.FAILED) ? ExitCode.FAILED : exit.get();
+    }
+
+    private static Meters session(AudioBackend backend, Link link) {
+        final BuiltinSession s = ((BuiltinBackend) backend).session(link.clientName());
+        return s == null ? new Meters(0) : s.receiveMeters();
+    }
+
+    private void report(LinkEvent e, AtomicInteger exit) {
+        switch (e.kind()) {
+            case STATS -> out.println(e.message());
+            case TIMEOUT, MISMATCH, AUDIO_LOST -> {
+                exit.set(ExitCode.FAILED);
+                err.println("jamwire: " + e.message());
+            }
+            default -> err.println("jamwire: " + e.message());
+        }
+    }
+
+    /** Stops links on Ctrl-C with the stop packet, and tells the main thread it happened. */
+    private static final class Interrupt {
+        private final Thread hook;
+        private final CountDownLatch fired = new CountDownLatch(1);
+        private final CountDownLatch finished = new CountDownLatch(1);
+        private final AtomicBoolean removed = new AtomicBoolean();
+
+        private Interrupt(List<Link> links) {
+            hook = new Thread(() -> {
+                fired.countDown();
+                links.forEach(Link::stop);
+                try {
+                    // Let the main thread print its last words before the JVM goes.
+                    finished.await(3, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "jamwire-interrupt");
+        }
+
+        static Interrupt install(List<Link> links) {
+            final Interrupt i = new Interrupt(links);
+            Runtime.getRuntime().addShutdownHook(i.hook);
+            return i;
+        }
+
+        boolean await(long t, TimeUnit unit) throws InterruptedException {
+            return fired.await(t, unit);
+        }
+
+        boolean fired() {
+            return fired.getCount() == 0;
+        }
+
+        void done() {
+            finished.countDown();
+            if (!fired() && removed.compareAndSet(false, true)) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // Already shutting down: the hook is running and will find us done.
+                }
+            }
+        }
+    }
+
+    /** The demo's live figures, one line per end per second. */
+    static final class DemoFigures {
+        static final String HEADER = String.format("%7s %-6s %-9s %7s %7s %5s %5s %9s %11s %9s  %s", "time", "end",
+                "state", "sent", "recv", "lost", "late", "underrun", "queue", "latency", "received level per channel");
+
+        private DemoFigures() {
+        }
+
+        static String line(String end, Link link, Meters meters) {
+            final LinkStats s = link.stats();
+            final StringBuilder levels = new StringBuilder();
+            for (int c = 0; c < meters.channels() && c < 8; c++) {
+                levels.append(String.format(" %6.1f", dbfs(meters.rms(c))));
+            }
+            if (meters.channels() > 8) {
+                levels.append(" …");
+            }
+            final double queueMs = 1000.0 * s.get(LinkCounter.QUEUE_LEVEL) / s.format().sampleRate();
+            return String.format("%6.1fs %-6s %-9s %7d %7d %5d %5d %9d %5d/%-5d %6.2f ms %s dBFS",
+                    s.uptime().toMillis() / 1000.0, end, s.state().name().toLowerCase().replace("_for_peer", ""),
+                    s.get(LinkCounter.PACKETS_SENT), s.get(LinkCounter.PACKETS_RECEIVED),
+                    s.get(LinkCounter.PACKETS_LOST), s.get(LinkCounter.PACKETS_OUT_OF_ORDER),
+                    s.get(LinkCounter.UNDERRUNS), s.get(LinkCounter.QUEUE_LEVEL), s.get(LinkCounter.QUEUE_TARGET),
+                    queueMs, levels);
+        }
+
+        private static double dbfs(float rms) {
+            return rms <= 1e-9f ? -120.0 : 20 * Math.log10(rms);
+        }
+    }
+}
