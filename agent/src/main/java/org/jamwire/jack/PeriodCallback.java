@@ -1,0 +1,112 @@
+package org.jamwire.jack;
+
+import com.sun.jna.Pointer;
+import java.util.Arrays;
+import org.jamwire.audio.AudioProcessor;
+
+/**
+ * The JACK process callback: copies each send port's buffer into the engine's input arrays, runs
+ * the {@link AudioProcessor}, and copies the output arrays into the receive ports' buffers. Called
+ * on the JACK process thread, once per period; allocates nothing, takes no lock and never blocks.
+ *
+ * <p>Per period it makes one direct-mapped {@code jack_port_get_buffer} call per port, which
+ * returns a {@code long}, and one JNI copy per port through a single {@link Pointer} whose address
+ * is 0, so that the copy's offset is the buffer's absolute address. Neither creates an object.
+ *
+ * <p>Its arrays are sized for the current buffer size. A new size arrives through
+ * {@link #resize(int)} on JACK's notification thread, before the first period of that size; the
+ * new arrays are published through a volatile field.
+ */
+final class PeriodCallback implements JackLibrary.ProcessCallback {
+
+    private static final int BYTES_PER_SAMPLE = Float.BYTES;
+
+    /** Memory seen from address 0: {@code read(address, ...)} reads at {@code address}. */
+    private static final Pointer ABSOLUTE = new Pointer(0);
+
+    private final long[] sendPorts;
+    private final long[] receivePorts;
+    private final AudioProcessor processor;
+
+    private volatile PeriodArrays arrays;
+    private volatile long cycles;
+    private volatile long processorFailures;
+    private volatile long oversizedPeriods;
+
+    PeriodCallback(long[] sendPorts, long[] receivePorts, AudioProcessor processor, int frames) {
+        this.sendPorts = sendPorts.clone();
+        this.receivePorts = receivePorts.clone();
+        this.processor = processor;
+        this.arrays = new PeriodArrays(sendPorts.length, receivePorts.length, frames);
+    }
+
+    @Override
+    public int invoke(int frames, Pointer arg) {
+        final PeriodArrays current = arrays;
+        if (frames > current.frames) {
+            silenceReceivePorts(frames);
+            oversizedPeriods = oversizedPeriods + 1;
+            cycles = cycles + 1;
+            return 0;
+        }
+        final float[][] inputs = current.inputs;
+        final float[][] outputs = current.outputs;
+        for (int i = 0; i < sendPorts.length; i++) {
+            ABSOLUTE.read(JackLibrary.jack_port_get_buffer(sendPorts[i], frames), inputs[i], 0, frames);
+        }
+        try {
+            processor.process(inputs, outputs, frames);
+        } catch (RuntimeException | Error e) {
+            for (final float[] output : outputs) {
+                Arrays.fill(output, 0, frames, 0f);
+            }
+            processorFailures = processorFailures + 1;
+        }
+        for (int i = 0; i < receivePorts.length; i++) {
+            ABSOLUTE.write(JackLibrary.jack_port_get_buffer(receivePorts[i], frames), outputs[i], 0, frames);
+        }
+        cycles = cycles + 1;
+        return 0;
+    }
+
+    private void silenceReceivePorts(int frames) {
+        for (final long port : receivePorts) {
+            ABSOLUTE.setMemory(JackLibrary.jack_port_get_buffer(port, frames), (long) frames * BYTES_PER_SAMPLE, (byte) 0);
+        }
+    }
+
+    /** Makes room for periods of {@code frames}. Called on JACK's notification thread. */
+    void resize(int frames) {
+        if (frames > arrays.frames) {
+            arrays = new PeriodArrays(sendPorts.length, receivePorts.length, frames);
+        }
+    }
+
+    /** Periods handled so far. */
+    long cycles() {
+        return cycles;
+    }
+
+    /** Periods in which the processor threw; their output was silence. */
+    long processorFailures() {
+        return processorFailures;
+    }
+
+    /** Periods longer than the arrays, played as silence; should stay 0. */
+    long oversizedPeriods() {
+        return oversizedPeriods;
+    }
+
+    /** One period's input and output arrays, replaced as a whole when the buffer size grows. */
+    private static final class PeriodArrays {
+        final int frames;
+        final float[][] inputs;
+        final float[][] outputs;
+
+        PeriodArrays(int sends, int receives, int frames) {
+            this.frames = frames;
+            this.inputs = new float[sends][frames];
+            this.outputs = new float[receives][frames];
+        }
+    }
+}

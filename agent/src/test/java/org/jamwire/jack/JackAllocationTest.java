@@ -1,0 +1,109 @@
+package org.jamwire.jack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import org.jamwire.audio.AudioProcessor;
+import org.jamwire.audio.AudioSpec;
+import org.jamwire.testing.Deadlines;
+import org.jamwire.testing.JackServer;
+import org.jamwire.testing.JackSignalClient;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the real process callback on a fast dummy server (192 kHz, 32 frames: 6,000 periods a
+ * second) and reads the JACK thread's allocation counter from inside the processor.
+ */
+@Tag("integration")
+class JackAllocationTest {
+
+    private static final int CHANNELS = 8;
+    private static final int WARM_UP = 20_000;
+    private static final int MEASURED = 10_000;
+    private static final int CONTROL = 1_000;
+
+    @Test
+    void the_jack_thread_allocates_nothing_per_period() throws Exception {
+        final MeasuringProcessor processor = new MeasuringProcessor();
+        try (JackServer server = JackServer.start(192_000, 32);
+                JackSession session = new JackBackend(server.name())
+                        .open(new AudioSpec("alloc", CHANNELS, CHANNELS, false), processor);
+                JackSignalClient signal = JackSignalClient.open(server, "signal", CHANNELS, CHANNELS, 0)) {
+            session.start();
+            for (int c = 1; c <= CHANNELS; c++) {
+                signal.connect(signal.output(c), "alloc:send_" + c);
+                signal.connect("alloc:receive_" + c, signal.input(c));
+            }
+            final long started = System.nanoTime();
+            Deadlines.await(Duration.ofSeconds(60), () -> processor.done, () -> "only " + session.cycles() + " periods");
+            System.out.printf("JACK thread: reading the counter %d B; %d periods x %d+%d channels: %d B;"
+                            + " %d periods allocating on purpose: %d B; %.1f s, %d xruns%n",
+                    processor.counterCost, MEASURED, CHANNELS, CHANNELS, processor.measured, CONTROL, processor.control,
+                    (System.nanoTime() - started) / 1e9, session.xruns());
+
+            assertEquals(0, processor.counterCost, "reading the allocation counter allocates");
+            assertEquals(0, processor.measured, "bytes allocated on the JACK thread in " + MEASURED + " periods");
+            assertTrue(processor.control >= 16L * CONTROL,
+                    "the counter missed deliberate allocations: " + processor.control + " B");
+            assertTrue(processor.peak > 0.1f, "no signal reached the send ports: peak " + processor.peak);
+            assertEquals(0, session.processorFailures());
+        }
+    }
+
+    /**
+     * Gain, a cross-feed and a peak meter on every channel, and the allocation counter read at the
+     * edges of the measured window. Called on the JACK process thread.
+     */
+    private static final class MeasuringProcessor implements AudioProcessor {
+        private final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        private final float[] peaks = new float[CHANNELS];
+        private long cycle;
+        private float gain = 0.5f;
+        private long start;
+        private long counterCost;
+        private long measured;
+        private long control;
+        float peak;
+        volatile Object escape;
+        volatile boolean done;
+
+        @Override
+        public void process(float[][] inputs, float[][] outputs, int frames) {
+            for (int c = 0; c < outputs.length; c++) {
+                final float[] in = inputs[c];
+                final float[] neighbour = inputs[(c + 1) % inputs.length];
+                final float[] out = outputs[c];
+                float channelPeak = peaks[c];
+                for (int i = 0; i < frames; i++) {
+                    gain += (0.9f - gain) * 0.001f;
+                    out[i] = in[i] * gain + neighbour[i] * 0.25f;
+                    channelPeak = Math.max(channelPeak, Math.abs(in[i]));
+                }
+                peaks[c] = channelPeak;
+            }
+            cycle++;
+            if (cycle == WARM_UP) {
+                final long first = threads.getCurrentThreadAllocatedBytes();
+                start = threads.getCurrentThreadAllocatedBytes();
+                counterCost = start - first;
+            } else if (cycle == WARM_UP + MEASURED) {
+                final long end = threads.getCurrentThreadAllocatedBytes();
+                measured = end - start;
+                start = end;
+            } else if (cycle > WARM_UP + MEASURED && cycle <= WARM_UP + MEASURED + CONTROL) {
+                escape = new float[2];
+                if (cycle == WARM_UP + MEASURED + CONTROL) {
+                    control = threads.getCurrentThreadAllocatedBytes() - start;
+                    for (final float p : peaks) {
+                        peak = Math.max(peak, p);
+                    }
+                    done = true;
+                }
+            }
+        }
+    }
+}

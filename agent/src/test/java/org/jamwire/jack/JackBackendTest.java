@@ -1,0 +1,175 @@
+package org.jamwire.jack;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jamwire.audio.AudioBackendException;
+import org.jamwire.audio.AudioProcessor;
+import org.jamwire.audio.AudioSpec;
+import org.jamwire.testing.Deadlines;
+import org.jamwire.testing.JackServer;
+import org.jamwire.testing.JackSignalClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+@Tag("integration")
+class JackBackendTest {
+
+    private static final int RATE = 48_000;
+    private static final int FRAMES = 256;
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    /** Copies send_c to receive_c. */
+    private static final AudioProcessor COPY = (inputs, outputs, frames) -> {
+        for (int c = 0; c < outputs.length; c++) {
+            System.arraycopy(inputs[c], 0, outputs[c], 0, frames);
+        }
+    };
+
+    private static JackServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = JackServer.start(RATE, FRAMES, 2, 2);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private static JackSession open(String name, int sends, int receives, boolean autoConnect) throws AudioBackendException {
+        return new JackBackend(server.name()).open(new AudioSpec(name, sends, receives, autoConnect), COPY);
+    }
+
+    @Test
+    void reports_the_servers_sample_rate_and_buffer_size() throws Exception {
+        try (JackSession session = open("rate", 1, 1, false)) {
+            assertEquals(RATE, session.sampleRate());
+            assertEquals(FRAMES, session.bufferSize());
+            assertEquals("rate", session.clientName());
+            assertTrue(session.isAlive());
+            assertNull(session.shutdownReason());
+        }
+    }
+
+    @Test
+    void registers_send_ports_as_inputs_and_receive_ports_as_outputs() throws Exception {
+        try (JackSession session = open("ports", 3, 2, false)) {
+            final List<String> properties = server.lsp("-p");
+            assertEquals(List.of("ports:send_1", "ports:send_2", "ports:send_3", "ports:receive_1", "ports:receive_2"),
+                    properties.stream().filter(line -> line.startsWith(session.clientName() + ":")).toList());
+            for (final String port : List.of("ports:send_1", "ports:send_2", "ports:send_3")) {
+                assertTrue(propertiesOf(properties, port).startsWith("input,"), port + " " + propertiesOf(properties, port));
+            }
+            for (final String port : List.of("ports:receive_1", "ports:receive_2")) {
+                assertTrue(propertiesOf(properties, port).startsWith("output,"), port + " " + propertiesOf(properties, port));
+            }
+        }
+        assertTrue(server.lsp().stream().noneMatch(line -> line.startsWith("ports:")), "ports stay after close");
+    }
+
+    private static String propertiesOf(List<String> lspProperties, String port) {
+        return lspProperties.get(lspProperties.indexOf(port) + 1).trim().replace("properties: ", "");
+    }
+
+    @Test
+    void passes_audio_through_bit_exact() throws Exception {
+        try (JackSession session = open("loop", 2, 2, false);
+                JackSignalClient signal = JackSignalClient.open(server, "signal", 2, 2, 10 * RATE)) {
+            session.start();
+            for (int c = 1; c <= 2; c++) {
+                signal.connect(signal.output(c), "loop:send_" + c);
+                signal.connect("loop:receive_" + c, signal.input(c));
+            }
+            signal.awaitFrames(signal.frames() + 2L * RATE, TIMEOUT);
+
+            for (int c = 1; c <= 2; c++) {
+                final JackSignalClient.Comparison comparison = signal.compare(c, c, 4 * FRAMES);
+                assertTrue(comparison.delay() >= 0, comparison.firstMismatch());
+                assertEquals(0, comparison.mismatches(), comparison.firstMismatch());
+                assertTrue(comparison.compared() >= RATE, "compared only " + comparison.compared() + " frames");
+            }
+            assertEquals(0, session.processorFailures());
+        }
+    }
+
+    @Test
+    void follows_a_buffer_size_change() throws Exception {
+        final AtomicInteger largestPeriod = new AtomicInteger();
+        final AtomicInteger shortArrays = new AtomicInteger();
+        final AudioProcessor watcher = (inputs, outputs, frames) -> {
+            largestPeriod.accumulateAndGet(frames, Math::max);
+            if (inputs[0].length < frames || outputs[0].length < frames) {
+                shortArrays.incrementAndGet();
+            }
+            COPY.process(inputs, outputs, frames);
+        };
+        try (JackSession session = new JackBackend(server.name()).open(new AudioSpec("resize", 1, 1, false), watcher)) {
+            session.start();
+            Deadlines.await(TIMEOUT, () -> session.cycles() > 10, () -> "no periods");
+            server.setBufferSize(4 * FRAMES);
+            try {
+                Deadlines.await(TIMEOUT, () -> largestPeriod.get() == 4 * FRAMES, () -> "largest period " + largestPeriod);
+                assertEquals(4 * FRAMES, session.bufferSize());
+                assertEquals(0, shortArrays.get());
+            } finally {
+                server.setBufferSize(FRAMES);
+            }
+            Deadlines.await(TIMEOUT, () -> session.bufferSize() == FRAMES, () -> "buffer size " + session.bufferSize());
+        }
+    }
+
+    @Test
+    void auto_connect_connects_as_many_system_ports_as_exist() throws Exception {
+        try (JackSession session = open("auto", 3, 3, true)) {
+            session.start();
+            assertEquals(Set.of("system:capture_1"), server.connections("auto:send_1"));
+            assertEquals(Set.of("system:capture_2"), server.connections("auto:send_2"));
+            assertEquals(Set.of(), server.connections("auto:send_3"));
+            assertEquals(Set.of("system:playback_1"), server.connections("auto:receive_1"));
+            assertEquals(Set.of("system:playback_2"), server.connections("auto:receive_2"));
+            assertEquals(Set.of(), server.connections("auto:receive_3"));
+        }
+    }
+
+    @Test
+    void without_auto_connect_leaves_the_ports_unconnected() throws Exception {
+        try (JackSession session = open("manual", 2, 2, false)) {
+            session.start();
+            for (final String port : List.of("manual:send_1", "manual:send_2", "manual:receive_1", "manual:receive_2")) {
+                assertEquals(Set.of(), server.connections(port), port);
+            }
+        }
+    }
+
+    @Test
+    void refuses_another_server_while_clients_of_this_one_are_open() throws Exception {
+        try (JackSession session = open("first", 1, 1, false)) {
+            final AudioBackendException e = assertThrows(AudioBackendException.class,
+                    () -> new JackBackend("elsewhere").open(new AudioSpec("second", 1, 1, false), COPY));
+            assertTrue(e.getMessage().contains("libjack can only talk to one server per process"), e.getMessage());
+            assertTrue(session.isAlive());
+        }
+        final AudioBackendException afterClose = assertThrows(AudioBackendException.class,
+                () -> new JackBackend("elsewhere").open(new AudioSpec("second", 1, 1, false), COPY));
+        assertTrue(afterClose.getMessage().startsWith("no JACK server named 'elsewhere'"), afterClose.getMessage());
+    }
+
+    @Test
+    void tells_how_to_start_a_server_that_is_not_running() {
+        final String absent = "jamwire-absent-" + ProcessHandle.current().pid();
+        final AudioBackendException e = assertThrows(AudioBackendException.class,
+                () -> new JackBackend(absent).open(new AudioSpec("nobody", 1, 1, false), COPY));
+        assertEquals("no JACK server named '" + absent + "' is running: start one with `jackd -n " + absent
+                + " -d alsa` (or `jackd -n " + absent + " -d dummy` to run without a sound card)", e.getMessage());
+    }
+}

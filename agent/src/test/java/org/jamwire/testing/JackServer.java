@@ -1,0 +1,259 @@
+package org.jamwire.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A private {@code jackd} with the dummy driver, under a name unique to this machine (JACK server
+ * names are machine-wide). Started and stopped from the test thread; killed on JVM exit if a test
+ * forgets to close it.
+ */
+public final class JackServer implements AutoCloseable {
+
+    private static final AtomicInteger SERIAL = new AtomicInteger();
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+    private static final Path SHM = Path.of("/dev/shm");
+
+    private final String name;
+    private final int sampleRate;
+    private final int frames;
+    private final Process process;
+    private final StringBuilder output = new StringBuilder();
+    private final Thread outputReader;
+    private final Thread exitHook;
+
+    private JackServer(String name, int sampleRate, int frames, int captures, int playbacks) throws IOException {
+        this.name = name;
+        this.sampleRate = sampleRate;
+        this.frames = frames;
+        // --port-max keeps the shared-memory segment small (the default is sized for 2048 ports).
+        this.process = new ProcessBuilder("jackd", "-n", name, "--port-max", "128", "-d", "dummy",
+                "-r", Integer.toString(sampleRate), "-p", Integer.toString(frames),
+                "-C", Integer.toString(captures), "-P", Integer.toString(playbacks))
+                .redirectErrorStream(true)
+                .start();
+        this.outputReader = new Thread(this::readOutput, "jackd-output " + name);
+        outputReader.setDaemon(true);
+        outputReader.start();
+        this.exitHook = new Thread(process::destroyForcibly, "jackd-kill " + name);
+        Runtime.getRuntime().addShutdownHook(exitHook);
+    }
+
+    /** Starts a server with 2 capture and 2 playback ports and waits until it accepts clients. */
+    public static JackServer start(int sampleRate, int frames) {
+        return start(sampleRate, frames, 2, 2);
+    }
+
+    /** Starts a server with the given system ports and waits until it accepts clients. */
+    public static JackServer start(int sampleRate, int frames, int captures, int playbacks) {
+        final String name = "jamwire-test-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet();
+        final JackServer server;
+        try {
+            server = new JackServer(name, sampleRate, frames, captures, playbacks);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run jackd: is jackd2 installed?", e);
+        }
+        try {
+            server.awaitReady();
+            return server;
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void awaitReady() {
+        final long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("jackd " + name + " exited with " + process.exitValue() + ":\n" + output());
+            }
+            if (lsp().stream().anyMatch(port -> port.startsWith("system:"))) {
+                return;
+            }
+            Deadlines.pause();
+        }
+        throw new IllegalStateException("jackd " + name + " did not accept clients within " + START_TIMEOUT + ":\n" + output());
+    }
+
+    /** The server's name, for {@code JACK_DEFAULT_SERVER} or {@code jackd -n}. */
+    public String name() {
+        return name;
+    }
+
+    /** Sample rate the server was started with. */
+    public int sampleRate() {
+        return sampleRate;
+    }
+
+    /** Frames per period the server was started with. */
+    public int frames() {
+        return frames;
+    }
+
+    /** Everything jackd printed so far. */
+    public String output() {
+        synchronized (output) {
+            return output.toString();
+        }
+    }
+
+    /** Xruns jackd has reported so far (its "XRun" lines). */
+    public long xruns() {
+        return output().lines().filter(line -> line.contains("XRun")).count();
+    }
+
+    /** Runs {@code jack_lsp} with the given options against this server and returns its lines. */
+    public List<String> lsp(String... options) {
+        final List<String> command = new ArrayList<>(List.of("jack_lsp"));
+        command.addAll(List.of(options));
+        final Tool lsp = run(command);
+        return lsp.exitValue() == 0 ? lsp.output().lines().toList() : List.of();
+    }
+
+    /** Changes the server's period with {@code jack_bufsize}. */
+    public void setBufferSize(int newFrames) {
+        final Tool bufsize = run(List.of("jack_bufsize", Integer.toString(newFrames)));
+        if (bufsize.exitValue() != 0) {
+            throw new IllegalStateException("jack_bufsize " + newFrames + " failed: " + bufsize.output());
+        }
+    }
+
+    private record Tool(int exitValue, String output) {}
+
+    /** Runs a JACK command-line tool against this server. */
+    private Tool run(List<String> command) {
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("JACK_DEFAULT_SERVER", name);
+        try {
+            final Process tool = builder.start();
+            final String text = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!tool.waitFor(10, TimeUnit.SECONDS)) {
+                tool.destroyForcibly();
+                throw new IllegalStateException(command.get(0) + " hung on server " + name);
+            }
+            return new Tool(tool.exitValue(), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command.get(0), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Ports connected to {@code port}, from {@code jack_lsp -c}. */
+    public Set<String> connections(String port) {
+        final Set<String> connected = new LinkedHashSet<>();
+        boolean inPort = false;
+        for (final String line : lsp("-c")) {
+            if (!line.startsWith(" ")) {
+                inPort = line.equals(port);
+            } else if (inPort) {
+                connected.add(line.trim());
+            }
+        }
+        return connected;
+    }
+
+    /**
+     * Kills jackd with SIGKILL, as a crash would, and removes the shared memory it leaves behind
+     * (found in its memory map before the kill).
+     */
+    public void kill() {
+        final Set<Path> segments = mappedSharedMemory();
+        process.destroyForcibly();
+        awaitExit();
+        try (Stream<Path> files = Files.list(SHM)) {
+            files.filter(file -> file.getFileName().toString().contains("_" + name + "_")).forEach(segments::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (final Path segment : segments) {
+            try {
+                Files.deleteIfExists(segment);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private Set<Path> mappedSharedMemory() {
+        final Set<Path> segments = new LinkedHashSet<>();
+        try (Stream<String> maps = Files.lines(Path.of("/proc", Long.toString(process.pid()), "maps"))) {
+            maps.map(line -> line.substring(line.lastIndexOf(' ') + 1))
+                    .filter(path -> path.startsWith("/dev/shm/jack"))
+                    .forEach(path -> segments.add(Path.of(path)));
+        } catch (IOException e) {
+            // Already gone: nothing of it is left to find.
+        }
+        return segments;
+    }
+
+    /** Whether jackd is still running. */
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
+    /** Stops jackd cleanly (SIGTERM), or kills it if it does not stop within 5 seconds. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    kill();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                kill();
+            }
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(exitHook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down and the hook is running.
+        }
+    }
+
+    private void awaitExit() {
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("jackd " + name + " survived SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private void readOutput() {
+        final byte[] chunk = new byte[4096];
+        try (InputStream in = process.getInputStream()) {
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                synchronized (output) {
+                    output.append(new String(chunk, 0, n, StandardCharsets.UTF_8));
+                }
+            }
+        } catch (IOException e) {
+            // jackd exited.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "jackd " + name + " (" + sampleRate + " Hz, " + frames + " frames)";
+    }
+}
