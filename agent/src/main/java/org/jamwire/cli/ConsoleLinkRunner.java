@@ -166,7 +166,7 @@ final class ConsoleLinkRunner implements LinkRunner {
     /** The demo's live figures, one line per end per second. */
     static final class DemoFigures {
         static final String HEADER = String.format("%7s %-6s %-9s %7s %7s %5s %5s %9s %11s %9s  %s", "time", "end",
-                "state", "sent", "recv", "lost", "late", "underrun", "queue", "latency", "received level per channel");
+                "state", "sent", "recv", "lost", "late", "underrun", "queue", "queued", "received level per channel");
 
         private DemoFigures() {
         }

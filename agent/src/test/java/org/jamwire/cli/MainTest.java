@@ -99,13 +99,4 @@ class MainTest {
         assertEquals(8, main("demo --seconds 3"));
         assertEquals(3, runner.demo.seconds());
     }
-
-    @Test
-    void the_unwired_runner_prints_what_was_parsed_and_fails() {
-        final int code = new Main(new UnwiredLinkRunner(out, err), out, err)
-                .run(Parse.args("-s -n 3"));
-        assertEquals(ExitCode.FAILED, code);
-        assertTrue(out().contains("sendChannels=3"), out());
-        assertTrue(err().contains("cannot run links yet"), err());
-    }
 }

@@ -12,7 +12,7 @@ import org.jamwire.audio.builtin.BuiltinSession;
 import org.jamwire.audio.builtin.Recording;
 import org.jamwire.audio.builtin.TestSignal;
 import org.jamwire.engine.LinkCounter;
-import org.jamwire.testing.Await;
+import org.jamwire.testing.Deadlines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,10 +53,8 @@ class BuiltinLinkTest {
         final BuiltinBackend b = ramp(48000);
         final Link s = start(server(2, 16).build(), a);
         final Link c = start(client(s, 2, 16).build(), b);
-        Await.until("both ends connected", Duration.ofSeconds(5),
-                () -> s.state() == Link.State.CONNECTED && c.state() == Link.State.CONNECTED, events::toString);
-        Await.until("both ends playing", Duration.ofSeconds(5),
-                () -> s.stats().get(LinkCounter.PACKETS_RECEIVED) > 50 && c.stats().get(LinkCounter.PACKETS_RECEIVED) > 50);
+        Deadlines.await(Duration.ofSeconds(5), () -> s.state() == Link.State.CONNECTED && c.state() == Link.State.CONNECTED, () -> "both ends connected" + ": " + events.toString());
+        Deadlines.await(Duration.ofSeconds(5), () -> s.stats().get(LinkCounter.PACKETS_RECEIVED) > 50 && c.stats().get(LinkCounter.PACKETS_RECEIVED) > 50, () -> "both ends playing");
         assertRamp(s, a.session("server"), 2, 1.0 / 32768);
         assertRamp(c, b.session("client"), 2, 1.0 / 32768);
         assertEquals(0, s.stats().get(LinkCounter.DROPPED_MALFORMED));
@@ -66,7 +64,7 @@ class BuiltinLinkTest {
     void a_stopping_client_stops_the_server_with_the_stop_packet() throws Exception {
         final Link s = start(server(1, 16).build(), ramp(48000));
         final Link c = start(client(s, 1, 16).build(), ramp(48000));
-        Await.until("server connected", Duration.ofSeconds(5), () -> s.state() == Link.State.CONNECTED);
+        Deadlines.await(Duration.ofSeconds(5), () -> s.state() == Link.State.CONNECTED, () -> "server connected");
         c.stop();
         assertTrue(s.awaitStop(5, TimeUnit.SECONDS), "server did not stop");
         assertEquals(Link.State.STOPPED, s.state());

@@ -20,7 +20,7 @@ import org.jamwire.audio.builtin.TestSignal;
 import org.jamwire.engine.LinkCounter;
 import org.jamwire.protocol.PacketHeader;
 import org.jamwire.protocol.SampleCodec;
-import org.jamwire.testing.Await;
+import org.jamwire.testing.Deadlines;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,12 +65,10 @@ class GarbageDuringStreamTest {
                     throw new CompletionException(e);
                 }
             });
-            Await.until("garbage arriving", Duration.ofSeconds(10),
-                    () -> server.stats().get(LinkCounter.DROPPED_FOREIGN) >= 20);
+            Deadlines.await(Duration.ofSeconds(10), () -> server.stats().get(LinkCounter.DROPPED_FOREIGN) >= 20, () -> "garbage arriving");
             assertSignal(server, backend.session("s"));
             streaming.get(30, TimeUnit.SECONDS);
-            Await.until("every garbage datagram counted", Duration.ofSeconds(5),
-                    () -> server.stats().get(LinkCounter.DROPPED_FOREIGN) == 100, () -> server.stats().statLine());
+            Deadlines.await(Duration.ofSeconds(5), () -> server.stats().get(LinkCounter.DROPPED_FOREIGN) == 100, () -> "every garbage datagram counted" + ": " + server.stats().statLine());
             final LinkStats st = server.stats();
             assertEquals(100, st.get(LinkCounter.DROPPED_SHORT), st.statLine());
             assertEquals(300, st.get(LinkCounter.DROPPED_MALFORMED), st.statLine());

@@ -64,10 +64,15 @@ public final class JackSignalClient implements AutoCloseable {
      * @param capacity frames to record per input; recording stops when they are full
      */
     public static JackSignalClient open(JackServer server, String name, int outputs, int inputs, int capacity) {
+        return open(server.name(), name, outputs, inputs, capacity);
+    }
+
+    /** Opens and activates a client on the server named {@code serverName}. */
+    public static JackSignalClient open(String serverName, String name, int outputs, int inputs, int capacity) {
         // JNAJack 1.4.0 cannot pass a server name; libjack falls back to JACK_DEFAULT_SERVER.
         synchronized (ENVIRONMENT) {
             final String previous = LIBC.getenv("JACK_DEFAULT_SERVER");
-            LIBC.setenv("JACK_DEFAULT_SERVER", server.name(), 1);
+            LIBC.setenv("JACK_DEFAULT_SERVER", serverName, 1);
             try {
                 final EnumSet<JackStatus> status = EnumSet.noneOf(JackStatus.class);
                 final JackClient client = Jack.getInstance().openClient(name, EnumSet.of(JackOptions.JackNoStartServer), status);
@@ -78,7 +83,7 @@ public final class JackSignalClient implements AutoCloseable {
                     throw e;
                 }
             } catch (JackException e) {
-                throw new IllegalStateException("cannot open test client " + name + " on " + server, e);
+                throw new IllegalStateException("cannot open test client " + name + " on " + serverName, e);
             } finally {
                 if (previous == null) {
                     LIBC.unsetenv("JACK_DEFAULT_SERVER");
@@ -89,6 +94,9 @@ public final class JackSignalClient implements AutoCloseable {
         }
     }
 
+    /** The signal repeats after this many frames (the sine's 97 times the ramp's 1009). */
+    public static final int SIGNAL_PERIOD = 97 * 1009;
+
     /**
      * The test signal: never 0, different on every channel, a ramp over the frame number plus a
      * sine whose frequency depends on the channel.
@@ -96,8 +104,10 @@ public final class JackSignalClient implements AutoCloseable {
      * @param channel 1-based channel
      */
     public static float sample(int channel, long frame) {
-        final double ramp = (frame % 1009) / 100_000.0;
-        final double sine = 0.1 * Math.sin(2 * Math.PI * frame * channel / 97.0);
+        // Reduced first, so that the signal repeats exactly, bit for bit, every SIGNAL_PERIOD frames.
+        final long f = Math.floorMod(frame, SIGNAL_PERIOD);
+        final double ramp = (f % 1009) / 100_000.0;
+        final double sine = 0.1 * Math.sin(2 * Math.PI * f * channel / 97.0);
         return (float) (0.125 + channel / 64.0 + sine + ramp);
     }
 
@@ -133,12 +143,22 @@ public final class JackSignalClient implements AutoCloseable {
         return name() + ":in_" + channel;
     }
 
-    /** Connects two ports of any clients, by full name. */
+    /**
+     * Connects two ports of any clients, by full name. JACK refuses connections to a client that
+     * has registered its ports but is not active yet, so this retries for up to 10 seconds.
+     */
     public void connect(String source, String destination) {
-        try {
-            Jack.getInstance().connect(client, source, destination);
-        } catch (JackException e) {
-            throw new IllegalStateException("cannot connect " + source + " to " + destination, e);
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                Jack.getInstance().connect(client, source, destination);
+                return;
+            } catch (JackException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot connect " + source + " to " + destination, e);
+                }
+                Deadlines.pause();
+            }
         }
     }
 

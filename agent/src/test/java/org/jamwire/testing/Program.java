@@ -1,0 +1,137 @@
+package org.jamwire.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real program run by a test on a named JACK server: {@code jacktrip} 1.7, or JamWire's own jar.
+ * Its output is collected so tests can wait for what it prints and show it when they fail. Closing
+ * it sends SIGTERM, on which both send their stop packets, and kills it if it lingers.
+ */
+public final class Program implements AutoCloseable {
+
+    private final Process process;
+    private final StringBuffer output = new StringBuffer();
+    private final List<String> command;
+
+    private Program(List<String> command, Process process) {
+        this.command = command;
+        this.process = process;
+        final Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    output.append(line).append('\n');
+                }
+            } catch (IOException e) {
+                output.append("[reading output failed: ").append(e).append("]\n");
+            }
+        }, command.get(0) + "-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts {@code jacktrip args...} with JACK_DEFAULT_SERVER set to {@code jackServer}. */
+    public static Program jacktrip(String jackServer, String... args) throws IOException {
+        // Line-buffered, so that what it printed is there to read while it runs.
+        final List<String> cmd = new ArrayList<>(List.of("stdbuf", "-oL", "-eL"));
+        cmd.add("jacktrip");
+        cmd.addAll(List.of(args));
+        return start(cmd, jackServer);
+    }
+
+    /**
+     * Starts JamWire's shaded jar (system property {@code jamwire.jar}, set by the build) with
+     * {@code args}, with JACK_DEFAULT_SERVER set to {@code jackServer}.
+     */
+    public static Program jamwire(String jackServer, String... args) throws IOException {
+        final String jar = System.getProperty("jamwire.jar");
+        if (jar == null || !new java.io.File(jar).isFile()) {
+            throw new IllegalStateException("system property jamwire.jar does not name the built jar: " + jar
+                    + " (run the integration tests with 'mvn verify')");
+        }
+        final List<String> cmd = new ArrayList<>(List.of(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
+        cmd.addAll(List.of(args));
+        return start(cmd, jackServer);
+    }
+
+    /**
+     * Starts JamWire's launcher, {@code ./jamwire} at the repository root (system property
+     * {@code jamwire.launcher}), with {@code prefix} before it (e.g. {@code ip netns exec NS}).
+     */
+    public static Program launcher(String jackServer, List<String> prefix, String... args) throws IOException {
+        final String launcher = System.getProperty("jamwire.launcher");
+        if (launcher == null || !new java.io.File(launcher).canExecute()) {
+            throw new IllegalStateException("system property jamwire.launcher does not name ./jamwire: " + launcher);
+        }
+        final List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of("env", "JACK_DEFAULT_SERVER=" + jackServer, launcher));
+        cmd.addAll(List.of(args));
+        return start(cmd, jackServer);
+    }
+
+    private static Program start(List<String> cmd, String jackServer) throws IOException {
+        final ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (jackServer != null) {
+            pb.environment().put("JACK_DEFAULT_SERVER", jackServer);
+        }
+        pb.environment().put("JACK_NO_AUDIO_RESERVATION", "1");
+        final Program p = new Program(cmd, pb.start());
+        Runtime.getRuntime().addShutdownHook(new Thread(p.process::destroyForcibly));
+        return p;
+    }
+
+    /** The exit code; the program must have exited. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    /** Sends SIGINT, as Ctrl-C would. */
+    public void interrupt() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+    }
+
+    /** Everything it printed so far. */
+    public String output() {
+        return output.toString();
+    }
+
+    /** True while the process runs. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits until its output contains {@code text}. */
+    public void awaitOutput(String text, Duration timeout) {
+        Deadlines.await(timeout, () -> output.indexOf(text) >= 0,
+                () -> command.get(0) + " to print '" + text + "': " + String.join(" ", command) + (process.isAlive() ? "" : " (exited " + process.exitValue() + ")")
+                        + "\n" + output());
+    }
+
+    /** Waits for it to exit; true if it did. */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}

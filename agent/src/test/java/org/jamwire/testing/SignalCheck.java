@@ -1,0 +1,112 @@
+package org.jamwire.testing;
+
+/**
+ * Judges a recording of {@link JackSignalClient#sample(int, long)} period by period: each period
+ * must be either silence (an underrun or xrun somewhere on the way, counted) or the expected
+ * channel's signal within {@code tolerance} at some delay. A period that is neither is wrong audio:
+ * a wrong channel, a wrong encoding or corruption. The delay may change after a glitch, so each
+ * period is matched on its own, trying the previous period's delay first. Test thread.
+ *
+ * @param periods periods judged
+ * @param matched periods that were the signal
+ * @param silent periods of silence
+ * @param wrong periods that were neither
+ * @param delay the delay of the last matched period, -1 if none
+ * @param maxError largest difference seen in a matched period
+ * @param firstWrong a description of the first wrong period, or null
+ */
+public record SignalCheck(int periods, int matched, int silent, int wrong, long delay, double maxError,
+        String firstWrong) {
+
+    /** Wrong periods after which no more delays are searched: the verdict is already in. */
+    private static final int MAX_SEARCHES = 3;
+
+    /**
+     * Checks {@code recording[from..]} against signal channel {@code channel} (1-based).
+     *
+     * @param period frames per period
+     */
+    public static SignalCheck of(float[] recording, int from, int channel, int period, double tolerance) {
+        int periods = 0;
+        int matched = 0;
+        int silent = 0;
+        int wrong = 0;
+        long delay = -1;
+        double maxError = 0;
+        String firstWrong = null;
+        for (int start = from; start + period <= recording.length; start += period) {
+            periods++;
+            if (isSilent(recording, start, period)) {
+                silent++;
+                continue;
+            }
+            long found = delay >= 0 && error(recording, start, period, channel, delay) <= tolerance ? delay : -1;
+            if (found < 0 && wrong >= MAX_SEARCHES) {
+                wrong++;
+                continue;
+            }
+            if (found < 0) {
+                found = bestDelay(recording, start, period, channel);
+            }
+            final double err = found < 0 ? Double.MAX_VALUE : error(recording, start, period, channel, found);
+            if (err <= tolerance) {
+                matched++;
+                delay = found;
+                maxError = Math.max(maxError, err);
+            } else {
+                wrong++;
+                if (firstWrong == null) {
+                    firstWrong = "period at frame " + start + ": recorded " + recording[start] + ", " + recording[start + 1]
+                            + " …; nearest signal delay " + found + " has error " + err;
+                }
+            }
+        }
+        return new SignalCheck(periods, matched, silent, wrong, delay, maxError, firstWrong);
+    }
+
+    /** A one-line summary for assertion messages. */
+    public String summary() {
+        return periods + " periods: " + matched + " matched (max error " + maxError + ", delay " + delay + "), "
+                + silent + " silent, " + wrong + " wrong" + (firstWrong == null ? "" : "; first wrong: " + firstWrong);
+    }
+
+    private static boolean isSilent(float[] r, int start, int n) {
+        for (int i = start; i < start + n; i++) {
+            if (r[i] != 0f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static double error(float[] r, int start, int n, int channel, long delay) {
+        double max = 0;
+        for (int i = start; i < start + n; i++) {
+            max = Math.max(max, Math.abs(r[i] - signal(channel, i - delay)));
+        }
+        return max;
+    }
+
+    /** The signal at any frame, negative ones too: the two ends' frame counters start at different times. */
+    private static float signal(int channel, long frame) {
+        return JackSignalClient.sample(channel, frame);
+    }
+
+    /** The delay, within one repetition of the signal, that fits the period best. */
+    private static long bestDelay(float[] r, int start, int n, int channel) {
+        long best = -1;
+        double bestErr = Double.MAX_VALUE;
+        for (long d = 0; d < JackSignalClient.SIGNAL_PERIOD; d++) {
+            // Cheap first-sample test before the whole period, unless nothing has matched yet.
+            if (best >= 0 && Math.abs(r[start] - signal(channel, start - d)) > bestErr) {
+                continue;
+            }
+            final double e = error(r, start, n, channel, d);
+            if (e < bestErr) {
+                bestErr = e;
+                best = d;
+            }
+        }
+        return best;
+    }
+}
