@@ -27,7 +27,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
-for tool in jackd jacktrip jack_iodelay jack_connect jack_wait java; do
+for tool in jackd jacktrip jack_iodelay jack_connect jack_lsp java stdbuf; do
     command -v "$tool" >/dev/null || { echo "bench/p2p.sh: $tool is missing: run scripts/install-test-deps" >&2; exit 1; }
 done
 jar="$root/agent/target/jamwire.jar"
@@ -41,14 +41,29 @@ pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    rm -rf "$work"
+    [[ -n "${KEEP_WORK:-}" ]] && echo "bench/p2p.sh: logs kept in $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
 
 start_jack() { # name
     jackd -n "$1" --port-max 256 -d dummy -r "$rate" -p "$frames" -C 2 -P 2 >"$work/$1.log" 2>&1 &
     pids+=($!)
-    JACK_DEFAULT_SERVER="$1" timeout 15 jack_wait -w >/dev/null
+    for _ in $(seq 300); do
+        JACK_DEFAULT_SERVER="$1" jack_lsp >/dev/null 2>&1 && return 0
+        sleep 0.05
+    done
+    echo "bench/p2p.sh: jackd $1 did not start: $(tail -3 "$work/$1.log")" >&2
+    return 1
+}
+
+# Ctrl-C, as a user would stop it (both programs then send their stop packets); SIGKILL after 5 s.
+stop_process() {
+    kill -INT "$1" 2>/dev/null || return 0
+    for _ in $(seq 100); do
+        kill -0 "$1" 2>/dev/null || return 0
+        sleep 0.05
+    done
+    kill -KILL "$1" 2>/dev/null || true
 }
 
 # CPU seconds (user+system) a process has used, from /proc.
@@ -80,9 +95,12 @@ await_port() { # server port
 
 # Runs one pair and prints: cpu_percent_server cpu_percent_client latency_frames
 run_pair() { # kind channels port
-    local kind="$1" ch="$2" port="$3" near="bn-$kind-$ch" far="bf-$kind-$ch"
+    local kind="$1" ch="$2" port="$3"
+    local near="bn-$kind-$ch" far="bf-$kind-$ch"
     start_jack "$near"
+    local jack_near=$!
     start_jack "$far"
+    local jack_far=$!
     local bits_opt=(--bitres 16)
     [[ "$kind" == jacktrip ]] && bits_opt=(-b 16)
     local server client
@@ -94,7 +112,7 @@ run_pair() { # kind channels port
     for c in $(seq "$ch"); do
         JACK_DEFAULT_SERVER="$far" jack_connect "cli:receive_$c" "cli:send_$c"
     done
-    JACK_DEFAULT_SERVER="$near" jack_iodelay >"$work/iodelay-$kind-$ch.log" 2>&1 &
+    JACK_DEFAULT_SERVER="$near" stdbuf -oL jack_iodelay >"$work/iodelay-$kind-$ch.log" 2>&1 &
     local iod=$!
     pids+=("$iod")
     await_port "$near" "jack_delay:out"
@@ -106,11 +124,12 @@ run_pair() { # kind channels port
     sleep "$seconds"
     s1=$(cpu_seconds "$server"); c1=$(cpu_seconds "$client")
     local latency
-    latency=$(grep -o '[0-9.]* frames' "$work/iodelay-$kind-$ch.log" | tail -1 | cut -d' ' -f1)
-    kill "$iod" "$client" "$server" 2>/dev/null || true
-    wait "$iod" "$client" "$server" 2>/dev/null || true
-    JACK_DEFAULT_SERVER="$near" jack_wait -q >/dev/null 2>&1 || true
-    JACK_DEFAULT_SERVER="$far" jack_wait -q >/dev/null 2>&1 || true
+    latency=$(grep -o "[0-9.]* frames" "$work/iodelay-$kind-$ch.log" | tail -1 | cut -d" " -f1)
+    stop_process "$iod"
+    stop_process "$client"
+    stop_process "$server"
+    kill "$jack_near" "$jack_far" 2>/dev/null || true
+    wait "$jack_near" "$jack_far" 2>/dev/null || true
     awk -v s0="$s0" -v s1="$s1" -v c0="$c0" -v c1="$c1" -v t="$seconds" -v l="${latency:-n/a}" \
         'BEGIN { printf "%.2f %.2f %s\n", 100 * (s1 - s0) / t, 100 * (c1 - c0) / t, l }'
 }

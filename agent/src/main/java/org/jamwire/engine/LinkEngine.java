@@ -19,6 +19,7 @@ public final class LinkEngine implements AudioProcessor {
     private final PacketRing incoming;
     private final Counters counters;
     private final MicrosClock clock;
+    private final SendSignal signal;
     private final ReceiveQueue queue;
     private final byte[] history;
     private final ByteBuffer packet;
@@ -36,14 +37,16 @@ public final class LinkEngine implements AudioProcessor {
      *     before each (this engine is the consumer)
      * @param counters the link's counters
      * @param clock the header timestamp's clock
+     * @param signal rung after each datagram is queued for the sender
      */
     public LinkEngine(StreamFormat format, PacketRing outgoing, PacketRing incoming, Counters counters,
-            MicrosClock clock) {
+            MicrosClock clock, SendSignal signal) {
         this.format = format;
         this.outgoing = outgoing;
         this.incoming = incoming;
         this.counters = counters;
         this.clock = clock;
+        this.signal = signal;
         this.packetLength = format.packetLength();
         this.history = new byte[format.datagramLength()];
         this.packet = ByteBuffer.allocate(packetLength);
@@ -101,6 +104,7 @@ public final class LinkEngine implements AudioProcessor {
         dst.put(history, 0, history.length);
         outgoing.commit(slot, history.length);
         counters.increment(LinkCounter.PACKETS_SENT);
+        signal.ring();
     }
 
     private void drain(boolean discard) {

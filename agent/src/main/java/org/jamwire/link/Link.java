@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -22,7 +23,7 @@ import org.jamwire.engine.LinkEngine;
 import org.jamwire.engine.MicrosClock;
 import org.jamwire.engine.PacketRing;
 import org.jamwire.engine.StreamFormat;
-import org.jamwire.net.IdleStrategy;
+import org.jamwire.net.Doorbell;
 import org.jamwire.net.PacketLoop;
 import org.jamwire.net.PeerStatus;
 
@@ -51,9 +52,12 @@ public final class Link implements AutoCloseable {
     private final LinkEngine engine;
     private final PacketLoop loop;
     private final Consumer<LinkEvent> listener;
-    private final Thread network;
+    private final Doorbell doorbell = new Doorbell();
+    private final Thread receiver;
+    private final Thread sender;
     private final Thread supervisor;
     private final Instant started = Instant.now();
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile State state;
     private volatile String failure;
@@ -68,12 +72,13 @@ public final class Link implements AutoCloseable {
                 config.sendChannels(), config.receiveChannels(), config.redundancy(), config.queue());
         final PacketRing outgoing = new PacketRing(OUTGOING_SLOTS, format.datagramLength());
         final PacketRing incoming = new PacketRing(INCOMING_SLOTS, PacketLoop.MAX_DATAGRAM + 1);
-        this.engine = new LinkEngine(format, outgoing, incoming, counters, MicrosClock.SYSTEM);
+        this.engine = new LinkEngine(format, outgoing, incoming, counters, MicrosClock.SYSTEM, doorbell);
         this.loop = new PacketLoop(channel, fixedPeer, format, outgoing, incoming, counters, peer, engine);
         this.state = State.WAITING_FOR_PEER;
         slot.install(engine);
         final String name = "jamwire-" + config.bindPort();
-        this.network = new Thread(this::runNetwork, name + "-net");
+        this.receiver = new Thread(this::runReceiver, name + "-rx");
+        this.sender = new Thread(this::runSender, name + "-tx");
         this.supervisor = new Thread(this::supervise, name + "-control");
         supervisor.setDaemon(true);
     }
@@ -98,7 +103,8 @@ public final class Link implements AutoCloseable {
                     config.receiveChannels(), config.autoConnect()), slot);
             checkBufferSize(config, session, backend);
             final Link link = new Link(config, channel, session, slot, fixedPeer, listener);
-            link.network.start();
+            link.receiver.start();
+            link.sender.start();
             session.start();
             link.supervisor.start();
             link.emit(LinkEvent.Kind.LISTENING, link.describeStart());
@@ -155,7 +161,7 @@ public final class Link implements AutoCloseable {
 
     /** Stops the link: sends the stop packet twice, releases the port and the audio client. */
     public void stop() {
-        shutdown(State.STOPPED, null);
+        shutdown(State.STOPPED, null, null);
     }
 
     @Override
@@ -163,17 +169,21 @@ public final class Link implements AutoCloseable {
         stop();
     }
 
-    /** Waits until the link stops or fails, or the timeout passes; true if it did. */
+    /** Waits until the link has stopped or failed and released everything, or the timeout passes; true if it did. */
     public boolean awaitStop(long timeout, TimeUnit unit) throws InterruptedException {
-        supervisor.join(Math.max(1, unit.toMillis(timeout)));
-        return state == State.STOPPED || state == State.FAILED;
+        return stopped.await(timeout, unit);
     }
 
-    private void runNetwork() {
-        final IdleStrategy idle = new IdleStrategy(TimeUnit.MICROSECONDS.toNanos(20),
-                TimeUnit.MICROSECONDS.toNanos(200));
+    private void runReceiver() {
+        while (running && channel.isOpen()) {
+            loop.receive();
+        }
+    }
+
+    private void runSender() {
         while (running) {
-            idle.idle(loop.doWork());
+            doorbell.await();
+            loop.sendQueued();
         }
     }
 
@@ -199,8 +209,7 @@ public final class Link implements AutoCloseable {
                 return;
             }
             if (peer.peerStopped()) {
-                emit(LinkEvent.Kind.PEER_STOPPED, "the peer stopped the link");
-                shutdown(State.STOPPED, null);
+                shutdown(State.STOPPED, LinkEvent.Kind.PEER_STOPPED, "the peer stopped the link");
                 return;
             }
             if (!session.isAlive()) {
@@ -209,9 +218,8 @@ public final class Link implements AutoCloseable {
             }
             if (config.peerTimeoutSeconds() > 0 && peer.lastReceiveNanos() != 0
                     && now - peer.lastReceiveNanos() > TimeUnit.SECONDS.toNanos(config.peerTimeoutSeconds())) {
-                emit(LinkEvent.Kind.TIMEOUT, "no audio from the peer for " + config.peerTimeoutSeconds()
-                        + " s; stopping");
-                shutdown(State.STOPPED, null);
+                shutdown(State.STOPPED, LinkEvent.Kind.TIMEOUT, "no audio from the peer for "
+                        + config.peerTimeoutSeconds() + " s; stopping");
                 return;
             }
             if (config.ioStatSeconds() > 0 && now >= nextStat) {
@@ -235,27 +243,41 @@ public final class Link implements AutoCloseable {
     }
 
     private void fail(LinkEvent.Kind kind, String message) {
-        emit(kind, message);
-        shutdown(State.FAILED, message);
+        shutdown(State.FAILED, kind, message);
     }
 
-    private synchronized void shutdown(State end, String why) {
-        if (state == State.STOPPED || state == State.FAILED) {
+    /**
+     * Stops the link once: the first caller (a user's stop, or the supervisor on an event) wins,
+     * and only its reason is reported, so a stop never reads as the failure its own teardown causes.
+     */
+    private synchronized void shutdown(State end, LinkEvent.Kind kind, String message) {
+        if (!running) {
             return;
         }
         running = false;
-        failure = why;
-        try {
-            network.join(TimeUnit.SECONDS.toMillis(2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        failure = end == State.FAILED ? message : null;
+        if (kind != null) {
+            emit(kind, message);
         }
+        doorbell.ring();
+        join(sender);
         if (!peer.peerStopped()) {
             loop.sendStop();
         }
         closeQuietly(channel, session);
+        join(receiver);
+        doorbell.close();
         state = end;
-        emit(LinkEvent.Kind.STOPPED, end == State.FAILED ? "stopped: " + why : "stopped");
+        stopped.countDown();
+        emit(LinkEvent.Kind.STOPPED, end == State.FAILED ? "stopped: " + message : "stopped");
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void emit(LinkEvent.Kind kind, String message) {
@@ -304,7 +326,6 @@ public final class Link implements AutoCloseable {
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
             ch.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
             ch.bind(new InetSocketAddress(config.bindPort()));
-            ch.configureBlocking(false);
             return ch;
         } catch (BindException e) {
             closeQuietly(ch, null);

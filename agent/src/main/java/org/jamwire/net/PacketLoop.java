@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import org.jamwire.engine.Counters;
 import org.jamwire.engine.LinkCounter;
@@ -16,13 +17,14 @@ import org.jamwire.protocol.PacketHeader;
 import org.jamwire.protocol.StopPacket;
 
 /**
- * The network half of a link, as an agent whose {@link #doWork()} is called in a loop by its own
- * thread. It receives datagrams without blocking, checks every one (source, length, header, sample
+ * The network half of a link. A receiver thread calls {@link #receive()} in a loop and a sender
+ * thread calls {@link #sendQueued()} when the audio thread rings; tests drive both through
+ * {@link #doWork()} on a non-blocking socket. It checks every datagram (source, length, header, sample
  * rate, bit depth, sequence), hands new packets to the audio thread, and sends the datagrams the
  * audio thread produced. A server adopts the source of the first valid audio datagram as its peer
  * and from then on drops datagrams from anywhere else. Every rejected datagram is counted, never
- * logged. Runs on the packet-loop thread; no allocation, no blocking, and the only locks are the
- * socket's own, which no other thread takes.
+ * logged. No allocation; the receiver blocks only in the socket's receive, the sender only in its
+ * send, and the only locks are the socket's own read and write locks, one per thread.
  */
 public final class PacketLoop {
 
@@ -78,10 +80,13 @@ public final class PacketLoop {
         engine.setSending(fixedPeer != null);
     }
 
-    /** One pass: receive what is waiting, send what is queued. Returns the work done. */
+    /**
+     * One pass for a single thread driving a non-blocking socket, as tests do: receive what is
+     * waiting, send what is queued. Returns the work done.
+     */
     public int doWork() {
         int work = 0;
-        for (int i = 0; i < MAX_RECEIVES_PER_PASS && receiveOne(); i++) {
+        for (int i = 0; i < MAX_RECEIVES_PER_PASS && receive(); i++) {
             work++;
         }
         return work + sendQueued();
@@ -107,11 +112,17 @@ public final class PacketLoop {
         }
     }
 
-    private boolean receiveOne() {
+    /**
+     * Receives and handles one datagram: on a blocking socket, waits for it. Returns false when
+     * there was none (non-blocking) or the socket is closed. Receiver thread only.
+     */
+    public boolean receive() {
         rx.clear();
         final SocketAddress from;
         try {
             from = channel.receive(rx);
+        } catch (ClosedChannelException e) {
+            return false;
         } catch (IOException e) {
             counters.increment(LinkCounter.RECEIVE_ERRORS);
             return false;
@@ -219,7 +230,8 @@ public final class PacketLoop {
         }
     }
 
-    private int sendQueued() {
+    /** Sends every datagram the audio thread has queued; returns how many. Sender thread only. */
+    public int sendQueued() {
         int sent = 0;
         for (int slot = outgoing.peek(); slot != PacketRing.NONE; slot = outgoing.peek()) {
             final InetSocketAddress to = peer;

@@ -1,0 +1,15 @@
+package org.jamwire.engine;
+
+/**
+ * How the audio thread tells the sender that a datagram is queued. Implementations must not
+ * allocate, lock or block: the audio thread calls {@link #ring()} once per period.
+ */
+@FunctionalInterface
+public interface SendSignal {
+
+    /** For a sender that polls the queue itself, as tests do. */
+    SendSignal NONE = () -> { };
+
+    /** Wakes the sender. */
+    void ring();
+}
