@@ -6,12 +6,12 @@
 #    to its send ports, measured by jack_iodelay on the near JACK server.
 # Each pair runs on two private JACK servers (dummy driver). Prints a Markdown table.
 #
-# Usage: bench/p2p.sh [--seconds N] [--channels "2 16"] [--queue Q]
+# Usage: bench/p2p.sh [--seconds N] [--warmup N] [--channels "2 16"] [--queue Q] [--frames N]
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 seconds=20
-warmup=5
+warmup=10
 channel_counts="2 16"
 queue=4
 frames=128
@@ -22,6 +22,7 @@ while [[ $# -gt 0 ]]; do
         --channels) channel_counts="$2"; shift 2 ;;
         --queue) queue="$2"; shift 2 ;;
         --frames) frames="$2"; shift 2 ;;
+        --warmup) warmup="$2"; shift 2 ;;
         -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
         *) echo "bench/p2p.sh: unknown option $1" >&2; exit 2 ;;
     esac

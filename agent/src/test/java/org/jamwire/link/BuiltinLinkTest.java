@@ -91,6 +91,59 @@ class BuiltinLinkTest {
         assertTrue(e.getMessage().contains("64") && e.getMessage().contains("128"), e.getMessage());
     }
 
+    @Test
+    void streams_with_a_peer_of_another_buffer_size_and_warns_as_jacktrip_does() throws Exception {
+        final BuiltinBackend big = new BuiltinBackend(48000, 256, 48000, TestSignal.Kind.RAMP);
+        final BuiltinBackend small = new BuiltinBackend(48000, 128, 48000, TestSignal.Kind.RAMP);
+        final Link s = start(server(2, 16).build(), big);
+        final Link c = start(client(s, 2, 16).build(), small);
+        Deadlines.await(Duration.ofSeconds(5), () -> s.stats().get(LinkCounter.PACKETS_RECEIVED) > 100
+                && c.stats().get(LinkCounter.PACKETS_RECEIVED) > 50, () -> "both ends receiving: " + events);
+        assertTrue(events.stream().anyMatch(e -> e.kind() == LinkEvent.Kind.WARNING
+                && e.message().contains("128-frame packets") && e.message().contains("256 frames")), events::toString);
+        assertEquals(Link.State.CONNECTED, s.state());
+        assertEquals(Link.State.CONNECTED, c.state());
+    }
+
+    @Test
+    void plays_the_channels_both_ends_have_and_leaves_the_rest_silent() throws Exception {
+        final BuiltinBackend a = ramp(48000);
+        final BuiltinBackend b = ramp(48000);
+        final Link s = start(server(4, 16).build(), a);
+        final Link c = start(client(s, 2, 16).build(), b);
+        Deadlines.await(Duration.ofSeconds(5), () -> s.stats().get(LinkCounter.PACKETS_RECEIVED) > 50
+                && c.stats().get(LinkCounter.PACKETS_RECEIVED) > 50, () -> "both ends receiving: " + events);
+        assertRamp(s, a.session("server"), 2, 1.0 / 32768);
+        final Recording r = a.session("server").record(128 * 10);
+        assertTrue(r.await(5, TimeUnit.SECONDS));
+        for (int ch = 2; ch < 4; ch++) {
+            for (float v : r.channel(ch)) {
+                assertEquals(0f, v, "channel " + (ch + 1) + " has no sender and must be silent");
+            }
+        }
+        assertTrue(events.stream().anyMatch(e -> e.kind() == LinkEvent.Kind.WARNING
+                && e.message().contains("the peer sends 2 channels")), events::toString);
+    }
+
+    @Test
+    void runs_four_links_at_once_on_the_old_manuals_ports() throws Exception {
+        final BuiltinBackend backend = ramp(48000);
+        final List<Link> servers = new java.util.ArrayList<>();
+        for (int offset = 0; offset <= 30; offset += 10) {
+            servers.add(start(server(2, 16).bindPort(LinkConfig.DEFAULT_PORT + offset).clientName("s" + offset)
+                    .build(), backend));
+        }
+        for (Link s : servers) {
+            start(client(s, 2, 16).clientName("c" + s.localPort()).build(), backend);
+        }
+        Deadlines.await(Duration.ofSeconds(10), () -> servers.stream().allMatch(
+                l -> l.stats().get(LinkCounter.PACKETS_RECEIVED) > 100), () -> "all four servers receiving");
+        assertEquals(List.of(4464, 4474, 4484, 4494), servers.stream().map(Link::localPort).toList());
+        for (Link l : links) {
+            assertEquals(0, l.stats().get(LinkCounter.DROPPED_FOREIGN), l.stats().statLine());
+        }
+    }
+
     /**
      * Records the receiving end and checks every sample. A recording during which either end counted
      * an underrun or an xrun (scheduling on a loaded 2-core machine) is taken again, up to 5 times.
