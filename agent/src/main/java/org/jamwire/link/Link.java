@@ -105,7 +105,12 @@ public final class Link implements AutoCloseable {
             final Link link = new Link(config, channel, session, slot, fixedPeer, listener);
             link.receiver.start();
             link.sender.start();
-            session.start();
+            try {
+                session.start();
+            } catch (AudioBackendException | RuntimeException e) {
+                link.stop();
+                throw new LinkException(e.getMessage(), e);
+            }
             link.supervisor.start();
             link.emit(LinkEvent.Kind.LISTENING, link.describeStart());
             return link;

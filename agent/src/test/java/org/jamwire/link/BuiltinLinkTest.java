@@ -85,6 +85,18 @@ class BuiltinLinkTest {
     }
 
     @Test
+    void a_bit_depth_mismatch_fails_both_ends_naming_both_depths() throws Exception {
+        final Link s = start(server(2, 16).build(), ramp(48000));
+        final Link c = start(client(s, 2, 24).build(), ramp(48000));
+        assertTrue(s.awaitStop(5, TimeUnit.SECONDS), "server did not stop");
+        assertTrue(c.awaitStop(5, TimeUnit.SECONDS), "client did not stop");
+        assertEquals(Link.State.FAILED, s.state());
+        assertEquals(Link.State.FAILED, c.state());
+        assertTrue(s.failure().contains("this end uses 16-bit samples, the peer 24-bit"), s.failure());
+        assertTrue(c.failure().contains("this end uses 24-bit samples, the peer 16-bit"), c.failure());
+    }
+
+    @Test
     void refuses_a_buffer_size_other_than_the_one_required() {
         final LinkException e = org.junit.jupiter.api.Assertions.assertThrows(LinkException.class,
                 () -> start(server(2, 16).expectedBufferSize(64).build(), ramp(48000)));
