@@ -117,15 +117,29 @@ public final class JackServer implements AutoCloseable {
 
     /** Runs {@code jack_lsp} with the given options against this server and returns its lines. */
     public List<String> lsp(String... options) {
+        return lspOf(name, options);
+    }
+
+    /**
+     * Runs {@code jack_lsp} with the given options against the server named {@code server}, which
+     * may belong to another process, and returns its lines (none if the server is not there).
+     */
+    public static List<String> lspOf(String server, String... options) {
         final List<String> command = new ArrayList<>(List.of("jack_lsp"));
         command.addAll(List.of(options));
-        final Tool lsp = run(command);
+        final Tool lsp = run(server, command);
         return lsp.exitValue() == 0 ? lsp.output().lines().toList() : List.of();
+    }
+
+    /** Waits until the server named {@code server} has {@code port}. */
+    public static void awaitPort(String server, String port, Duration timeout) {
+        Deadlines.await(timeout, () -> lspOf(server).contains(port), () -> "port " + port + " on " + server
+                + ": " + lspOf(server));
     }
 
     /** Changes the server's period with {@code jack_bufsize}. */
     public void setBufferSize(int newFrames) {
-        final Tool bufsize = run(List.of("jack_bufsize", Integer.toString(newFrames)));
+        final Tool bufsize = run(name, List.of("jack_bufsize", Integer.toString(newFrames)));
         if (bufsize.exitValue() != 0) {
             throw new IllegalStateException("jack_bufsize " + newFrames + " failed: " + bufsize.output());
         }
@@ -133,8 +147,8 @@ public final class JackServer implements AutoCloseable {
 
     private record Tool(int exitValue, String output) {}
 
-    /** Runs a JACK command-line tool against this server. */
-    private Tool run(List<String> command) {
+    /** Runs a JACK command-line tool against the server named {@code name}. */
+    private static Tool run(String name, List<String> command) {
         final ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().put("JACK_DEFAULT_SERVER", name);
         try {

@@ -104,11 +104,10 @@ public final class SignalProbe implements AutoCloseable {
         final int inputs = Integer.parseInt(args[3]);
         final int frames = Integer.parseInt(args[4]);
         try (JackSignalClient client = JackSignalClient.open(args[0], args[1], outputs, inputs, frames)) {
-            final JackServerPorts ports = new JackServerPorts(args[0]);
             for (int i = 6; i < args.length; i++) {
                 final String[] pair = args[i].split(">", 2);
-                ports.awaitPort(pair[0], Duration.ofSeconds(15));
-                ports.awaitPort(pair[1], Duration.ofSeconds(15));
+                JackServer.awaitPort(args[0], pair[0], Duration.ofSeconds(15));
+                JackServer.awaitPort(args[0], pair[1], Duration.ofSeconds(15));
                 client.connect(pair[0], pair[1]);
             }
             final long startFrame = client.frames();
