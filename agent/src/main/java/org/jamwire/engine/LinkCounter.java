@@ -47,7 +47,9 @@ public enum LinkCounter {
     /** Audio frames currently queued for playback (a level, not a count). */
     QUEUE_LEVEL("level", "frames queued for playback now"),
     /** The receive queue's target level in frames (a level, not a count). */
-    QUEUE_TARGET("target", "frames the receive queue aims to hold");
+    QUEUE_TARGET("target", "frames the receive queue aims to hold"),
+    /** Smoothed packet arrival jitter, as RTP estimates it (a level, not a count). */
+    JITTER_US("jitter_us", "packet arrival jitter in microseconds, smoothed as in RFC 3550");
 
     private final String label;
     private final String meaning;

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import org.jamwire.engine.Counters;
+import org.jamwire.engine.JitterEstimator;
 import org.jamwire.engine.LinkCounter;
 import org.jamwire.engine.LinkEngine;
 import org.jamwire.engine.PacketRing;
@@ -44,7 +45,9 @@ public final class PacketLoop {
     // Incoming ring slots must hold the largest single packet of a valid datagram.
     private final ByteBuffer stop = ByteBuffer.allocateDirect(StopPacket.LENGTH);
     private final ByteBuffer notice;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private final SequenceTracker tracker = new SequenceTracker();
+    private final JitterEstimator jitter = new JitterEstimator();
     private final int[] seqs = new int[MAX_COPIES];
     private InetSocketAddress peer;
 
@@ -149,6 +152,7 @@ public final class PacketLoop {
             peer = (InetSocketAddress) from;
             status.peer = peer;
             tracker.reset();
+            jitter.reset();
             engine.setSending(true);
         }
         deliver(len);
@@ -206,7 +210,10 @@ public final class PacketLoop {
             return;
         }
         counters.increment(LinkCounter.DATAGRAMS_RECEIVED);
-        status.lastReceiveNanos = System.nanoTime();
+        final long now = System.nanoTime();
+        status.lastReceiveNanos = now;
+        jitter.arrival(now, seqs[0], PacketHeader.bufferSize(rx, 0) * NANOS_PER_SECOND / format.sampleRate());
+        counters.set(LinkCounter.JITTER_US, jitter.jitterMicros());
         status.peerRateCode = PacketHeader.sampleRateCode(rx, 0);
         status.peerBits = PacketHeader.bitResolution(rx, 0);
         status.peerFrames = PacketHeader.bufferSize(rx, 0);
