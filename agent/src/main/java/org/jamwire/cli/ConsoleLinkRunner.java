@@ -109,7 +109,7 @@ final class ConsoleLinkRunner implements LinkRunner {
     private void report(LinkEvent e, AtomicInteger exit) {
         switch (e.kind()) {
             case STATS -> out.println(e.message());
-            case TIMEOUT, MISMATCH, AUDIO_LOST -> {
+            case TIMEOUT, MISMATCH -> {
                 exit.set(ExitCode.FAILED);
                 err.println("jamwire: " + e.message());
             }

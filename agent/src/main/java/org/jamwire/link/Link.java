@@ -36,16 +36,19 @@ import org.jamwire.net.PeerStatus;
 public final class Link implements AutoCloseable {
 
     /** Lifecycle of a link. */
-    public enum State { WAITING_FOR_PEER, CONNECTED, STOPPED, FAILED }
+    public enum State { WAITING_FOR_PEER, CONNECTED, AUDIO_LOST, STOPPED, FAILED }
 
     private static final int OUTGOING_SLOTS = 16;
     private static final int INCOMING_SLOTS = 64;
     private static final long SUPERVISE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int TOS_EXPEDITED = 0xB8;
+    private static final long AUDIO_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final LinkConfig config;
     private final DatagramChannel channel;
-    private final AudioSession session;
+    private final AudioBackend backend;
+    private final ProcessorSlot slot;
+    private volatile AudioSession session;
     private final StreamFormat format;
     private final Counters counters = new Counters();
     private final PeerStatus peer = new PeerStatus();
@@ -62,10 +65,12 @@ public final class Link implements AutoCloseable {
     private volatile State state;
     private volatile String failure;
 
-    private Link(LinkConfig config, DatagramChannel channel, AudioSession session, ProcessorSlot slot,
-            InetSocketAddress fixedPeer, Consumer<LinkEvent> listener) {
+    private Link(LinkConfig config, DatagramChannel channel, AudioBackend backend, AudioSession session,
+            ProcessorSlot slot, InetSocketAddress fixedPeer, Consumer<LinkEvent> listener) {
         this.config = config;
         this.channel = channel;
+        this.backend = backend;
+        this.slot = slot;
         this.session = session;
         this.listener = listener;
         this.format = new StreamFormat(session.sampleRate(), session.bufferSize(), config.bitResolution(),
@@ -99,10 +104,9 @@ public final class Link implements AutoCloseable {
         AudioSession session = null;
         try {
             final ProcessorSlot slot = new ProcessorSlot();
-            session = backend.open(new AudioSpec(config.effectiveClientName(), config.sendChannels(),
-                    config.receiveChannels(), config.autoConnect()), slot);
+            session = backend.open(spec(config), slot);
             checkBufferSize(config, session, backend);
-            final Link link = new Link(config, channel, session, slot, fixedPeer, listener);
+            final Link link = new Link(config, channel, backend, session, slot, fixedPeer, listener);
             link.receiver.start();
             link.sender.start();
             try {
@@ -217,8 +221,7 @@ public final class Link implements AutoCloseable {
                 shutdown(State.STOPPED, LinkEvent.Kind.PEER_STOPPED, "the peer stopped the link");
                 return;
             }
-            if (!session.isAlive()) {
-                fail(LinkEvent.Kind.AUDIO_LOST, "the audio server went away; restart it and start the link again");
+            if (!session.isAlive() && !recoverAudio()) {
                 return;
             }
             if (config.peerTimeoutSeconds() > 0 && peer.lastReceiveNanos() != 0
@@ -232,6 +235,56 @@ public final class Link implements AutoCloseable {
                 emit(LinkEvent.Kind.STATS, stats().statLine());
             }
         }
+    }
+
+    /**
+     * The audio server went away: says so, keeps the socket, and opens a new client every half
+     * second until the server is back with the same rate and period. Returns false if the link
+     * stopped meanwhile or the server came back with other settings.
+     */
+    private boolean recoverAudio() {
+        final State before = state;
+        state = State.AUDIO_LOST;
+        emit(LinkEvent.Kind.AUDIO_LOST, "the audio server went away; waiting for it to come back"
+                + " (the link resumes when it does)");
+        session.close();
+        while (running) {
+            LockSupport.parkNanos(AUDIO_RETRY_NANOS);
+            final AudioSession again;
+            try {
+                again = backend.open(spec(config), slot);
+            } catch (AudioBackendException e) {
+                continue;
+            }
+            if (again.sampleRate() != format.sampleRate() || again.bufferSize() != format.bufferSize()) {
+                again.close();
+                fail(LinkEvent.Kind.AUDIO_LOST, "the audio server came back at " + again.sampleRate() + " Hz and "
+                        + again.bufferSize() + " frames instead of " + format.sampleRate() + " Hz and "
+                        + format.bufferSize() + "; start the link again");
+                return false;
+            }
+            engine.requestReset();
+            try {
+                again.start();
+            } catch (AudioBackendException e) {
+                again.close();
+                continue;
+            }
+            session = again;
+            if (!running) {
+                again.close(); // stopped while reopening: the stop closed the old session, not this one
+                return false;
+            }
+            state = before == State.AUDIO_LOST ? State.WAITING_FOR_PEER : before;
+            emit(LinkEvent.Kind.AUDIO_BACK, "the audio server is back; streaming again");
+            return true;
+        }
+        return false;
+    }
+
+    private static AudioSpec spec(LinkConfig config) {
+        return new AudioSpec(config.effectiveClientName(), config.sendChannels(), config.receiveChannels(),
+                config.autoConnect());
     }
 
     private void warnOnFormatDifferences() {

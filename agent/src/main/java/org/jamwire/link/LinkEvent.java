@@ -26,8 +26,10 @@ public record LinkEvent(Kind kind, String message, Instant time) {
         PEER_STOPPED,
         /** No datagram arrived for the configured timeout. */
         TIMEOUT,
-        /** The audio server went away. */
+        /** The audio server went away; the link waits for it to come back. */
         AUDIO_LOST,
+        /** The audio server came back and the link streams again. */
+        AUDIO_BACK,
         /** A periodic line of counters (the {@code -I} option). */
         STATS,
         /** The link has stopped and released its port and audio client. */

@@ -58,7 +58,12 @@ public final class JackServer implements AutoCloseable {
 
     /** Starts a server with the given system ports and waits until it accepts clients. */
     public static JackServer start(int sampleRate, int frames, int captures, int playbacks) {
-        final String name = "jamwire-test-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet();
+        return startNamed("jamwire-test-" + ProcessHandle.current().pid() + "-" + SERIAL.incrementAndGet(),
+                sampleRate, frames, captures, playbacks);
+    }
+
+    /** Starts a server under a given name, e.g. again after {@link #kill()}, and waits until it accepts clients. */
+    public static JackServer startNamed(String name, int sampleRate, int frames, int captures, int playbacks) {
         final JackServer server;
         try {
             server = new JackServer(name, sampleRate, frames, captures, playbacks);
