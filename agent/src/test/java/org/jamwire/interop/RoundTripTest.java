@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.jamwire.engine.LinkCounter;
 import org.jamwire.link.Link;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.Role;
@@ -64,30 +65,33 @@ class RoundTripTest {
         for (Pairing p : Pairing.values()) {
             for (int channels : new int[] {2, 8}) {
                 for (int bits : new int[] {8, 16, 24}) {
-                    cases.add(Arguments.of(p, channels, channels, bits));
+                    cases.add(Arguments.of(p, channels, channels, bits, 1));
                 }
             }
-            cases.add(Arguments.of(p, 1, 2, 16));
-            cases.add(Arguments.of(p, 3, 1, 24));
+            cases.add(Arguments.of(p, 1, 2, 16, 1));
+            cases.add(Arguments.of(p, 3, 1, 24, 1));
+            cases.add(Arguments.of(p, 2, 2, 16, 3));
         }
-        cases.add(Arguments.of(Pairing.JAMWIRE_SERVER_JAMWIRE_CLIENT, 2, 2, 32));
-        cases.add(Arguments.of(Pairing.JAMWIRE_SERVER_JAMWIRE_CLIENT, 8, 8, 32));
+        cases.add(Arguments.of(Pairing.JAMWIRE_SERVER_JAMWIRE_CLIENT, 2, 2, 32, 1));
+        cases.add(Arguments.of(Pairing.JAMWIRE_SERVER_JAMWIRE_CLIENT, 8, 8, 32, 1));
         return cases.stream();
     }
 
     /**
      * @param nearSends channels the near end sends (and the far end receives)
      * @param nearReceives channels the near end receives (and the far end sends)
+     * @param redundancy packets per datagram, both ends
      */
-    @ParameterizedTest(name = "{0}: near sends {1}, receives {2}, {3}-bit")
+    @ParameterizedTest(name = "{0}: near sends {1}, receives {2}, {3}-bit, redundancy {4}")
     @MethodSource("cases")
     void signal_arrives_on_the_right_channels_within_resolution(Pairing pairing, int nearSends, int nearReceives,
-            int bits) throws Exception {
+            int bits, int redundancy) throws Exception {
         final int serverPort = PORTS.getAndAdd(2);
         final int clientPort = serverPort + 1;
         final boolean nearIsServer = pairing != Pairing.JACKTRIP_SERVER_JAMWIRE_CLIENT;
         final LinkConfig near = LinkConfig.builder(nearIsServer ? Role.SERVER : Role.CLIENT, nearIsServer ? null : "127.0.0.1")
                 .sendChannels(nearSends).receiveChannels(nearReceives).bitResolution(bits).queue(4)
+                .redundancy(redundancy)
                 .bindPort(nearIsServer ? serverPort : clientPort).peerPort(serverPort).clientName("near")
                 .autoConnect(false).jackServerName(a.name()).build();
         final List<String> farArgs = new ArrayList<>(List.of(nearIsServer ? "-c" : "-s"));
@@ -99,9 +103,10 @@ class RoundTripTest {
                 "-P", Integer.toString(serverPort), "-J", "far", "-D"));
         final boolean farIsJacktrip = pairing != Pairing.JAMWIRE_SERVER_JAMWIRE_CLIENT;
         if (farIsJacktrip) {
-            farArgs.addAll(List.of("-b", Integer.toString(bits)));
+            farArgs.addAll(List.of("-b", Integer.toString(bits), "-r", Integer.toString(redundancy)));
         } else {
-            farArgs.addAll(List.of("--bitres", Integer.toString(bits), "--jack-server", b.name()));
+            farArgs.addAll(List.of("--bitres", Integer.toString(bits), "--redundancy", Integer.toString(redundancy),
+                    "--jack-server", b.name()));
         }
 
         Link link = null;
@@ -137,9 +142,11 @@ class RoundTripTest {
                     nearProbe.connect("near:receive_" + c, nearProbe.input(c));
                 }
                 farProbe.awaitReady(Duration.ofSeconds(30));
+                final long xrunsBefore = a.xruns() + b.xruns();
                 final float[][] farRecording = farProbe.recording(Duration.ofSeconds(60));
                 nearProbe.awaitFrames(RECORD_FRAMES, Duration.ofSeconds(30));
                 final double tolerance = tolerance(bits);
+                final long xruns = a.xruns() + b.xruns() - xrunsBefore;
                 if (System.getProperty("roundtrip.dump") != null) {
                     try (java.io.DataOutputStream o = new java.io.DataOutputStream(new java.io.FileOutputStream(
                             System.getProperty("roundtrip.dump") + "-" + pairing + "-" + bits + ".f32"))) {
@@ -148,15 +155,17 @@ class RoundTripTest {
                         }
                     }
                 }
-                final String context = pairing + " " + nearSends + "/" + nearReceives + " " + bits + "-bit; xruns A="
+                assertEquals(0, link.stats().get(LinkCounter.DROPPED_MALFORMED), link.stats().statLine());
+                final String context = pairing + " " + nearSends + "/" + nearReceives + " " + bits + "-bit, redundancy "
+                        + redundancy + "; near: " + link.stats().statLine() + "; xruns A="
                         + a.xruns() + " B=" + b.xruns() + "; far output:\n" + far.output();
                 for (int c = 1; c <= nearSends; c++) {
                     judge("near → far channel " + c, SignalCheck.of(farRecording[c - 1], JUDGE_FROM, c, PERIOD,
-                            tolerance), context);
+                            tolerance), xruns, context);
                 }
                 for (int c = 1; c <= nearReceives; c++) {
                     judge("far → near channel " + c, SignalCheck.of(nearProbe.recording(c), JUDGE_FROM, c, PERIOD,
-                            tolerance), context);
+                            tolerance), xruns, context);
                 }
             }
         } finally {
@@ -169,8 +178,16 @@ class RoundTripTest {
         }
     }
 
-    private static void judge(String what, SignalCheck check, String context) {
-        assertEquals(0, check.wrong(), what + ": " + check.summary() + "\n" + context);
+    /**
+     * Every period must be the signal or silence. An xrun can leave a receiver playing a period
+     * spliced from two packets (jacktrip's byte ring does, on a loaded 2-core machine), so a wrong
+     * period is forgiven per xrun the JACK servers reported while recording, up to 1 % of periods;
+     * a wrong encoding or channel mapping spoils nearly every period and still fails.
+     */
+    private static void judge(String what, SignalCheck check, long xruns, String context) {
+        final long forgiven = Math.min(xruns, check.periods() / 100);
+        assertTrue(check.wrong() <= forgiven, what + ": " + check.summary() + " (" + xruns + " xruns while recording)\n"
+                + context);
         assertTrue(check.matched() >= check.periods() * 9 / 10, what + ": " + check.summary() + "\n" + context);
     }
 
