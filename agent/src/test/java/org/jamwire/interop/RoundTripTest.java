@@ -160,12 +160,12 @@ class RoundTripTest {
                         + redundancy + "; near: " + link.stats().statLine() + "; xruns A="
                         + a.xruns() + " B=" + b.xruns() + "; far output:\n" + far.output();
                 for (int c = 1; c <= nearSends; c++) {
-                    judge("near → far channel " + c, SignalCheck.of(farRecording[c - 1], JUDGE_FROM, c, PERIOD,
-                            tolerance), xruns, context);
+                    SignalCheck.of(farRecording[c - 1], JUDGE_FROM, c, PERIOD,
+                            tolerance).assertClean("near → far channel " + c, xruns, context);
                 }
                 for (int c = 1; c <= nearReceives; c++) {
-                    judge("far → near channel " + c, SignalCheck.of(nearProbe.recording(c), JUDGE_FROM, c, PERIOD,
-                            tolerance), xruns, context);
+                    SignalCheck.of(nearProbe.recording(c), JUDGE_FROM, c, PERIOD,
+                            tolerance).assertClean("far → near channel " + c, xruns, context);
                 }
             }
         } finally {
@@ -176,19 +176,6 @@ class RoundTripTest {
                 far.close();
             }
         }
-    }
-
-    /**
-     * Every period must be the signal or silence. An xrun can leave a receiver playing a period
-     * spliced from two packets (jacktrip's byte ring does, on a loaded 2-core machine), so a wrong
-     * period is forgiven per xrun the JACK servers reported while recording, up to 1 % of periods;
-     * a wrong encoding or channel mapping spoils nearly every period and still fails.
-     */
-    private static void judge(String what, SignalCheck check, long xruns, String context) {
-        final long forgiven = Math.min(xruns, check.periods() / 100);
-        assertTrue(check.wrong() <= forgiven, what + ": " + check.summary() + " (" + xruns + " xruns while recording)\n"
-                + context);
-        assertTrue(check.matched() >= check.periods() * 9 / 10, what + ": " + check.summary() + "\n" + context);
     }
 
     /** The format's resolution: one step of 8 or 16 bits, 2^-23 for 24, exact for float32. */

@@ -109,4 +109,18 @@ public record SignalCheck(int periods, int matched, int silent, int wrong, long 
         }
         return best;
     }
+
+    /**
+     * Fails unless every period was the signal or silence and at least 90 % were the signal. An
+     * xrun can leave a receiver playing a period spliced from two packets (jacktrip's byte ring
+     * does, on a loaded 2-core machine), so one wrong period is forgiven per xrun the JACK servers
+     * reported while recording, up to 1 % of periods; a wrong encoding or channel mapping spoils
+     * nearly every period and still fails.
+     */
+    public void assertClean(String what, long xruns, String context) {
+        final long forgiven = Math.min(xruns, periods / 100);
+        if (wrong > forgiven || matched < periods * 9 / 10) {
+            throw new AssertionError(what + ": " + summary() + " (" + xruns + " xruns while recording)\n" + context);
+        }
+    }
 }
