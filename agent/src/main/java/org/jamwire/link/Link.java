@@ -12,12 +12,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.jamwire.audio.AudioBackend;
 import org.jamwire.audio.AudioBackendException;
 import org.jamwire.audio.AudioSession;
 import org.jamwire.audio.AudioSpec;
+import org.jamwire.audio.RealtimePriority;
 import org.jamwire.engine.Counters;
 import org.jamwire.engine.LinkEngine;
 import org.jamwire.engine.MicrosClock;
@@ -61,6 +63,7 @@ public final class Link implements AutoCloseable {
     private final Thread supervisor;
     private final Instant started = Instant.now();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean realtimeWarned = new AtomicBoolean();
     private volatile boolean running = true;
     private volatile State state;
     private volatile String failure;
@@ -184,12 +187,14 @@ public final class Link implements AutoCloseable {
     }
 
     private void runReceiver() {
+        realtime();
         while (running && channel.isOpen()) {
             loop.receive();
         }
     }
 
     private void runSender() {
+        realtime();
         while (running) {
             doorbell.await();
             loop.sendQueued();
@@ -285,6 +290,15 @@ public final class Link implements AutoCloseable {
     private static AudioSpec spec(LinkConfig config) {
         return new AudioSpec(config.effectiveClientName(), config.sendChannels(), config.receiveChannels(),
                 config.autoConnect());
+    }
+
+    private void realtime() {
+        if (!RealtimePriority.applyToCurrentThread(RealtimePriority.NETWORK_PRIORITY)
+                && realtimeWarned.compareAndSet(false, true)) {
+            emit(LinkEvent.Kind.WARNING, "the network threads run without realtime priority, so a busy machine"
+                    + " can delay packets: allow realtime scheduling as for JACK (e.g. add the user to the"
+                    + " 'audio' group with an rtprio limit in /etc/security/limits.d)");
+        }
     }
 
     private void warnOnFormatDifferences() {

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.jamwire.audio.AudioProcessor;
 import org.jamwire.audio.AudioSession;
 import org.jamwire.audio.AudioSpec;
+import org.jamwire.audio.RealtimePriority;
 
 /**
  * One client of the {@link BuiltinBackend}: a clock thread that wakes at each period's deadline,
@@ -130,6 +131,7 @@ public final class BuiltinSession implements AudioSession {
     }
 
     private void run() {
+        RealtimePriority.applyToCurrentThread(RealtimePriority.CLOCK_PRIORITY);
         long deadline = System.nanoTime();
         while (running) {
             signal.fill(inputs, bufferSize);
