@@ -10,8 +10,11 @@ final class BurgFit {
 
     /** Below this share of the block's energy the residual is rounding noise; stop adding poles. */
     private static final double RESIDUAL_FLOOR = 1e-12;
-    /** A reflection coefficient this close to 1 puts a pole on the unit circle; stop before it. */
-    private static final double MAX_REFLECTION = 0.99999;
+    /**
+     * A steady tone has a reflection coefficient of almost exactly ±1 (a pole on the unit circle);
+     * clamping just inside keeps the model stable with a negligible decay.
+     */
+    private static final double MAX_REFLECTION = 0.999999999;
 
     private final double[] forward;
     private final double[] backward;
@@ -28,8 +31,8 @@ final class BurgFit {
      * @param n samples in the block, more than {@code maxOrder}
      * @param a receives the coefficients; at least {@code maxOrder + 1} long
      * @param maxOrder highest model order wanted
-     * @return the order reached: lower than {@code maxOrder} when the block is silent, perfectly
-     *     predictable already, or the next pole would be unstable; coefficients above it are zero
+     * @return the order reached: lower than {@code maxOrder} when the block is silent or perfectly
+     *     predictable already; coefficients above it are zero
      */
     int fit(double[] x, int n, double[] a, int maxOrder) {
         double energy = 0;
@@ -52,10 +55,11 @@ final class BurgFit {
             for (int i = 0; i < n - k - 1; i++) {
                 num += forward[i + k + 1] * backward[i];
             }
-            final double mu = -2 * num / dk;
-            if (!(Math.abs(mu) < MAX_REFLECTION)) {
+            final double raw = -2 * num / dk;
+            if (Double.isNaN(raw)) {
                 return k;
             }
+            final double mu = Math.max(-MAX_REFLECTION, Math.min(MAX_REFLECTION, raw));
             for (int i = 0; i <= (k + 1) / 2; i++) {
                 final double lo = a[i] + mu * a[k + 1 - i];
                 final double hi = a[k + 1 - i] + mu * a[i];
