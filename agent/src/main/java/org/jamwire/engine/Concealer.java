@@ -15,6 +15,9 @@ import java.util.Arrays;
  * prediction that leaves twice the block's peak level is taken as unstable and the channel falls
  * back to REPEAT for the rest of the outage.
  *
+ * <p>REPEAT loops the last period played, its end blended over half a period into the audio that
+ * preceded it so the loop has no seam; the step from the last real frame into the loop remains.
+ *
  * <p>Every policy holds full level for {@value #HOLD_MS} ms of an outage and then fades to silence
  * over another {@value #FADE_MS} ms, so a long dropout goes quiet instead of buzzing. When real audio
  * resumes, the first {@code fadeFrames} of it are crossfaded (raised cosine) from the concealment,
@@ -72,7 +75,7 @@ public final class Concealer {
         this.policy = policy;
         this.channels = channels;
         this.fadeFrames = Math.max(1, periodFrames);
-        this.waveLength = Math.max(1, Math.min(periodFrames, HISTORY));
+        this.waveLength = Math.max(1, Math.min(periodFrames, HISTORY / 2));
         this.holdFrames = (int) ((long) sampleRate * HOLD_MS / 1000);
         this.fadeOutFrames = Math.max(1, (int) ((long) sampleRate * FADE_MS / 1000));
         this.history = new float[channels][HISTORY];
@@ -155,9 +158,7 @@ public final class Concealer {
         }
         for (int c = 0; c < channels; c++) {
             final float[] h = history[c];
-            for (int i = 0; i < waveLength; i++) {
-                wave[c][i] = h[(int) ((written - waveLength + i) & MASK)];
-            }
+            takeWave(c);
             predicting[c] = policy == UnderrunPolicy.PREDICT;
             if (predicting[c]) {
                 float peak = 0;
@@ -170,6 +171,25 @@ public final class Concealer {
                 System.arraycopy(block, WINDOW - ORDER, state[c], 0, ORDER);
                 limit[c] = BLOW_UP * peak;
             }
+        }
+    }
+
+    /**
+     * Copies the last period played into channel {@code c}'s loop, its second half blended into the
+     * audio that preceded the period, so that the loop's end leads into its start without a step.
+     */
+    private void takeWave(int c) {
+        final float[] h = history[c];
+        final float[] w = wave[c];
+        final long start = written - waveLength;
+        for (int i = 0; i < waveLength; i++) {
+            w[i] = h[(int) ((start + i) & MASK)];
+        }
+        final int seam = waveLength / 2;
+        for (int j = 0; j < seam; j++) {
+            final float mix = (j + 1f) / (seam + 1f);
+            final int i = waveLength - seam + j;
+            w[i] += mix * (h[(int) ((start - seam + j) & MASK)] - w[i]);
         }
     }
 
