@@ -42,6 +42,8 @@ public enum LinkCounter {
     RECEIVE_QUEUE_FULL("rx_full", "packets dropped because the receive queue was full"),
     /** Periods played with too few received frames. */
     UNDERRUNS("underrun", "periods played short of received audio"),
+    /** Frames played from concealment in place of lost or late audio, silence included. */
+    CONCEALED("concealed", "frames made up for lost or late audio"),
     /** Times the receive queue held more than its length and dropped its oldest audio. */
     OVERFLOWS("overflow", "times the oldest queued audio was dropped to hold the queue length"),
     /** Audio frames currently queued for playback (a level, not a count). */

@@ -51,7 +51,7 @@ public final class LinkEngine implements AudioProcessor {
         this.history = new byte[format.datagramLength()];
         this.packet = ByteBuffer.allocate(packetLength);
         this.queue = new ReceiveQueue(format.receiveChannels(), format.bufferSize(), format.queue(),
-                counters);
+                format.sampleRate(), format.underrunPolicy(), counters);
         if (outgoing.slotSize() < history.length) {
             throw new IllegalArgumentException("send slots of " + outgoing.slotSize()
                     + " bytes cannot hold a " + history.length + "-byte datagram");

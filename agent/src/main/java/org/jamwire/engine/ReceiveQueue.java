@@ -8,24 +8,33 @@ import org.jamwire.protocol.SampleCodec;
  * The playout side of a link: received packets are decoded into one sample ring per channel, and
  * each period reads a period's frames. The queue aims to hold {@code queue} local periods; it holds
  * playback until that many frames are queued, drops the oldest audio when more than one period
- * above it, and plays silence for the missing part of a short period. Because it counts frames, not
+ * above it, and conceals what is missing (see {@link Concealer}). Because it counts frames, not
  * packets, a peer with another period size works, as with jacktrip. Runs on the JACK thread only;
  * allocation-free.
+ *
+ * <p>A loss gap reported at push time takes its place in the ring as frames marked missing, and is
+ * concealed only when it is played: by then the concealer's history holds everything played before
+ * the gap, and the gap counts towards the queue level, so the queue neither underruns for it nor
+ * grows. A period the queue cannot fill, and every period while it refills after an underrun, is
+ * concealed too; the first real frames after any concealment are crossfaded into.
  */
 public final class ReceiveQueue {
 
     private static final int MAX_PEER_FRAMES = 8192;
 
     private final float[][] rings;
+    private final boolean[] missing;
     private final int mask;
     private final int channels;
     private final int targetFrames;
     private final int overflowFrames;
     private final Counters counters;
+    private final Concealer concealer;
     private final float[] scratch = new float[MAX_PEER_FRAMES];
     private long readPos;
     private long writePos;
     private boolean playing;
+    private boolean started;
 
     /**
      * Creates a queue.
@@ -33,9 +42,12 @@ public final class ReceiveQueue {
      * @param channels local receive channels
      * @param localFrames frames per local period
      * @param queue target length in local periods
-     * @param counters where underruns, overflows and the level are counted
+     * @param sampleRate local sample rate in Hz, to time the concealment's fade to silence
+     * @param policy what to play for audio that did not arrive
+     * @param counters where underruns, overflows, concealed frames and the level are counted
      */
-    public ReceiveQueue(int channels, int localFrames, int queue, Counters counters) {
+    public ReceiveQueue(int channels, int localFrames, int queue, int sampleRate, UnderrunPolicy policy,
+            Counters counters) {
         this.channels = channels;
         this.targetFrames = queue * localFrames;
         this.overflowFrames = targetFrames + localFrames;
@@ -43,7 +55,9 @@ public final class ReceiveQueue {
         final int capacity = Integer.highestOneBit(wanted - 1) << 1;
         this.mask = capacity - 1;
         this.rings = new float[channels][capacity];
+        this.missing = new boolean[capacity];
         this.counters = counters;
+        this.concealer = new Concealer(policy, channels, localFrames, sampleRate);
         counters.set(LinkCounter.QUEUE_TARGET, targetFrames);
     }
 
@@ -60,15 +74,17 @@ public final class ReceiveQueue {
      * @param bits the packet's bit resolution
      * @param frames the packet's frames per channel
      * @param peerChannels channels in the packet's payload
-     * @param lostBefore packets missing just before this one, played as silence of this packet's size
+     * @param lostBefore packets missing just before this one, queued as missing frames of this
+     *     packet's size, to be concealed when played
      */
     public void push(ByteBuffer packet, int payloadOffset, int bits, int frames, int peerChannels,
             int lostBefore) {
         if (lostBefore > 0) {
-            final long gap = Math.min((long) lostBefore * frames, overflowFrames);
+            final int gap = (int) Math.min((long) lostBefore * frames, overflowFrames);
             for (int c = 0; c < channels; c++) {
-                fill(rings[c], writePos, (int) gap, 0f);
+                fill(rings[c], writePos, gap, 0f);
             }
+            mark(writePos, gap, true);
             writePos += gap;
         }
         for (int c = 0; c < channels; c++) {
@@ -79,6 +95,7 @@ public final class ReceiveQueue {
                 fill(rings[c], writePos, frames, 0f);
             }
         }
+        mark(writePos, frames, false);
         writePos += frames;
         trimOverflow();
     }
@@ -90,9 +107,30 @@ public final class ReceiveQueue {
             playing = true;
         }
         final int available = playing ? Math.min(level(), frames) : 0;
-        for (int c = 0; c < channels && c < outputs.length; c++) {
-            copyOut(rings[c], readPos, outputs[c], available);
-            Arrays.fill(outputs[c], available, frames, 0f);
+        long concealed = 0;
+        for (int done = 0; done < available; ) {
+            final long at = readPos + done;
+            final boolean gap = missing[(int) (at & mask)];
+            final int run = run(at, available - done, gap);
+            if (gap) {
+                concealed += concealer.conceal(outputs, done, run);
+            } else {
+                for (int c = 0; c < channels && c < outputs.length; c++) {
+                    copyOut(rings[c], at, outputs[c], done, run);
+                }
+                concealer.play(outputs, done, run);
+                started = true;
+            }
+            done += run;
+        }
+        if (available < frames) {
+            if (started) {
+                concealed += concealer.conceal(outputs, available, frames - available);
+            } else {
+                for (int c = 0; c < channels && c < outputs.length; c++) {
+                    Arrays.fill(outputs[c], available, frames, 0f);
+                }
+            }
         }
         for (int c = channels; c < outputs.length; c++) {
             Arrays.fill(outputs[c], 0, frames, 0f);
@@ -102,6 +140,9 @@ public final class ReceiveQueue {
             counters.increment(LinkCounter.UNDERRUNS);
             playing = false;
         }
+        if (concealed > 0) {
+            counters.add(LinkCounter.CONCEALED, concealed);
+        }
         counters.set(LinkCounter.QUEUE_LEVEL, level());
     }
 
@@ -109,6 +150,8 @@ public final class ReceiveQueue {
     public void clear() {
         readPos = writePos;
         playing = false;
+        started = false;
+        concealer.reset();
     }
 
     private void trimOverflow() {
@@ -118,6 +161,22 @@ public final class ReceiveQueue {
         }
     }
 
+    /** Length of the run of frames from {@code pos}, at most {@code max}, all missing or all not. */
+    private int run(long pos, int max, boolean gap) {
+        int n = 1;
+        while (n < max && missing[(int) ((pos + n) & mask)] == gap) {
+            n++;
+        }
+        return n;
+    }
+
+    private void mark(long pos, int n, boolean gap) {
+        final int start = (int) (pos & mask);
+        final int first = Math.min(n, missing.length - start);
+        Arrays.fill(missing, start, start + first, gap);
+        Arrays.fill(missing, 0, n - first, gap);
+    }
+
     private void copyIn(float[] ring, long pos, float[] src, int n) {
         final int start = (int) (pos & mask);
         final int first = Math.min(n, ring.length - start);
@@ -125,11 +184,11 @@ public final class ReceiveQueue {
         System.arraycopy(src, first, ring, 0, n - first);
     }
 
-    private void copyOut(float[] ring, long pos, float[] dst, int n) {
+    private void copyOut(float[] ring, long pos, float[] dst, int dstOffset, int n) {
         final int start = (int) (pos & mask);
         final int first = Math.min(n, ring.length - start);
-        System.arraycopy(ring, start, dst, 0, first);
-        System.arraycopy(ring, 0, dst, first, n - first);
+        System.arraycopy(ring, start, dst, dstOffset, first);
+        System.arraycopy(ring, 0, dst, dstOffset + first, n - first);
     }
 
     private void fill(float[] ring, long pos, int n, float v) {

@@ -1,5 +1,6 @@
 package org.jamwire.engine;
 
+import java.util.Objects;
 import org.jamwire.protocol.PacketHeader;
 import org.jamwire.protocol.SampleCodec;
 import org.jamwire.protocol.SampleRateCode;
@@ -15,9 +16,15 @@ import org.jamwire.protocol.SampleRateCode;
  * @param receiveChannels channels this end plays
  * @param redundancy packets per datagram
  * @param queue receive queue length in periods
+ * @param underrunPolicy what the receive queue plays for audio that did not arrive
  */
 public record StreamFormat(int sampleRate, int bufferSize, int bits, int sendChannels,
-        int receiveChannels, int redundancy, int queue) {
+        int receiveChannels, int redundancy, int queue, UnderrunPolicy underrunPolicy) {
+
+    /** Checks that a policy is set. */
+    public StreamFormat {
+        Objects.requireNonNull(underrunPolicy, "underrunPolicy");
+    }
 
     /** The wire code of {@link #sampleRate()}. */
     public int rateCode() {

@@ -1,6 +1,7 @@
 package org.jamwire.link;
 
 import java.util.Objects;
+import org.jamwire.engine.UnderrunPolicy;
 
 /**
  * Everything needed to run one P2P link, as parsed from the command line or an API request. Ports
@@ -24,6 +25,7 @@ import java.util.Objects;
  * @param backend which audio backend to open
  * @param jackServerName JACK server to connect to, or null for the default
  * @param builtin settings of the built-in backend, used when {@code backend} is BUILTIN
+ * @param underrunPolicy what the receive queue plays for audio that did not arrive; PREDICT if null
  */
 public record LinkConfig(
         Role role,
@@ -42,7 +44,8 @@ public record LinkConfig(
         int expectedBufferSize,
         BackendKind backend,
         String jackServerName,
-        BuiltinSettings builtin) {
+        BuiltinSettings builtin,
+        UnderrunPolicy underrunPolicy) {
 
     /** Default UDP port of a P2P link, as jacktrip's. */
     public static final int DEFAULT_PORT = 4464;
@@ -88,12 +91,18 @@ public record LinkConfig(
         if (builtin == null) {
             builtin = BuiltinSettings.defaults();
         }
+        if (underrunPolicy == null) {
+            underrunPolicy = UnderrunPolicy.PREDICT;
+        }
     }
 
-    /** A config with jacktrip's defaults for the given role: 2 channels, 16 bits, queue 4. */
+    /**
+     * A config with jacktrip's defaults for the given role: 2 channels, 16 bits, queue 4; losses are
+     * concealed by prediction, as jacktrip's {@code --bufstrategy 3} does.
+     */
     public static LinkConfig defaults(Role role, String peerHost) {
         return new LinkConfig(role, peerHost, 2, 2, 16, 4, 1, DEFAULT_PORT, DEFAULT_PORT, null, true, 0,
-                0, 0, BackendKind.JACK, null, BuiltinSettings.defaults());
+                0, 0, BackendKind.JACK, null, BuiltinSettings.defaults(), UnderrunPolicy.PREDICT);
     }
 
     /**
@@ -136,6 +145,7 @@ public record LinkConfig(
         private BackendKind backend;
         private String jackServerName;
         private BuiltinSettings builtin;
+        private UnderrunPolicy underrunPolicy;
 
         private Builder(LinkConfig c) {
             role = c.role;
@@ -155,6 +165,7 @@ public record LinkConfig(
             backend = c.backend;
             jackServerName = c.jackServerName;
             builtin = c.builtin;
+            underrunPolicy = c.underrunPolicy;
         }
 
         public Builder role(Role v) { role = v; return this; }
@@ -175,12 +186,14 @@ public record LinkConfig(
         public Builder backend(BackendKind v) { backend = v; return this; }
         public Builder jackServerName(String v) { jackServerName = v; return this; }
         public Builder builtin(BuiltinSettings v) { builtin = v; return this; }
+        public Builder underrunPolicy(UnderrunPolicy v) { underrunPolicy = v; return this; }
 
         /** The config; throws IllegalArgumentException when an invariant does not hold. */
         public LinkConfig build() {
             return new LinkConfig(role, peerHost, sendChannels, receiveChannels, bitResolution, queue,
                     redundancy, bindPort, peerPort, clientName, autoConnect, ioStatSeconds,
-                    peerTimeoutSeconds, expectedBufferSize, backend, jackServerName, builtin);
+                    peerTimeoutSeconds, expectedBufferSize, backend, jackServerName, builtin,
+                    underrunPolicy);
         }
     }
 }

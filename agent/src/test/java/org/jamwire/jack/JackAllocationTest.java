@@ -17,6 +17,7 @@ import org.jamwire.engine.LinkCounter;
 import org.jamwire.engine.LinkEngine;
 import org.jamwire.engine.PacketRing;
 import org.jamwire.engine.StreamFormat;
+import org.jamwire.engine.UnderrunPolicy;
 import org.jamwire.net.Doorbell;
 import org.junit.jupiter.api.Test;
 
@@ -72,7 +73,8 @@ class JackAllocationTest {
     private static final class EngineLoopback implements AutoCloseable {
         final Counters counters = new Counters();
         final Doorbell doorbell = new Doorbell();
-        final StreamFormat format = new StreamFormat(192_000, 32, 24, CHANNELS, CHANNELS, 2, 4);
+        final StreamFormat format = new StreamFormat(192_000, 32, 24, CHANNELS, CHANNELS, 2, 4,
+                UnderrunPolicy.PREDICT);
         final PacketRing outgoing = new PacketRing(16, format.datagramLength());
         final PacketRing incoming = new PacketRing(16, format.datagramLength());
         final LinkEngine engine = new LinkEngine(format, outgoing, incoming, counters, () -> 0L, doorbell);

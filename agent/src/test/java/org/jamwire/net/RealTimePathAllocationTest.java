@@ -14,6 +14,7 @@ import org.jamwire.engine.LinkEngine;
 import org.jamwire.engine.MicrosClock;
 import org.jamwire.engine.PacketRing;
 import org.jamwire.engine.StreamFormat;
+import org.jamwire.engine.UnderrunPolicy;
 import org.jamwire.protocol.StopPacket;
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +69,7 @@ class RealTimePathAllocationTest {
 
     @Test
     void engine_and_packet_loop_allocate_nothing_per_period() throws Exception {
-        final StreamFormat f = new StreamFormat(48000, 128, 24, 8, 8, 2, 2);
+        final StreamFormat f = new StreamFormat(48000, 128, 24, 8, 8, 2, 2, UnderrunPolicy.PREDICT);
         final End server = new End(f, null);
         final End client = new End(f, new InetSocketAddress("127.0.0.1", server.port()));
         // Garbage from the peer's own address: short, control-sized and malformed datagrams.
