@@ -51,7 +51,11 @@ public enum LinkCounter {
     /** The receive queue's target level in frames (a level, not a count). */
     QUEUE_TARGET("target", "frames the receive queue aims to hold"),
     /** Smoothed packet arrival jitter, as RTP estimates it (a level, not a count). */
-    JITTER_US("jitter_us", "packet arrival jitter in microseconds, smoothed as in RFC 3550");
+    JITTER_US("jitter_us", "packet arrival jitter in microseconds, smoothed as in RFC 3550"),
+    /** Periods played one frame longer or shorter to follow the peer's clock. */
+    DRIFT_CORRECTIONS("drift_fix", "periods stretched or shrunk by one frame to follow the peer's clock"),
+    /** The peer's clock against ours, measured from the corrections (a level, not a count). */
+    DRIFT_PPM("drift_ppm", "the peer's audio clock against this end's, in parts per million");
 
     private final String label;
     private final String meaning;

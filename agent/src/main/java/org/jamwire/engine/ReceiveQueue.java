@@ -7,9 +7,9 @@ import org.jamwire.protocol.SampleCodec;
 /**
  * The playout side of a link: received packets are decoded into one sample ring per channel, and
  * each period reads a period's frames. The queue aims to hold {@code queue} local periods; it holds
- * playback until that many frames are queued, drops the oldest audio when more than one period
- * above it, and conceals what is missing (see {@link Concealer}). Because it counts frames, not
- * packets, a peer with another period size works, as with jacktrip. Runs on the JACK thread only;
+ * playback until that many frames are queued, drops the oldest audio when more than two periods
+ * above it, follows the peer's clock (see {@link DriftControl}), and conceals what is missing
+ * (see {@link Concealer}). Because it counts frames, not packets, a peer with another period size works, as with jacktrip. Runs on the JACK thread only;
  * allocation-free.
  *
  * <p>A loss gap reported at push time takes its place in the ring as frames marked missing, and is
@@ -31,6 +31,7 @@ public final class ReceiveQueue {
     private final Counters counters;
     private final Concealer concealer;
     private final float[] scratch = new float[MAX_PEER_FRAMES];
+    private final DriftControl drift;
     private long readPos;
     private long writePos;
     private boolean playing;
@@ -50,7 +51,9 @@ public final class ReceiveQueue {
             Counters counters) {
         this.channels = channels;
         this.targetFrames = queue * localFrames;
-        this.overflowFrames = targetFrames + localFrames;
+        // Two periods above the target: room for a burst of arrivals on top of the half period the
+        // drift control leaves alone.
+        this.overflowFrames = targetFrames + 2 * localFrames;
         final int wanted = Math.max(4 * (overflowFrames + MAX_PEER_FRAMES), 16384);
         final int capacity = Integer.highestOneBit(wanted - 1) << 1;
         this.mask = capacity - 1;
@@ -58,6 +61,7 @@ public final class ReceiveQueue {
         this.missing = new boolean[capacity];
         this.counters = counters;
         this.concealer = new Concealer(policy, channels, localFrames, sampleRate);
+        this.drift = new DriftControl(targetFrames, localFrames);
         counters.set(LinkCounter.QUEUE_TARGET, targetFrames);
     }
 
@@ -106,6 +110,16 @@ public final class ReceiveQueue {
         if (!playing && level() >= targetFrames && level() > 0) {
             playing = true;
         }
+        if (playing) {
+            final int step = drift.observe(level());
+            counters.set(LinkCounter.DRIFT_PPM, drift.ppm(frames));
+            if (step != 0 && level() >= frames + step && isWhole(readPos, frames + step)) {
+                stretch(outputs, frames, frames + step);
+                counters.increment(LinkCounter.DRIFT_CORRECTIONS);
+                counters.set(LinkCounter.QUEUE_LEVEL, level());
+                return;
+            }
+        }
         final int available = playing ? Math.min(level(), frames) : 0;
         long concealed = 0;
         for (int done = 0; done < available; ) {
@@ -144,6 +158,37 @@ public final class ReceiveQueue {
             counters.add(LinkCounter.CONCEALED, concealed);
         }
         counters.set(LinkCounter.QUEUE_LEVEL, level());
+    }
+
+    /**
+     * Plays {@code consumed} queued frames, one more or one fewer than the period, as one period:
+     * linear interpolation across the whole period spreads the frame gained or lost over it, a
+     * pitch change of one part in the period's length for that period only.
+     */
+    private void stretch(float[][] outputs, int frames, int consumed) {
+        final double step = (consumed - 1) / (double) (frames - 1);
+        for (int c = 0; c < channels && c < outputs.length; c++) {
+            copyOut(rings[c], readPos, scratch, 0, consumed);
+            final float[] out = outputs[c];
+            for (int i = 0; i < frames; i++) {
+                final double x = i * step;
+                final int i0 = (int) x;
+                final int i1 = Math.min(i0 + 1, consumed - 1);
+                final float f = (float) (x - i0);
+                out[i] = scratch[i0] + (scratch[i1] - scratch[i0]) * f;
+            }
+        }
+        for (int c = channels; c < outputs.length; c++) {
+            Arrays.fill(outputs[c], 0, frames, 0f);
+        }
+        concealer.play(outputs, 0, frames);
+        started = true;
+        readPos += consumed;
+    }
+
+    /** True if none of the {@code n} frames from {@code pos} is missing. */
+    private boolean isWhole(long pos, int n) {
+        return !missing[(int) (pos & mask)] && run(pos, n, false) == n;
     }
 
     /** Empties the queue, e.g. when a new peer is adopted. */
@@ -185,6 +230,9 @@ public final class ReceiveQueue {
     }
 
     private void copyOut(float[] ring, long pos, float[] dst, int dstOffset, int n) {
+        if (n <= 0) {
+            return;
+        }
         final int start = (int) (pos & mask);
         final int first = Math.min(n, ring.length - start);
         System.arraycopy(ring, start, dst, dstOffset, first);
