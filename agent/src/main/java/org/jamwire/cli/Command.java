@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.Role;
+import org.jamwire.netsim.Impairment;
 
 /** What a command line asks for; produced by {@link CommandLine#parse(String[])}. */
 public sealed interface Command {
@@ -79,6 +80,26 @@ public sealed interface Command {
                     .backend(LinkConfig.BackendKind.BUILTIN)
                     .builtin(new LinkConfig.BuiltinSettings(sampleRate, bufferSize, sampleRate, signal))
                     .build();
+        }
+    }
+
+    /**
+     * Run {@code jamwire netsim}: a relay between a client and a server that impairs what passes.
+     *
+     * @param listenPort the client-facing UDP port, 0 for any free one
+     * @param serverHost the server's host name or address, not yet resolved
+     * @param serverPort the server's UDP port
+     * @param toServer what happens to datagrams from the client to the server
+     * @param toClient what happens to datagrams from the server to the client
+     * @param seconds how long to relay, 0 for until Ctrl-C
+     */
+    record Netsim(int listenPort, String serverHost, int serverPort, Impairment toServer,
+            Impairment toClient, int seconds) implements Command {
+        /** Checks the parts are there. */
+        public Netsim {
+            Objects.requireNonNull(serverHost, "serverHost");
+            Objects.requireNonNull(toServer, "toServer");
+            Objects.requireNonNull(toClient, "toClient");
         }
     }
 }

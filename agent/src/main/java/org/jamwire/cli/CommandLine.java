@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * Parses {@code jamwire}'s command line. Without a command word it describes one P2P link, in
  * jacktrip's terms or the old JackTrip manual's; a first word that is not an option names a
- * command, such as {@code demo}. Called on the control thread; holds no state.
+ * command, such as {@code demo} or {@code netsim}. Called on the control thread; holds no state.
  */
 public final class CommandLine {
 
@@ -18,6 +18,7 @@ public final class CommandLine {
         Command parse(List<String> args) throws UsageException;
     }
 
+    private static final String A_LINK = "a link (jamwire -s or jamwire -c HOST)";
     private static final Map<String, Subcommand> SUBCOMMANDS = subcommands();
 
     private CommandLine() {
@@ -26,6 +27,7 @@ public final class CommandLine {
     private static Map<String, Subcommand> subcommands() {
         final Map<String, Subcommand> m = new LinkedHashMap<>();
         m.put("demo", CommandLine::parseDemo);
+        m.put("netsim", CommandLine::parseNetsim);
         return m;
     }
 
@@ -77,15 +79,26 @@ public final class CommandLine {
 
     private static Command parseLink(List<String> args) throws UsageException {
         final ArgumentScanner scanner = new ArgumentScanner(LinkOptions.TABLE,
-                new UnknownOption(LinkOptions.TABLE, DemoOptions.TABLE, "'jamwire demo'"));
+                new UnknownOption(LinkOptions.TABLE, null, List.of(
+                        new UnknownOption.Elsewhere(DemoOptions.TABLE, "'jamwire demo'"),
+                        new UnknownOption.Elsewhere(NetsimOptions.TABLE, "'jamwire netsim'"))));
         return LinkCommand.toRun(scanner.scan(args));
     }
 
     private static Command parseDemo(List<String> args) throws UsageException {
         final ArgumentScanner scanner = new ArgumentScanner(DemoOptions.TABLE,
-                new UnknownOption(DemoOptions.TABLE, LinkOptions.TABLE,
-                        "a link (jamwire -s or jamwire -c HOST), not to 'jamwire demo'"));
+                new UnknownOption(DemoOptions.TABLE, "'jamwire demo'", List.of(
+                        new UnknownOption.Elsewhere(LinkOptions.TABLE, A_LINK),
+                        new UnknownOption.Elsewhere(NetsimOptions.TABLE, "'jamwire netsim'"))));
         return DemoOptions.toDemo(scanner.scan(args));
+    }
+
+    private static Command parseNetsim(List<String> args) throws UsageException {
+        final ArgumentScanner scanner = new ArgumentScanner(NetsimOptions.TABLE,
+                new UnknownOption(NetsimOptions.TABLE, "'jamwire netsim'", List.of(
+                        new UnknownOption.Elsewhere(LinkOptions.TABLE, A_LINK),
+                        new UnknownOption.Elsewhere(DemoOptions.TABLE, "'jamwire demo'"))));
+        return NetsimOptions.toNetsim(scanner.scan(args));
     }
 
     private static UsageException unknownCommand(String word) {

@@ -3,9 +3,7 @@ package org.jamwire.cli;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jamwire.audio.AudioBackend;
 import org.jamwire.audio.builtin.BuiltinBackend;
@@ -21,8 +19,9 @@ import org.jamwire.link.LinkStats;
 
 /**
  * Runs links for the command line: prints their events to stderr and their {@code -I} lines and
- * the demo's live figures to stdout, and stops them with the stop packet on Ctrl-C. Runs on the
- * main thread; the shutdown hook runs on the JVM's.
+ * the demo's live figures to stdout, and stops them with the stop packet on Ctrl-C; hands
+ * {@code jamwire netsim} to {@link ConsoleNetsim}. Runs on the main thread; the shutdown hook
+ * runs on the JVM's.
  */
 final class ConsoleLinkRunner implements LinkRunner {
 
@@ -44,7 +43,7 @@ final class ConsoleLinkRunner implements LinkRunner {
             err.println("jamwire: " + e.getMessage());
             return ExitCode.FAILED;
         }
-        final Interrupt interrupt = Interrupt.install(List.of(link));
+        final Interrupt interrupt = Interrupt.install(link::stop);
         try {
             while (!link.awaitStop(1, TimeUnit.SECONDS)) {
                 // The link's own events say everything worth saying while it runs.
@@ -58,6 +57,11 @@ final class ConsoleLinkRunner implements LinkRunner {
             return ExitCode.INTERRUPTED;
         }
         return link.state() == Link.State.FAILED ? ExitCode.FAILED : exit.get();
+    }
+
+    @Override
+    public int runNetsim(Command.Netsim netsim) {
+        return new ConsoleNetsim(out, err).run(netsim);
     }
 
     @Override
@@ -75,7 +79,7 @@ final class ConsoleLinkRunner implements LinkRunner {
             links.forEach(Link::stop);
             return ExitCode.FAILED;
         }
-        final Interrupt interrupt = Interrupt.install(links);
+        final Interrupt interrupt = Interrupt.install(() -> links.forEach(Link::stop));
         out.println("demo: two JamWire ends on this machine streaming " + demo.channels() + " channels of "
                 + demo.signal() + " to each other over UDP loopback; " + (demo.seconds() == 0 ? "Ctrl-C stops"
                 : "stops after " + demo.seconds() + " s (Ctrl-C stops sooner)"));
@@ -114,52 +118,6 @@ final class ConsoleLinkRunner implements LinkRunner {
                 err.println("jamwire: " + e.message());
             }
             default -> err.println("jamwire: " + e.message());
-        }
-    }
-
-    /** Stops links on Ctrl-C with the stop packet, and tells the main thread it happened. */
-    private static final class Interrupt {
-        private final Thread hook;
-        private final CountDownLatch fired = new CountDownLatch(1);
-        private final CountDownLatch finished = new CountDownLatch(1);
-        private final AtomicBoolean removed = new AtomicBoolean();
-
-        private Interrupt(List<Link> links) {
-            hook = new Thread(() -> {
-                fired.countDown();
-                links.forEach(Link::stop);
-                try {
-                    // Let the main thread print its last words before the JVM goes.
-                    finished.await(3, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "jamwire-interrupt");
-        }
-
-        static Interrupt install(List<Link> links) {
-            final Interrupt i = new Interrupt(links);
-            Runtime.getRuntime().addShutdownHook(i.hook);
-            return i;
-        }
-
-        boolean await(long t, TimeUnit unit) throws InterruptedException {
-            return fired.await(t, unit);
-        }
-
-        boolean fired() {
-            return fired.getCount() == 0;
-        }
-
-        void done() {
-            finished.countDown();
-            if (!fired() && removed.compareAndSet(false, true)) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // Already shutting down: the hook is running and will find us done.
-                }
-            }
         }
     }
 

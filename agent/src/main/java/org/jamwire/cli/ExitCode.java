@@ -8,7 +8,10 @@ import java.util.List;
  */
 public final class ExitCode {
 
-    /** Ended as asked: help or version printed, the demo's time ran out, or the peer stopped. */
+    /**
+     * Ended as asked: help or version printed, a demo's or relay's time ran out, or the peer
+     * stopped.
+     */
     public static final int OK = 0;
     /** Failed: the message on stderr says why. */
     public static final int FAILED = 1;
@@ -28,8 +31,8 @@ public final class ExitCode {
 
     /** Every exit code, for the help. */
     static final List<Entry> ALL = List.of(
-            new Entry(OK, "ended normally: help or version printed, the demo's --seconds ran out,"
-                    + " or the peer said it stopped"),
+            new Entry(OK, "ended normally: help or version printed, the --seconds of a demo or"
+                    + " a relay ran out, or the peer said it stopped"),
             new Entry(FAILED, "failed, with the reason on stderr: e.g. the audio backend or the"
                     + " UDP port could not be opened, the peer's sample rate or bit resolution"
                     + " differs, JACK's buffer size is not -z's, or --timeout ran out"),

@@ -30,6 +30,26 @@ record Given(String typed, String label, String raw) {
         throw notAllowed("use a whole number from " + min + " to " + max);
     }
 
+    /**
+     * The value as a decimal number from {@code min} to {@code max} (digits, optionally a point and
+     * up to 6 more digits), or an error saying so; {@code what} names the number, e.g.
+     * "a percentage".
+     */
+    double decimal(double min, double max, String what) throws UsageException {
+        if (raw.matches("[0-9]{1,9}(\\.[0-9]{1,6})?")) {
+            final double v = Double.parseDouble(raw);
+            if (v >= min && v <= max) {
+                return v;
+            }
+        }
+        throw notAllowed("use " + what + " from " + plain(min) + " to " + plain(max)
+                + " (decimals allowed)");
+    }
+
+    private static String plain(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
     /** The value if it is one of {@code allowed} (exactly as listed), or an error listing them. */
     String choice(String... allowed) throws UsageException {
         for (String a : allowed) {

@@ -27,6 +27,10 @@ final class HelpText {
                   jamwire -c HOST [OPTIONS]     connect to HOST (P2P client)
                   jamwire demo [DEMO OPTIONS]   two ends on this machine streaming over loopback,
                                                 on the built-in backend (no JACK needed)
+                  jamwire netsim --to HOST:PORT [NETSIM OPTIONS]
+                                                a relay between a client and the server HOST:PORT
+                                                that loses, duplicates, reorders, delays and
+                                                rate-limits datagrams, to try a bad network
                   jamwire -h | --help           this help
                   jamwire -v | --version        the version
 
@@ -34,12 +38,15 @@ final class HelpText {
                 Giving an option twice with different values is an error.
                 """);
         for (Section section : Section.values()) {
-            if (section != Section.DEMO) {
-                appendSection(out, section.title, LinkOptions.TABLE.options().stream()
-                        .filter(o -> o.section() == section).collect(Collectors.toList()));
+            final List<OptionSpec> options = LinkOptions.TABLE.options().stream()
+                    .filter(o -> o.section() == section).collect(Collectors.toList());
+            if (!options.isEmpty()) {
+                appendSection(out, section.title, options);
             }
         }
-        appendDemo(out);
+        appendCommand(out, "Demo options (jamwire demo)", DemoOptions.TABLE);
+        appendCommand(out, "Network simulation options (jamwire netsim --to HOST:PORT)",
+                NetsimOptions.TABLE);
         appendSeed(out);
         appendJacktripOnly(out);
         out.append(EXAMPLES_AND_PORTS);
@@ -69,6 +76,12 @@ final class HelpText {
                 jamwire -c 192.0.2.10 --backend builtin --signal sine
               Both ends on this machine until Ctrl-C:
                 jamwire demo --seconds 0
+              A server, a relay that loses 2% each way and delays by 10 +/- 5 ms, and a client:
+                jamwire -s
+                jamwire netsim --to 127.0.0.1:4464 --loss 2 --delay 10 --jitter 5
+                jamwire -c 127.0.0.1 -B 4466 -P 4465
+              Losses in bursts of 4 datagrams on average, towards the server only:
+                jamwire netsim --to 192.0.2.10:4464 --burst 0.5 --burst-length 4 --direction to-server
 
             Ports:
               A link sends and receives on one UDP port: 4464, or -B PORT. A client sends to the
@@ -93,10 +106,11 @@ final class HelpText {
         out.append(wrap(INDENT, limits, INDENT));
     }
 
-    private static void appendDemo(StringBuilder out) {
-        out.append("\nDemo options (jamwire demo):\n");
+    /** A command's own options in full, and those it shares with a link by name only. */
+    private static void appendCommand(StringBuilder out, String title, OptionTable table) {
+        out.append('\n').append(title).append(":\n");
         final StringBuilder shared = new StringBuilder();
-        for (OptionSpec o : DemoOptions.TABLE.options()) {
+        for (OptionSpec o : table.options()) {
             if (LinkOptions.TABLE.options().contains(o)) {
                 shared.append(shared.length() == 0 ? "" : "; ").append(o.synopsis());
             } else {
@@ -173,12 +187,14 @@ final class HelpText {
         return out.toString();
     }
 
-    /** The README's tables of link and demo options, in Markdown. */
+    /** The README's tables of link, demo and network simulation options, in Markdown. */
     static String markdownOptionTables() {
         return "Link options (`jamwire -s ...`, `jamwire -c HOST ...`):\n\n"
                 + markdownTable(LinkOptions.TABLE.options())
                 + "\nDemo options (`jamwire demo ...`):\n\n"
-                + markdownTable(DemoOptions.TABLE.options());
+                + markdownTable(DemoOptions.TABLE.options())
+                + "\nNetwork simulation options (`jamwire netsim --to HOST:PORT ...`):\n\n"
+                + markdownTable(NetsimOptions.TABLE.options());
     }
 
     private static String markdownTable(List<OptionSpec> options) {

@@ -27,4 +27,14 @@ public interface LinkRunner {
      * @return {@link ExitCode#OK}, {@link ExitCode#FAILED} or {@link ExitCode#INTERRUPTED}
      */
     int runDemo(Command.Demo demo);
+
+    /**
+     * Runs {@code jamwire netsim}: a relay between a client and a server that impairs what passes,
+     * printing each direction's counts every second and a summary at the end, for
+     * {@link Command.Netsim#seconds()} or until Ctrl-C.
+     *
+     * @param netsim the relay's settings
+     * @return {@link ExitCode#OK}, {@link ExitCode#FAILED} or {@link ExitCode#INTERRUPTED}
+     */
+    int runNetsim(Command.Netsim netsim);
 }

@@ -4,7 +4,7 @@ import java.io.PrintStream;
 
 /**
  * The {@code jamwire} command: parses the command line, prints help, version, warnings and usage
- * errors, and hands links and demos to a {@link LinkRunner}. Runs on the main thread.
+ * errors, and hands links, demos and relays to a {@link LinkRunner}. Runs on the main thread.
  */
 public final class Main {
 
@@ -42,6 +42,9 @@ public final class Main {
                 err.println("jamwire: warning: " + warning);
             }
             return runner.runLink(run.config());
+        }
+        if (command instanceof Command.Netsim netsim) {
+            return runner.runNetsim(netsim);
         }
         return runner.runDemo((Command.Demo) command);
     }

@@ -27,6 +27,7 @@ record OptionSpec(List<String> names, String valueName, String defaultText, Stri
         BACKEND("Audio backend"),
         MONITOR("Monitoring"),
         DEMO("Demo"),
+        NETSIM("Network simulation"),
         GENERAL("General");
 
         final String title;

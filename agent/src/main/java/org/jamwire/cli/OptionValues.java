@@ -13,6 +13,10 @@ final class OptionValues {
     record Mode(Role role, String host) {
     }
 
+    /** A host and a UDP port, as in {@code --to HOST:PORT}. */
+    record HostPort(String host, int port) {
+    }
+
     final Slot<Mode> mode = new Slot<>("a link is either a server (-s, or -r in the old manual)"
             + " or a client (-c HOST, or -t HOST in the old manual) of one host");
     final Slot<Integer> channels = Slot.once("the channel count");
@@ -33,5 +37,17 @@ final class OptionValues {
     final Slot<Integer> sampleRate = Slot.once("the sample rate");
     final Slot<String> signal = Slot.once("the test signal");
     final Slot<Integer> ioStatSeconds = Slot.once("the stat interval");
-    final Slot<Integer> seconds = Slot.once("the demo's length");
+    final Slot<Integer> seconds = Slot.once("the length of the run");
+    final Slot<HostPort> relayTo = Slot.once("the server to relay to");
+    final Slot<Integer> listenPort = Slot.once("the listening port");
+    final Slot<Double> loss = Slot.once("the loss");
+    final Slot<Double> burst = Slot.once("the burst chance");
+    final Slot<Double> burstLength = Slot.once("the burst length");
+    final Slot<Double> duplicate = Slot.once("the duplicate chance");
+    final Slot<Double> reorder = Slot.once("the reorder chance");
+    final Slot<Double> delayMs = Slot.once("the delay");
+    final Slot<Double> jitterMs = Slot.once("the jitter");
+    final Slot<Integer> rateKbits = Slot.once("the rate limit");
+    final Slot<String> direction = Slot.once("the direction");
+    final Slot<Integer> seed = Slot.once("the seed");
 }

@@ -1,5 +1,6 @@
 package org.jamwire.cli;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -16,9 +17,9 @@ final class UnknownOption {
      *
      * @param names its names, separated by spaces
      * @param what what it does in jacktrip
-     * @param hub true for jacktrip's hub mode, where JamWire runs P2P links instead
+     * @param instead what to do in JamWire instead, or null when there is nothing
      */
-    record JacktripOnly(String names, String what, boolean hub) {
+    record JacktripOnly(String names, String what, String instead) {
 
         List<String> nameList() {
             return Arrays.asList(names.split(" "));
@@ -29,63 +30,74 @@ final class UnknownOption {
         }
     }
 
+    /**
+     * Another command whose options a command line may have mixed up with this one's.
+     *
+     * @param table that command's options
+     * @param scope how a message names that command, e.g. "'jamwire demo'"
+     */
+    record Elsewhere(OptionTable table, String scope) {
+    }
+
+    private static final String HUB = "JamWire runs P2P links (-s, or -c HOST)";
+    private static final String NETSIM = "run 'jamwire netsim' between the two ends instead";
+
     /** jacktrip 1.7's options that JamWire rejects, apart from those in {@link SeedFlag#ALL}. */
     static final List<JacktripOnly> JACKTRIP_ONLY = List.of(
-            new JacktripOnly("-S --jacktripserver", "hub server mode", true),
-            new JacktripOnly("-C --pingtoserver", "hub client mode", true),
-            new JacktripOnly("-U --udpbaseport", "hub UDP base port", true),
-            new JacktripOnly("-K --remotename", "hub client name", true),
-            new JacktripOnly("-p --hubpatch", "hub patching", true),
-            new JacktripOnly("-i --includeserver", "hub patching", true),
-            new JacktripOnly("-u --upmix", "hub upmixing", true),
-            new JacktripOnly("--appendthreadid", "hub client names", true),
-            new JacktripOnly("-A --auth", "hub authentication", true),
-            new JacktripOnly("--certfile", "hub authentication", true),
-            new JacktripOnly("--keyfile", "hub authentication", true),
-            new JacktripOnly("--credsfile", "hub authentication", true),
-            new JacktripOnly("--username", "hub authentication", true),
-            new JacktripOnly("--password", "hub authentication", true),
-            new JacktripOnly("-l --loopback", "loopback mode", false),
-            new JacktripOnly("--jamlink", "JamLink mode", false),
-            new JacktripOnly("--zerounderrun", "zeros on underrun", false),
-            new JacktripOnly("-L --localaddress", "local address", false),
-            new JacktripOnly("--bufstrategy", "jitter buffer strategies", false),
-            new JacktripOnly("--broadcast", "broadcast ports", false),
-            new JacktripOnly("--udprt", "real-time network thread", false),
-            new JacktripOnly("-f --effects", "effects", false),
-            new JacktripOnly("-O --overflowlimiting", "limiters", false),
-            new JacktripOnly("--assumednumclients", "limiter setting", false),
-            new JacktripOnly("-G --iostatlog", "stat log file", false),
-            new JacktripOnly("-x --examine-audio-delay", "audio delay report", false),
-            new JacktripOnly("-V --verbose", "verbose mode", false),
-            new JacktripOnly("--simloss", "network simulation", false),
-            new JacktripOnly("--simjitter", "network simulation", false));
+            new JacktripOnly("-S --jacktripserver", "hub server mode", HUB),
+            new JacktripOnly("-C --pingtoserver", "hub client mode", HUB),
+            new JacktripOnly("-U --udpbaseport", "hub UDP base port", HUB),
+            new JacktripOnly("-K --remotename", "hub client name", HUB),
+            new JacktripOnly("-p --hubpatch", "hub patching", HUB),
+            new JacktripOnly("-i --includeserver", "hub patching", HUB),
+            new JacktripOnly("-u --upmix", "hub upmixing", HUB),
+            new JacktripOnly("--appendthreadid", "hub client names", HUB),
+            new JacktripOnly("-A --auth", "hub authentication", HUB),
+            new JacktripOnly("--certfile", "hub authentication", HUB),
+            new JacktripOnly("--keyfile", "hub authentication", HUB),
+            new JacktripOnly("--credsfile", "hub authentication", HUB),
+            new JacktripOnly("--username", "hub authentication", HUB),
+            new JacktripOnly("--password", "hub authentication", HUB),
+            new JacktripOnly("-l --loopback", "loopback mode", null),
+            new JacktripOnly("--jamlink", "JamLink mode", null),
+            new JacktripOnly("--zerounderrun", "zeros on underrun", null),
+            new JacktripOnly("-L --localaddress", "local address", null),
+            new JacktripOnly("--bufstrategy", "jitter buffer strategies", null),
+            new JacktripOnly("--broadcast", "broadcast ports", null),
+            new JacktripOnly("--udprt", "real-time network thread", null),
+            new JacktripOnly("-f --effects", "effects", null),
+            new JacktripOnly("-O --overflowlimiting", "limiters", null),
+            new JacktripOnly("--assumednumclients", "limiter setting", null),
+            new JacktripOnly("-G --iostatlog", "stat log file", null),
+            new JacktripOnly("-x --examine-audio-delay", "audio delay report", null),
+            new JacktripOnly("-V --verbose", "verbose mode", null),
+            new JacktripOnly("--simloss", "network simulation", NETSIM),
+            new JacktripOnly("--simjitter", "network simulation", NETSIM));
 
     private final OptionTable table;
-    private final OptionTable other;
-    private final String otherScope;
+    private final String here;
+    private final List<Elsewhere> elsewhere;
 
     /**
-     * Explains names missing from {@code table}. A name found in {@code other} is reported as
-     * belonging to {@code otherScope}, e.g. "'jamwire demo'".
+     * Explains names missing from {@code table}, the options of the command that {@code here}
+     * names (null for a link). A name found {@code elsewhere} is reported as belonging there.
      */
-    UnknownOption(OptionTable table, OptionTable other, String otherScope) {
+    UnknownOption(OptionTable table, String here, List<Elsewhere> elsewhere) {
         this.table = table;
-        this.other = other;
-        this.otherScope = otherScope;
+        this.here = here;
+        this.elsewhere = List.copyOf(elsewhere);
     }
 
     /** The error for {@code arg}, whose option name is {@code name}. */
     UsageException explain(String arg, String name) {
-        final OptionSpec elsewhere = other.find(name);
-        if (elsewhere != null) {
-            return new UsageException(elsewhere.label(name) + " only applies to " + otherScope);
+        final UsageException misplaced = misplaced(name);
+        if (misplaced != null) {
+            return misplaced;
         }
         for (JacktripOnly j : JACKTRIP_ONLY) {
             if (j.nameList().contains(name)) {
                 return new UsageException(j.label() + ": jacktrip's " + j.what()
-                        + " is not supported" + (j.hub()
-                                ? "; JamWire runs P2P links (-s, or -c HOST)" : ""));
+                        + " is not supported" + (j.instead() != null ? "; " + j.instead() : ""));
             }
         }
         final String sameIgnoringDashes = closest(name, 0);
@@ -101,6 +113,25 @@ final class UnknownOption {
                 : core.length() <= 6 ? 2 : 3;
         final String near = closest(name, tolerance);
         return unknown(arg, near == null ? null : "'" + near + "'");
+    }
+
+    /** "NAME only applies to A and B, not to HERE" when other commands take the name; else null. */
+    private UsageException misplaced(String name) {
+        OptionSpec spec = null;
+        final List<String> scopes = new ArrayList<>();
+        for (Elsewhere e : elsewhere) {
+            final OptionSpec found = e.table().find(name);
+            if (found != null) {
+                spec = spec == null ? found : spec;
+                scopes.add(e.scope());
+            }
+        }
+        if (spec == null) {
+            return null;
+        }
+        return new UsageException(spec.label(name) + " only applies to "
+                + String.join(" and ", scopes)
+                + (here == null ? "" : ", not to " + here));
     }
 
     private static UsageException unknown(String arg, String suggestion) {

@@ -43,8 +43,15 @@ class HelpTextTest {
     }
 
     @Test
+    void help_names_every_netsim_option() {
+        for (String name : NetsimOptions.TABLE.names()) {
+            assertTrue(mentionsName(HELP, name), "help does not mention " + name);
+        }
+    }
+
+    @Test
     void help_gives_every_option_its_description_default_and_range() {
-        for (OptionTable table : List.of(LinkOptions.TABLE, DemoOptions.TABLE)) {
+        for (OptionTable table : List.of(LinkOptions.TABLE, DemoOptions.TABLE, NetsimOptions.TABLE)) {
             for (OptionSpec o : table.options()) {
                 assertFalse(o.description().isBlank(), o.longName());
                 assertMentions(o.description());
@@ -84,11 +91,14 @@ class HelpTextTest {
     void every_jamwire_example_in_the_help_parses() {
         final List<String> examples = HELP.lines()
                 .map(String::strip)
-                .filter(l -> l.startsWith("jamwire -") || l.startsWith("jamwire demo"))
+                .filter(l -> l.startsWith("jamwire -") || l.startsWith("jamwire demo")
+                        || l.startsWith("jamwire netsim"))
                 .map(l -> l.split(" {2,}")[0])
                 .filter(l -> !l.contains("|") && !l.contains("["))
                 .collect(Collectors.toList());
-        assertTrue(examples.size() >= 8, "examples found: " + examples);
+        assertTrue(examples.size() >= 10, "examples found: " + examples);
+        assertTrue(examples.stream().filter(l -> l.startsWith("jamwire netsim")).count() >= 2,
+                "netsim examples found: " + examples);
         for (String example : examples) {
             final String[] args = example.substring("jamwire ".length()).split(" ");
             assertDoesNotThrow(() -> CommandLine.parse(args), example);

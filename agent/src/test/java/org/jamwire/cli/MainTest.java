@@ -25,6 +25,7 @@ class MainTest {
     private static final class RecordingRunner implements LinkRunner {
         LinkConfig link;
         Command.Demo demo;
+        Command.Netsim netsim;
 
         @Override
         public int runLink(LinkConfig config) {
@@ -36,6 +37,12 @@ class MainTest {
         public int runDemo(Command.Demo d) {
             demo = d;
             return 8;
+        }
+
+        @Override
+        public int runNetsim(Command.Netsim n) {
+            netsim = n;
+            return 9;
         }
     }
 
@@ -98,5 +105,12 @@ class MainTest {
     void a_demo_goes_to_the_runner() {
         assertEquals(8, main("demo --seconds 3"));
         assertEquals(3, runner.demo.seconds());
+    }
+
+    @Test
+    void a_netsim_goes_to_the_runner() {
+        assertEquals(9, main("netsim --to 127.0.0.1:4464 --loss 2"));
+        assertEquals(0.02, runner.netsim.toServer().loss());
+        assertNull(runner.link);
     }
 }

@@ -35,7 +35,7 @@ class ReadmeTest {
 
     @Test
     void readme_names_every_option_the_parser_takes() {
-        for (OptionTable table : List.of(LinkOptions.TABLE, DemoOptions.TABLE)) {
+        for (OptionTable table : List.of(LinkOptions.TABLE, DemoOptions.TABLE, NetsimOptions.TABLE)) {
             for (String name : table.names()) {
                 assertTrue(HelpTextTest.mentionsName(README, name), "README lacks " + name);
             }

@@ -208,7 +208,8 @@ class UsageErrorsTest {
 
     @Test
     void a_demo_option_on_a_link_says_where_it_belongs() {
-        assertEquals("--seconds only applies to 'jamwire demo'", problem("-s --seconds 3"));
+        assertEquals("--seconds only applies to 'jamwire demo' and 'jamwire netsim'",
+                problem("-s --seconds 3"));
     }
 
     @Test
@@ -219,8 +220,8 @@ class UsageErrorsTest {
 
     @Test
     void an_unknown_command_is_named() {
-        assertEquals("unknown command 'agent' (the commands are: demo; without a command, jamwire"
-                + " runs a link: -s waits for a client, -c HOST connects to HOST)",
+        assertEquals("unknown command 'agent' (the commands are: demo, netsim; without a command,"
+                + " jamwire runs a link: -s waits for a client, -c HOST connects to HOST)",
                 problem("agent --port 1"));
     }
 

@@ -1,0 +1,60 @@
+package org.jamwire.cli;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Ctrl-C for a command that runs until stopped: a shutdown hook that stops what the command
+ * started and tells the main thread it happened, then gives the main thread a moment to print its
+ * last words. Installed and finished on the main thread; the hook runs on the JVM's.
+ */
+final class Interrupt {
+
+    private final Thread hook;
+    private final CountDownLatch fired = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final AtomicBoolean removed = new AtomicBoolean();
+
+    private Interrupt(Runnable stop) {
+        hook = new Thread(() -> {
+            fired.countDown();
+            stop.run();
+            try {
+                // Let the main thread print its last words before the JVM goes.
+                finished.await(3, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "jamwire-interrupt");
+    }
+
+    /** Installs the hook; on Ctrl-C it runs {@code stop}. */
+    static Interrupt install(Runnable stop) {
+        final Interrupt i = new Interrupt(stop);
+        Runtime.getRuntime().addShutdownHook(i.hook);
+        return i;
+    }
+
+    /** Waits for Ctrl-C up to the timeout; true if it came. */
+    boolean await(long t, TimeUnit unit) throws InterruptedException {
+        return fired.await(t, unit);
+    }
+
+    /** True once Ctrl-C came. */
+    boolean fired() {
+        return fired.getCount() == 0;
+    }
+
+    /** The command is over: lets a running hook finish, or removes the hook that never ran. */
+    void done() {
+        finished.countDown();
+        if (!fired() && removed.compareAndSet(false, true)) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // Already shutting down: the hook is running and will find us done.
+            }
+        }
+    }
+}
