@@ -13,6 +13,7 @@ import static org.jamwire.cli.LinkOptions.TIMEOUT_SECONDS;
 import java.util.ArrayList;
 import java.util.List;
 import org.jamwire.cli.OptionValues.Mode;
+import org.jamwire.engine.UnderrunPolicy;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkConfig.BackendKind;
 import org.jamwire.link.LinkConfig.BuiltinSettings;
@@ -50,6 +51,7 @@ final class LinkCommand {
                 .bitResolution(v.bitResolution.orElse(DEFAULT_BITS))
                 .queue(v.queue.orElse(DEFAULT_QUEUE))
                 .redundancy(v.redundancy.orElse(DEFAULT_REDUNDANCY))
+                .underrunPolicy(v.underrun.orElse(UnderrunPolicy.PREDICT))
                 .bindPort(portWithOffset(v.bindPort, v.portOffset, offset, "bind"))
                 .peerPort(portWithOffset(v.peerPort, v.portOffset, offset, "peer"))
                 .clientName(v.clientName.orElse(null))

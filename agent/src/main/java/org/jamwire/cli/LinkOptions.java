@@ -6,6 +6,7 @@ import static org.jamwire.cli.OptionTable.valued;
 import java.util.List;
 import org.jamwire.cli.OptionSpec.Section;
 import org.jamwire.cli.OptionValues.Mode;
+import org.jamwire.engine.UnderrunPolicy;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkConfig.BackendKind;
 import org.jamwire.link.Role;
@@ -94,6 +95,15 @@ final class LinkOptions {
                 v.redundancy.set(g, g.whole(1, 16));
             });
 
+    static final OptionSpec UNDERRUN = valued(Section.AUDIO, "--underrun", "POLICY", "predict",
+            "predict, repeat or zeros",
+            "What to play for audio that did not arrive (a lost packet, an underrun): predict"
+                    + " continues it by linear prediction, repeat loops the last period (the old"
+                    + " manual's wavetable), zeros plays silence. Each fades back into real audio, and"
+                    + " to silence when an outage lasts over 20 ms.",
+            (v, g) -> v.underrun.set(g, UnderrunPolicy.valueOf(
+                    g.choice("predict", "repeat", "zeros").toUpperCase(java.util.Locale.ROOT))));
+
     static final OptionSpec BUFFER_SIZE = valued(Section.AUDIO, "-z --buffersize", "FRAMES",
             "JACK's own size (builtin: " + DEFAULT_BUILTIN_BUFFER + ")", "1 to " + MAX_BUFFER,
             "Frames per period. With JACK, the size JACK must run at: the link checks it when it"
@@ -181,7 +191,7 @@ final class LinkOptions {
             "Print the version and exit.", (v, g) -> { });
 
     static final OptionTable TABLE = new OptionTable(List.of(SERVER, CLIENT, CHANNELS,
-            SEND_CHANNELS, RECEIVE_CHANNELS, BITRES, QUEUE, REDUNDANCY, BUFFER_SIZE, BIND_PORT,
+            SEND_CHANNELS, RECEIVE_CHANNELS, BITRES, QUEUE, REDUNDANCY, UNDERRUN, BUFFER_SIZE, BIND_PORT,
             PEER_PORT, PORT_OFFSET, TIMEOUT, JACK, BACKEND, JACK_SERVER, CLIENT_NAME,
             NO_AUTO_CONNECT, RATE, SIGNAL, IOSTAT, HELP, VERSION));
 

@@ -1,5 +1,6 @@
 package org.jamwire.cli;
 
+import org.jamwire.engine.UnderrunPolicy;
 import org.jamwire.link.LinkConfig.BackendKind;
 import org.jamwire.link.Role;
 
@@ -25,6 +26,7 @@ final class OptionValues {
     final Slot<Integer> bitResolution = Slot.once("the bit resolution");
     final Slot<Integer> queue = Slot.once("the queue length");
     final Slot<Integer> redundancy = Slot.once("the redundancy");
+    final Slot<UnderrunPolicy> underrun = Slot.once("the underrun policy");
     final Slot<Integer> bufferSize = Slot.once("the buffer size");
     final Slot<Integer> bindPort = Slot.once("the bind port");
     final Slot<Integer> peerPort = Slot.once("the peer port");

@@ -61,7 +61,7 @@ public final class ReceiveQueue {
         this.missing = new boolean[capacity];
         this.counters = counters;
         this.concealer = new Concealer(policy, channels, localFrames, sampleRate);
-        this.drift = new DriftControl(targetFrames, localFrames);
+        this.drift = new DriftControl(localFrames);
         counters.set(LinkCounter.QUEUE_TARGET, targetFrames);
     }
 
@@ -153,6 +153,7 @@ public final class ReceiveQueue {
         if (playing && available < frames) {
             counters.increment(LinkCounter.UNDERRUNS);
             playing = false;
+            drift.relearn();
         }
         if (concealed > 0) {
             counters.add(LinkCounter.CONCEALED, concealed);
@@ -197,12 +198,14 @@ public final class ReceiveQueue {
         playing = false;
         started = false;
         concealer.reset();
+        drift.relearn();
     }
 
     private void trimOverflow() {
         if (level() > overflowFrames) {
             readPos = writePos - targetFrames;
             counters.increment(LinkCounter.OVERFLOWS);
+            drift.relearn();
         }
     }
 

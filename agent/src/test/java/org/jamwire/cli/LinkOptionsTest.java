@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.jamwire.engine.UnderrunPolicy;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkConfig.BackendKind;
 import org.jamwire.link.Role;
@@ -106,6 +107,13 @@ class LinkOptionsTest {
     void q_sets_the_queue() throws Exception {
         assertEquals(12, config("-s -q 12").queue());
         assertEquals(1000, config("-s --queue=1000").queue());
+    }
+
+    @Test
+    void underrun_sets_the_policy_and_defaults_to_prediction() throws Exception {
+        assertEquals(UnderrunPolicy.PREDICT, config("-s").underrunPolicy());
+        assertEquals(UnderrunPolicy.REPEAT, config("-s --underrun repeat").underrunPolicy());
+        assertEquals(UnderrunPolicy.ZEROS, config("-s --underrun=zeros").underrunPolicy());
     }
 
     @Test

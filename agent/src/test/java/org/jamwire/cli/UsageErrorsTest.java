@@ -58,6 +58,13 @@ class UsageErrorsTest {
     }
 
     @Test
+    void an_unknown_underrun_policy_names_the_choices() {
+        assertTrue(problem("-s --underrun wavetable").contains("--underrun"), problem("-s --underrun wavetable"));
+        assertTrue(problem("-s --underrun wavetable").contains("use one of predict, repeat, zeros"),
+                problem("-s --underrun wavetable"));
+    }
+
+    @Test
     void no_channels_either_way_is_rejected() {
         assertEquals("--sendchannels/--receivechannels: both are 0: at least one direction needs"
                 + " from 1 to 255 channels", problem("-s --sendchannels 0 --receivechannels 0"));

@@ -18,8 +18,11 @@ package org.jamwire.testing;
 public record SignalCheck(int periods, int matched, int silent, int wrong, long delay, double maxError,
         String firstWrong) {
 
-    /** Wrong periods after which no more delays are searched: the verdict is already in. */
-    private static final int MAX_SEARCHES = 3;
+    /**
+     * Delay searches after which a period that does not fit the last delay is simply wrong: a few
+     * glitches each shift the delay once, a broken link fails every period.
+     */
+    private static final int MAX_SEARCHES = 40;
 
     /**
      * Checks {@code recording[from..]} against signal channel {@code channel} (1-based).
@@ -32,6 +35,7 @@ public record SignalCheck(int periods, int matched, int silent, int wrong, long 
         int silent = 0;
         int wrong = 0;
         long delay = -1;
+        int searches = 0;
         double maxError = 0;
         String firstWrong = null;
         for (int start = from; start + period <= recording.length; start += period) {
@@ -41,11 +45,12 @@ public record SignalCheck(int periods, int matched, int silent, int wrong, long 
                 continue;
             }
             long found = delay >= 0 && error(recording, start, period, channel, delay) <= tolerance ? delay : -1;
-            if (found < 0 && wrong >= MAX_SEARCHES) {
+            if (found < 0 && searches >= MAX_SEARCHES) {
                 wrong++;
                 continue;
             }
             if (found < 0) {
+                searches++;
                 found = bestDelay(recording, start, period, channel);
             }
             final double err = found < 0 ? Double.MAX_VALUE : error(recording, start, period, channel, found);
