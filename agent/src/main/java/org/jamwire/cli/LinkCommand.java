@@ -52,6 +52,7 @@ final class LinkCommand {
                 .queue(v.queue.orElse(DEFAULT_QUEUE))
                 .redundancy(v.redundancy.orElse(DEFAULT_REDUNDANCY))
                 .underrunPolicy(v.underrun.orElse(UnderrunPolicy.PREDICT))
+                .followDrift(!v.noDriftCorrection.orElse(false))
                 .bindPort(portWithOffset(v.bindPort, v.portOffset, offset, "bind"))
                 .peerPort(portWithOffset(v.peerPort, v.portOffset, offset, "peer"))
                 .clientName(v.clientName.orElse(null))

@@ -104,6 +104,13 @@ final class LinkOptions {
             (v, g) -> v.underrun.set(g, UnderrunPolicy.valueOf(
                     g.choice("predict", "repeat", "zeros").toUpperCase(java.util.Locale.ROOT))));
 
+    static final OptionSpec NO_DRIFT_CORRECTION = flag(Section.AUDIO, "--no-drift-correction",
+            "off: the queue follows the peer's clock",
+            "Do not play the occasional period one frame longer or shorter to follow the peer's audio"
+                    + " clock; drift between the two clocks then shows as overflows or underruns, as"
+                    + " with jacktrip.",
+            (v, g) -> v.noDriftCorrection.set(g, true));
+
     static final OptionSpec BUFFER_SIZE = valued(Section.AUDIO, "-z --buffersize", "FRAMES",
             "JACK's own size (builtin: " + DEFAULT_BUILTIN_BUFFER + ")", "1 to " + MAX_BUFFER,
             "Frames per period. With JACK, the size JACK must run at: the link checks it when it"
@@ -191,7 +198,7 @@ final class LinkOptions {
             "Print the version and exit.", (v, g) -> { });
 
     static final OptionTable TABLE = new OptionTable(List.of(SERVER, CLIENT, CHANNELS,
-            SEND_CHANNELS, RECEIVE_CHANNELS, BITRES, QUEUE, REDUNDANCY, UNDERRUN, BUFFER_SIZE, BIND_PORT,
+            SEND_CHANNELS, RECEIVE_CHANNELS, BITRES, QUEUE, REDUNDANCY, UNDERRUN, NO_DRIFT_CORRECTION, BUFFER_SIZE, BIND_PORT,
             PEER_PORT, PORT_OFFSET, TIMEOUT, JACK, BACKEND, JACK_SERVER, CLIENT_NAME,
             NO_AUTO_CONNECT, RATE, SIGNAL, IOSTAT, HELP, VERSION));
 

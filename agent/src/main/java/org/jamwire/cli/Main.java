@@ -51,7 +51,12 @@ public final class Main {
 
     /** Entry point of the shaded jar. */
     public static void main(String[] args) {
-        System.exit(new Main(new ConsoleLinkRunner(System.out, System.err), System.out, System.err)
-                .run(args));
+        final int code = new Main(new ConsoleLinkRunner(System.out, System.err), System.out, System.err).run(args);
+        System.out.flush();
+        System.err.flush();
+        // Every link has stopped and released its JACK client by now. Halting skips the native
+        // libraries' exit-time destructors, one of which (libjack, jackd2 1.9.21) was seen to abort
+        // with "double free or corruption" after a cleanly closed client, turning exit code 0 into 134.
+        Runtime.getRuntime().halt(code);
     }
 }

@@ -27,6 +27,7 @@ final class OptionValues {
     final Slot<Integer> queue = Slot.once("the queue length");
     final Slot<Integer> redundancy = Slot.once("the redundancy");
     final Slot<UnderrunPolicy> underrun = Slot.once("the underrun policy");
+    final Slot<Boolean> noDriftCorrection = Slot.once("drift correction");
     final Slot<Integer> bufferSize = Slot.once("the buffer size");
     final Slot<Integer> bindPort = Slot.once("the bind port");
     final Slot<Integer> peerPort = Slot.once("the peer port");

@@ -51,7 +51,7 @@ public final class LinkEngine implements AudioProcessor {
         this.history = new byte[format.datagramLength()];
         this.packet = ByteBuffer.allocate(packetLength);
         this.queue = new ReceiveQueue(format.receiveChannels(), format.bufferSize(), format.queue(),
-                format.sampleRate(), format.underrunPolicy(), counters);
+                format.sampleRate(), format.underrunPolicy(), format.followDrift(), counters);
         if (outgoing.slotSize() < history.length) {
             throw new IllegalArgumentException("send slots of " + outgoing.slotSize()
                     + " bytes cannot hold a " + history.length + "-byte datagram");

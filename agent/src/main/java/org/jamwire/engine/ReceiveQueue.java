@@ -49,6 +49,15 @@ public final class ReceiveQueue {
      */
     public ReceiveQueue(int channels, int localFrames, int queue, int sampleRate, UnderrunPolicy policy,
             Counters counters) {
+        this(channels, localFrames, queue, sampleRate, policy, true, counters);
+    }
+
+    /**
+     * Creates a queue that follows the peer's clock only if {@code followDrift}; otherwise drift
+     * shows as overflows or underruns, as with jacktrip.
+     */
+    public ReceiveQueue(int channels, int localFrames, int queue, int sampleRate, UnderrunPolicy policy,
+            boolean followDrift, Counters counters) {
         this.channels = channels;
         this.targetFrames = queue * localFrames;
         // Two periods above the target: room for a burst of arrivals on top of the half period the
@@ -61,7 +70,7 @@ public final class ReceiveQueue {
         this.missing = new boolean[capacity];
         this.counters = counters;
         this.concealer = new Concealer(policy, channels, localFrames, sampleRate);
-        this.drift = new DriftControl(localFrames);
+        this.drift = followDrift ? new DriftControl(localFrames) : null;
         counters.set(LinkCounter.QUEUE_TARGET, targetFrames);
     }
 
@@ -110,7 +119,7 @@ public final class ReceiveQueue {
         if (!playing && level() >= targetFrames && level() > 0) {
             playing = true;
         }
-        if (playing) {
+        if (playing && drift != null) {
             final int step = drift.observe(level());
             counters.set(LinkCounter.DRIFT_PPM, drift.ppm(frames));
             if (step != 0 && level() >= frames + step && isWhole(readPos, frames + step)) {
@@ -153,7 +162,7 @@ public final class ReceiveQueue {
         if (playing && available < frames) {
             counters.increment(LinkCounter.UNDERRUNS);
             playing = false;
-            drift.relearn();
+            relearnDrift();
         }
         if (concealed > 0) {
             counters.add(LinkCounter.CONCEALED, concealed);
@@ -187,6 +196,12 @@ public final class ReceiveQueue {
         readPos += consumed;
     }
 
+    private void relearnDrift() {
+        if (drift != null) {
+            drift.relearn();
+        }
+    }
+
     /** True if none of the {@code n} frames from {@code pos} is missing. */
     private boolean isWhole(long pos, int n) {
         return !missing[(int) (pos & mask)] && run(pos, n, false) == n;
@@ -198,14 +213,14 @@ public final class ReceiveQueue {
         playing = false;
         started = false;
         concealer.reset();
-        drift.relearn();
+        relearnDrift();
     }
 
     private void trimOverflow() {
         if (level() > overflowFrames) {
             readPos = writePos - targetFrames;
             counters.increment(LinkCounter.OVERFLOWS);
-            drift.relearn();
+            relearnDrift();
         }
     }
 

@@ -17,13 +17,20 @@ import org.jamwire.protocol.SampleRateCode;
  * @param redundancy packets per datagram
  * @param queue receive queue length in periods
  * @param underrunPolicy what the receive queue plays for audio that did not arrive
+ * @param followDrift whether the receive queue follows the peer's clock (see {@link DriftControl})
  */
 public record StreamFormat(int sampleRate, int bufferSize, int bits, int sendChannels,
-        int receiveChannels, int redundancy, int queue, UnderrunPolicy underrunPolicy) {
+        int receiveChannels, int redundancy, int queue, UnderrunPolicy underrunPolicy, boolean followDrift) {
 
     /** Checks that a policy is set. */
     public StreamFormat {
         Objects.requireNonNull(underrunPolicy, "underrunPolicy");
+    }
+
+    /** A format whose receive queue follows the peer's clock. */
+    public StreamFormat(int sampleRate, int bufferSize, int bits, int sendChannels, int receiveChannels,
+            int redundancy, int queue, UnderrunPolicy underrunPolicy) {
+        this(sampleRate, bufferSize, bits, sendChannels, receiveChannels, redundancy, queue, underrunPolicy, true);
     }
 
     /** The wire code of {@link #sampleRate()}. */

@@ -78,7 +78,7 @@ public final class Link implements AutoCloseable {
         this.listener = listener;
         this.format = new StreamFormat(session.sampleRate(), session.bufferSize(), config.bitResolution(),
                 config.sendChannels(), config.receiveChannels(), config.redundancy(), config.queue(),
-                config.underrunPolicy());
+                config.underrunPolicy(), config.followDrift());
         final PacketRing outgoing = new PacketRing(OUTGOING_SLOTS, format.datagramLength());
         final PacketRing incoming = new PacketRing(INCOMING_SLOTS, PacketLoop.MAX_DATAGRAM + 1);
         this.engine = new LinkEngine(format, outgoing, incoming, counters, MicrosClock.SYSTEM, doorbell);

@@ -26,6 +26,7 @@ import org.jamwire.engine.UnderrunPolicy;
  * @param jackServerName JACK server to connect to, or null for the default
  * @param builtin settings of the built-in backend, used when {@code backend} is BUILTIN
  * @param underrunPolicy what the receive queue plays for audio that did not arrive; PREDICT if null
+ * @param followDrift whether the receive queue follows the peer's audio clock
  */
 public record LinkConfig(
         Role role,
@@ -45,7 +46,8 @@ public record LinkConfig(
         BackendKind backend,
         String jackServerName,
         BuiltinSettings builtin,
-        UnderrunPolicy underrunPolicy) {
+        UnderrunPolicy underrunPolicy,
+        boolean followDrift) {
 
     /** Default UDP port of a P2P link, as jacktrip's. */
     public static final int DEFAULT_PORT = 4464;
@@ -102,7 +104,7 @@ public record LinkConfig(
      */
     public static LinkConfig defaults(Role role, String peerHost) {
         return new LinkConfig(role, peerHost, 2, 2, 16, 4, 1, DEFAULT_PORT, DEFAULT_PORT, null, true, 0,
-                0, 0, BackendKind.JACK, null, BuiltinSettings.defaults(), UnderrunPolicy.PREDICT);
+                0, 0, BackendKind.JACK, null, BuiltinSettings.defaults(), UnderrunPolicy.PREDICT, true);
     }
 
     /**
@@ -146,6 +148,7 @@ public record LinkConfig(
         private String jackServerName;
         private BuiltinSettings builtin;
         private UnderrunPolicy underrunPolicy;
+        private boolean followDrift;
 
         private Builder(LinkConfig c) {
             role = c.role;
@@ -166,6 +169,7 @@ public record LinkConfig(
             jackServerName = c.jackServerName;
             builtin = c.builtin;
             underrunPolicy = c.underrunPolicy;
+            followDrift = c.followDrift;
         }
 
         public Builder role(Role v) { role = v; return this; }
@@ -187,13 +191,14 @@ public record LinkConfig(
         public Builder jackServerName(String v) { jackServerName = v; return this; }
         public Builder builtin(BuiltinSettings v) { builtin = v; return this; }
         public Builder underrunPolicy(UnderrunPolicy v) { underrunPolicy = v; return this; }
+        public Builder followDrift(boolean v) { followDrift = v; return this; }
 
         /** The config; throws IllegalArgumentException when an invariant does not hold. */
         public LinkConfig build() {
             return new LinkConfig(role, peerHost, sendChannels, receiveChannels, bitResolution, queue,
                     redundancy, bindPort, peerPort, clientName, autoConnect, ioStatSeconds,
                     peerTimeoutSeconds, expectedBufferSize, backend, jackServerName, builtin,
-                    underrunPolicy);
+                    underrunPolicy, followDrift);
         }
     }
 }

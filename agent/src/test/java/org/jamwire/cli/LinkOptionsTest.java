@@ -110,6 +110,12 @@ class LinkOptionsTest {
     }
 
     @Test
+    void drift_correction_is_on_unless_turned_off() throws Exception {
+        assertTrue(config("-s").followDrift());
+        assertFalse(config("-s --no-drift-correction").followDrift());
+    }
+
+    @Test
     void underrun_sets_the_policy_and_defaults_to_prediction() throws Exception {
         assertEquals(UnderrunPolicy.PREDICT, config("-s").underrunPolicy());
         assertEquals(UnderrunPolicy.REPEAT, config("-s --underrun repeat").underrunPolicy());

@@ -36,7 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RoundTripTest {
 
     private static final int RATE = 48_000;
-    private static final int PERIOD = 128;
+    // 256 frames: at 128, two servers, two ends and two probes on 2 cores xrun several times a second.
+    private static final int PERIOD = 256;
     private static final int RECORD_FRAMES = 4 * RATE;
     private static final int JUDGE_FROM = 2 * RATE;
     private static final AtomicInteger PORTS = new AtomicInteger(24_464);
@@ -96,6 +97,8 @@ class RoundTripTest {
                 // Silence for what did not arrive, so a glitch is told apart from wrong audio;
                 // concealment has its own tests.
                 .underrunPolicy(UnderrunPolicy.ZEROS)
+                // Periods are compared sample by sample, and a drift correction stretches one.
+                .followDrift(false)
                 .bindPort(nearIsServer ? serverPort : clientPort).peerPort(serverPort).clientName("near")
                 .autoConnect(false).jackServerName(a.name()).build();
         final List<String> farArgs = new ArrayList<>(List.of(nearIsServer ? "-c" : "-s"));
@@ -110,7 +113,7 @@ class RoundTripTest {
             farArgs.addAll(List.of("-b", Integer.toString(bits), "-r", Integer.toString(redundancy)));
         } else {
             farArgs.addAll(List.of("--bitres", Integer.toString(bits), "--redundancy", Integer.toString(redundancy),
-                    "--underrun", "zeros", "--jack-server", b.name()));
+                    "--underrun", "zeros", "--no-drift-correction", "--jack-server", b.name()));
         }
 
         Link link = null;
@@ -150,8 +153,7 @@ class RoundTripTest {
                 final float[][] farRecording = farProbe.recording(Duration.ofSeconds(60));
                 nearProbe.awaitFrames(RECORD_FRAMES, Duration.ofSeconds(30));
                 final double tolerance = tolerance(bits);
-                // A drift correction stretches one period by a frame: a glitch like an xrun.
-                final long xruns = a.xruns() + b.xruns() - xrunsBefore + link.stats().get(LinkCounter.DRIFT_CORRECTIONS);
+                final long xruns = a.xruns() + b.xruns() - xrunsBefore;
                 if (System.getProperty("roundtrip.dump") != null) {
                     try (java.io.DataOutputStream o = new java.io.DataOutputStream(new java.io.FileOutputStream(
                             System.getProperty("roundtrip.dump") + "-" + pairing + "-" + bits + ".f32"))) {
