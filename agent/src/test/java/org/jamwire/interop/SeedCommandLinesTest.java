@@ -58,17 +58,15 @@ class SeedCommandLinesTest {
                         nearProbe.connect(clientName + ":receive_" + c, nearProbe.input(c));
                     }
                     farProbe.awaitReady(Duration.ofSeconds(30));
-                    final long xrunsBefore = jackA.xruns() + jackB.xruns();
                     final float[][] atServer = farProbe.recording(Duration.ofSeconds(60));
                     nearProbe.awaitFrames(RECORD_FRAMES, Duration.ofSeconds(30));
-                    final long xruns = jackA.xruns() + jackB.xruns() - xrunsBefore;
                     final String context = "xruns A=" + jackA.xruns() + " B=" + jackB.xruns() + "\nserver:\n"
                             + server.output() + "\nclient:\n" + client.output();
                     for (int c = 1; c <= 8; c++) {
                         SignalCheck.of(atServer[c - 1], 2 * RATE, c, PERIOD,
-                                1.0 / 32768).assertClean("client → server channel " + c, xruns, context);
+                                1.0 / 32768).assertStreaming("client → server channel " + c, context);
                         SignalCheck.of(nearProbe.recording(c), 2 * RATE, c,
-                                PERIOD, 1.0 / 32768).assertClean("server → client channel " + c, xruns, context);
+                                PERIOD, 1.0 / 32768).assertStreaming("server → client channel " + c, context);
                     }
                 }
                 client.interrupt();
