@@ -3,7 +3,7 @@
 #  - CPU of one endpoint process (user+system time over a measured window, after warm-up),
 #    at 128 frames, 48 kHz, for each channel count given;
 #  - round-trip latency in frames through a link with the far end's receive ports looped back
-#    to its send ports, measured by jack_iodelay on the near JACK server.
+#    to its send ports, measured by jack_iodelay on the near JACK server (median of its readings).
 # Each pair runs on two private JACK servers (dummy driver). Prints a Markdown table.
 #
 # Usage: bench/p2p.sh [--seconds N] [--warmup N] [--channels "2 16"] [--queue Q] [--frames N]
@@ -85,6 +85,17 @@ start_end() {
     echo "$pid"
 }
 
+# jack_connect, retried: a client's ports can exist a moment before the client is active.
+connect() { # server from to
+    for _ in $(seq 40); do
+        JACK_DEFAULT_SERVER="$1" jack_connect "$2" "$3" 2>/dev/null && return 0
+        JACK_DEFAULT_SERVER="$1" jack_lsp -c "$2" 2>/dev/null | grep -qx "   $3" && return 0
+        sleep 0.05
+    done
+    echo "bench/p2p.sh: cannot connect $2 to $3 on $1" >&2
+    return 1
+}
+
 await_port() { # server port
     for _ in $(seq 200); do
         JACK_DEFAULT_SERVER="$1" jack_lsp 2>/dev/null | grep -qx "$2" && return 0
@@ -111,21 +122,24 @@ run_pair() { # kind channels port
     await_port "$far" "cli:send_1"
     # Far end: loop every received channel back; near end: jack_iodelay through channel 1.
     for c in $(seq "$ch"); do
-        JACK_DEFAULT_SERVER="$far" jack_connect "cli:receive_$c" "cli:send_$c"
+        connect "$far" "cli:receive_$c" "cli:send_$c"
     done
     JACK_DEFAULT_SERVER="$near" stdbuf -oL jack_iodelay >"$work/iodelay-$kind-$ch.log" 2>&1 &
     local iod=$!
     pids+=("$iod")
     await_port "$near" "jack_delay:out"
-    JACK_DEFAULT_SERVER="$near" jack_connect jack_delay:out srv:send_1
-    JACK_DEFAULT_SERVER="$near" jack_connect srv:receive_1 jack_delay:in
+    connect "$near" jack_delay:out srv:send_1
+    connect "$near" srv:receive_1 jack_delay:in
     sleep "$warmup"
     local s0 c0 s1 c1
     s0=$(cpu_seconds "$server"); c0=$(cpu_seconds "$client")
     sleep "$seconds"
     s1=$(cpu_seconds "$server"); c1=$(cpu_seconds "$client")
     local latency
-    latency=$(grep -o "[0-9.]* frames" "$work/iodelay-$kind-$ch.log" | tail -1 | cut -d" " -f1)
+    # The median of jack_iodelay's readings: a glitch can make a single reading lock onto a wrong
+    # alignment of its test signal.
+    latency=$(grep -o "[0-9.]* frames" "$work/iodelay-$kind-$ch.log" | cut -d" " -f1 | sort -n \
+        | awk '{ v[NR] = $1 } END { if (NR) printf "%d\n", v[int((NR + 1) / 2)] }')
     stop_process "$iod"
     stop_process "$client"
     stop_process "$server"
