@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jamwire.audio.AudioBackend;
 import org.jamwire.audio.builtin.BuiltinBackend;
 import org.jamwire.audio.builtin.BuiltinSession;
 import org.jamwire.audio.builtin.Meters;
@@ -68,12 +67,12 @@ final class ConsoleLinkRunner implements LinkRunner {
     public int runDemo(Command.Demo demo) {
         final List<Link> links = new ArrayList<>();
         final AtomicInteger exit = new AtomicInteger(ExitCode.OK);
-        final BuiltinBackend serverAudio = (BuiltinBackend) Backends.forConfig(demo.serverConfig(0));
-        final BuiltinBackend clientAudio = (BuiltinBackend) Backends.forConfig(demo.serverConfig(0));
+        // Both ends share one built-in backend: it keeps their sessions apart by client name.
+        final BuiltinBackend audio = (BuiltinBackend) Backends.forConfig(demo.serverConfig(0));
         try {
-            final Link server = Link.start(demo.serverConfig(0), serverAudio, e -> report(e, exit));
+            final Link server = Link.start(demo.serverConfig(0), audio, e -> report(e, exit));
             links.add(server);
-            links.add(Link.start(demo.clientConfig(0, server.localPort()), clientAudio, e -> report(e, exit)));
+            links.add(Link.start(demo.clientConfig(0, server.localPort()), audio, e -> report(e, exit)));
         } catch (LinkException e) {
             err.println("jamwire: " + e.getMessage());
             links.forEach(Link::stop);
@@ -91,8 +90,8 @@ final class ConsoleLinkRunner implements LinkRunner {
                 if (interrupt.await(1, TimeUnit.SECONDS)) {
                     break;
                 }
-                out.println(DemoFigures.line("server", links.get(0), session(serverAudio, links.get(0))));
-                out.println(DemoFigures.line("client", links.get(1), session(clientAudio, links.get(1))));
+                out.println(DemoFigures.line("server", links.get(0), receiveMeters(audio, links.get(0))));
+                out.println(DemoFigures.line("client", links.get(1), receiveMeters(audio, links.get(1))));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -105,8 +104,8 @@ final class ConsoleLinkRunner implements LinkRunner {
         return links.stream().anyMatch(l -> l.state() == Link.State.FAILED) ? ExitCode.FAILED : exit.get();
     }
 
-    private static Meters session(AudioBackend backend, Link link) {
-        final BuiltinSession s = ((BuiltinBackend) backend).session(link.clientName());
+    private static Meters receiveMeters(BuiltinBackend backend, Link link) {
+        final BuiltinSession s = backend.session(link.clientName());
         return s == null ? new Meters(0) : s.receiveMeters();
     }
 

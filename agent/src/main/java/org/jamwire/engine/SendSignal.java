@@ -7,9 +7,6 @@ package org.jamwire.engine;
 @FunctionalInterface
 public interface SendSignal {
 
-    /** For a sender that polls the queue itself, as tests do. */
-    SendSignal NONE = () -> { };
-
     /** Wakes the sender. */
     void ring();
 }

@@ -195,8 +195,9 @@ public final class PacketLoop {
     }
 
     private void deliver(int len) {
-        final int copies = Math.min(DatagramCheck.copies(rx, 0, len), MAX_COPIES);
-        final int stride = len / DatagramCheck.copies(rx, 0, len);
+        final int inDatagram = DatagramCheck.copies(rx, 0, len);
+        final int copies = Math.min(inDatagram, MAX_COPIES);
+        final int stride = len / inDatagram;
         for (int i = 0; i < copies; i++) {
             seqs[i] = PacketHeader.sequence(rx, i * stride);
         }
