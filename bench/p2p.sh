@@ -6,7 +6,10 @@
 #    to its send ports, measured by jack_iodelay on the near JACK server (median of its readings).
 # Each pair runs on two private JACK servers (dummy driver). Prints a Markdown table.
 #
+# JamWire runs through ./jamwire, with the JVM options users get.
+#
 # Usage: bench/p2p.sh [--seconds N] [--warmup N] [--channels "2 16"] [--queue Q] [--frames N]
+#                     [--prefix NAME]   (JACK server names start with NAME-; they are machine-wide)
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -16,6 +19,7 @@ channel_counts="2 16"
 queue=4
 frames=128
 rate=48000
+prefix=bench
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --seconds) seconds="$2"; shift 2 ;;
@@ -23,92 +27,19 @@ while [[ $# -gt 0 ]]; do
         --queue) queue="$2"; shift 2 ;;
         --frames) frames="$2"; shift 2 ;;
         --warmup) warmup="$2"; shift 2 ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+        --prefix) prefix="$2"; shift 2 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "bench/p2p.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
 
-for tool in jackd jacktrip jack_iodelay jack_connect jack_lsp java stdbuf; do
-    command -v "$tool" >/dev/null || { echo "bench/p2p.sh: $tool is missing: run scripts/install-test-deps" >&2; exit 1; }
-done
-jar="$root/agent/target/jamwire.jar"
-if [[ ! -f "$jar" ]]; then
-    echo "bench/p2p.sh: building JamWire…" >&2
-    (cd "$root" && mvn -q -B -DskipTests package) >&2
-fi
-
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    [[ -n "${KEEP_WORK:-}" ]] && echo "bench/p2p.sh: logs kept in $work" >&2 || rm -rf "$work"
-}
-trap cleanup EXIT
-
-start_jack() { # name
-    jackd -n "$1" --port-max 256 -d dummy -r "$rate" -p "$frames" -C 2 -P 2 >"$work/$1.log" 2>&1 &
-    pids+=($!)
-    for _ in $(seq 300); do
-        JACK_DEFAULT_SERVER="$1" jack_lsp >/dev/null 2>&1 && return 0
-        sleep 0.05
-    done
-    echo "bench/p2p.sh: jackd $1 did not start: $(tail -3 "$work/$1.log")" >&2
-    return 1
-}
-
-# Ctrl-C, as a user would stop it (both programs then send their stop packets); SIGKILL after 5 s.
-stop_process() {
-    kill -INT "$1" 2>/dev/null || return 0
-    for _ in $(seq 100); do
-        kill -0 "$1" 2>/dev/null || return 0
-        sleep 0.05
-    done
-    kill -KILL "$1" 2>/dev/null || true
-}
-
-# CPU seconds (user+system) a process has used, from /proc.
-cpu_seconds() {
-    awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"
-}
-
-# Starts one endpoint: kind (jamwire|jacktrip), jack server, role args...; prints its pid.
-start_end() {
-    local kind="$1" server="$2"; shift 2
-    if [[ "$kind" == jamwire ]]; then
-        JACK_DEFAULT_SERVER="$server" java -jar "$jar" "$@" >"$work/$kind-$server.log" 2>&1 &
-    else
-        JACK_DEFAULT_SERVER="$server" jacktrip "$@" >"$work/$kind-$server.log" 2>&1 &
-    fi
-    local pid=$!
-    pids+=("$pid")
-    echo "$pid"
-}
-
-# jack_connect, retried: a client's ports can exist a moment before the client is active.
-connect() { # server from to
-    for _ in $(seq 40); do
-        JACK_DEFAULT_SERVER="$1" jack_connect "$2" "$3" 2>/dev/null && return 0
-        JACK_DEFAULT_SERVER="$1" jack_lsp -c "$2" 2>/dev/null | grep -qx "   $3" && return 0
-        sleep 0.05
-    done
-    echo "bench/p2p.sh: cannot connect $2 to $3 on $1" >&2
-    return 1
-}
-
-await_port() { # server port
-    for _ in $(seq 200); do
-        JACK_DEFAULT_SERVER="$1" jack_lsp 2>/dev/null | grep -qx "$2" && return 0
-        sleep 0.05
-    done
-    echo "bench/p2p.sh: port $2 never appeared on $1" >&2
-    return 1
-}
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
 
 # Runs one pair and prints: cpu_percent_server cpu_percent_client latency_frames
 run_pair() { # kind channels port
     local kind="$1" ch="$2" port="$3"
-    local near="bn-$kind-$ch" far="bf-$kind-$ch"
+    local near="$prefix-n-$kind-$ch" far="$prefix-f-$kind-$ch"
     start_jack "$near"
     local jack_near=$!
     start_jack "$far"
@@ -116,9 +47,11 @@ run_pair() { # kind channels port
     local bits_opt=(--bitres 16)
     [[ "$kind" == jacktrip ]] && bits_opt=(-b 16)
     local server client
-    server=$(start_end "$kind" "$near" -s -n "$ch" -q "$queue" -B "$port" -J srv -D "${bits_opt[@]}")
+    start_end "$kind" "$near" -s -n "$ch" -q "$queue" -B "$port" -J srv -D "${bits_opt[@]}"
+    server=$last_pid
     await_port "$near" "srv:send_1"
-    client=$(start_end "$kind" "$far" -c 127.0.0.1 -n "$ch" -q "$queue" -B $((port + 1)) -P "$port" -J cli -D "${bits_opt[@]}")
+    start_end "$kind" "$far" -c 127.0.0.1 -n "$ch" -q "$queue" -B $((port + 1)) -P "$port" -J cli -D "${bits_opt[@]}"
+    client=$last_pid
     await_port "$far" "cli:send_1"
     # Far end: loop every received channel back; near end: jack_iodelay through channel 1.
     for c in $(seq "$ch"); do
