@@ -6,15 +6,12 @@ import com.sun.jna.Platform;
 
 /**
  * Puts the calling thread under SCHED_FIFO, as JACK does with its process thread, so that a busy
- * machine cannot starve the threads that move a link's packets. It needs the same permission as
+ * machine cannot starve the thread that plays a link's audio. It needs the same permission as
  * JACK's realtime mode (root, or an rtprio limit such as the audio group's); without it the thread
- * keeps its ordinary priority and the caller says so. Called once at start by each network thread
- * and by the built-in backend's clock thread.
+ * keeps its ordinary priority. Called once at start by the built-in backend's clock thread.
  */
 public final class RealtimePriority {
 
-    /** Below JACK's own process threads (jackd runs them at 10 and its clients at 5 by default). */
-    public static final int NETWORK_PRIORITY = 4;
     /** The built-in backend's clock thread, in the place of JACK's client threads. */
     public static final int CLOCK_PRIORITY = 5;
     private static final int SCHED_FIFO = 1;

@@ -1,12 +1,14 @@
 package org.jamwire.engine;
 
 /**
- * How the audio thread tells the sender that a datagram is queued. Implementations must not
- * allocate, lock or block: the audio thread calls {@link #ring()} once per period.
+ * What the audio thread does once a datagram is queued: a link sends it there and then, on the
+ * audio thread, through a non-blocking socket. Implementations must not allocate or block, and may
+ * take only locks that no other thread takes while audio runs: the audio thread calls
+ * {@link #ring()} once per period.
  */
 @FunctionalInterface
 public interface SendSignal {
 
-    /** Wakes the sender. */
+    /** Sends, or hands on, what the audio thread queued. */
     void ring();
 }

@@ -12,20 +12,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.jamwire.audio.AudioBackend;
 import org.jamwire.audio.AudioBackendException;
 import org.jamwire.audio.AudioSession;
 import org.jamwire.audio.AudioSpec;
-import org.jamwire.audio.RealtimePriority;
+import org.jamwire.audio.AudioProcessor;
 import org.jamwire.engine.Counters;
 import org.jamwire.engine.LinkEngine;
 import org.jamwire.engine.MicrosClock;
 import org.jamwire.engine.PacketRing;
+import org.jamwire.engine.SendSignal;
 import org.jamwire.engine.StreamFormat;
-import org.jamwire.net.Doorbell;
 import org.jamwire.net.PacketLoop;
 import org.jamwire.net.PeerStatus;
 
@@ -34,6 +33,17 @@ import org.jamwire.net.PeerStatus;
  * drive it. A control layer starts it, inspects it through {@link #stats()}, hears about it through
  * events, and stops it; any number run at once on different ports. This class is the only one that
  * starts and stops the link's threads. Its methods are called on control threads.
+ *
+ * <h2>Threads</h2>
+ *
+ * <p>The audio thread does the link's network work itself ({@link AudioThreadNetwork}): at the start
+ * of each period it takes every datagram waiting on the non-blocking socket, and it sends its own
+ * datagram as soon as the engine has made it. A datagram that arrives between two periods waits in
+ * the socket's buffer instead of a ring, and is played at the same period as before. No other
+ * thread wakes per period: on a two-core machine the wake-ups of a sender and a receiver thread cost
+ * more CPU than the sends and receives themselves. While the audio server is away, the control
+ * thread keeps receiving, so that the peer's stop packet and its silence are still noticed. The
+ * supervisor thread checks the link's state every {@value #SUPERVISE_MILLIS} ms.
  */
 public final class Link implements AutoCloseable {
 
@@ -42,7 +52,10 @@ public final class Link implements AutoCloseable {
 
     private static final int OUTGOING_SLOTS = 16;
     private static final int INCOMING_SLOTS = 64;
-    private static final long SUPERVISE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long SUPERVISE_MILLIS = 50;
+    private static final long SUPERVISE_NANOS = TimeUnit.MILLISECONDS.toNanos(SUPERVISE_MILLIS);
+    /** Datagrams taken per period at most: as many as the incoming ring holds until the engine drains it. */
+    private static final int RECEIVES_PER_PERIOD = INCOMING_SLOTS;
     private static final int TOS_EXPEDITED = 0xB8;
     private static final long AUDIO_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
@@ -57,13 +70,11 @@ public final class Link implements AutoCloseable {
     private final LinkEngine engine;
     private final PacketLoop loop;
     private final Consumer<LinkEvent> listener;
-    private final Doorbell doorbell = new Doorbell();
-    private final Thread receiver;
-    private final Thread sender;
+    private final AudioThreadNetwork network = new AudioThreadNetwork();
+    private final int localPort;
     private final Thread supervisor;
     private final Instant started = Instant.now();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final AtomicBoolean realtimeWarned = new AtomicBoolean();
     private volatile boolean running = true;
     private volatile State state;
     private volatile String failure;
@@ -72,6 +83,7 @@ public final class Link implements AutoCloseable {
             ProcessorSlot slot, InetSocketAddress fixedPeer, Consumer<LinkEvent> listener) {
         this.config = config;
         this.channel = channel;
+        this.localPort = boundPort(channel, config);
         this.backend = backend;
         this.slot = slot;
         this.session = session;
@@ -81,13 +93,11 @@ public final class Link implements AutoCloseable {
                 config.underrunPolicy(), config.followDrift());
         final PacketRing outgoing = new PacketRing(OUTGOING_SLOTS, format.datagramLength());
         final PacketRing incoming = new PacketRing(INCOMING_SLOTS, PacketLoop.MAX_DATAGRAM + 1);
-        this.engine = new LinkEngine(format, outgoing, incoming, counters, MicrosClock.SYSTEM, doorbell);
+        this.engine = new LinkEngine(format, outgoing, incoming, counters, MicrosClock.SYSTEM, network);
         this.loop = new PacketLoop(channel, fixedPeer, format, outgoing, incoming, counters, peer, engine);
         this.state = State.WAITING_FOR_PEER;
-        slot.install(engine);
+        slot.install(network);
         final String name = "jamwire-" + config.bindPort();
-        this.receiver = new Thread(this::runReceiver, name + "-rx");
-        this.sender = new Thread(this::runSender, name + "-tx");
         this.supervisor = new Thread(this::supervise, name + "-control");
         supervisor.setDaemon(true);
     }
@@ -111,8 +121,6 @@ public final class Link implements AutoCloseable {
             session = backend.open(spec(config), slot);
             checkBufferSize(config, session, backend);
             final Link link = new Link(config, channel, backend, session, slot, fixedPeer, listener);
-            link.receiver.start();
-            link.sender.start();
             try {
                 session.start();
             } catch (AudioBackendException | RuntimeException e) {
@@ -158,6 +166,11 @@ public final class Link implements AutoCloseable {
 
     /** The local UDP port. */
     public int localPort() {
+        return localPort;
+    }
+
+    /** Read once at start, so that the control thread never takes the socket's locks while the audio thread uses it. */
+    private static int boundPort(DatagramChannel channel, LinkConfig config) {
         try {
             return ((InetSocketAddress) channel.getLocalAddress()).getPort();
         } catch (IOException | NullPointerException e) {
@@ -187,18 +200,29 @@ public final class Link implements AutoCloseable {
         return stopped.await(timeout, unit);
     }
 
-    private void runReceiver() {
-        realtime();
-        while (running && channel.isOpen()) {
-            loop.receive();
-        }
-    }
+    /**
+     * The link's network work, done on the audio thread: receives what is waiting before the engine
+     * runs, and sends each datagram the moment the engine has queued it. The socket is non-blocking,
+     * so neither waits; the packet loop allocates nothing. The socket's own read and write locks are
+     * taken, and only this thread takes them while the audio client runs.
+     */
+    private final class AudioThreadNetwork implements AudioProcessor, SendSignal {
 
-    private void runSender() {
-        realtime();
-        while (running) {
-            doorbell.await();
+        @Override
+        public void process(float[][] inputs, float[][] outputs, int frames) {
+            receiveWaiting();
+            engine.process(inputs, outputs, frames);
+        }
+
+        @Override
+        public void ring() {
             loop.sendQueued();
+        }
+
+        void receiveWaiting() {
+            for (int i = 0; i < RECEIVES_PER_PERIOD && loop.receive(); i++) {
+                // Each call handles one datagram.
+            }
         }
     }
 
@@ -255,7 +279,7 @@ public final class Link implements AutoCloseable {
                 + " (the link resumes when it does)");
         session.close();
         while (running) {
-            LockSupport.parkNanos(AUDIO_RETRY_NANOS);
+            receiveWithoutAudio(AUDIO_RETRY_NANOS);
             final AudioSession again;
             try {
                 again = backend.open(spec(config), slot);
@@ -270,16 +294,21 @@ public final class Link implements AutoCloseable {
                 return false;
             }
             engine.requestReset();
-            try {
-                again.start();
-            } catch (AudioBackendException e) {
-                again.close();
-                continue;
-            }
-            session = again;
-            if (!running) {
-                again.close(); // stopped while reopening: the stop closed the old session, not this one
-                return false;
+            // Under the link's lock, so that a stop either comes first or finds the new session.
+            synchronized (this) {
+                if (!running) {
+                    again.close(); // stopped while reopening: the stop closed the old session, not this one
+                    return false;
+                }
+                // Hands the packet loop back to the audio thread (a volatile write it reads each period).
+                slot.install(network);
+                try {
+                    again.start();
+                } catch (AudioBackendException e) {
+                    again.close();
+                    continue;
+                }
+                session = again;
             }
             state = before == State.AUDIO_LOST ? State.WAITING_FOR_PEER : before;
             emit(LinkEvent.Kind.AUDIO_BACK, "the audio server is back; streaming again");
@@ -288,18 +317,26 @@ public final class Link implements AutoCloseable {
         return false;
     }
 
+    /**
+     * While no audio client runs, receives on the control thread for {@code nanos}, so that the
+     * peer's packets, its stop packet and its silence are still seen. Holds the link's lock for each
+     * pass, so that a stop never closes the socket under it.
+     */
+    private void receiveWithoutAudio(long nanos) {
+        final long end = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0 && running; left = end - System.nanoTime()) {
+            synchronized (this) {
+                if (running) {
+                    network.receiveWaiting();
+                }
+            }
+            LockSupport.parkNanos(Math.min(left, SUPERVISE_NANOS));
+        }
+    }
+
     private static AudioSpec spec(LinkConfig config) {
         return new AudioSpec(config.effectiveClientName(), config.sendChannels(), config.receiveChannels(),
                 config.autoConnect());
-    }
-
-    private void realtime() {
-        if (!RealtimePriority.applyToCurrentThread(RealtimePriority.NETWORK_PRIORITY)
-                && realtimeWarned.compareAndSet(false, true)) {
-            emit(LinkEvent.Kind.WARNING, "the network threads run without realtime priority, so a busy machine"
-                    + " can delay packets: allow realtime scheduling as for JACK (e.g. add the user to the"
-                    + " 'audio' group with an rtprio limit in /etc/security/limits.d)");
-        }
     }
 
     private void warnOnFormatDifferences() {
@@ -332,25 +369,15 @@ public final class Link implements AutoCloseable {
         if (kind != null) {
             emit(kind, message);
         }
-        doorbell.ring();
-        join(sender);
+        // The audio client first: once it is closed, no audio thread uses the socket.
+        closeQuietly(null, session);
         if (!peer.peerStopped()) {
             loop.sendStop();
         }
-        closeQuietly(channel, session);
-        join(receiver);
-        doorbell.close();
+        closeQuietly(channel, null);
         state = end;
         stopped.countDown();
         emit(LinkEvent.Kind.STOPPED, end == State.FAILED ? "stopped: " + message : "stopped");
-    }
-
-    private static void join(Thread t) {
-        try {
-            t.join(TimeUnit.SECONDS.toMillis(2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void emit(LinkEvent.Kind kind, String message) {
@@ -399,6 +426,8 @@ public final class Link implements AutoCloseable {
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
             ch.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
             ch.bind(new InetSocketAddress(config.bindPort()));
+            // The audio thread sends and receives: neither may ever wait.
+            ch.configureBlocking(false);
             return ch;
         } catch (BindException e) {
             closeQuietly(ch, null);

@@ -18,14 +18,15 @@ import org.jamwire.protocol.PacketHeader;
 import org.jamwire.protocol.StopPacket;
 
 /**
- * The network half of a link. A receiver thread calls {@link #receive()} in a loop and a sender
- * thread calls {@link #sendQueued()} when the audio thread rings; tests drive both through
- * {@link #doWork()} on a non-blocking socket. It checks every datagram (source, length, header, sample
- * rate, bit depth, sequence), hands new packets to the audio thread, and sends the datagrams the
- * audio thread produced. A server adopts the source of the first valid audio datagram as its peer
- * and from then on drops datagrams from anywhere else. Every rejected datagram is counted, never
- * logged. No allocation; the receiver blocks only in the socket's receive, the sender only in its
- * send, and the only locks are the socket's own read and write locks, one per thread.
+ * The network half of a link. In a link the audio thread drives it on a non-blocking socket: it
+ * calls {@link #receive()} until nothing waits at the start of each period, and
+ * {@link #sendQueued()} when the engine rings (the control thread receives instead while no audio
+ * client runs); tests drive both through {@link #doWork()}. It checks every datagram (source,
+ * length, header, sample rate, bit depth, sequence), hands new packets to the engine, and sends the
+ * datagrams the engine produced. A server adopts the source of the first valid audio datagram as
+ * its peer and from then on drops datagrams from anywhere else. Every rejected datagram is counted,
+ * never logged. No allocation; on a non-blocking socket nothing waits, and the only locks are the
+ * socket's own read and write locks, taken by one thread at a time.
  */
 public final class PacketLoop {
 
@@ -117,7 +118,7 @@ public final class PacketLoop {
 
     /**
      * Receives and handles one datagram: on a blocking socket, waits for it. Returns false when
-     * there was none (non-blocking) or the socket is closed. Receiver thread only.
+     * there was none (non-blocking) or the socket is closed. One thread at a time.
      */
     public boolean receive() {
         rx.clear();
@@ -238,7 +239,7 @@ public final class PacketLoop {
         }
     }
 
-    /** Sends every datagram the audio thread has queued; returns how many. Sender thread only. */
+    /** Sends every datagram the audio thread has queued; returns how many. One thread at a time. */
     public int sendQueued() {
         int sent = 0;
         for (int slot = outgoing.peek(); slot != PacketRing.NONE; slot = outgoing.peek()) {

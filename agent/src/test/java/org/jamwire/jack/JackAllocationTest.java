@@ -11,19 +11,24 @@ import org.jamwire.testing.Deadlines;
 import org.jamwire.testing.JackServer;
 import org.jamwire.testing.JackSignalClient;
 import org.junit.jupiter.api.Tag;
-import java.nio.ByteBuffer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.DatagramChannel;
 import org.jamwire.engine.Counters;
 import org.jamwire.engine.LinkCounter;
 import org.jamwire.engine.LinkEngine;
 import org.jamwire.engine.PacketRing;
 import org.jamwire.engine.StreamFormat;
 import org.jamwire.engine.UnderrunPolicy;
-import org.jamwire.net.Doorbell;
+import org.jamwire.net.PacketLoop;
+import org.jamwire.net.PeerStatus;
 import org.junit.jupiter.api.Test;
 
 /**
  * Runs the real process callback on a fast dummy server (192 kHz, 32 frames: 6,000 periods a
- * second) and reads the JACK thread's allocation counter from inside the processor.
+ * second), with the link engine and the packet loop's sends and receives on the JACK thread, and
+ * reads the JACK thread's allocation counter from inside the processor.
  */
 @Tag("integration")
 class JackAllocationTest {
@@ -36,7 +41,7 @@ class JackAllocationTest {
     @Test
     void the_jack_thread_allocates_nothing_per_period() throws Exception {
         final EngineLoopback loopback = new EngineLoopback();
-        final MeasuringProcessor processor = new MeasuringProcessor(loopback.engine);
+        final MeasuringProcessor processor = new MeasuringProcessor(loopback);
         try (JackServer server = JackServer.start(192_000, 32);
                 JackSession session = new JackBackend(server.name())
                         .open(new AudioSpec("alloc", CHANNELS, CHANNELS, false), processor);
@@ -60,58 +65,51 @@ class JackAllocationTest {
             assertTrue(processor.peak > 0.1f, "no signal reached the send ports: peak " + processor.peak);
             assertEquals(0, session.processorFailures());
             assertTrue(loopback.counters.get(LinkCounter.PACKETS_SENT) > WARM_UP, "the engine sent packets");
+            assertTrue(loopback.counters.get(LinkCounter.PACKETS_RECEIVED) > WARM_UP,
+                    "the JACK thread received packets: " + loopback.counters.snapshot());
         } finally {
             loopback.close();
         }
     }
 
     /**
-     * The real link engine on the JACK thread, its datagrams carried straight back into its own
-     * receive queue by a sender thread woken through a real {@link Doorbell}: encode, queue, ring,
-     * decode and play all run in every measured period.
+     * The real link engine and packet loop on the JACK thread, as a link runs them: each period
+     * takes what waits on a non-blocking loopback socket, runs the engine, and sends the engine's
+     * datagram at once, to that same socket, so that encode, send, receive, decode and play all run
+     * in every measured period.
      */
     private static final class EngineLoopback implements AutoCloseable {
         final Counters counters = new Counters();
-        final Doorbell doorbell = new Doorbell();
         final StreamFormat format = new StreamFormat(192_000, 32, 24, CHANNELS, CHANNELS, 2, 4,
                 UnderrunPolicy.PREDICT);
         final PacketRing outgoing = new PacketRing(16, format.datagramLength());
-        final PacketRing incoming = new PacketRing(16, format.datagramLength());
-        final LinkEngine engine = new LinkEngine(format, outgoing, incoming, counters, () -> 0L, doorbell);
-        private volatile boolean running = true;
-        private final Thread sender = new Thread(this::carry, "loopback-sender");
+        final PacketRing incoming = new PacketRing(64, PacketLoop.MAX_DATAGRAM + 1);
+        final DatagramChannel channel;
+        final LinkEngine engine;
+        final PacketLoop loop;
 
-        EngineLoopback() {
-            engine.setSending(true);
-            sender.start();
+        EngineLoopback() throws IOException {
+            channel = DatagramChannel.open(StandardProtocolFamily.INET);
+            channel.bind(new InetSocketAddress("127.0.0.1", 0));
+            channel.configureBlocking(false);
+            final PacketLoop[] self = new PacketLoop[1];
+            engine = new LinkEngine(format, outgoing, incoming, counters, () -> 0L, () -> self[0].sendQueued());
+            loop = new PacketLoop(channel, (InetSocketAddress) channel.getLocalAddress(), format, outgoing, incoming,
+                    counters, new PeerStatus(), engine);
+            self[0] = loop;
         }
 
-        private void carry() {
-            while (running) {
-                doorbell.await();
-                for (int slot = outgoing.peek(); slot != PacketRing.NONE; slot = outgoing.peek()) {
-                    final int in = incoming.claim();
-                    if (in != PacketRing.NONE) {
-                        final ByteBuffer dst = incoming.buffer(in);
-                        dst.clear();
-                        dst.put(outgoing.buffer(slot).duplicate().limit(format.packetLength()).position(0));
-                        incoming.commit(in, format.packetLength());
-                    }
-                    outgoing.release();
-                }
+        /** One period on the JACK thread, as a link's audio thread runs it. */
+        void period(float[][] inputs, float[][] outputs, int frames) {
+            for (int i = 0; i < 64 && loop.receive(); i++) {
+                // One datagram per call.
             }
+            engine.process(inputs, outputs, frames);
         }
 
         @Override
-        public void close() {
-            running = false;
-            doorbell.ring();
-            try {
-                sender.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            doorbell.close();
+        public void close() throws IOException {
+            channel.close();
         }
     }
 
@@ -123,7 +121,7 @@ class JackAllocationTest {
         private final com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         private final float[] peaks = new float[CHANNELS];
-        private final LinkEngine engine;
+        private final EngineLoopback loopback;
         private final float[][] engineOutputs = new float[CHANNELS][8192];
         private long cycle;
         private float gain = 0.5f;
@@ -135,13 +133,13 @@ class JackAllocationTest {
         volatile Object escape;
         volatile boolean done;
 
-        MeasuringProcessor(LinkEngine engine) {
-            this.engine = engine;
+        MeasuringProcessor(EngineLoopback loopback) {
+            this.loopback = loopback;
         }
 
         @Override
         public void process(float[][] inputs, float[][] outputs, int frames) {
-            engine.process(inputs, engineOutputs, frames);
+            loopback.period(inputs, engineOutputs, frames);
             for (int c = 0; c < outputs.length; c++) {
                 final float[] in = inputs[c];
                 final float[] neighbour = inputs[(c + 1) % inputs.length];
