@@ -52,10 +52,12 @@ public final class Link implements AutoCloseable {
 
     private static final int OUTGOING_SLOTS = 16;
     private static final int INCOMING_SLOTS = 64;
-    private static final long SUPERVISE_MILLIS = 50;
+    private static final long SUPERVISE_MILLIS = 100;
     private static final long SUPERVISE_NANOS = TimeUnit.MILLISECONDS.toNanos(SUPERVISE_MILLIS);
     /** Datagrams taken per period at most: as many as the incoming ring holds until the engine drains it. */
     private static final int RECEIVES_PER_PERIOD = INCOMING_SLOTS;
+    /** Datagrams taken per pass at most while no audio client runs: more than a pass's worth at any period. */
+    private static final int RECEIVES_WITHOUT_AUDIO = 10_000;
     private static final int TOS_EXPEDITED = 0xB8;
     private static final long AUDIO_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
@@ -210,7 +212,7 @@ public final class Link implements AutoCloseable {
 
         @Override
         public void process(float[][] inputs, float[][] outputs, int frames) {
-            receiveWaiting();
+            receiveWaiting(RECEIVES_PER_PERIOD);
             engine.process(inputs, outputs, frames);
         }
 
@@ -219,8 +221,9 @@ public final class Link implements AutoCloseable {
             loop.sendQueued();
         }
 
-        void receiveWaiting() {
-            for (int i = 0; i < RECEIVES_PER_PERIOD && loop.receive(); i++) {
+        /** Handles up to {@code max} datagrams, as long as any wait. */
+        void receiveWaiting(int max) {
+            for (int i = 0; i < max && loop.receive(); i++) {
                 // Each call handles one datagram.
             }
         }
@@ -327,7 +330,7 @@ public final class Link implements AutoCloseable {
         for (long left = nanos; left > 0 && running; left = end - System.nanoTime()) {
             synchronized (this) {
                 if (running) {
-                    network.receiveWaiting();
+                    network.receiveWaiting(RECEIVES_WITHOUT_AUDIO);
                 }
             }
             LockSupport.parkNanos(Math.min(left, SUPERVISE_NANOS));

@@ -48,7 +48,8 @@ public final class Program implements AutoCloseable {
 
     /**
      * Starts JamWire's shaded jar (system property {@code jamwire.jar}, set by the build) with
-     * {@code args}, with JACK_DEFAULT_SERVER set to {@code jackServer}.
+     * {@code args}, with JACK_DEFAULT_SERVER set to {@code jackServer}, under the JVM options users
+     * get from {@code ./jamwire} (the file named by system property {@code jamwire.jvmOptions}).
      */
     public static Program jamwire(String jackServer, String... args) throws IOException {
         final String jar = System.getProperty("jamwire.jar");
@@ -57,9 +58,26 @@ public final class Program implements AutoCloseable {
                     + " (run the integration tests with 'mvn verify')");
         }
         final List<String> cmd = new ArrayList<>(List.of(
-                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions());
+        cmd.addAll(List.of("-jar", jar));
         cmd.addAll(List.of(args));
         return start(cmd, jackServer);
+    }
+
+    /** The options in jvm.options at the repository root, as ./jamwire reads them. */
+    private static List<String> jvmOptions() throws IOException {
+        final String file = System.getProperty("jamwire.jvmOptions");
+        if (file == null || !new java.io.File(file).isFile()) {
+            throw new IllegalStateException("system property jamwire.jvmOptions does not name jvm.options: " + file);
+        }
+        final List<String> options = new ArrayList<>();
+        for (final String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(file))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                options.add(line.strip());
+            }
+        }
+        return options;
     }
 
     /**
