@@ -205,8 +205,8 @@ public final class Link implements AutoCloseable {
     /**
      * The link's network work, done on the audio thread: receives what is waiting before the engine
      * runs, and sends each datagram the moment the engine has queued it. The socket is non-blocking,
-     * so neither waits; the packet loop allocates nothing. The socket's own read and write locks are
-     * taken, and only this thread takes them while the audio client runs.
+     * so neither waits; the packet loop allocates nothing. The socket's own locks (read, write and
+     * state) are taken, and only this thread takes them while the audio client runs.
      */
     private final class AudioThreadNetwork implements AudioProcessor, SendSignal {
 

@@ -26,7 +26,7 @@ import org.jamwire.protocol.StopPacket;
  * datagrams the engine produced. A server adopts the source of the first valid audio datagram as
  * its peer and from then on drops datagrams from anywhere else. Every rejected datagram is counted,
  * never logged. No allocation; on a non-blocking socket nothing waits, and the only locks are the
- * socket's own read and write locks, taken by one thread at a time.
+ * socket's own (read, write and state), taken by one thread at a time.
  */
 public final class PacketLoop {
 
