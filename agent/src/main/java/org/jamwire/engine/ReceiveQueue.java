@@ -12,8 +12,9 @@ import org.jamwire.protocol.SampleCodec;
  * (see {@link Concealer}). Because it counts frames, not packets, a peer with another period size works, as with jacktrip. Runs on the JACK thread only;
  * allocation-free.
  *
- * <p>A loss gap reported at push time takes its place in the ring as frames marked missing, and is
- * concealed only when it is played: by then the concealer's history holds everything played before
+ * <p>Packets are placed by sequence number. A gap in the sequence takes its place in the ring as
+ * frames marked missing; a reordered packet that arrives before its gap is played fills it in, and
+ * what is still missing is concealed only when it is played: by then the concealer's history holds everything played before
  * the gap, and the gap counts towards the queue level, so the queue neither underruns for it nor
  * grows. A period the queue cannot fill, and every period while it refills after an underrun, is
  * concealed too; the first real frames after any concealment are crossfaded into.
@@ -21,6 +22,9 @@ import org.jamwire.protocol.SampleCodec;
 public final class ReceiveQueue {
 
     private static final int MAX_PEER_FRAMES = 8192;
+
+    /** Flag ORed into a {@link #push} tag: the packet starts a new sequence. */
+    public static final int RESTART = 1 << 16;
 
     private final float[][] rings;
     private final boolean[] missing;
@@ -34,6 +38,13 @@ public final class ReceiveQueue {
     private final DriftControl drift;
     private long readPos;
     private long writePos;
+    /** Sequence number of the newest packet queued, or -1 before the first. */
+    private int lastSeq = -1;
+    /** Where the newest packet's frames start, and how many it has. */
+    private long lastPos;
+    private int lastFrames;
+    /** No reordered packet goes before this position: a restart or a clipped gap lies there. */
+    private long floorPos;
     private boolean playing;
     private boolean started;
 
@@ -80,37 +91,79 @@ public final class ReceiveQueue {
     }
 
     /**
-     * Queues one packet's audio.
+     * Queues one packet's audio in its place by sequence number. A packet newer than the last one
+     * goes at the end, after a gap of missing frames for the packets between them, to be concealed
+     * when played unless they arrive in time. An older packet goes back into its gap if the gap
+     * has not been played yet; otherwise it is counted late and dropped.
      *
      * @param packet buffer holding the packet
      * @param payloadOffset offset of the packet's planar payload
      * @param bits the packet's bit resolution
      * @param frames the packet's frames per channel
      * @param peerChannels channels in the packet's payload
-     * @param lostBefore packets missing just before this one, queued as missing frames of this
-     *     packet's size, to be concealed when played
+     * @param tag the packet's 16-bit sequence number, ORed with {@link #RESTART} when the sequence
+     *     starts afresh (the first packet, or the peer restarted), so nothing before it is missing
      */
     public void push(ByteBuffer packet, int payloadOffset, int bits, int frames, int peerChannels,
-            int lostBefore) {
-        if (lostBefore > 0) {
-            final int gap = (int) Math.min((long) lostBefore * frames, overflowFrames);
-            for (int c = 0; c < channels; c++) {
-                fill(rings[c], writePos, gap, 0f);
+            int tag) {
+        final int seq = tag & 0xFFFF;
+        if ((tag & RESTART) != 0 || lastSeq < 0) {
+            floorPos = writePos;
+        } else {
+            final int ahead = (short) (seq - lastSeq);
+            if (ahead <= 0) {
+                putBack(packet, payloadOffset, bits, frames, peerChannels, -ahead);
+                return;
             }
-            mark(writePos, gap, true);
-            writePos += gap;
+            if (ahead > 1) {
+                final long wanted = (long) (ahead - 1) * frames;
+                final int gap = (int) Math.min(wanted, overflowFrames);
+                for (int c = 0; c < channels; c++) {
+                    fill(rings[c], writePos, gap, 0f);
+                }
+                mark(writePos, gap, true);
+                writePos += gap;
+                if (gap < wanted) {
+                    floorPos = writePos;
+                }
+            }
         }
+        lastSeq = seq;
+        lastPos = writePos;
+        lastFrames = frames;
+        decodeAt(packet, payloadOffset, bits, frames, peerChannels, writePos);
+        writePos += frames;
+        trimOverflow();
+    }
+
+    /** Puts a reordered packet {@code back} packets before the newest into its gap, if unplayed. */
+    private void putBack(ByteBuffer packet, int payloadOffset, int bits, int frames, int peerChannels,
+            int back) {
+        final long pos = lastPos - (long) back * frames;
+        if (back == 0 || frames != lastFrames || pos < floorPos || pos < readPos
+                || !isGap(pos, frames)) {
+            counters.increment(LinkCounter.PACKETS_LATE);
+            return;
+        }
+        decodeAt(packet, payloadOffset, bits, frames, peerChannels, pos);
+    }
+
+    private void decodeAt(ByteBuffer packet, int payloadOffset, int bits, int frames, int peerChannels,
+            long pos) {
         for (int c = 0; c < channels; c++) {
             if (c < peerChannels) {
                 SampleCodec.decodeChannel(packet, payloadOffset, frames, bits, c, scratch, 0);
-                copyIn(rings[c], writePos, scratch, frames);
+                copyIn(rings[c], pos, scratch, frames);
             } else {
-                fill(rings[c], writePos, frames, 0f);
+                fill(rings[c], pos, frames, 0f);
             }
         }
-        mark(writePos, frames, false);
-        writePos += frames;
-        trimOverflow();
+        mark(pos, frames, false);
+    }
+
+    /** True if all {@code n} frames from {@code pos} are missing. */
+    private boolean isGap(long pos, int n) {
+        return missing[(int) (pos & mask)] && run(pos, n, true) == n;
     }
 
     /** Writes one period into {@code outputs}, all {@code frames} samples of every channel. */
@@ -210,6 +263,7 @@ public final class ReceiveQueue {
     /** Empties the queue, e.g. when a new peer is adopted. */
     public void clear() {
         readPos = writePos;
+        lastSeq = -1;
         playing = false;
         started = false;
         concealer.reset();

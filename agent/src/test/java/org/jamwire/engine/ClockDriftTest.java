@@ -49,7 +49,7 @@ class ClockDriftTest {
                 }
                 PacketHeader.write(packet, 0, 0L, (int) (pushes & 0xFFFF), FRAMES, 3, 16, 2, 2);
                 SampleCodec.encode(tone, 2, FRAMES, 16, packet, PacketHeader.LENGTH);
-                queue.push(packet, PacketHeader.LENGTH, 16, FRAMES, 2, 0);
+                queue.push(packet, PacketHeader.LENGTH, 16, FRAMES, 2, (int) (pushes & 0xFFFF));
                 pushes++;
             }
             final long before = counters.get(LinkCounter.OVERFLOWS) + counters.get(LinkCounter.UNDERRUNS);
