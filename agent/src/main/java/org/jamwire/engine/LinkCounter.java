@@ -54,6 +54,8 @@ public enum LinkCounter {
     QUEUE_LEVEL("level", "frames queued for playback now"),
     /** The receive queue's target level in frames (a level, not a count). */
     QUEUE_TARGET("target", "frames the receive queue aims to hold"),
+    /** Times {@code -q auto} shrank the queue's target by a period (underruns grow it). */
+    QUEUE_SHRINKS("shrinks", "times the automatic queue shrank its target by a period"),
     /** Smoothed packet arrival jitter, as RTP estimates it (a level, not a count). */
     JITTER_US("jitter_us", "packet arrival jitter in microseconds, smoothed as in RFC 3550"),
     /** Periods played one frame longer or shorter to follow the peer's clock. */

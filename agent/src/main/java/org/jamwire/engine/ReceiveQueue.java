@@ -23,6 +23,9 @@ public final class ReceiveQueue {
 
     private static final int MAX_PEER_FRAMES = 8192;
 
+    /** A queue length that means {@code -q auto}: see {@link QueueSizer}. */
+    public static final int AUTO = 0;
+
     /** Flag ORed into a {@link #push} tag: the packet starts a new sequence. */
     public static final int RESTART = 1 << 16;
 
@@ -30,8 +33,18 @@ public final class ReceiveQueue {
     private final boolean[] missing;
     private final int mask;
     private final int channels;
-    private final int targetFrames;
-    private final int overflowFrames;
+    private final int localFrames;
+    private int targetFrames;
+    private int overflowFrames;
+    private final QueueSizer sizer;
+    /**
+     * Frames an automatic queue's level still has to move after its target changed: positive to
+     * play off (one frame more per stretched period), negative to build up (one fewer); one frame
+     * per {@link #resizeEvery} periods.
+     */
+    private int resizeLeft;
+    private final int resizeEvery;
+    private int resizeCountdown;
     private final Counters counters;
     private final Concealer concealer;
     private final float[] scratch = new float[MAX_PEER_FRAMES];
@@ -53,7 +66,7 @@ public final class ReceiveQueue {
      *
      * @param channels local receive channels
      * @param localFrames frames per local period
-     * @param queue target length in local periods
+     * @param queue target length in local periods, or {@link #AUTO}
      * @param sampleRate local sample rate in Hz, to time the concealment's fade to silence
      * @param policy what to play for audio that did not arrive
      * @param counters where underruns, overflows, concealed frames and the level are counted
@@ -70,18 +83,31 @@ public final class ReceiveQueue {
     public ReceiveQueue(int channels, int localFrames, int queue, int sampleRate, UnderrunPolicy policy,
             boolean followDrift, Counters counters) {
         this.channels = channels;
-        this.targetFrames = queue * localFrames;
-        // Two periods above the target: room for a burst of arrivals on top of the half period the
-        // drift control leaves alone.
-        this.overflowFrames = targetFrames + 2 * localFrames;
-        final int wanted = Math.max(4 * (overflowFrames + MAX_PEER_FRAMES), 16384);
+        this.localFrames = localFrames;
+        this.counters = counters;
+        this.sizer = queue == AUTO ? new QueueSizer(localFrames, sampleRate) : null;
+        // Resizing moves one frame at most once per 128 frames: a pitch change of 1/128.
+        this.resizeEvery = Math.max(1, (128 + localFrames - 1) / localFrames);
+        setTarget(sizer != null ? sizer.target() : queue * localFrames);
+        final int most = (sizer != null ? QueueSizer.maxPeriods(localFrames, sampleRate) : queue)
+                * localFrames + 2 * localFrames;
+        // Between plays the ring holds at most the overflow length, a gap up to that length and
+        // one packet.
+        final int wanted = Math.max(2 * (most + MAX_PEER_FRAMES), 16384);
         final int capacity = Integer.highestOneBit(wanted - 1) << 1;
         this.mask = capacity - 1;
         this.rings = new float[channels][capacity];
         this.missing = new boolean[capacity];
-        this.counters = counters;
         this.concealer = new Concealer(policy, channels, localFrames, sampleRate);
         this.drift = followDrift ? new DriftControl(localFrames) : null;
+    }
+
+    private void setTarget(int frames) {
+        targetFrames = frames;
+        // Two periods above the target: room for a burst of arrivals on top of the half period the
+        // drift control leaves alone. An automatic queue plays off what it does not need itself,
+        // so only its largest target bounds it.
+        overflowFrames = (sizer != null ? sizer.maxTarget() : targetFrames) + 2 * localFrames;
         counters.set(LinkCounter.QUEUE_TARGET, targetFrames);
     }
 
@@ -131,6 +157,9 @@ public final class ReceiveQueue {
         lastSeq = seq;
         lastPos = writePos;
         lastFrames = frames;
+        if (playing && sizer != null) {
+            sizer.arrival((int) (writePos - readPos));
+        }
         decodeAt(packet, payloadOffset, bits, frames, peerChannels, writePos);
         writePos += frames;
         trimOverflow();
@@ -143,9 +172,16 @@ public final class ReceiveQueue {
         if (back == 0 || frames != lastFrames || pos < floorPos || pos < readPos
                 || !isGap(pos, frames)) {
             counters.increment(LinkCounter.PACKETS_LATE);
+            if (sizer != null && back > 0 && playing && sizer.grow()) {
+                setTarget(sizer.target());
+                resize(-localFrames);
+            }
             return;
         }
         decodeAt(packet, payloadOffset, bits, frames, peerChannels, pos);
+        if (playing && sizer != null) {
+            sizer.arrival((int) (pos - readPos));
+        }
     }
 
     private void decodeAt(ByteBuffer packet, int payloadOffset, int bits, int frames, int peerChannels,
@@ -172,7 +208,27 @@ public final class ReceiveQueue {
         if (!playing && level() >= targetFrames && level() > 0) {
             playing = true;
         }
-        if (playing && drift != null) {
+        if (playing && sizer != null) {
+            final int shrunk = sizer.period();
+            if (shrunk > 0) {
+                setTarget(sizer.target());
+                resize(shrunk);
+                counters.increment(LinkCounter.QUEUE_SHRINKS);
+            }
+        }
+        if (playing && resizeLeft != 0) {
+            final int consumed = frames + Integer.signum(resizeLeft);
+            if (--resizeCountdown <= 0 && level() >= consumed && isWhole(readPos, consumed)) {
+                resizeCountdown = resizeEvery;
+                stretch(outputs, frames, consumed);
+                resizeLeft -= Integer.signum(resizeLeft);
+                if (resizeLeft == 0) {
+                    relearnDrift();
+                }
+                counters.set(LinkCounter.QUEUE_LEVEL, level());
+                return;
+            }
+        } else if (playing && drift != null) {
             final int step = drift.observe(level());
             counters.set(LinkCounter.DRIFT_PPM, drift.ppm(frames));
             if (step != 0 && level() >= frames + step && isWhole(readPos, frames + step)) {
@@ -216,6 +272,12 @@ public final class ReceiveQueue {
             counters.increment(LinkCounter.UNDERRUNS);
             playing = false;
             relearnDrift();
+            if (sizer != null) {
+                // The refill to the new target builds the level up at once.
+                sizer.grow();
+                setTarget(sizer.target());
+                resizeLeft = 0;
+            }
         }
         if (concealed > 0) {
             counters.add(LinkCounter.CONCEALED, concealed);
@@ -247,6 +309,12 @@ public final class ReceiveQueue {
         concealer.play(outputs, 0, frames);
         started = true;
         readPos += consumed;
+    }
+
+    /** Starts moving the level by {@code frames}: positive plays them off, negative builds up. */
+    private void resize(int frames) {
+        resizeLeft = frames;
+        resizeCountdown = resizeEvery;
     }
 
     private void relearnDrift() {

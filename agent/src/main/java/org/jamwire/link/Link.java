@@ -24,6 +24,7 @@ import org.jamwire.engine.Counters;
 import org.jamwire.engine.LinkEngine;
 import org.jamwire.engine.MicrosClock;
 import org.jamwire.engine.PacketRing;
+import org.jamwire.engine.ReceiveQueue;
 import org.jamwire.engine.StreamFormat;
 import org.jamwire.net.Doorbell;
 import org.jamwire.net.PacketLoop;
@@ -370,7 +371,7 @@ public final class Link implements AutoCloseable {
                 : "streaming to " + config.peerHost() + ":" + config.peerPort() + " from UDP port " + localPort();
         return where + " (" + session.clientName() + ": " + format.sampleRate() + " Hz, " + format.bufferSize()
                 + " frames, " + format.bits() + "-bit, send " + format.sendChannels() + " / receive "
-                + format.receiveChannels() + " channels, queue " + format.queue() + ", redundancy "
+                + format.receiveChannels() + " channels, queue " + (format.queue() == ReceiveQueue.AUTO ? "auto" : format.queue()) + ", redundancy "
                 + format.redundancy() + ")";
     }
 
