@@ -75,9 +75,10 @@ final class LinkOptions {
             String.valueOf(DEFAULT_QUEUE), "1 to 1000 (whole numbers) or auto",
             "Receive queue length in packets: longer rides out more jitter, at the cost of"
                     + " latency. auto starts at 2 periods and keeps the smallest length that"
-                    + " plays without underruns: it grows by a period at an underrun and"
-                    + " shrinks by one after the queue never needed it for 6 s or more, up to"
-                    + " 100 ms of audio.",
+                    + " plays without glitches, up to 100 ms of audio: it grows by a period when"
+                    + " the queue runs dry or a packet arrives after its place was played, and"
+                    + " after 6 s or more in which every packet arrived early enough, plays off"
+                    + " what it did not need. Loss alone does not move it.",
             (v, g) -> {
                 if (g.raw().equals("auto")) {
                     v.queue.set(g, ReceiveQueue.AUTO);
