@@ -39,11 +39,13 @@ public final class ReceiveQueue {
     private final QueueSizer sizer;
     /**
      * Frames an automatic queue's level still has to move after its target changed: positive to
-     * play off (one frame more per stretched period), negative to build up (one fewer); one frame
-     * per {@link #resizeEvery} periods.
+     * play off, one frame more than a period once per {@link #shrinkEvery} periods (a pitch change
+     * of at most 1/128, unhurried); negative to build up, {@link #growStep} frames fewer every
+     * period (1/32, so a period is gained in 32 periods, because packets are arriving too late).
      */
     private int resizeLeft;
-    private final int resizeEvery;
+    private final int shrinkEvery;
+    private final int growStep;
     private int resizeCountdown;
     private final Counters counters;
     private final Concealer concealer;
@@ -87,7 +89,8 @@ public final class ReceiveQueue {
         this.counters = counters;
         this.sizer = queue == AUTO ? new QueueSizer(localFrames, sampleRate) : null;
         // Resizing moves one frame at most once per 128 frames: a pitch change of 1/128.
-        this.resizeEvery = Math.max(1, (128 + localFrames - 1) / localFrames);
+        this.shrinkEvery = Math.max(1, (128 + localFrames - 1) / localFrames);
+        this.growStep = Math.max(1, localFrames / 32);
         setTarget(sizer != null ? sizer.target() : queue * localFrames);
         final int most = (sizer != null ? QueueSizer.maxPeriods(localFrames, sampleRate) : queue)
                 * localFrames + 2 * localFrames;
@@ -217,11 +220,12 @@ public final class ReceiveQueue {
             }
         }
         if (playing && resizeLeft != 0) {
-            final int consumed = frames + Integer.signum(resizeLeft);
+            final int step = resizeLeft > 0 ? 1 : -Math.min(growStep, -resizeLeft);
+            final int consumed = frames + step;
             if (--resizeCountdown <= 0 && level() >= consumed && isWhole(readPos, consumed)) {
-                resizeCountdown = resizeEvery;
+                resizeCountdown = resizeLeft > 0 ? shrinkEvery : 1;
                 stretch(outputs, frames, consumed);
-                resizeLeft -= Integer.signum(resizeLeft);
+                resizeLeft -= step;
                 if (resizeLeft == 0) {
                     relearnDrift();
                 }
@@ -314,7 +318,7 @@ public final class ReceiveQueue {
     /** Starts moving the level by {@code frames}: positive plays them off, negative builds up. */
     private void resize(int frames) {
         resizeLeft = frames;
-        resizeCountdown = resizeEvery;
+        resizeCountdown = frames > 0 ? shrinkEvery : 1;
     }
 
     private void relearnDrift() {

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.jamwire.audio.builtin.BuiltinBackend;
 import org.jamwire.audio.builtin.TestSignal;
 import org.jamwire.engine.LinkCounter;
+import org.jamwire.engine.ReceiveQueue;
 import org.jamwire.link.Link;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkEvent;
@@ -195,6 +196,46 @@ class RelayLinkTest {
         assertTrue(concealed <= (lostForGood + xruns * (4 + 2)) * FRAMES, concealed + " frames concealed, "
                 + lostForGood + " packets lost for good, " + xruns + " xruns" + both);
         assertTrue(underruns <= 2 * xruns, underruns + " underruns with " + xruns + " xruns" + both);
+    }
+
+    @Test
+    void an_automatic_queue_covers_the_jitter_and_then_plays_without_glitches()
+            throws LinkException, IOException {
+        // 5 ms ± 3 ms each way: packets 1.3 ms apart arrive up to 6 ms out of step, reordered.
+        final Impairment jitter = Impairment.none().withDelay(5_000, 3_000).withSeed(3);
+        final Link server = startWith(LinkConfig.builder(Role.SERVER, null).clientName("server")
+                .queue(ReceiveQueue.AUTO));
+        relay = Relay.start(0, new InetSocketAddress("127.0.0.1", server.localPort()), jitter);
+        final Link client = startWith(LinkConfig.builder(Role.CLIENT, "127.0.0.1")
+                .peerPort(relay.localPort()).clientName("client").queue(ReceiveQueue.AUTO));
+        Deadlines.await(Duration.ofSeconds(10), () -> server.stats().get(LinkCounter.PACKETS_RECEIVED) > 0
+                && client.stats().get(LinkCounter.PACKETS_RECEIVED) > 0, () -> relay.record().summary() + events);
+        // Settling: the queue grows at each glitch until it covers the jitter.
+        final long settle = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        Deadlines.await(Duration.ofSeconds(20), () -> System.nanoTime() >= settle, () -> "settling");
+        final LinkStats s0 = server.stats();
+        final LinkStats c0 = client.stats();
+        final long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Deadlines.await(Duration.ofSeconds(25), () -> System.nanoTime() >= end, () -> "measuring");
+        final LinkStats s1 = server.stats();
+        final LinkStats c1 = client.stats();
+        final long xruns = s1.xruns() + c1.xruns() - s0.xruns() - c0.xruns();
+        final long glitches = glitches(s1) + glitches(c1) - glitches(s0) - glitches(c0);
+        final String both = "\nserver " + s0.statLine() + "\n    -> " + s1.statLine() + "\nclient "
+                + c0.statLine() + "\n    -> " + c1.statLine();
+        System.out.println("automatic queue under 5 ± 3 ms of jitter, 20 s after settling:" + both);
+        assertTrue(glitches <= 2 + 2 * xruns, glitches + " underruns and late packets in 20 s with " + xruns
+                + " xruns" + both);
+        // Covering 6 ms of spread takes about 5 periods; far below the 100 ms limit.
+        for (LinkStats s : List.of(s1, c1)) {
+            final long target = s.get(LinkCounter.QUEUE_TARGET);
+            assertTrue(target >= FRAMES && target <= 12 * FRAMES, "target " + target + both);
+            assertEquals(0, s.get(LinkCounter.OVERFLOWS), both);
+        }
+    }
+
+    private static long glitches(LinkStats s) {
+        return s.get(LinkCounter.UNDERRUNS) + s.get(LinkCounter.PACKETS_LATE);
     }
 
     private void assertPredicted(Link receiver, Direction d) {
