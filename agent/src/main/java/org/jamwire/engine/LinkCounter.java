@@ -60,8 +60,11 @@ public enum LinkCounter {
     JITTER_US("jitter_us", "packet arrival jitter in microseconds, smoothed as in RFC 3550"),
     /** Periods played one frame longer or shorter to follow the peer's clock. */
     DRIFT_CORRECTIONS("drift_fix", "periods stretched or shrunk by one frame to follow the peer's clock"),
-    /** The peer's clock against ours, measured from the corrections (a level, not a count). */
-    DRIFT_PPM("drift_ppm", "the peer's audio clock against this end's, in parts per million");
+    /**
+     * The rate the peer's audio arrives at against the rate this end plays it, from the
+     * corrections (a level, not a count): the clocks' drift, plus a period per xrun at either end.
+     */
+    DRIFT_PPM("drift_ppm", "the peer's audio clock against this end's, in parts per million (xruns count too)");
 
     private final String label;
     private final String meaning;
