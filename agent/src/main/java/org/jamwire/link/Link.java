@@ -29,6 +29,7 @@ import org.jamwire.engine.StreamFormat;
 import org.jamwire.net.Doorbell;
 import org.jamwire.net.PacketLoop;
 import org.jamwire.net.PeerStatus;
+import org.jamwire.protocol.PacketHeader;
 
 /**
  * One running P2P link: a UDP socket, an audio client, the engine between them and the threads that
@@ -111,6 +112,7 @@ public final class Link implements AutoCloseable {
             final ProcessorSlot slot = new ProcessorSlot();
             session = backend.open(spec(config), slot);
             checkBufferSize(config, session, backend);
+            checkDatagramSize(config, session.bufferSize());
             final Link link = new Link(config, channel, backend, session, slot, fixedPeer, listener);
             link.receiver.start();
             link.sender.start();
@@ -419,6 +421,27 @@ public final class Link implements AutoCloseable {
                     + " with " + config.expectedBufferSize() + " frames per period (jackd -p "
                     + config.expectedBufferSize() + "), or run with -z " + session.bufferSize());
         }
+    }
+
+    /**
+     * Refuses a link whose datagrams would not fit in UDP over IPv4: each send would fail. Checked
+     * for both directions, taking the peer's period to be ours.
+     */
+    static void checkDatagramSize(LinkConfig config, int frames) throws LinkException {
+        final int bytes = config.bitResolution() / 8;
+        final int channels = Math.max(config.sendChannels(), config.receiveChannels());
+        final long datagram = (PacketHeader.LENGTH + (long) frames * channels * bytes) * config.redundancy();
+        if (datagram <= PacketLoop.MAX_DATAGRAM) {
+            return;
+        }
+        final long most = (PacketLoop.MAX_DATAGRAM / config.redundancy() - PacketHeader.LENGTH)
+                / ((long) frames * bytes);
+        throw new LinkException(String.format("%d channels of %d-bit audio at %d frames per period%s make"
+                + " %d-byte datagrams, over the %d bytes UDP can carry: use at most %d channels"
+                + " at these settings, or a smaller period, fewer bits%s",
+                channels, config.bitResolution(), frames,
+                config.redundancy() > 1 ? " with redundancy " + config.redundancy() : "", datagram,
+                PacketLoop.MAX_DATAGRAM, most, config.redundancy() > 1 ? " or less redundancy" : ""));
     }
 
     private static void closeQuietly(DatagramChannel ch, AudioSession session) {
