@@ -116,11 +116,9 @@ echo "|---|---|---|---|---|---|---|---|---|"
 notes=()
 port=64464
 for ch in $channel_counts; do
-    first=$(( $(wc -l <"$work/pids") + 1 ))
+    first=$(( $(tracked) + 1 ))
     result=$(run_pair "$ch" "$port")
-    for p in $(tail -n "+$first" "$work/pids"); do
-        stop_process "$p"
-    done
+    stop_tracked "$first"
     port=$((port + 10))
     if [[ "$result" == fail* ]]; then
         echo "| $ch | both | n/a | did not run | | | | | |"

@@ -119,12 +119,10 @@ relay_loss() { # direction log
 # or "fail REASON"; then stops everything it started.
 run_program() { # kind port
     local first
-    first=$(( $(wc -l <"$work/pids") + 1 ))
+    first=$(( $(tracked) + 1 ))
     measure "$@"
     local p
-    for p in $(tail -n "+$first" "$work/pids"); do
-        stop_process "$p"
-    done
+    stop_tracked "$first"
 }
 
 measure() { # kind port
@@ -174,6 +172,11 @@ measure() { # kind port
     await_line "$label-near-probe" "^channel $channels " "$near_probe" $(( seconds + 120 )) &&
         await_line "$label-far-probe" "^channel $channels " "$far_probe" $(( seconds + 120 )) \
         || { echo "fail a probe did not report: $(last_words "$label-near-probe") / $(last_words "$label-far-probe")"; return 0; }
+    local probe
+    for probe in near far; do
+        grep -q '^stalled' "$work/$label-$probe-probe.log" &&
+            echo "$kind: the $probe probe $(grep '^stalled' "$work/$label-$probe-probe.log"); JACK stopped calling it" >>"$work/notes"
+    done
     # The relay prints its summary when it stops.
     stop_process "$relay"
     local round_trip
@@ -218,6 +221,7 @@ for kind in $programs; do
     rt_cell=$(awk -v f="$rt" -v r="$rate" 'BEGIN { if (f >= 0) printf "%d (%.1f ms)", f, 1000 * f / r; else print "no clean period" }')
     echo "| $name | $q | $policy | $(describe "$g1" "$p1" "$s1" "$w1" "$j1") | $(describe "$g2" "$p2" "$s2" "$w2" "$j2") | $rt_cell | $ls % / $lc % | $xr |"
 done
+[[ -f "$work/notes" ]] && mapfile -t -O "${#notes[@]}" notes <"$work/notes"
 if [[ ${#notes[@]} -gt 0 ]]; then
     echo
     for n in "${notes[@]}"; do

@@ -1,14 +1,17 @@
 # Shared by the scripts in bench/: sourced, not run. Each script sets `me` (its name, for messages)
 # before sourcing this, and then calls bench_setup with the tools it needs.
 #
-# Every process started here is recorded in $work/pids, also from subshells, so that the cleanup
-# trap kills all of them however the script ends. Processes are stopped with SIGTERM: a script's
+# Every process started here is recorded in $work/pids with its start time, also from subshells,
+# so that the cleanup trap stops all of them however the script ends, and never another process
+# that has since been given the same pid. Processes are stopped with SIGTERM: a script's
 # background processes ignore SIGINT, and both JamWire and jacktrip stop cleanly (and send their
 # stop packets) on SIGTERM.
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 jar="$root/agent/target/jamwire.jar"
 rate=48000
+# No JACK client here may start a server of its own (libjack does when it finds none).
+export JACK_NO_START_SERVER=1
 # JVM options for JamWire's endpoints (gc.sh adds its logging here).
 jamwire_jvm_opts=()
 # JACK client names of the two ends, unique to this run: libjack names a client's socket in
@@ -34,14 +37,7 @@ bench_setup() { # tools...
 }
 
 bench_cleanup() {
-    local p
-    while read -r p; do
-        kill -TERM "$p" 2>/dev/null || true
-    done <"$work/pids"
-    sleep 0.5
-    while read -r p; do
-        kill -KILL "$p" 2>/dev/null || true
-    done <"$work/pids"
+    stop_tracked 1
     wait 2>/dev/null || true
     if [[ -n "${KEEP_WORK:-}" ]]; then
         echo "$me: logs kept in $work" >&2
@@ -50,8 +46,47 @@ bench_cleanup() {
     fi
 }
 
+# When a process started, in clock ticks since boot, or nothing if there is no such process.
+start_time() { # pid
+    sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d" " -f20
+}
+
 track() { # pid
-    echo "$1" >>"$work/pids"
+    echo "$1 $(start_time "$1")" >>"$work/pids"
+}
+
+# Whether a pid is still the process this script started under it.
+ours() { # pid
+    local start
+    start=$(awk -v p="$1" '$1 == p { print $2 }' "$work/pids" | tail -1)
+    [[ -n "$start" && "$(start_time "$1")" == "$start" ]]
+}
+
+# Lines in the pid file so far: what stop_tracked takes to stop only what was started after.
+tracked() {
+    wc -l <"$work/pids"
+}
+
+# Stops every process recorded from line `first` of the pid file on: SIGTERM to all, up to 5 s
+# to stop (a jackd killed outright leaves its files in /dev/shm), then SIGKILL.
+stop_tracked() { # first
+    local pids=() p _ left
+    while read -r p _; do
+        ours "$p" && pids+=("$p")
+    done < <(tail -n "+$1" "$work/pids")
+    [[ ${#pids[@]} -eq 0 ]] && return 0
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    for _ in $(seq 50); do
+        left=0
+        for p in "${pids[@]}"; do
+            alive "$p" && ours "$p" && left=1
+        done
+        [[ "$left" == 0 ]] && return 0
+        sleep 0.1
+    done
+    for p in "${pids[@]}"; do
+        ours "$p" && kill -KILL "$p" 2>/dev/null || true
+    done
 }
 
 # A JACK server name unique to this run (names are machine-wide).
@@ -59,21 +94,30 @@ jack_name() { # label
     echo "bw-$$-$1"
 }
 
-# Starts a private jackd (dummy driver) with room for `ports` ports; prints its pid.
+# Starts a private jackd (dummy driver) with room for `ports` ports; prints its pid. A jackd that
+# exits at once is started again, up to 3 times: on a machine where others run JACK servers
+# too, a start can fail for a moment (the servers share one registry in /dev/shm).
 start_jack() { # name frames ports
-    jackd -n "$1" --port-max "$3" -d dummy -r "$rate" -p "$2" -C 2 -P 2 >"$work/$1.log" 2>&1 &
-    local pid=$!
-    track "$pid"
-    local _
-    for _ in $(seq 300); do
-        if JACK_DEFAULT_SERVER="$1" jack_lsp 2>/dev/null | grep -q '^system:'; then
-            echo "$pid"
-            return 0
-        fi
-        alive "$pid" || break
-        sleep 0.05
+    local attempt pid _
+    for attempt in 1 2 3; do
+        jackd -n "$1" --port-max "$3" -d dummy -r "$rate" -p "$2" -C 2 -P 2 >"$work/$1.log" 2>&1 &
+        pid=$!
+        track "$pid"
+        for _ in $(seq 300); do
+            if JACK_DEFAULT_SERVER="$1" jack_lsp 2>/dev/null | grep -q '^system:'; then
+                echo "$pid"
+                return 0
+            fi
+            alive "$pid" || break
+            sleep 0.05
+        done
+        alive "$pid" && break
+        cp "$work/$1.log" "$work/$1.log.$attempt"
+        sleep 2
     done
-    echo "$me: jackd $1 did not start: $(tail -3 "$work/$1.log")" >&2
+    echo "$me: jackd $1 did not start ($(alive "$pid" && echo "it runs, but no system ports appeared in 15 s" || echo "it exited")):" \
+        "$(grep -v -e '^jackdmp' -e '^Copyright' -e 'WARRANTY' -e 'free software' -e 'certain conditions' \
+            -e '^no message buffer' -e '^$' "$work/$1.log" | tr '\n' ' ')" >&2
     return 1
 }
 
@@ -91,6 +135,7 @@ alive() { # pid
 
 # SIGTERM, and SIGKILL if it has not stopped after 5 s.
 stop_process() { # pid
+    ours "$1" || return 0
     kill -TERM "$1" 2>/dev/null || return 0
     local _
     for _ in $(seq 100); do

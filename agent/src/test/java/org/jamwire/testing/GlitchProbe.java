@@ -88,7 +88,7 @@ public final class GlitchProbe {
      *     recording client's JACK cycles
      */
     public static Glitches judge(float[] recording, int from, int channel, int period, double tolerance) {
-        final int periods = (recording.length - from) / period;
+        final int periods = Math.max(0, (recording.length - from) / period);
         final long[] delays = new long[periods];
         Arrays.fill(delays, -1);
         int silent = 0;
@@ -243,10 +243,31 @@ public final class GlitchProbe {
     }
 
     /**
+     * Waits until the client has recorded {@code frames} frames, or until its frame count has not
+     * moved for 5 seconds (JACK drops a client that misses its deadlines for too long), and says
+     * so in the second case: what was recorded is judged all the same.
+     */
+    private static void awaitRecording(JackSignalClient client, long frames) {
+        long last = client.frames();
+        long lastMoved = System.nanoTime();
+        while (client.frames() < frames) {
+            if (client.frames() != last) {
+                last = client.frames();
+                lastMoved = System.nanoTime();
+            } else if (System.nanoTime() - lastMoved > Duration.ofSeconds(5).toNanos()) {
+                System.out.println("stalled: recorded " + last + " of " + frames + " frames");
+                return;
+            }
+            Deadlines.pause();
+        }
+    }
+
+    /**
      * The process: {@code server name outputs inputs rate period warmupSeconds seconds tolerance
      * [from>to ...]}. Plays the signal on {@code out_1..outputs}, records {@code in_1..inputs},
      * makes the connections once their ports exist, prints {@code ready}, and after warm-up and
-     * the measured seconds prints one line per input:
+     * the measured seconds (or once the recording has stalled, which it prints) prints one line
+     * per input:
      * {@code channel C periods P glitches G silent S wrong W jumps J delay MEDIAN MIN MAX}.
      * Input {@code in_c} is judged against signal channel c.
      */
@@ -270,7 +291,7 @@ public final class GlitchProbe {
             }
             System.out.println("ready at frame " + client.frames());
             System.out.flush();
-            client.awaitFrames(capacity, Duration.ofSeconds((long) (warmup + seconds) + 60));
+            awaitRecording(client, capacity);
             for (int c = 1; c <= inputs; c++) {
                 final Glitches g = judge(client.recording(c), from, c, period, tolerance);
                 final long[] d = g.delaySpread();
