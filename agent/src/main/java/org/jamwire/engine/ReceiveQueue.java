@@ -50,6 +50,9 @@ public final class ReceiveQueue {
     private final Counters counters;
     private final Concealer concealer;
     private final float[] scratch = new float[MAX_PEER_FRAMES];
+    /** The audio after a gap, and the gap's interpolation, per channel. */
+    private final float[][] after;
+    private final float[][] between;
     private final DriftControl drift;
     private long readPos;
     private long writePos;
@@ -102,6 +105,8 @@ public final class ReceiveQueue {
         this.rings = new float[channels][capacity];
         this.missing = new boolean[capacity];
         this.concealer = new Concealer(policy, channels, localFrames, sampleRate);
+        this.after = new float[channels][policy == UnderrunPolicy.PREDICT ? Concealer.AHEAD : 0];
+        this.between = new float[channels][policy == UnderrunPolicy.PREDICT ? concealer.maxInterpolation() : 0];
         this.drift = followDrift ? new DriftControl(localFrames) : null;
     }
 
@@ -246,6 +251,9 @@ public final class ReceiveQueue {
         long concealed = 0;
         for (int done = 0; done < available; ) {
             final long at = readPos + done;
+            if (missing[(int) (at & mask)]) {
+                interpolate(at);
+            }
             final boolean gap = missing[(int) (at & mask)];
             final int run = run(at, available - done, gap);
             if (gap) {
@@ -313,6 +321,37 @@ public final class ReceiveQueue {
         concealer.play(outputs, 0, frames);
         started = true;
         readPos += consumed;
+    }
+
+    /**
+     * Fills the gap starting at {@code at} in the ring from both sides, if the audio after it has
+     * arrived and the gap is short (see {@link Concealer#interpolate}); the filled frames then play
+     * as received ones, and count as concealed. Returns whether it did.
+     */
+    private boolean interpolate(long at) {
+        if (between.length == 0 || between[0].length == 0) {
+            return false;
+        }
+        final int most = between[0].length;
+        final int gapFrames = run(at, (int) Math.min(most + 1, writePos - at), true);
+        final long end = at + gapFrames;
+        if (gapFrames > most || end >= writePos) {
+            return false;
+        }
+        // Up to the next gap, if another follows closely.
+        final int ahead = run(end, (int) Math.min(Concealer.AHEAD, writePos - end), false);
+        for (int c = 0; c < channels; c++) {
+            copyOut(rings[c], end, after[c], 0, ahead);
+        }
+        if (!concealer.interpolate(after, ahead, between, gapFrames)) {
+            return false;
+        }
+        for (int c = 0; c < channels; c++) {
+            copyIn(rings[c], at, between[c], gapFrames);
+        }
+        mark(at, gapFrames, false);
+        counters.add(LinkCounter.CONCEALED, gapFrames);
+        return true;
     }
 
     /** Starts moving the level by {@code frames}: positive plays them off, negative builds up. */

@@ -1,6 +1,7 @@
 package org.jamwire.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
@@ -83,5 +84,36 @@ class ReceiveQueueReorderTest {
         queue.push(packet, 0, TestStream.BITS, F, 1, 20 | ReceiveQueue.RESTART);
         push(19);
         assertEquals(1, counters.get(LinkCounter.PACKETS_LATE));
+    }
+
+    @Test
+    void a_lost_packet_is_interpolated_and_the_audio_after_it_plays_untouched() {
+        final ReceiveQueue predicting = new ReceiveQueue(1, F, 3, TestStream.RATE, UnderrunPolicy.PREDICT,
+                false, counters);
+        final TestStream tones = TestStream.tones(PERIODS, 0.3, 440, 660);
+        for (int p = 0; p < PERIODS; p++) {
+            if (p != 40) {
+                tones.encode(p, packet);
+                predicting.push(packet, 0, TestStream.BITS, F, 1, p);
+            }
+            predicting.pull(out, F);
+            System.arraycopy(out[0], 0, played, p * F, F);
+        }
+        assertEquals(F, counters.get(LinkCounter.CONCEALED));
+        final int delay = 2;
+        double noise = 0;
+        double signal = 0;
+        for (int i = 0; i < (PERIODS - delay) * F; i++) {
+            final float expected = tones.clean[i];
+            final float got = played[i + delay * F];
+            if (i / F == 40) {
+                noise += (got - expected) * (got - expected);
+                signal += expected * expected;
+            } else {
+                assertEquals(expected, got, "sample " + i + ", period " + i / F);
+            }
+        }
+        final double snr = 10 * Math.log10(signal / noise);
+        assertTrue(snr > 30, "the lost period came back at " + snr + " dB SNR");
     }
 }
