@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
-# Per-thread CPU of one P2P pair (server and client endpoint), JamWire or jacktrip, on two private
-# JACK servers (dummy driver): user+system time of every thread of each endpoint process over the
-# measured window, from /proc/PID/task/*/stat, in % of one core. Threads whose name is shared
-# (e.g. the JVM's "GC Thread#0" under one name per process) are listed one by one.
+# Per-thread CPU of one P2P pair, JamWire or jacktrip, set up as bench/p2p.sh sets it up (two
+# private JACK servers, the far end looped back, jack_iodelay on the near end): user+system time
+# of every thread of each endpoint process over the measured window, from /proc/PID/task/*/stat,
+# in % of one core. Names are the kernel's, cut to 15 characters; threads that share a name (a
+# libjack thread is named after the process) are listed one by one. JamWire runs with the JVM
+# options in jvm.options, as ./jamwire runs it.
 #
 # Usage: bench/threads.sh [--kind jamwire|jacktrip] [--seconds N] [--warmup N] [--channels N]
-#                         [--frames N] [--queue Q] [--prefix NAME]
+#                         [--frames N] [--queue Q]
 set -euo pipefail
 
-root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+me=bench/threads.sh
 kind=jamwire
 seconds=20
 warmup=10
 ch=2
 frames=128
 queue=4
-rate=48000
-prefix=bt
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --kind) kind="$2"; shift 2 ;;
@@ -25,38 +25,20 @@ while [[ $# -gt 0 ]]; do
         --channels) ch="$2"; shift 2 ;;
         --frames) frames="$2"; shift 2 ;;
         --queue) queue="$2"; shift 2 ;;
-        --prefix) prefix="$2"; shift 2 ;;
-        -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
-        *) echo "bench/threads.sh: unknown option $1" >&2; exit 2 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        *) echo "$me: unknown option $1" >&2; exit 2 ;;
     esac
 done
 
-# shellcheck source=bench/common.sh
-source "$root/bench/common.sh"
+# shellcheck source=bench/lib.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
+bench_setup jackd jacktrip jack_iodelay jack_connect jack_lsp java stdbuf ps
 
-near="$prefix-n-$kind-$ch"
-far="$prefix-f-$kind-$ch"
-port=34564
-start_jack "$near"
-start_jack "$far"
-bits_opt=(--bitres 16)
-[[ "$kind" == jacktrip ]] && bits_opt=(-b 16)
-start_end "$kind" "$near" -s -n "$ch" -q "$queue" -B "$port" -J srv -D "${bits_opt[@]}"
-server=$last_pid
-await_port "$near" "srv:send_1"
-start_end "$kind" "$far" -c 127.0.0.1 -n "$ch" -q "$queue" -B $((port + 1)) -P "$port" -J cli -D "${bits_opt[@]}"
-client=$last_pid
-await_port "$far" "cli:send_1"
-for c in $(seq "$ch"); do
-    connect "$far" "cli:receive_$c" "cli:send_$c"
-    connect "$near" "srv:receive_$c" "srv:send_$c"
-done
-sleep "$warmup"
-
-# tid name ticks, one line per thread of a process.
+# "tid name ticks", one line per thread of a process. The name sits between the first '(' and
+# the last ')' and may hold spaces (written as '_' here).
 thread_ticks() { # pid
+    local stat
     for stat in /proc/"$1"/task/*/stat; do
-        # The name is in parentheses and may hold spaces: take what lies between the first '(' and the last ')'.
         awk '{ line = $0; lp = index(line, "("); rp = 0
                for (i = length(line); i > 0; i--) if (substr(line, i, 1) == ")") { rp = i; break }
                name = substr(line, lp + 1, rp - lp - 1); gsub(/ /, "_", name)
@@ -74,16 +56,25 @@ report() { # label pid before after
         | sort -k2,2 -g -r
 }
 
-thread_ticks "$server" >"$work/s0"; thread_ticks "$client" >"$work/c0"
-p_s0=$(cpu_seconds "$server"); p_c0=$(cpu_seconds "$client")
+if ! pair_start "$kind" "$ch" "$queue" 34564 "$frames" "threads-$kind-$ch"; then
+    echo "$me: $pair_error" >&2
+    exit 1
+fi
+sleep "$warmup"
+thread_ticks "$pair_server" >"$work/s0"
+thread_ticks "$pair_client" >"$work/c0"
+s0=$(cpu_seconds "$pair_server")
+c0=$(cpu_seconds "$pair_client")
 sleep "$seconds"
-thread_ticks "$server" >"$work/s1"; thread_ticks "$client" >"$work/c1"
-p_s1=$(cpu_seconds "$server"); p_c1=$(cpu_seconds "$client")
+thread_ticks "$pair_server" >"$work/s1"
+thread_ticks "$pair_client" >"$work/c1"
+s1=$(cpu_seconds "$pair_server")
+c1=$(cpu_seconds "$pair_client")
+pair_alive || { echo "$me: an end stopped during the measurement" >&2; exit 1; }
 
 echo "$kind, $ch channels, $rate Hz, $frames frames, queue $queue, ${seconds} s after ${warmup} s warm-up"
-report "server" "$server" "$work/s0" "$work/s1"
-report "client" "$client" "$work/c0" "$work/c1"
-awk -v a="$p_s0" -v b="$p_s1" -v c="$p_c0" -v d="$p_c1" -v t="$seconds" \
+report "server" "$pair_server" "$work/s0" "$work/s1"
+report "client" "$pair_client" "$work/c0" "$work/c1"
+awk -v a="$s0" -v b="$s1" -v c="$c0" -v d="$c1" -v t="$seconds" \
     'BEGIN { printf "process total: server %.2f %%, client %.2f %%\n", 100 * (b - a) / t, 100 * (d - c) / t }'
-stop_process "$client"
-stop_process "$server"
+pair_stop

@@ -141,7 +141,7 @@ final class ConsoleLinkRunner implements LinkRunner {
             return String.format("%6.1fs %-6s %-9s %7d %7d %5d %5d %9d %5d/%-5d %6.2f ms %s dBFS",
                     s.uptime().toMillis() / 1000.0, end, s.state().name().toLowerCase().replace("_for_peer", ""),
                     s.get(LinkCounter.PACKETS_SENT), s.get(LinkCounter.PACKETS_RECEIVED),
-                    s.get(LinkCounter.PACKETS_LOST), s.get(LinkCounter.PACKETS_OUT_OF_ORDER),
+                    s.get(LinkCounter.PACKETS_LOST), s.get(LinkCounter.PACKETS_LATE),
                     s.get(LinkCounter.UNDERRUNS), s.get(LinkCounter.QUEUE_LEVEL), s.get(LinkCounter.QUEUE_TARGET),
                     queueMs, levels);
         }

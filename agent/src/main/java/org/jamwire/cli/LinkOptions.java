@@ -6,6 +6,7 @@ import static org.jamwire.cli.OptionTable.valued;
 import java.util.List;
 import org.jamwire.cli.OptionSpec.Section;
 import org.jamwire.cli.OptionValues.Mode;
+import org.jamwire.engine.ReceiveQueue;
 import org.jamwire.engine.UnderrunPolicy;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkConfig.BackendKind;
@@ -71,15 +72,22 @@ final class LinkOptions {
             (v, g) -> v.bitResolution.set(g, Integer.parseInt(g.choice(BIT_RESOLUTIONS))));
 
     static final OptionSpec QUEUE = valued(Section.AUDIO, "-q --queue", "N",
-            String.valueOf(DEFAULT_QUEUE), "1 to 1000, whole numbers only",
+            String.valueOf(DEFAULT_QUEUE), "1 to 1000 (whole numbers) or auto",
             "Receive queue length in packets: longer rides out more jitter, at the cost of"
-                    + " latency.",
+                    + " latency. auto starts at 2 periods and keeps the smallest length that"
+                    + " plays without glitches, up to 100 ms of audio: it grows by a period when"
+                    + " the queue runs dry or a packet arrives after its place was played, and"
+                    + " after 6 s or more in which every packet arrived early enough, plays off"
+                    + " what it did not need. Loss alone does not move it.",
             (v, g) -> {
-                if (g.raw().startsWith("auto")) {
-                    throw g.notAllowed("only whole numbers of packets are supported, from 1 to"
-                            + " 1000; jacktrip's automatic queue is not");
+                if (g.raw().equals("auto")) {
+                    v.queue.set(g, ReceiveQueue.AUTO);
+                } else if (g.raw().matches("[0-9]{1,9}") && Integer.parseInt(g.raw()) >= 1
+                        && Integer.parseInt(g.raw()) <= 1000) {
+                    v.queue.set(g, Integer.parseInt(g.raw()));
+                } else {
+                    throw g.notAllowed("use a whole number from 1 to 1000, or auto");
                 }
-                v.queue.set(g, g.whole(1, 1000));
             });
 
     static final OptionSpec REDUNDANCY = valued(Section.AUDIO, "-b --redundancy", "N",

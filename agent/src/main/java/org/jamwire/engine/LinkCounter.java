@@ -14,14 +14,18 @@ public enum LinkCounter {
     DATAGRAMS_RECEIVED("recv", "valid datagrams received from the peer"),
     /** Audio packets handed to the receive queue, revived ones included. */
     PACKETS_RECEIVED("pkts_in", "audio packets delivered to the receive queue"),
-    /** Packets never seen: a gap in sequence numbers that redundancy could not fill. */
-    PACKETS_LOST("lost", "packets missing from the sequence and not recovered"),
+    /** Packets missing from the sequence: neither revived from a copy nor arrived reordered. */
+    PACKETS_LOST("lost", "packets missing from the sequence, not revived and not arrived since"),
     /** Packets recovered from the redundant copies in a later datagram. */
     PACKETS_REVIVED("revived", "lost packets recovered from redundant copies"),
-    /** Datagrams whose newest packet was older than one already delivered. */
-    PACKETS_OUT_OF_ORDER("late", "datagrams arriving after a newer one, dropped"),
+    /** Packets that arrived after a newer one and took their place in the queue. */
+    PACKETS_REORDERED("reordered", "packets arriving after a newer one, queued in their place and no longer lost"),
+    /** Reordered packets whose place had already been played (audio thread). */
+    PACKETS_LATE("late", "reordered packets arriving after their place was played, concealed"),
     /** Datagrams whose newest packet was already delivered. */
-    PACKETS_DUPLICATE("dup", "datagrams repeating the last delivered packet, dropped"),
+    PACKETS_DUPLICATE("dup", "datagrams bringing no packet not already delivered, dropped"),
+    /** Datagrams older than the reorder window or than the link's first packet. */
+    PACKETS_STALE("stale", "datagrams too old to place (over 64 packets back), dropped"),
     /** Datagrams from an address other than the link's peer. */
     DROPPED_FOREIGN("foreign", "datagrams from a source other than the peer, dropped"),
     /** Datagrams shorter than a header. */
@@ -50,12 +54,17 @@ public enum LinkCounter {
     QUEUE_LEVEL("level", "frames queued for playback now"),
     /** The receive queue's target level in frames (a level, not a count). */
     QUEUE_TARGET("target", "frames the receive queue aims to hold"),
+    /** Times {@code -q auto} shrank the queue's target by a period (underruns grow it). */
+    QUEUE_SHRINKS("shrinks", "times the automatic queue shrank its target by a period"),
     /** Smoothed packet arrival jitter, as RTP estimates it (a level, not a count). */
     JITTER_US("jitter_us", "packet arrival jitter in microseconds, smoothed as in RFC 3550"),
     /** Periods played one frame longer or shorter to follow the peer's clock. */
     DRIFT_CORRECTIONS("drift_fix", "periods stretched or shrunk by one frame to follow the peer's clock"),
-    /** The peer's clock against ours, measured from the corrections (a level, not a count). */
-    DRIFT_PPM("drift_ppm", "the peer's audio clock against this end's, in parts per million");
+    /**
+     * The rate the peer's audio arrives at against the rate this end plays it, from the
+     * corrections (a level, not a count): the clocks' drift, plus a period per xrun at either end.
+     */
+    DRIFT_PPM("drift_ppm", "the peer's audio clock against this end's, in parts per million (xruns count too)");
 
     private final String label;
     private final String meaning;

@@ -33,8 +33,8 @@ public final class LinkEngine implements AudioProcessor {
      *
      * @param format the local stream format
      * @param outgoing datagrams for the packet loop to send (this engine is the producer)
-     * @param incoming single packets from the packet loop, tagged with the count of packets lost
-     *     before each (this engine is the consumer)
+     * @param incoming single packets from the packet loop, each tagged as
+     *     {@link ReceiveQueue#push} takes it (this engine is the consumer)
      * @param counters the link's counters
      * @param clock the header timestamp's clock
      * @param signal rung after each datagram is queued for the sender

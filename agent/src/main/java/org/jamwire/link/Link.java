@@ -23,10 +23,12 @@ import org.jamwire.engine.Counters;
 import org.jamwire.engine.LinkEngine;
 import org.jamwire.engine.MicrosClock;
 import org.jamwire.engine.PacketRing;
+import org.jamwire.engine.ReceiveQueue;
 import org.jamwire.engine.SendSignal;
 import org.jamwire.engine.StreamFormat;
 import org.jamwire.net.PacketLoop;
 import org.jamwire.net.PeerStatus;
+import org.jamwire.protocol.PacketHeader;
 
 /**
  * One running P2P link: a UDP socket, an audio client, the engine between them and the threads that
@@ -122,6 +124,7 @@ public final class Link implements AutoCloseable {
             final ProcessorSlot slot = new ProcessorSlot();
             session = backend.open(spec(config), slot);
             checkBufferSize(config, session, backend);
+            checkDatagramSize(config, session.bufferSize());
             final Link link = new Link(config, channel, backend, session, slot, fixedPeer, listener);
             try {
                 session.start();
@@ -400,7 +403,7 @@ public final class Link implements AutoCloseable {
                 : "streaming to " + config.peerHost() + ":" + config.peerPort() + " from UDP port " + localPort();
         return where + " (" + session.clientName() + ": " + format.sampleRate() + " Hz, " + format.bufferSize()
                 + " frames, " + format.bits() + "-bit, send " + format.sendChannels() + " / receive "
-                + format.receiveChannels() + " channels, queue " + format.queue() + ", redundancy "
+                + format.receiveChannels() + " channels, queue " + (format.queue() == ReceiveQueue.AUTO ? "auto" : format.queue()) + ", redundancy "
                 + format.redundancy() + ")";
     }
 
@@ -450,6 +453,27 @@ public final class Link implements AutoCloseable {
                     + " with " + config.expectedBufferSize() + " frames per period (jackd -p "
                     + config.expectedBufferSize() + "), or run with -z " + session.bufferSize());
         }
+    }
+
+    /**
+     * Refuses a link whose datagrams would not fit in UDP over IPv4: each send would fail. Checked
+     * for both directions, taking the peer's period to be ours.
+     */
+    static void checkDatagramSize(LinkConfig config, int frames) throws LinkException {
+        final int bytes = config.bitResolution() / 8;
+        final int channels = Math.max(config.sendChannels(), config.receiveChannels());
+        final long datagram = (PacketHeader.LENGTH + (long) frames * channels * bytes) * config.redundancy();
+        if (datagram <= PacketLoop.MAX_DATAGRAM) {
+            return;
+        }
+        final long most = (PacketLoop.MAX_DATAGRAM / config.redundancy() - PacketHeader.LENGTH)
+                / ((long) frames * bytes);
+        throw new LinkException(String.format("%d channels of %d-bit audio at %d frames per period%s make"
+                + " %d-byte datagrams, over the %d bytes UDP can carry: use at most %d channels"
+                + " at these settings, or a smaller period, fewer bits%s",
+                channels, config.bitResolution(), frames,
+                config.redundancy() > 1 ? " with redundancy " + config.redundancy() : "", datagram,
+                PacketLoop.MAX_DATAGRAM, most, config.redundancy() > 1 ? " or less redundancy" : ""));
     }
 
     private static void closeQuietly(DatagramChannel ch, AudioSession session) {

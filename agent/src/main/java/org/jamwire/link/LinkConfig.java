@@ -12,7 +12,7 @@ import org.jamwire.engine.UnderrunPolicy;
  * @param sendChannels channels sent to the network (JACK ports {@code send_1..n})
  * @param receiveChannels channels received from the network (JACK ports {@code receive_1..n})
  * @param bitResolution 8, 16, 24 or 32 bits per sample on the wire
- * @param queue receive queue length in packets
+ * @param queue receive queue length in packets, or {@link org.jamwire.engine.ReceiveQueue#AUTO}
  * @param redundancy copies of each packet per datagram, 1 for none
  * @param bindPort local UDP port
  * @param peerPort remote UDP port (client)

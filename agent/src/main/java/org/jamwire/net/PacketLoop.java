@@ -11,6 +11,7 @@ import org.jamwire.engine.JitterEstimator;
 import org.jamwire.engine.LinkCounter;
 import org.jamwire.engine.LinkEngine;
 import org.jamwire.engine.PacketRing;
+import org.jamwire.engine.ReceiveQueue;
 import org.jamwire.engine.SequenceTracker;
 import org.jamwire.engine.StreamFormat;
 import org.jamwire.protocol.DatagramCheck;
@@ -59,7 +60,8 @@ public final class PacketLoop {
      * @param fixedPeer the peer a client sends to, or null for a server that adopts one
      * @param format the local stream format
      * @param outgoing datagrams from the audio thread
-     * @param incoming packets to the audio thread, tagged with the packets lost before each
+     * @param incoming packets to the audio thread, each tagged with its sequence number (see
+     *     {@link ReceiveQueue#push})
      * @param counters the link's counters
      * @param status where the peer's state is published
      * @param engine the audio-thread half, told when a server has a peer to send to
@@ -202,29 +204,36 @@ public final class PacketLoop {
         for (int i = 0; i < copies; i++) {
             seqs[i] = PacketHeader.sequence(rx, i * stride);
         }
-        final int oldest = tracker.accept(seqs, copies);
-        if (oldest == SequenceTracker.DUPLICATE) {
+        final int verdict = tracker.accept(seqs, copies);
+        if (verdict == SequenceTracker.DUPLICATE) {
             counters.increment(LinkCounter.PACKETS_DUPLICATE);
             return;
         }
-        if (oldest == SequenceTracker.LATE) {
-            counters.increment(LinkCounter.PACKETS_OUT_OF_ORDER);
+        if (verdict == SequenceTracker.STALE) {
+            counters.increment(LinkCounter.PACKETS_STALE);
             return;
         }
         counters.increment(LinkCounter.DATAGRAMS_RECEIVED);
-        final long now = System.nanoTime();
-        status.lastReceiveNanos = now;
-        jitter.arrival(now, seqs[0], PacketHeader.bufferSize(rx, 0) * NANOS_PER_SECOND / format.sampleRate());
-        counters.set(LinkCounter.JITTER_US, jitter.jitterMicros());
-        status.peerRateCode = PacketHeader.sampleRateCode(rx, 0);
-        status.peerBits = PacketHeader.bitResolution(rx, 0);
-        status.peerFrames = PacketHeader.bufferSize(rx, 0);
-        status.peerChannels = PacketHeader.payloadChannels(rx, 0);
-        status.peerReceiveChannels = PacketHeader.incomingChannels(rx, 0);
-        final int lost = tracker.lost();
-        counters.add(LinkCounter.PACKETS_LOST, lost);
-        counters.add(LinkCounter.PACKETS_REVIVED, oldest);
-        for (int i = oldest; i >= 0; i--) {
+        final int deliveries = tracker.deliveries();
+        if (verdict == SequenceTracker.REORDERED) {
+            counters.add(LinkCounter.PACKETS_REORDERED, deliveries);
+            counters.add(LinkCounter.PACKETS_LOST, -deliveries);
+        } else {
+            final long now = System.nanoTime();
+            status.lastReceiveNanos = now;
+            jitter.arrival(now, seqs[0], PacketHeader.bufferSize(rx, 0) * NANOS_PER_SECOND / format.sampleRate());
+            counters.set(LinkCounter.JITTER_US, jitter.jitterMicros());
+            status.peerRateCode = PacketHeader.sampleRateCode(rx, 0);
+            status.peerBits = PacketHeader.bitResolution(rx, 0);
+            status.peerFrames = PacketHeader.bufferSize(rx, 0);
+            status.peerChannels = PacketHeader.payloadChannels(rx, 0);
+            status.peerReceiveChannels = PacketHeader.incomingChannels(rx, 0);
+            counters.add(LinkCounter.PACKETS_LOST, tracker.lost());
+            counters.add(LinkCounter.PACKETS_REVIVED, tracker.revived());
+        }
+        final int restart = verdict == SequenceTracker.RESTART ? ReceiveQueue.RESTART : 0;
+        for (int k = 0; k < deliveries; k++) {
+            final int i = tracker.delivery(k);
             final int slot = incoming.claim();
             if (slot == PacketRing.NONE) {
                 counters.increment(LinkCounter.RECEIVE_QUEUE_FULL);
@@ -234,7 +243,7 @@ public final class PacketLoop {
             dst.clear();
             rx.limit(i * stride + stride).position(i * stride);
             dst.put(rx);
-            incoming.commit(slot, stride, i == oldest ? lost : 0);
+            incoming.commit(slot, stride, seqs[i] | restart);
             counters.increment(LinkCounter.PACKETS_RECEIVED);
         }
     }

@@ -107,6 +107,7 @@ class LinkOptionsTest {
     void q_sets_the_queue() throws Exception {
         assertEquals(12, config("-s -q 12").queue());
         assertEquals(1000, config("-s --queue=1000").queue());
+        assertEquals(org.jamwire.engine.ReceiveQueue.AUTO, config("-c h -q auto").queue());
     }
 
     @Test
@@ -237,7 +238,7 @@ class LinkOptionsTest {
 
     @Test
     void a_negative_looking_value_is_taken_as_a_value() throws Exception {
-        assertEquals("-q/--queue: '-1' is not allowed: use a whole number from 1 to 1000",
+        assertEquals("-q/--queue: '-1' is not allowed: use a whole number from 1 to 1000, or auto",
                 Parse.problem("-s -q -1"));
     }
 

@@ -19,9 +19,9 @@ class UsageErrorsTest {
             -s --sendchannels 256    | --sendchannels: '256' is not allowed: use a whole number from 0 to 255
             -s --receivechannels -1  | --receivechannels: '-1' is not allowed: use a whole number from 0 to 255
             -s --bitres 12           | --bitres: '12' is not allowed: use one of 8, 16, 24, 32
-            -s -q 0                  | -q/--queue: '0' is not allowed: use a whole number from 1 to 1000
-            -s --queue 1001          | -q/--queue: '1001' is not allowed: use a whole number from 1 to 1000
-            -s -q 2.5                | -q/--queue: '2.5' is not allowed: use a whole number from 1 to 1000
+            -s -q 0                  | -q/--queue: '0' is not allowed: use a whole number from 1 to 1000, or auto
+            -s --queue 1001          | -q/--queue: '1001' is not allowed: use a whole number from 1 to 1000, or auto
+            -s -q 2.5                | -q/--queue: '2.5' is not allowed: use a whole number from 1 to 1000, or auto
             -s -b 0                  | -b/--redundancy: '0' is not allowed: use a whole number from 1 to 16
             -s --redundancy 17       | -b/--redundancy: '17' is not allowed: use a whole number from 1 to 16
             -s -z 0                  | -z/--buffersize: '0' is not allowed: use a whole number from 1 to 8192
@@ -37,7 +37,7 @@ class UsageErrorsTest {
             -s --clientname=         | -J/--clientname: '' is not allowed: use 1 to 63 characters (JACK's limit)
             -s --jack-server=        | --jack-server: '' is not allowed: give a name
             -c=h                     | unknown option '-c=h': did you mean '-c h'?
-            -s -q 99999999999        | -q/--queue: '99999999999' is not allowed: use a whole number from 1 to 1000
+            -s -q 99999999999        | -q/--queue: '99999999999' is not allowed: use a whole number from 1 to 1000, or auto
             """)
     void a_bad_value_names_the_option_the_value_and_the_range(String line, String expected) {
         assertEquals(expected, problem(line.strip()));
@@ -51,10 +51,11 @@ class UsageErrorsTest {
     }
 
     @Test
-    void queue_auto_is_rejected_saying_only_whole_numbers_are_supported() {
-        assertEquals("-q/--queue: 'auto' is not allowed: only whole numbers of packets are"
-                + " supported, from 1 to 1000; jacktrip's automatic queue is not",
-                problem("-s -q auto"));
+    void a_queue_that_is_neither_a_length_nor_auto_names_both_choices() {
+        assertEquals("-q/--queue: 'automatic' is not allowed: use a whole number from 1 to 1000, or auto",
+                problem("-s -q automatic"));
+        assertEquals("-q/--queue: '0' is not allowed: use a whole number from 1 to 1000, or auto",
+                problem("-s -q 0"));
     }
 
     @Test
@@ -131,7 +132,7 @@ class UsageErrorsTest {
 
     @Test
     void a_missing_value_names_the_option_and_the_range() {
-        assertEquals("-q/--queue: needs a value N, 1 to 1000, whole numbers only",
+        assertEquals("-q/--queue: needs a value N, 1 to 1000 (whole numbers) or auto",
                 problem("-s -q"));
     }
 

@@ -65,7 +65,7 @@ class ReceiveQueueConcealmentTest {
         final float[][] out = new float[1][F];
         for (int p = 0; p < 20; p++) {
             tone.encode(p, packet);
-            q.push(packet, 0, TestStream.BITS, F, 1, 0);
+            q.push(packet, 0, TestStream.BITS, F, 1, p);
             q.pull(out, F);
         }
         for (int p = 0; p < 4; p++) {
@@ -108,7 +108,7 @@ class ReceiveQueueConcealmentTest {
         final float[][] in = new float[8][F];
         final float[][] out = new float[8][F];
         long random = 0x9E3779B97F4A7C15L;
-        int missed;
+        int seq;
         int outage;
 
         Driver(UnderrunPolicy policy) {
@@ -129,16 +129,13 @@ class ReceiveQueueConcealmentTest {
                 final int dice = (int) ((random >>> 33) % 1000);
                 if (outage > 0) {
                     outage--;
-                    missed++;
                 } else if (dice < 3) {
                     outage = 40;
-                } else if (dice < 30) {
-                    missed++;
-                } else {
+                } else if (dice >= 30) {
                     // The queue caps a gap at its overflow length, as after a long outage.
-                    queue.push(packet, 0, 24, F, 8, missed);
-                    missed = 0;
+                    queue.push(packet, 0, 24, F, 8, seq & 0xFFFF);
                 }
+                seq++;
                 queue.pull(out, F);
             }
         }

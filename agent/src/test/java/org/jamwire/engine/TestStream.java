@@ -56,14 +56,10 @@ final class TestStream {
         final ByteBuffer packet = ByteBuffer.allocate(FRAMES * 4);
         final float[][] out = new float[1][FRAMES];
         final float[] played = new float[clean.length];
-        int missed = 0;
         for (int p = 0; p < periods; p++) {
-            if (lost[p]) {
-                missed++;
-            } else {
+            if (!lost[p]) {
                 encode(p, packet);
-                queue.push(packet, 0, BITS, FRAMES, 1, missed);
-                missed = 0;
+                queue.push(packet, 0, BITS, FRAMES, 1, p & 0xFFFF);
             }
             queue.pull(out, FRAMES);
             System.arraycopy(out[0], 0, played, p * FRAMES, FRAMES);

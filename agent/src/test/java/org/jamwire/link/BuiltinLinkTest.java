@@ -97,6 +97,28 @@ class BuiltinLinkTest {
     }
 
     @Test
+    void refuses_datagrams_larger_than_udp_can_carry_and_says_how_many_channels_fit() {
+        final LinkException e = org.junit.jupiter.api.Assertions.assertThrows(LinkException.class,
+                () -> start(server(200, 24).build(), ramp(48000)));
+        assertEquals("200 channels of 24-bit audio at 128 frames per period make 76816-byte datagrams,"
+                + " over the 65507 bytes UDP can carry: use at most 170 channels at these settings, or"
+                + " a smaller period, fewer bits", e.getMessage());
+        final LinkException r = org.junit.jupiter.api.Assertions.assertThrows(LinkException.class,
+                () -> start(server(100, 16).redundancy(3).build(), ramp(48000)));
+        assertTrue(r.getMessage().contains("with redundancy 3") && r.getMessage().contains("at most 85 channels")
+                && r.getMessage().endsWith("or less redundancy"), r.getMessage());
+    }
+
+    @Test
+    void carries_255_channels_of_16_bits_at_128_frames_the_most_that_fit() throws Exception {
+        final Link s = start(server(255, 16).build(), ramp(48000));
+        final Link c = start(client(s, 255, 16).build(), ramp(48000));
+        Deadlines.await(Duration.ofSeconds(5), () -> s.stats().get(LinkCounter.PACKETS_RECEIVED) > 50
+                && c.stats().get(LinkCounter.PACKETS_RECEIVED) > 50, () -> "both ends streaming: " + events);
+        assertEquals(0, c.stats().get(LinkCounter.SEND_ERRORS));
+    }
+
+    @Test
     void refuses_a_buffer_size_other_than_the_one_required() {
         final LinkException e = org.junit.jupiter.api.Assertions.assertThrows(LinkException.class,
                 () -> start(server(2, 16).expectedBufferSize(64).build(), ramp(48000)));

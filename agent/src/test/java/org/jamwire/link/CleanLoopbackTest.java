@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class CleanLoopbackTest {
 
     /** What the network does: none of it may happen on a clean loopback link. */
-    private static final LinkCounter[] MUST_STAY_ZERO = {LinkCounter.PACKETS_LOST, LinkCounter.PACKETS_OUT_OF_ORDER,
+    private static final LinkCounter[] MUST_STAY_ZERO = {LinkCounter.PACKETS_LOST, LinkCounter.PACKETS_REORDERED,
+        LinkCounter.PACKETS_LATE, LinkCounter.PACKETS_STALE,
         LinkCounter.PACKETS_DUPLICATE, LinkCounter.DROPPED_MALFORMED, LinkCounter.DROPPED_FOREIGN,
         LinkCounter.SEND_QUEUE_FULL, LinkCounter.RECEIVE_QUEUE_FULL};
     /**

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jamwire.audio.builtin.BuiltinBackend;
 import org.jamwire.audio.builtin.TestSignal;
 import org.jamwire.engine.LinkCounter;
+import org.jamwire.engine.ReceiveQueue;
 import org.jamwire.link.Link;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkEvent;
@@ -44,54 +46,61 @@ class RelayLinkTest {
 
     /**
      * The receiving link's counters that the relay's record predicts, when every datagram carries
-     * one packet and the relay adds no delay. A receiver delivers a packet newer than the last one
-     * and counts the gap before it as lost; it drops a repeat of the last packet as a duplicate and
-     * an older packet as late. So, over what the relay actually sent:
-     * <ul>
-     *   <li>received: each packet that was not reordered, once;</li>
-     *   <li>duplicate: the second copy of each packet that was not reordered;</li>
-     *   <li>late: every copy of each reordered packet, which arrives after its successor;</li>
-     *   <li>lost: every packet the relay dropped or reordered between the first and the last
-     *       packet it sent in order; a reordered packet is thus counted as lost and as late.</li>
-     * </ul>
+     * one packet. Going through what the relay actually sent, in the order it sent it: the first
+     * arrival starts the sequence; an arrival from before it is stale; a packet that already arrived
+     * is a duplicate; any other is received, and reordered if a newer one came first. Lost are the
+     * packets between the first and the newest that never arrived: the ones the relay dropped, and
+     * a reordered one it still held when it stopped.
      */
-    private record Expected(long received, long lost, long duplicate, long late) {
+    private record Expected(long received, long lost, long duplicate, long reordered, long stale) {
 
         static Expected from(List<RelayRecord.Event> events, int[] sentOrder) {
             final boolean[] seen = new boolean[events.size()];
             long received = 0;
             long duplicate = 0;
-            long late = 0;
+            long reordered = 0;
+            long stale = 0;
             int first = -1;
-            int last = -1;
+            int newest = -1;
             for (int index : sentOrder) {
-                if (events.get(index).reordered()) {
-                    late++;
+                if (first < 0) {
+                    first = index;
+                    newest = index;
+                } else if (index < first) {
+                    stale++;
+                    continue;
                 } else if (seen[index]) {
                     duplicate++;
+                    continue;
+                } else if (index < newest) {
+                    reordered++;
                 } else {
-                    received++;
-                    first = first < 0 ? index : first;
-                    last = index;
+                    newest = index;
                 }
+                received++;
                 seen[index] = true;
             }
             long lost = 0;
-            for (int i = first + 1; i < last; i++) {
-                lost += !events.get(i).forwarded() || events.get(i).reordered() ? 1 : 0;
+            for (int i = first + 1; i < newest; i++) {
+                lost += seen[i] ? 0 : 1;
             }
-            return new Expected(received, lost, duplicate, late);
+            return new Expected(received, lost, duplicate, reordered, stale);
         }
 
         static Expected of(LinkStats s) {
             return new Expected(s.get(LinkCounter.DATAGRAMS_RECEIVED), s.get(LinkCounter.PACKETS_LOST),
-                    s.get(LinkCounter.PACKETS_DUPLICATE), s.get(LinkCounter.PACKETS_OUT_OF_ORDER));
+                    s.get(LinkCounter.PACKETS_DUPLICATE), s.get(LinkCounter.PACKETS_REORDERED),
+                    s.get(LinkCounter.PACKETS_STALE));
         }
     }
 
     private Link start(LinkConfig.Builder config) throws LinkException {
+        return startWith(config.queue(2));
+    }
+
+    private Link startWith(LinkConfig.Builder config) throws LinkException {
         final Link link = Link.start(config.bindPort(0).backend(LinkConfig.BackendKind.BUILTIN)
-                .queue(2).channels(2).bitResolution(16).build(),
+                .channels(2).bitResolution(16).build(),
                 new BuiltinBackend(48000, FRAMES, 48000, TestSignal.Kind.RAMP), events::add);
         links.add(link);
         return link;
@@ -101,13 +110,13 @@ class RelayLinkTest {
     private static long handled(Link link) {
         final LinkStats s = link.stats();
         return s.get(LinkCounter.DATAGRAMS_RECEIVED) + s.get(LinkCounter.PACKETS_DUPLICATE)
-                + s.get(LinkCounter.PACKETS_OUT_OF_ORDER) + s.get(LinkCounter.DROPPED_FOREIGN)
+                + s.get(LinkCounter.PACKETS_STALE) + s.get(LinkCounter.DROPPED_FOREIGN)
                 + s.get(LinkCounter.DROPPED_SHORT) + s.get(LinkCounter.DROPPED_MALFORMED)
                 + s.get(LinkCounter.DROPPED_CONTROL) + s.get(LinkCounter.DROPPED_MISMATCH);
     }
 
     @Test
-    void the_receiving_links_lost_duplicate_and_late_counts_follow_from_the_relays_record()
+    void the_receiving_links_lost_duplicate_and_reordered_counts_equal_the_relays_record()
             throws LinkException, IOException {
         final Impairment impairment = Impairment.none().withLoss(0.02).withDuplicate(0.02)
                 .withReorder(0.02).withSeed(5);
@@ -127,6 +136,108 @@ class RelayLinkTest {
         assertPredicted(client, Direction.TO_CLIENT);
     }
 
+    @Test
+    void with_redundancy_2_every_isolated_loss_is_revived_and_nothing_else_is_concealed()
+            throws LinkException, IOException {
+        final Impairment impairment = Impairment.none().withLoss(0.03).withSeed(11);
+        final Link server = startWith(LinkConfig.builder(Role.SERVER, null).clientName("server")
+                .redundancy(2).queue(4));
+        relay = Relay.start(0, new InetSocketAddress("127.0.0.1", server.localPort()), impairment);
+        final Link client = startWith(LinkConfig.builder(Role.CLIENT, "127.0.0.1")
+                .peerPort(relay.localPort()).clientName("client").redundancy(2).queue(4));
+        final RelayRecord r = relay.record();
+        Deadlines.await(Duration.ofSeconds(10), () -> server.stats().get(LinkCounter.PACKETS_RECEIVED) > 0
+                && client.stats().get(LinkCounter.PACKETS_RECEIVED) > 0, () -> r.summary() + events);
+        final long xrunsBefore = server.stats().xruns() + client.stats().xruns();
+        final long concealedBefore = server.stats().get(LinkCounter.CONCEALED)
+                + client.stats().get(LinkCounter.CONCEALED);
+        Deadlines.await(Duration.ofSeconds(30), () -> r.arrived(Direction.TO_SERVER) >= PACKETS_EACH_WAY
+                && r.arrived(Direction.TO_CLIENT) >= PACKETS_EACH_WAY, () -> r.summary() + events);
+        // What was played up to now; once the relay stops, the queues run dry.
+        final LinkStats serverPlayed = server.stats();
+        final LinkStats clientPlayed = client.stats();
+        relay.stop();
+        Deadlines.await(Duration.ofSeconds(5), () -> handled(server) == r.sent(Direction.TO_SERVER)
+                && handled(client) == r.sent(Direction.TO_CLIENT),
+                () -> "links handled " + handled(server) + " and " + handled(client) + " of\n"
+                        + r.summary());
+        long lostForGood = 0;
+        for (Direction d : Direction.values()) {
+            final Link receiver = d == Direction.TO_SERVER ? server : client;
+            final List<RelayRecord.Event> events = r.events(d);
+            final int[] sent = r.sentOrder(d);
+            final int first = sent[0];
+            final int newest = sent[sent.length - 1];
+            long isolated = 0;
+            long doubled = 0;
+            for (int i = first + 1; i < newest; i++) {
+                if (!events.get(i).forwarded()) {
+                    // Datagram i + 1 carries packet i as its second copy.
+                    if (events.get(i + 1).forwarded()) {
+                        isolated++;
+                    } else {
+                        doubled++;
+                    }
+                }
+            }
+            final LinkStats s = receiver.stats();
+            assertTrue(isolated > 20, d.label() + ": only " + isolated + " isolated losses");
+            assertEquals(isolated, s.get(LinkCounter.PACKETS_REVIVED), d.label() + ": " + s.statLine());
+            assertEquals(doubled, s.get(LinkCounter.PACKETS_LOST), d.label() + ": " + s.statLine());
+            lostForGood += doubled;
+        }
+        final long xruns = serverPlayed.xruns() + clientPlayed.xruns() - xrunsBefore;
+        final long concealed = serverPlayed.get(LinkCounter.CONCEALED)
+                + clientPlayed.get(LinkCounter.CONCEALED) - concealedBefore;
+        final long underruns = serverPlayed.get(LinkCounter.UNDERRUNS) + clientPlayed.get(LinkCounter.UNDERRUNS);
+        // Only packets lost for good are concealed, plus whatever a late audio clock (an xrun)
+        // costs while the queue refills.
+        final String both = "\nserver " + serverPlayed.statLine() + "\nclient " + clientPlayed.statLine();
+        assertTrue(concealed <= (lostForGood + xruns * (4 + 2)) * FRAMES, concealed + " frames concealed, "
+                + lostForGood + " packets lost for good, " + xruns + " xruns" + both);
+        assertTrue(underruns <= 2 * xruns, underruns + " underruns with " + xruns + " xruns" + both);
+    }
+
+    @Test
+    void an_automatic_queue_covers_the_jitter_and_then_plays_without_glitches()
+            throws LinkException, IOException {
+        // 5 ms ± 3 ms each way: packets 1.3 ms apart arrive up to 6 ms out of step, reordered.
+        final Impairment jitter = Impairment.none().withDelay(5_000, 3_000).withSeed(3);
+        final Link server = startWith(LinkConfig.builder(Role.SERVER, null).clientName("server")
+                .queue(ReceiveQueue.AUTO));
+        relay = Relay.start(0, new InetSocketAddress("127.0.0.1", server.localPort()), jitter);
+        final Link client = startWith(LinkConfig.builder(Role.CLIENT, "127.0.0.1")
+                .peerPort(relay.localPort()).clientName("client").queue(ReceiveQueue.AUTO));
+        Deadlines.await(Duration.ofSeconds(10), () -> server.stats().get(LinkCounter.PACKETS_RECEIVED) > 0
+                && client.stats().get(LinkCounter.PACKETS_RECEIVED) > 0, () -> relay.record().summary() + events);
+        // Settling: the queue grows at each glitch until it covers the jitter.
+        final long settle = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        Deadlines.await(Duration.ofSeconds(20), () -> System.nanoTime() >= settle, () -> "settling");
+        final LinkStats s0 = server.stats();
+        final LinkStats c0 = client.stats();
+        final long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Deadlines.await(Duration.ofSeconds(25), () -> System.nanoTime() >= end, () -> "measuring");
+        final LinkStats s1 = server.stats();
+        final LinkStats c1 = client.stats();
+        final long xruns = s1.xruns() + c1.xruns() - s0.xruns() - c0.xruns();
+        final long glitches = glitches(s1) + glitches(c1) - glitches(s0) - glitches(c0);
+        final String both = "\nserver " + s0.statLine() + "\n    -> " + s1.statLine() + "\nclient "
+                + c0.statLine() + "\n    -> " + c1.statLine();
+        System.out.println("automatic queue under 5 ± 3 ms of jitter, 20 s after settling:" + both);
+        assertTrue(glitches <= 2 + 2 * xruns, glitches + " underruns and late packets in 20 s with " + xruns
+                + " xruns" + both);
+        // Covering 6 ms of spread takes about 5 periods; far below the 100 ms limit.
+        for (LinkStats s : List.of(s1, c1)) {
+            final long target = s.get(LinkCounter.QUEUE_TARGET);
+            assertTrue(target >= FRAMES && target <= 12 * FRAMES, "target " + target + both);
+            assertEquals(0, s.get(LinkCounter.OVERFLOWS), both);
+        }
+    }
+
+    private static long glitches(LinkStats s) {
+        return s.get(LinkCounter.UNDERRUNS) + s.get(LinkCounter.PACKETS_LATE);
+    }
+
     private void assertPredicted(Link receiver, Direction d) {
         final RelayRecord r = relay.record();
         final List<RelayRecord.Event> events = r.events(d);
@@ -139,8 +250,23 @@ class RelayLinkTest {
         final Expected actual = Expected.of(receiver.stats());
         assertEquals(expected, actual, d.label() + ": " + receiver.stats().statLine() + "\n"
                 + r.summary());
-        assertTrue(expected.lost() > 0 && expected.duplicate() > 0 && expected.late() > 0,
+        assertTrue(expected.lost() > 0 && expected.duplicate() > 0 && expected.reordered() > 0,
                 "the impairments did not all happen: " + expected);
+        // In the relay's own terms: every datagram it dropped between the first and the newest
+        // that arrived is lost, and every one it reordered is counted reordered.
+        long dropped = 0;
+        long reorderedByRelay = 0;
+        final int first = r.sentOrder(d)[0];
+        final int newest = Arrays.stream(r.sentOrder(d)).max().orElseThrow();
+        for (RelayRecord.Event e : events) {
+            if (e.index() > first && e.index() < newest) {
+                dropped += e.forwarded() ? 0 : 1;
+                reorderedByRelay += e.reordered() && e.forwarded() ? 1 : 0;
+            }
+        }
+        assertEquals(dropped, actual.lost(), "lost against the relay's drops");
+        assertEquals(reorderedByRelay, actual.reordered(), "reordered against the relay's record");
+
         assertEquals(0, receiver.stats().get(LinkCounter.DROPPED_FOREIGN));
     }
 }

@@ -1,0 +1,134 @@
+package org.jamwire.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.PriorityQueue;
+import java.util.Random;
+import org.jamwire.protocol.PacketHeader;
+import org.jamwire.protocol.SampleCodec;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code -q auto} in simulated time: packets sent once a period arrive after a network delay with
+ * jitter, and the queue plays one period per period. Each sample holds its frame number, so what
+ * is played tells how long after its sending it was played. The queue must play
+ * without glitches once settled, with a delay no longer than the slowest packet needs, and follow
+ * the jitter as it changes.
+ */
+class AutoQueueTest {
+
+    private static final int RATE = 48_000;
+    private static final int FRAMES = 128;
+    private static final double PERIOD_MS = 1000.0 * FRAMES / RATE;
+    /** Samples hold their frame number modulo this, times SCALE: exact in a float. */
+    private static final int WRAP = 1 << 22;
+    private static final float SCALE = 1f / WRAP;
+
+    private final Counters counters = new Counters();
+    private final ReceiveQueue queue = new ReceiveQueue(1, FRAMES, ReceiveQueue.AUTO, RATE,
+            UnderrunPolicy.ZEROS, counters);
+    private final ByteBuffer packet = ByteBuffer.allocate(PacketHeader.LENGTH + FRAMES * 4);
+    private final float[][] in = new float[1][FRAMES];
+    private final float[][] out = new float[1][FRAMES];
+    private final Random random = new Random(42);
+    /** {arrival time in ms, packet number}, soonest first. */
+    private final PriorityQueue<double[]> inFlight = new PriorityQueue<>((a, b) -> Double.compare(a[0], b[0]));
+    private long period;
+    private double[] delays = new double[0];
+
+    /**
+     * Runs {@code seconds}: each period sends one packet that arrives {@code delayMs} plus an even
+     * draw from 0 to {@code jitterMs} later, then plays one period. Keeps, per period played from a
+     * packet, how many ms after its sending its first sample was played.
+     */
+    private void run(double seconds, double delayMs, double jitterMs) {
+        final int periods = (int) Math.round(seconds * 1000 / PERIOD_MS);
+        delays = new double[periods];
+        int played = 0;
+        for (long end = period + periods; period < end; period++) {
+            final double now = period * PERIOD_MS;
+            inFlight.add(new double[] {now + delayMs + random.nextDouble() * jitterMs, period});
+            while (!inFlight.isEmpty() && inFlight.peek()[0] <= now) {
+                final long n = (long) inFlight.poll()[1];
+                for (int i = 0; i < FRAMES; i++) {
+                    in[0][i] = ((n * FRAMES + i) % WRAP + 1) * SCALE;
+                }
+                PacketHeader.write(packet, 0, 0L, (int) (n & 0xFFFF), FRAMES, 3, 32, 1, 1);
+                SampleCodec.encode(in, 1, FRAMES, 32, packet, PacketHeader.LENGTH);
+                queue.push(packet, PacketHeader.LENGTH, 32, FRAMES, 1, (int) (n & 0xFFFF));
+            }
+            queue.pull(out, FRAMES);
+            final long id = Math.round(out[0][0] / SCALE) - 1;
+            if (id >= 0) {
+                final long frames = Math.floorMod(period * FRAMES - id, WRAP);
+                delays[played++] = 1000.0 * frames / RATE;
+            }
+        }
+        delays = Arrays.copyOf(delays, played);
+    }
+
+    private double maxDelay() {
+        return Arrays.stream(delays).max().orElse(Double.NaN);
+    }
+
+    private long glitches() {
+        return counters.get(LinkCounter.UNDERRUNS) + counters.get(LinkCounter.PACKETS_LATE)
+                + counters.get(LinkCounter.CONCEALED) / FRAMES;
+    }
+
+    @Test
+    void a_steady_link_settles_at_one_period() {
+        run(60, 1.3, 0);
+        assertEquals(FRAMES, counters.get(LinkCounter.QUEUE_TARGET));
+        final long glitches = glitches();
+        run(120, 1.3, 0);
+        assertEquals(glitches, glitches(), "no glitch once settled");
+        assertTrue(maxDelay() <= 1.3 + PERIOD_MS + 1e-9, "played " + maxDelay() + " ms after sending");
+    }
+
+    @Test
+    void jitter_is_covered_with_no_more_delay_than_the_slowest_packet_needs() {
+        // 5 ms of delay plus up to 6 ms of jitter: packets take 5 to 11 ms.
+        run(120, 5, 6);
+        final long settling = glitches();
+        run(600, 5, 6);
+        final long after = glitches() - settling;
+        System.out.printf("auto queue, 5 to 11 ms: %d glitch periods while settling (2 min), %d in the"
+                + " next 10 min; played at most %.2f ms after sending; %d shrinks%n", settling, after,
+                maxDelay(), counters.get(LinkCounter.QUEUE_SHRINKS));
+        assertTrue(after <= 3, after + " glitch periods in 10 minutes once settled");
+        // A packet is played in the first period after it arrives, at most one period late.
+        assertTrue(maxDelay() <= 11 + PERIOD_MS + 1e-9, "played " + maxDelay() + " ms after sending");
+    }
+
+    @Test
+    void the_queue_grows_when_jitter_starts_and_shrinks_back_when_it_goes() {
+        run(30, 2, 0);
+        final long before = counters.get(LinkCounter.QUEUE_TARGET);
+        run(60, 2, 10);
+        final long wide = counters.get(LinkCounter.QUEUE_TARGET);
+        assertTrue(wide >= before + 2 * FRAMES, "target " + before + " frames, then " + wide);
+        final long glitches = glitches();
+        run(60, 2, 10);
+        assertTrue(glitches() - glitches <= 2, "glitches once grown: " + (glitches() - glitches));
+        run(150, 2, 0);
+        assertEquals(before, counters.get(LinkCounter.QUEUE_TARGET), "after the jitter went");
+        run(30, 2, 0);
+        assertTrue(maxDelay() <= 2 + PERIOD_MS + 1e-9, "played " + maxDelay() + " ms after sending");
+    }
+
+    @Test
+    void resizing_plays_every_frame_it_received_once() {
+        run(30, 5, 8);
+        final long concealed = counters.get(LinkCounter.CONCEALED);
+        final long late = counters.get(LinkCounter.PACKETS_LATE);
+        run(120, 5, 0);
+        assertTrue(counters.get(LinkCounter.QUEUE_SHRINKS) > 0);
+        assertEquals(concealed, counters.get(LinkCounter.CONCEALED), "nothing concealed while shrinking");
+        assertEquals(late, counters.get(LinkCounter.PACKETS_LATE));
+        assertEquals(0, counters.get(LinkCounter.OVERFLOWS), "nothing dropped while shrinking");
+    }
+}
