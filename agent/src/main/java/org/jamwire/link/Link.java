@@ -40,8 +40,9 @@ import org.jamwire.protocol.PacketHeader;
  *
  * <p>The audio thread does the link's network work itself ({@link AudioThreadNetwork}): at the start
  * of each period it takes every datagram waiting on the non-blocking socket, and it sends its own
- * datagram as soon as the engine has made it. A datagram that arrives between two periods waits in
- * the socket's buffer instead of a ring, and is played at the same period as before. No other
+ * datagram as soon as the engine has made it, then takes what has arrived since, just before the
+ * engine drains its incoming ring. A datagram that arrives between two periods waits in the
+ * socket's buffer instead of a ring, and is played at the same period as before. No other
  * thread wakes per period: on a two-core machine the wake-ups of a sender and a receiver thread cost
  * more CPU than the sends and receives themselves. While the audio server is away, the control
  * thread keeps receiving, so that the peer's stop packet and its silence are still noticed. The
@@ -219,9 +220,16 @@ public final class Link implements AutoCloseable {
             engine.process(inputs, outputs, frames);
         }
 
+        /**
+         * Sends the datagram the engine just queued, then takes what arrived since the period
+         * began: the engine drains its incoming ring right after this, so a datagram that came in
+         * while the callback ran is still played in this period, as it was when a receiver thread
+         * filled the ring.
+         */
         @Override
         public void ring() {
             loop.sendQueued();
+            receiveWaiting(RECEIVES_PER_PERIOD);
         }
 
         /** Handles up to {@code max} datagrams, as long as any wait. */

@@ -74,9 +74,9 @@ class JackAllocationTest {
 
     /**
      * The real link engine and packet loop on the JACK thread, as a link runs them: each period
-     * takes what waits on a non-blocking loopback socket, runs the engine, and sends the engine's
-     * datagram at once, to that same socket, so that encode, send, receive, decode and play all run
-     * in every measured period.
+     * takes what waits on a non-blocking loopback socket, runs the engine, sends the engine's
+     * datagram at once, to that same socket, and takes what has arrived before the engine drains,
+     * so that encode, send, receive, decode and play all run in every measured period.
      */
     private static final class EngineLoopback implements AutoCloseable {
         final Counters counters = new Counters();
@@ -93,7 +93,10 @@ class JackAllocationTest {
             channel.bind(new InetSocketAddress("127.0.0.1", 0));
             channel.configureBlocking(false);
             final PacketLoop[] self = new PacketLoop[1];
-            engine = new LinkEngine(format, outgoing, incoming, counters, () -> 0L, () -> self[0].sendQueued());
+            engine = new LinkEngine(format, outgoing, incoming, counters, () -> 0L, () -> {
+                self[0].sendQueued();
+                receiveWaiting();
+            });
             loop = new PacketLoop(channel, (InetSocketAddress) channel.getLocalAddress(), format, outgoing, incoming,
                     counters, new PeerStatus(), engine);
             self[0] = loop;
@@ -101,10 +104,14 @@ class JackAllocationTest {
 
         /** One period on the JACK thread, as a link's audio thread runs it. */
         void period(float[][] inputs, float[][] outputs, int frames) {
+            receiveWaiting();
+            engine.process(inputs, outputs, frames);
+        }
+
+        private void receiveWaiting() {
             for (int i = 0; i < 64 && loop.receive(); i++) {
                 // One datagram per call.
             }
-            engine.process(inputs, outputs, frames);
         }
 
         @Override
