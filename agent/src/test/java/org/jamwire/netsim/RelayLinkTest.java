@@ -224,7 +224,9 @@ class RelayLinkTest {
         final String both = "\nserver " + s0.statLine() + "\n    -> " + s1.statLine() + "\nclient "
                 + c0.statLine() + "\n    -> " + c1.statLine();
         System.out.println("automatic queue under 5 ± 3 ms of jitter, 20 s after settling:" + both);
-        assertTrue(glitches <= 2 + 2 * xruns, glitches + " underruns and late packets in 20 s with " + xruns
+        // A queue that did not cover the jitter would glitch thousands of times in 20 s (4,000
+        // packets arrive reordered); allowed: a few, and what a late audio clock (an xrun) costs.
+        assertTrue(glitches <= 4 + 3 * xruns, glitches + " underruns and late packets in 20 s with " + xruns
                 + " xruns" + both);
         // Covering 6 ms of spread takes about 5 periods; far below the 100 ms limit.
         for (LinkStats s : List.of(s1, c1)) {
