@@ -4,7 +4,7 @@ package org.jamwire.engine;
  * Estimates the peer's packet jitter as RTP does (RFC 3550, section 6.4.1): for each new packet,
  * the difference between how far apart two packets arrived and how far apart they were sent
  * (their sequence distance times the period), smoothed with gain 1/16. Time is a parameter.
- * Runs on the receiver thread; allocation-free.
+ * Runs wherever the packet loop runs (the audio thread in a link); allocation-free.
  */
 public final class JitterEstimator {
 
