@@ -100,6 +100,14 @@ public final class Concealer {
         fadePos = fadeFrames;
     }
 
+    /**
+     * True when a gap starting now could be {@link #interpolate interpolated}: the policy is
+     * PREDICT and no concealment is under way (the history ends where the gap starts).
+     */
+    public boolean mayInterpolate() {
+        return policy == UnderrunPolicy.PREDICT && !concealing;
+    }
+
     /** The longest gap {@link #interpolate} fills: the outage held at full level. */
     public int maxInterpolation() {
         return holdFrames;
@@ -121,19 +129,13 @@ public final class Concealer {
      *     after it has the wrong length, or a model blows up; then conceal as usual
      */
     public boolean interpolate(float[][] next, int nextFrames, float[][] gap, int n) {
-        if (policy != UnderrunPolicy.PREDICT || concealing || n < 1 || n > holdFrames
-                || nextFrames < 2 * ORDER) {
+        if (!mayInterpolate() || n < 1 || n > holdFrames || nextFrames < 2 * ORDER) {
             return false;
         }
         final int ahead = Math.min(nextFrames, AHEAD);
         for (int c = 0; c < channels && c < gap.length; c++) {
             // Forward, from what was played.
-            float peak = 0;
-            for (int i = 0; i < WINDOW; i++) {
-                final float v = history[c][(int) ((written - WINDOW + i) & MASK)];
-                block[i] = v;
-                peak = Math.max(peak, Math.abs(v));
-            }
+            final float peak = playedWindow(c);
             final int p = burg.fit(block, WINDOW, coefficients[c], ORDER);
             System.arraycopy(block, WINDOW - ORDER, forwardWork, 0, ORDER);
             // Backward, from what follows, reversed.
@@ -259,21 +261,27 @@ public final class Concealer {
             return;
         }
         for (int c = 0; c < channels; c++) {
-            final float[] h = history[c];
             takeWave(c);
             predicting[c] = policy == UnderrunPolicy.PREDICT;
             if (predicting[c]) {
-                float peak = 0;
-                for (int i = 0; i < WINDOW; i++) {
-                    final float v = h[(int) ((written - WINDOW + i) & MASK)];
-                    block[i] = v;
-                    peak = Math.max(peak, Math.abs(v));
-                }
+                final float peak = playedWindow(c);
                 order[c] = burg.fit(block, WINDOW, coefficients[c], ORDER);
                 System.arraycopy(block, WINDOW - ORDER, state[c], 0, ORDER);
                 limit[c] = BLOW_UP * peak;
             }
         }
+    }
+
+    /** Copies channel {@code c}'s last {@link #WINDOW} played frames into {@link #block}; returns their peak. */
+    private float playedWindow(int c) {
+        final float[] h = history[c];
+        float peak = 0;
+        for (int i = 0; i < WINDOW; i++) {
+            final float v = h[(int) ((written - WINDOW + i) & MASK)];
+            block[i] = v;
+            peak = Math.max(peak, Math.abs(v));
+        }
+        return peak;
     }
 
     /**

@@ -85,9 +85,7 @@ final class QueueSizer {
         // Most of a window's packets must have arrived for its margins to speak for the link.
         final boolean spare = arrivals > windowPeriods / 2 && windowMin >= minShrink;
         quietMin = spare ? Math.min(quietMin, windowMin) : Integer.MAX_VALUE;
-        observed = 0;
-        arrivals = 0;
-        windowMin = Integer.MAX_VALUE;
+        newWindow();
         if (sinceShrink >= 0 && ++sinceShrink > 2 * hold) {
             // The last shrink held: the next may come sooner again.
             sinceShrink = -1;
@@ -108,6 +106,12 @@ final class QueueSizer {
         return by;
     }
 
+    private void newWindow() {
+        observed = 0;
+        arrivals = 0;
+        windowMin = Integer.MAX_VALUE;
+    }
+
     /**
      * The queue was too short: it ran dry, or a packet arrived after its place was played. The
      * target grows by a period, unless it is at its largest; returns whether it grew.
@@ -119,9 +123,7 @@ final class QueueSizer {
         }
         quietWindows = 0;
         quietMin = Integer.MAX_VALUE;
-        observed = 0;
-        arrivals = 0;
-        windowMin = Integer.MAX_VALUE;
+        newWindow();
         if (target + frames > maxTarget) {
             return false;
         }

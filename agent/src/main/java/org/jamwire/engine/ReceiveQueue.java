@@ -329,7 +329,7 @@ public final class ReceiveQueue {
      * as received ones, and count as concealed. Returns whether it did.
      */
     private boolean interpolate(long at) {
-        if (between.length == 0 || between[0].length == 0) {
+        if (between.length == 0 || between[0].length == 0 || !concealer.mayInterpolate()) {
             return false;
         }
         final int most = between[0].length;

@@ -216,7 +216,7 @@ public final class Link implements AutoCloseable {
 
         @Override
         public void process(float[][] inputs, float[][] outputs, int frames) {
-            receiveWaiting(RECEIVES_PER_PERIOD);
+            loop.receiveWaiting(RECEIVES_PER_PERIOD);
             engine.process(inputs, outputs, frames);
         }
 
@@ -229,14 +229,7 @@ public final class Link implements AutoCloseable {
         @Override
         public void ring() {
             loop.sendQueued();
-            receiveWaiting(RECEIVES_PER_PERIOD);
-        }
-
-        /** Handles up to {@code max} datagrams, as long as any wait. */
-        void receiveWaiting(int max) {
-            for (int i = 0; i < max && loop.receive(); i++) {
-                // Each call handles one datagram.
-            }
+            loop.receiveWaiting(RECEIVES_PER_PERIOD);
         }
     }
 
@@ -341,7 +334,7 @@ public final class Link implements AutoCloseable {
         for (long left = nanos; left > 0 && running; left = end - System.nanoTime()) {
             synchronized (this) {
                 if (running) {
-                    network.receiveWaiting(RECEIVES_WITHOUT_AUDIO);
+                    loop.receiveWaiting(RECEIVES_WITHOUT_AUDIO);
                 }
             }
             LockSupport.parkNanos(Math.min(left, SUPERVISE_NANOS));

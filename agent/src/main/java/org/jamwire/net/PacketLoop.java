@@ -91,11 +91,19 @@ public final class PacketLoop {
      * waiting, send what is queued. Returns the work done.
      */
     public int doWork() {
-        int work = 0;
-        for (int i = 0; i < MAX_RECEIVES_PER_PASS && receive(); i++) {
-            work++;
+        return receiveWaiting(MAX_RECEIVES_PER_PASS) + sendQueued();
+    }
+
+    /**
+     * Handles the datagrams waiting on a non-blocking socket, at most {@code max}; returns how
+     * many. One thread at a time.
+     */
+    public int receiveWaiting(int max) {
+        int handled = 0;
+        while (handled < max && receive()) {
+            handled++;
         }
-        return work + sendQueued();
+        return handled;
     }
 
     /** True once the loop has nothing more to do: the peer stopped or its format mismatched. */

@@ -95,7 +95,7 @@ class JackAllocationTest {
             final PacketLoop[] self = new PacketLoop[1];
             engine = new LinkEngine(format, outgoing, incoming, counters, () -> 0L, () -> {
                 self[0].sendQueued();
-                receiveWaiting();
+                self[0].receiveWaiting(64);
             });
             loop = new PacketLoop(channel, (InetSocketAddress) channel.getLocalAddress(), format, outgoing, incoming,
                     counters, new PeerStatus(), engine);
@@ -104,14 +104,8 @@ class JackAllocationTest {
 
         /** One period on the JACK thread, as a link's audio thread runs it. */
         void period(float[][] inputs, float[][] outputs, int frames) {
-            receiveWaiting();
+            loop.receiveWaiting(64);
             engine.process(inputs, outputs, frames);
-        }
-
-        private void receiveWaiting() {
-            for (int i = 0; i < 64 && loop.receive(); i++) {
-                // One datagram per call.
-            }
         }
 
         @Override
