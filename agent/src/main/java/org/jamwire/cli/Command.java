@@ -102,4 +102,20 @@ public sealed interface Command {
             Objects.requireNonNull(toClient, "toClient");
         }
     }
+
+    /**
+     * Run {@code jamwire agent}: the long-running service with the HTTP API, the live feed and the
+     * web UI. A null field was not given on the command line.
+     *
+     * @param listenAddress the address to listen on
+     * @param port the TCP port
+     * @param allowHosts further host names allowed in the Host header
+     * @param tokenFile where the token is kept
+     * @param configFile the config file
+     * @param jackServer the JACK server to watch
+     * @param feedRateHz the live feed's default rate
+     */
+    record Agent(String listenAddress, Integer port, List<String> allowHosts, String tokenFile, String configFile,
+            String jackServer, Integer feedRateHz) implements Command {
+    }
 }

@@ -28,6 +28,7 @@ public final class CommandLine {
         final Map<String, Subcommand> m = new LinkedHashMap<>();
         m.put("demo", CommandLine::parseDemo);
         m.put("netsim", CommandLine::parseNetsim);
+        m.put("agent", CommandLine::parseAgent);
         return m;
     }
 
@@ -77,7 +78,8 @@ public final class CommandLine {
         return null;
     }
 
-    private static Command parseLink(List<String> args) throws UsageException {
+    /** Parses a link's arguments, with no command word and no help or version option. */
+    static Command.Run parseLink(List<String> args) throws UsageException {
         final ArgumentScanner scanner = new ArgumentScanner(LinkOptions.TABLE,
                 new UnknownOption(LinkOptions.TABLE, null, List.of(
                         new UnknownOption.Elsewhere(DemoOptions.TABLE, "'jamwire demo'"),
@@ -99,6 +101,15 @@ public final class CommandLine {
                         new UnknownOption.Elsewhere(LinkOptions.TABLE, A_LINK),
                         new UnknownOption.Elsewhere(DemoOptions.TABLE, "'jamwire demo'"))));
         return NetsimOptions.toNetsim(scanner.scan(args));
+    }
+
+    private static Command parseAgent(List<String> args) throws UsageException {
+        final ArgumentScanner scanner = new ArgumentScanner(AgentOptions.TABLE,
+                new UnknownOption(AgentOptions.TABLE, "'jamwire agent'", List.of(
+                        new UnknownOption.Elsewhere(LinkOptions.TABLE, A_LINK + " (the agent starts links through"
+                                + " its API and web UI)"),
+                        new UnknownOption.Elsewhere(DemoOptions.TABLE, "'jamwire demo'"))));
+        return AgentOptions.toAgent(scanner.scan(args));
     }
 
     private static UsageException unknownCommand(String word) {

@@ -59,6 +59,11 @@ final class ConsoleLinkRunner implements LinkRunner {
     }
 
     @Override
+    public int runAgent(Command.Agent agent) {
+        return new AgentConsole(out, err).run(agent);
+    }
+
+    @Override
     public int runNetsim(Command.Netsim netsim) {
         return new ConsoleNetsim(out, err).run(netsim);
     }

@@ -31,6 +31,8 @@ final class HelpText {
                                                 a relay between a client and the server HOST:PORT
                                                 that loses, duplicates, reorders, delays and
                                                 rate-limits datagrams, to try a bad network
+                  jamwire agent [AGENT OPTIONS] the service with the HTTP API, live feed and web UI
+                                                that starts and watches links from a browser
                   jamwire -h | --help           this help
                   jamwire -v | --version        the version
 
@@ -47,6 +49,7 @@ final class HelpText {
         appendCommand(out, "Demo options (jamwire demo)", DemoOptions.TABLE);
         appendCommand(out, "Network simulation options (jamwire netsim --to HOST:PORT)",
                 NetsimOptions.TABLE);
+        appendCommand(out, "Agent options (jamwire agent)", AgentOptions.TABLE);
         appendSeed(out);
         appendJacktripOnly(out);
         out.append(EXAMPLES_AND_PORTS);
@@ -82,6 +85,8 @@ final class HelpText {
                 jamwire -c 127.0.0.1 -B 4466 -P 4465
               Losses in bursts of 4 datagrams on average, towards the server only:
                 jamwire netsim --to 192.0.2.10:4464 --burst 0.5 --burst-length 4 --direction to-server
+              The agent, for this machine's browser (it prints the URL to open, with the token):
+                jamwire agent
 
             Ports:
               A link sends and receives on one UDP port: 4464, or -B PORT. A client sends to the
@@ -111,14 +116,19 @@ final class HelpText {
         out.append('\n').append(title).append(":\n");
         final StringBuilder shared = new StringBuilder();
         for (OptionSpec o : table.options()) {
+            if (o == LinkOptions.HELP || o == LinkOptions.VERSION) {
+                continue;
+            }
             if (LinkOptions.TABLE.options().contains(o)) {
                 shared.append(shared.length() == 0 ? "" : "; ").append(o.synopsis());
             } else {
                 appendOption(out, o);
             }
         }
-        out.append(wrap("  ", "Also, with the same meaning, default and range as for a link: "
-                + shared + ".", "  "));
+        if (shared.length() > 0) {
+            out.append(wrap("  ", "Also, with the same meaning, default and range as for a link: "
+                    + shared + ".", "  "));
+        }
     }
 
     private static void appendSeed(StringBuilder out) {
@@ -194,7 +204,9 @@ final class HelpText {
                 + "\nDemo options (`jamwire demo ...`):\n\n"
                 + markdownTable(DemoOptions.TABLE.options())
                 + "\nNetwork simulation options (`jamwire netsim --to HOST:PORT ...`):\n\n"
-                + markdownTable(NetsimOptions.TABLE.options());
+                + markdownTable(NetsimOptions.TABLE.options())
+                + "\nAgent options (`jamwire agent ...`):\n\n"
+                + markdownTable(AgentOptions.TABLE.options());
     }
 
     private static String markdownTable(List<OptionSpec> options) {

@@ -37,4 +37,12 @@ public interface LinkRunner {
      * @return {@link ExitCode#OK}, {@link ExitCode#FAILED} or {@link ExitCode#INTERRUPTED}
      */
     int runNetsim(Command.Netsim netsim);
+
+    /**
+     * Runs {@code jamwire agent} until Ctrl-C or SIGTERM.
+     *
+     * @param agent the agent's settings from the command line
+     * @return {@link ExitCode#OK}, {@link ExitCode#FAILED} or {@link ExitCode#INTERRUPTED}
+     */
+    int runAgent(Command.Agent agent);
 }

@@ -43,6 +43,9 @@ public final class Main {
             }
             return runner.runLink(run.config());
         }
+        if (command instanceof Command.Agent agent) {
+            return runner.runAgent(agent);
+        }
         if (command instanceof Command.Netsim netsim) {
             return runner.runNetsim(netsim);
         }

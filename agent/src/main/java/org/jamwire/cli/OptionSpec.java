@@ -28,6 +28,7 @@ record OptionSpec(List<String> names, String valueName, String defaultText, Stri
         MONITOR("Monitoring"),
         DEMO("Demo"),
         NETSIM("Network simulation"),
+        AGENT("Agent"),
         GENERAL("General");
 
         final String title;

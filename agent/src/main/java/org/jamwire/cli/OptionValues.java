@@ -53,4 +53,11 @@ final class OptionValues {
     final Slot<Integer> rateKbits = Slot.once("the rate limit");
     final Slot<String> direction = Slot.once("the direction");
     final Slot<Integer> seed = Slot.once("the seed");
+    final Slot<String> listenAddress = Slot.once("the listen address");
+    final Slot<Integer> agentPort = Slot.once("the agent's port");
+    final Slot<java.util.List<String>> allowHosts = Slot.once("the allowed host names");
+    final Slot<String> tokenFile = Slot.once("the token file");
+    final Slot<String> configFile = Slot.once("the config file");
+    final Slot<String> agentJackServer = Slot.once("the JACK server name");
+    final Slot<Integer> feedRate = Slot.once("the feed rate");
 }

@@ -76,6 +76,11 @@ public final class JackBackend implements AudioBackend {
     }
 
     private long openClient(String clientName) throws AudioBackendException {
+        return openClient(serverName, clientName);
+    }
+
+    /** Opens a client on {@code serverName} (null for the default), without starting a server. */
+    static long openClient(String serverName, String clientName) throws AudioBackendException {
         final IntByReference status = new IntByReference();
         final Pointer client;
         try {
@@ -88,12 +93,12 @@ public final class JackBackend implements AudioBackend {
                     + "): install it with `apt install libjack-jackd2-0` and start a JACK server", e);
         }
         if (client == null) {
-            throw new AudioBackendException(openFailure(clientName, status.getValue()));
+            throw new AudioBackendException(openFailure(serverName, clientName, status.getValue()));
         }
         return Pointer.nativeValue(client);
     }
 
-    private String openFailure(String clientName, int status) {
+    private static String openFailure(String serverName, String clientName, int status) {
         final String named = serverName != null ? serverName : System.getenv("JACK_DEFAULT_SERVER");
         if ((status & JackLibrary.STATUS_VERSION_ERROR) != 0) {
             return "the JACK server " + describe(named) + " speaks another protocol version than this libjack:"

@@ -76,6 +76,15 @@ final class JackLibrary {
         void invoke(int code, String reason, Pointer arg);
     }
 
+    /** {@code void (*)(const char *msg)}, for libjack's error and info messages. */
+    public interface MessageCallback extends Callback {
+        void invoke(String message);
+    }
+
+    static native void jack_set_error_function(MessageCallback callback);
+
+    static native void jack_set_info_function(MessageCallback callback);
+
     static native int jack_client_close(long client);
 
     static native String jack_get_client_name(long client);
@@ -92,6 +101,19 @@ final class JackLibrary {
 
     static native int jack_connect(long client, String source, String destination);
 
+    static native int jack_disconnect(long client, String source, String destination);
+
+    static native long jack_port_by_name(long client, String portName);
+
+    static native int jack_port_flags(long port);
+
+    static native String jack_port_type(long port);
+
+    /** Returns a NULL-terminated {@code const char **} to be released with {@link #jack_free}, or NULL. */
+    static native Pointer jack_port_get_all_connections(long client, long port);
+
+    static native float jack_cpu_load(long client);
+
     /** Returns a NULL-terminated {@code const char **} to be released with {@link #jack_free}. */
     static native Pointer jack_get_ports(long client, String namePattern, String typePattern, long flags);
 
@@ -107,7 +129,16 @@ final class JackLibrary {
 
     /** Full names of the ports matching the flags, in the server's order; never null. */
     static String[] ports(long client, String type, long flags) {
-        final Pointer names = jack_get_ports(client, null, type, flags);
+        return strings(jack_get_ports(client, null, type, flags));
+    }
+
+    /** Full names of the ports connected to {@code port}; never null. */
+    static String[] connections(long client, long port) {
+        return strings(jack_port_get_all_connections(client, port));
+    }
+
+    /** Copies and frees a NULL-terminated {@code const char **} from libjack; NULL is empty. */
+    private static String[] strings(Pointer names) {
         if (names == null) {
             return new String[0];
         }

@@ -20,6 +20,7 @@ import org.jamwire.audio.AudioSession;
 import org.jamwire.audio.AudioSpec;
 import org.jamwire.audio.AudioProcessor;
 import org.jamwire.engine.Counters;
+import org.jamwire.engine.LevelMeter;
 import org.jamwire.engine.LinkEngine;
 import org.jamwire.engine.MicrosClock;
 import org.jamwire.engine.PacketRing;
@@ -76,6 +77,8 @@ public final class Link implements AutoCloseable {
     private final PacketLoop loop;
     private final Consumer<LinkEvent> listener;
     private final AudioThreadNetwork network = new AudioThreadNetwork();
+    private final LevelMeter sendLevels;
+    private final LevelMeter receiveLevels;
     private final int localPort;
     private final Thread supervisor;
     private final Instant started = Instant.now();
@@ -98,6 +101,8 @@ public final class Link implements AutoCloseable {
                 config.underrunPolicy(), config.followDrift());
         final PacketRing outgoing = new PacketRing(OUTGOING_SLOTS, format.datagramLength());
         final PacketRing incoming = new PacketRing(INCOMING_SLOTS, PacketLoop.MAX_DATAGRAM + 1);
+        this.sendLevels = new LevelMeter(format.sendChannels(), format.sampleRate());
+        this.receiveLevels = new LevelMeter(format.receiveChannels(), format.sampleRate());
         this.engine = new LinkEngine(format, outgoing, incoming, counters, MicrosClock.SYSTEM, network);
         this.loop = new PacketLoop(channel, fixedPeer, format, outgoing, incoming, counters, peer, engine);
         this.state = State.WAITING_FOR_PEER;
@@ -191,6 +196,16 @@ public final class Link implements AutoCloseable {
                 Duration.between(started, Instant.now()));
     }
 
+    /** Levels of the audio this end sends, per channel, as the audio thread last measured them. */
+    public LevelMeter sendLevels() {
+        return sendLevels;
+    }
+
+    /** Levels of the audio this end plays from the network, per channel. */
+    public LevelMeter receiveLevels() {
+        return receiveLevels;
+    }
+
     /** Stops the link: sends the stop packet twice, releases the port and the audio client. */
     public void stop() {
         shutdown(State.STOPPED, null, null);
@@ -218,6 +233,8 @@ public final class Link implements AutoCloseable {
         public void process(float[][] inputs, float[][] outputs, int frames) {
             loop.receiveWaiting(RECEIVES_PER_PERIOD);
             engine.process(inputs, outputs, frames);
+            sendLevels.measure(inputs, frames);
+            receiveLevels.measure(outputs, frames);
         }
 
         /**

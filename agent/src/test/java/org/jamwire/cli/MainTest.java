@@ -26,6 +26,7 @@ class MainTest {
         LinkConfig link;
         Command.Demo demo;
         Command.Netsim netsim;
+        Command.Agent agent;
 
         @Override
         public int runLink(LinkConfig config) {
@@ -43,6 +44,12 @@ class MainTest {
         public int runNetsim(Command.Netsim n) {
             netsim = n;
             return 9;
+        }
+
+        @Override
+        public int runAgent(Command.Agent a) {
+            agent = a;
+            return 6;
         }
     }
 
@@ -112,5 +119,21 @@ class MainTest {
         assertEquals(9, main("netsim --to 127.0.0.1:4464 --loss 2"));
         assertEquals(0.02, runner.netsim.toServer().loss());
         assertNull(runner.link);
+    }
+
+    @Test
+    void an_agent_goes_to_the_runner_with_only_what_was_given() {
+        assertEquals(6, main("agent --port 0 --allow-host studio.local,desk.local"));
+        assertEquals(0, runner.agent.port());
+        assertEquals(java.util.List.of("studio.local", "desk.local"), runner.agent.allowHosts());
+        assertNull(runner.agent.listenAddress());
+        assertNull(runner.agent.configFile());
+    }
+
+    @Test
+    void an_agent_refuses_a_link_option_and_says_where_it_belongs() {
+        assertEquals(ExitCode.USAGE, main("agent --queue 4"));
+        assertNull(runner.agent);
+        org.junit.jupiter.api.Assertions.assertTrue(err().contains("--queue"), err());
     }
 }

@@ -228,9 +228,9 @@ class UsageErrorsTest {
 
     @Test
     void an_unknown_command_is_named() {
-        assertEquals("unknown command 'agent' (the commands are: demo, netsim; without a command,"
+        assertEquals("unknown command 'hub' (the commands are: demo, netsim, agent; without a command,"
                 + " jamwire runs a link: -s waits for a client, -c HOST connects to HOST)",
-                problem("agent --port 1"));
+                problem("hub --port 1"));
     }
 
     @Test

@@ -125,4 +125,14 @@ class ZeroAllocationTest {
     void receive_path_allocates_nothing_on_a_direct_buffer() {
         assertReceivePathAllocatesNothing(datagram(true));
     }
+
+    @Test
+    void metering_a_period_allocates_nothing() {
+        final org.jamwire.engine.LevelMeter meter = new org.jamwire.engine.LevelMeter(CHANNELS, 48000);
+        final float[][] audio = signal();
+        assertEquals(0, bytesAllocatedBy(i -> {
+            meter.measure(audio, FRAMES);
+            sink += Float.floatToRawIntBits(meter.rms(i % CHANNELS));
+        }));
+    }
 }

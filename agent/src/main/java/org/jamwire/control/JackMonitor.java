@@ -1,0 +1,176 @@
+package org.jamwire.control;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.jamwire.audio.AudioBackendException;
+import org.jamwire.jack.JackGraph;
+
+/**
+ * Watches the agent's JACK server from a thread of its own: opens a watching client, notices when
+ * the server goes away and comes back, counts xruns, and keeps the latest state and port list for
+ * the API and the feed. Connects and disconnects ports on request. State is read on any thread.
+ */
+public final class JackMonitor implements AutoCloseable {
+
+    /**
+     * The JACK server as the API shows it.
+     *
+     * @param server its name
+     * @param state {@code running} or {@code unavailable}
+     * @param sampleRate Hz, 0 when unavailable
+     * @param bufferSize frames per period, 0 when unavailable
+     * @param xruns xruns since the agent started
+     * @param cpuLoad the server's DSP load in percent
+     * @param message why it is unavailable and how to start it, or null
+     */
+    public record State(String server, String state, int sampleRate, int bufferSize, long xruns, double cpuLoad,
+            String message) {
+    }
+
+    /** JACK is not there to act on. */
+    public static final class Unavailable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final String server;
+    private final EventBus bus;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile JackGraph graph;
+    private volatile State state;
+    private volatile List<JackGraph.Port> ports = List.of();
+    private long xrunsBefore;
+    private long xrunsSeen;
+
+    /**
+     * @param server the JACK server's name
+     * @param bus where {@code jack_lost}, {@code jack_back} and {@code xrun} events go
+     */
+    public JackMonitor(String server, EventBus bus) {
+        this.server = server;
+        this.bus = bus;
+        this.state = new State(server, "unavailable", 0, 0, 0, 0, "not checked yet");
+        this.thread = new Thread(this::watch, "jamwire-jack-watch");
+        thread.setDaemon(true);
+    }
+
+    /** Starts watching; the first check is made before this returns. */
+    public void start() {
+        JackGraph.silenceLibjack();
+        poll(true);
+        thread.start();
+    }
+
+    /** The latest state. */
+    public State state() {
+        return state;
+    }
+
+    /** The latest list of audio ports and their connections, empty while JACK is unavailable. */
+    public List<JackGraph.Port> ports() {
+        return ports;
+    }
+
+    /** Connects two ports and refreshes the port list. */
+    public void connect(String source, String destination) throws Unavailable, JackGraph.PortException {
+        graphOrThrow().connect(source, destination);
+        refreshPorts();
+    }
+
+    /** Disconnects two ports and refreshes the port list; false if they were not connected. */
+    public boolean disconnect(String source, String destination) throws Unavailable, JackGraph.PortException {
+        final boolean done = graphOrThrow().disconnect(source, destination);
+        refreshPorts();
+        return done;
+    }
+
+    private JackGraph graphOrThrow() throws Unavailable {
+        final JackGraph g = graph;
+        if (g == null || !g.isAlive()) {
+            throw new Unavailable(state.message() != null ? state.message()
+                    : "the JACK server '" + server + "' is not running");
+        }
+        return g;
+    }
+
+    private void watch() {
+        long nextRetry = System.nanoTime();
+        while (running) {
+            LockSupport.parkNanos(POLL_NANOS);
+            if (graph != null || System.nanoTime() - nextRetry >= 0) {
+                poll(false);
+                nextRetry = System.nanoTime() + RETRY_NANOS;
+            }
+        }
+    }
+
+    private synchronized void poll(boolean first) {
+        if (!running) {
+            return;
+        }
+        JackGraph g = graph;
+        if (g != null && !g.isAlive()) {
+            xrunsBefore += g.settings().xruns();
+            g.close();
+            graph = null;
+            g = null;
+            ports = List.of();
+            publish("jack_lost", "the JACK server '" + server + "' stopped; links on it wait for it to come back");
+        }
+        if (g == null) {
+            try {
+                g = JackGraph.open(server, "jamwire-agent");
+            } catch (AudioBackendException e) {
+                state = new State(server, "unavailable", 0, 0, xrunsBefore, 0, e.getMessage());
+                return;
+            }
+            graph = g;
+            if (!first) {
+                publish("jack_back", "the JACK server '" + server + "' is running");
+            }
+        }
+        final JackGraph.Settings s = g.settings();
+        final long xruns = xrunsBefore + s.xruns();
+        if (xruns > xrunsSeen) {
+            publish("xrun", (xruns - xrunsSeen) + (xruns - xrunsSeen == 1 ? " xrun" : " xruns") + " (" + xruns
+                    + " since the agent started)");
+        }
+        xrunsSeen = xruns;
+        state = new State(server, "running", s.sampleRate(), s.bufferSize(), xruns,
+                Math.round(s.cpuLoad() * 10) / 10.0, null);
+        ports = g.ports();
+    }
+
+    private void refreshPorts() {
+        final JackGraph g = graph;
+        if (g != null) {
+            ports = g.ports();
+        }
+    }
+
+    private void publish(String kind, String message) {
+        bus.publish(new AgentEvent(null, kind, message, Instant.now()));
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        synchronized (this) {
+            final JackGraph g = graph;
+            graph = null;
+            if (g != null) {
+                g.close();
+            }
+        }
+    }
+}

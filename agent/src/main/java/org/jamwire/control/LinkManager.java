@@ -1,0 +1,149 @@
+package org.jamwire.control;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jamwire.link.Backends;
+import org.jamwire.link.Link;
+import org.jamwire.link.LinkConfig;
+import org.jamwire.link.LinkEvent;
+import org.jamwire.link.LinkException;
+
+/**
+ * The agent's links: starts them from requests, lists them, stops them, and forwards their events
+ * to the {@link EventBus}. Stopped links stay listed until the agent stops, so that their end can
+ * be read. Called on HTTP threads; links report on their own supervisor threads.
+ */
+public final class LinkManager implements AutoCloseable {
+
+    /** A request that can be checked but whose link could not start: the port is taken, JACK refused. */
+    public static final class StartFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StartFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static final long STOP_WAIT_SECONDS = 3;
+
+    private final String jackServer;
+    private final EventBus bus;
+    private final Map<String, ManagedLink> links = new ConcurrentHashMap<>();
+    private final AtomicInteger nextId = new AtomicInteger(1);
+
+    /**
+     * @param jackServer the JACK server the agent watches, which its JACK links must use: libjack
+     *     talks to one server per process
+     * @param bus where link events go
+     */
+    public LinkManager(String jackServer, EventBus bus) {
+        this.jackServer = jackServer;
+        this.bus = bus;
+    }
+
+    /** The JACK server this agent watches, which its JACK links must use. */
+    public String jackServer() {
+        return jackServer;
+    }
+
+    /**
+     * Starts a link that a front door has checked.
+     *
+     * @param mode {@code server} or {@code client}, as requested
+     * @param host the host a client connects to, or null
+     * @param options the options as requested
+     * @param commandLine the equivalent command line
+     * @param config the link, on this agent's JACK server when it uses JACK
+     * @param warnings what the command line would warn about
+     * @throws StartFailed when the port is taken or the audio backend refuses; the message says why
+     */
+    public ManagedLink start(String mode, String host, Map<String, Object> options, String commandLine,
+            LinkConfig config, List<String> warnings) throws StartFailed {
+        final ManagedLink managed = new ManagedLink("l" + nextId.getAndIncrement(), mode, host, options, commandLine);
+        links.put(managed.id(), managed);
+        publish(managed, "link_started", commandLine);
+        for (String w : warnings) {
+            publish(managed, "warning", w);
+        }
+        try {
+            managed.attach(Link.start(config, Backends.forConfig(config), e -> publish(managed, e)));
+        } catch (LinkException e) {
+            links.remove(managed.id());
+            publish(managed, "failed", e.getMessage());
+            throw new StartFailed(e.getMessage(), e);
+        }
+        return managed;
+    }
+
+    /** Every link, oldest first. */
+    public List<ManagedLink> list() {
+        final List<ManagedLink> list = new ArrayList<>(links.values());
+        list.sort((a, b) -> Integer.compare(number(a.id()), number(b.id())));
+        return list;
+    }
+
+    private static int number(String id) {
+        return Integer.parseInt(id.substring(1));
+    }
+
+    /** The link with this id, or null. */
+    public ManagedLink get(String id) {
+        return links.get(id);
+    }
+
+    /** Links that have not stopped or failed. */
+    public long running() {
+        return links.values().stream().filter(m -> m.link() != null && isRunning(m.link())).count();
+    }
+
+    private static boolean isRunning(Link link) {
+        return link.state() != Link.State.STOPPED && link.state() != Link.State.FAILED;
+    }
+
+    /**
+     * Stops a link and waits a little for it to release its port and audio client.
+     *
+     * @return the link, or null when there is none with this id
+     */
+    public ManagedLink stop(String id) throws InterruptedException {
+        final ManagedLink managed = links.get(id);
+        if (managed == null) {
+            return null;
+        }
+        managed.link().stop();
+        managed.link().awaitStop(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+        return managed;
+    }
+
+    private void publish(ManagedLink managed, LinkEvent e) {
+        if (e.kind() == LinkEvent.Kind.STATS) {
+            return; // the feed carries the counters themselves
+        }
+        final AgentEvent event = new AgentEvent(managed.id(), e.kind().name().toLowerCase(Locale.ROOT), e.message(),
+                e.time());
+        managed.record(event);
+        bus.publish(event);
+    }
+
+    private void publish(ManagedLink managed, String kind, String message) {
+        final AgentEvent event = new AgentEvent(managed.id(), kind, message, Instant.now());
+        managed.record(event);
+        bus.publish(event);
+    }
+
+    /** Stops every link. */
+    @Override
+    public void close() {
+        for (ManagedLink m : links.values()) {
+            if (m.link() != null) {
+                m.link().stop();
+            }
+        }
+    }
+}

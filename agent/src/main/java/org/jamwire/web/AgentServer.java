@@ -1,0 +1,287 @@
+package org.jamwire.web;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import org.jamwire.control.EventBus;
+import org.jamwire.control.JackMonitor;
+import org.jamwire.control.LinkManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's HTTP and WebSocket server: the API, the live feed and the UI, behind the token, Host
+ * and Origin checks. Built by {@link #start} on the control thread; handlers run on Jetty's threads.
+ */
+public final class AgentServer implements AutoCloseable {
+
+    /** Where the UI's files are on the classpath. */
+    static final String UI_RESOURCES = "/org/jamwire/web/ui";
+    static final String OPENAPI_RESOURCE = "/org/jamwire/web/openapi.json";
+    private static final Logger LOG = LoggerFactory.getLogger(AgentServer.class);
+
+    private final AgentSettings settings;
+    private final Token token;
+    private final EventBus bus = new EventBus();
+    private final LinkManager links;
+    private final JackMonitor jack;
+    private final LiveFeed feed;
+    private final ObjectMapper json = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final String openApi;
+    private volatile HostCheck hosts;
+    private final java.util.Set<String> apiRoutes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private Javalin app;
+
+    private AgentServer(AgentSettings settings, Token token) {
+        this.settings = settings;
+        this.token = token;
+        this.links = new LinkManager(effectiveJackServer(settings.jackServer()), bus);
+        this.jack = new JackMonitor(effectiveJackServer(settings.jackServer()), bus);
+        this.feed = new LiveFeed(json, token, links, jack, bus, settings);
+        this.openApi = resource(OPENAPI_RESOURCE);
+    }
+
+    private static String effectiveJackServer(String name) {
+        if (name != null) {
+            return name;
+        }
+        final String env = System.getenv("JACK_DEFAULT_SERVER");
+        return env != null ? env : "default";
+    }
+
+    /**
+     * Starts an agent: watches JACK, serves the API, the feed and the UI.
+     *
+     * @throws IOException when the token file cannot be read or written
+     * @throws IllegalStateException when the address cannot be bound
+     */
+    public static AgentServer start(AgentSettings settings) throws IOException {
+        final AgentServer server = new AgentServer(settings, Token.loadOrCreate(settings.tokenFile()));
+        server.jack.start();
+        try {
+            server.app = server.create().start(settings.listenAddress(), settings.port());
+        } catch (RuntimeException e) {
+            server.jack.close();
+            throw new IllegalStateException("cannot listen on " + settings.listenAddress() + ":" + settings.port()
+                    + ": " + rootMessage(e) + " (is another agent running? pick another port with --port)", e);
+        }
+        server.hosts = new HostCheck(settings.listenAddress(), settings.allowedHosts(), server.app.port());
+        server.feed.start();
+        return server;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    private Javalin create() {
+        final Controllers api = new Controllers(json, links, jack);
+        final boolean withUi = getClass().getResource(UI_RESOURCES + "/index.html") != null;
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.events.handlerAdded(h -> {
+                if (h.getPath().startsWith("/api/") && h.getHttpMethod().isHttpMethod()) {
+                    apiRoutes.add(h.getHttpMethod().name() + " " + h.getPath());
+                }
+            });
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jsonMapper(new JavalinJackson(json, false));
+            config.http.maxRequestSize = settings.maxBodyBytes();
+            config.jetty.modifyWebSocketServletFactory(f -> {
+                f.setMaxTextMessageSize(settings.maxFrameBytes());
+                f.setMaxBinaryMessageSize(settings.maxFrameBytes());
+            });
+            config.jetty.modifyServer(s -> s.setStopTimeout(1000));
+            if (withUi) {
+                config.staticFiles.add(sf -> {
+                    sf.hostedPath = "/";
+                    sf.directory = UI_RESOURCES;
+                    sf.location = Location.CLASSPATH;
+                    sf.headers = java.util.Map.of("Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff",
+                            "Content-Security-Policy", "default-src 'self'; connect-src 'self'; img-src 'self' data:;"
+                                    + " style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+                            "Referrer-Policy", "no-referrer");
+                });
+            }
+            // Host and Origin before anything else, including the UI's files.
+            config.routes.before(this::checkHostAndOrigin);
+            config.routes.before("/api/*", this::checkToken);
+            // Javalin runs no before handler for a WebSocket upgrade: check it where it does run.
+            config.routes.wsBeforeUpgrade("/api/live", this::checkUpgrade);
+            config.routes.ws("/api/live", feed::configure);
+            if (!withUi) {
+                config.routes.get("/", ctx -> ctx.contentType("text/plain").result(
+                        "This JamWire agent was built without its web UI (the web module). The API is at /api."));
+            }
+            config.routes.get("/api/health", api::health);
+            config.routes.get("/api/version", api::version);
+            config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+            config.routes.get("/api/jack", api::jackState);
+            config.routes.get("/api/jack/ports", api::jackPorts);
+            config.routes.post("/api/jack/connections", api::connect);
+            config.routes.delete("/api/jack/connections", api::disconnect);
+            config.routes.get("/api/link-options", api::linkOptions);
+            config.routes.get("/api/counters", api::counterMeanings);
+            config.routes.post("/api/links/check", api::checkLink);
+            config.routes.post("/api/links", api::startLink);
+            config.routes.get("/api/links", api::listLinks);
+            config.routes.get("/api/links/{id}", api::getLink);
+            config.routes.delete("/api/links/{id}", api::stopLink);
+            config.routes.get("/api/links/{id}/counters", api::linkCounters);
+            config.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(ctx, e.getStatus(),
+                    e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                ctx.status(500).json(new ApiException.ApiError("internal", null, null,
+                        "the agent failed to handle this request; its log has the details"));
+            });
+            config.routes.error(404, ctx -> {
+                if (ctx.path().startsWith("/api") && ctx.result() == null) {
+                    ctx.json(new ApiException.ApiError("not_found", null, null, "no such endpoint: " + ctx.method()
+                            + " " + clip(ctx.path()) + "; GET /api/openapi.json lists them"));
+                }
+            });
+            config.routes.error(405, ctx -> ctx.json(new ApiException.ApiError("invalid", null, null,
+                    "method " + ctx.method() + " is not allowed on " + clip(ctx.path()))));
+        });
+    }
+
+    private static String clip(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    }
+
+    private static void httpError(Context ctx, int status, String message) {
+        final String error = switch (status) {
+            case 400 -> "invalid";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 413 -> "too_large";
+            default -> status >= 500 ? "internal" : "invalid";
+        };
+        final String text = status == 413
+                ? "the request body is larger than " + (ctx.contentLength() > 0 ? "the limit of " : "")
+                        + "64 KiB allowed"
+                : message;
+        ctx.status(status).json(new ApiException.ApiError(error, null, null, text));
+    }
+
+    private HostCheck hosts() {
+        final HostCheck h = hosts;
+        if (h == null) {
+            throw new ApiException(503, "unavailable", null, null, "the agent is still starting");
+        }
+        return h;
+    }
+
+    private void checkHostAndOrigin(Context ctx) {
+        final HostCheck h = hosts();
+        if (!h.hostAllowed(ctx.header("Host"))) {
+            throw new ApiException(403, "forbidden", "Host", "one of " + String.join(", ", h.hosts()),
+                    "Host '" + clip(String.valueOf(ctx.header("Host"))) + "' is not this agent's; reach it as"
+                            + " 127.0.0.1 or localhost, or allow the name with --allow-host");
+        }
+        final String origin = ctx.header("Origin");
+        if (origin != null && !h.originAllowed(origin)) {
+            throw new ApiException(403, "forbidden", "Origin", "a page served by this agent",
+                    "Origin '" + clip(origin) + "' may not use this agent");
+        }
+    }
+
+    private void checkToken(Context ctx) {
+        if (ctx.path().equals("/api/live")) {
+            return; // the feed authenticates in its first message
+        }
+        final String auth = ctx.header("Authorization");
+        final String given = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).trim() : null;
+        if (!token.matches(given)) {
+            throw new ApiException(401, "unauthorized", "Authorization", "Bearer TOKEN",
+                    given == null ? "send the agent's token as 'Authorization: Bearer TOKEN'; its path is printed"
+                            + " when the agent starts" : "the token is wrong: use the one in the agent's token file");
+        }
+    }
+
+    private void checkUpgrade(Context ctx) {
+        final HostCheck h = hosts();
+        if (!h.hostAllowed(ctx.header("Host"))) {
+            throw new ApiException(403, "forbidden", "Host", "this agent's host", "Host is not this agent's");
+        }
+        // A browser always sends Origin on a WebSocket upgrade: one from elsewhere, or none, is refused.
+        final String origin = ctx.header("Origin");
+        if (origin == null || !h.originAllowed(origin)) {
+            throw new ApiException(403, "forbidden", "Origin", "a page served by this agent",
+                    "Origin '" + clip(String.valueOf(origin)) + "' may not open the live feed");
+        }
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = AgentServer.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read resource " + path, e);
+        }
+    }
+
+    /** Every REST route, as "METHOD /path", for checking the OpenAPI document against. */
+    java.util.Set<String> apiRoutes() {
+        return java.util.Set.copyOf(apiRoutes);
+    }
+
+    /** The port the agent listens on. */
+    public int port() {
+        return app.port();
+    }
+
+    /** The address it listens on. */
+    public InetSocketAddress address() {
+        return new InetSocketAddress(settings.listenAddress(), app.port());
+    }
+
+    /** The token. */
+    public Token token() {
+        return token;
+    }
+
+    /** The link manager, for the command line's summary at exit. */
+    public LinkManager links() {
+        return links;
+    }
+
+    /** Feed messages refused so far. */
+    public long feedBadMessages() {
+        return feed.badMessages();
+    }
+
+    /** Feed sockets closed for want of a token. */
+    public long feedAuthFailures() {
+        return feed.authFailures();
+    }
+
+    /** Stops the links, the feed, the server and the JACK watch. */
+    @Override
+    public void close() {
+        feed.close();
+        links.close();
+        if (app != null) {
+            app.stop();
+        }
+        jack.close();
+    }
+}

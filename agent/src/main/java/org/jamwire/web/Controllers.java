@@ -1,0 +1,285 @@
+package org.jamwire.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jamwire.cli.BuildInfo;
+import org.jamwire.cli.Command;
+import org.jamwire.cli.LinkArguments;
+import org.jamwire.control.JackMonitor;
+import org.jamwire.control.LinkManager;
+import org.jamwire.control.ManagedLink;
+import org.jamwire.engine.LinkCounter;
+import org.jamwire.jack.JackGraph;
+import org.jamwire.link.LinkConfig;
+
+/**
+ * The REST endpoints, thin: each reads and checks its input, calls the control layer and shapes
+ * the answer. Called on HTTP threads.
+ */
+final class Controllers {
+
+    /** Longest JACK port name (JACK's own limit is 320 bytes with the client name). */
+    private static final int MAX_PORT_NAME = 320;
+    private static final int MAX_HOST = 253;
+
+    private final ObjectMapper json;
+    private final LinkManager links;
+    private final JackMonitor jack;
+    private final Instant started = Instant.now();
+
+    Controllers(ObjectMapper json, LinkManager links, JackMonitor jack) {
+        this.json = json;
+        this.links = links;
+        this.jack = jack;
+    }
+
+    void health(Context ctx) {
+        final Map<String, Object> v = new LinkedHashMap<>();
+        v.put("status", "ok");
+        v.put("version", BuildInfo.version());
+        v.put("uptimeSeconds", Duration.between(started, Instant.now()).toMillis() / 1000.0);
+        v.put("links", links.running());
+        v.put("jack", jack.state().state());
+        ctx.json(v);
+    }
+
+    void version(Context ctx) {
+        ctx.json(Map.of("version", BuildInfo.version(), "protocol", "JackTrip 1.7 P2P"));
+    }
+
+    void jackState(Context ctx) {
+        ctx.json(jack.state());
+    }
+
+    void jackPorts(Context ctx) {
+        ctx.json(jack.ports().stream().map(p -> {
+            final Map<String, Object> v = new LinkedHashMap<>();
+            v.put("name", p.name());
+            v.put("client", p.client());
+            v.put("direction", p.output() ? "output" : "input");
+            v.put("physical", p.physical());
+            v.put("connections", p.connections());
+            return v;
+        }).toList());
+    }
+
+    void connect(Context ctx) {
+        final JsonNode body = object(ctx);
+        onlyFields(body, "source", "destination");
+        final String source = portName(body, "source");
+        final String destination = portName(body, "destination");
+        try {
+            jack.connect(source, destination);
+        } catch (JackMonitor.Unavailable e) {
+            throw unavailable(e.getMessage());
+        } catch (JackGraph.PortException e) {
+            throw ApiException.invalid(e.field(), "name an existing port: source an output, destination an input",
+                    e.getMessage());
+        }
+        ctx.status(201).json(Map.of("source", source, "destination", destination));
+    }
+
+    void disconnect(Context ctx) {
+        final String source = portParam(ctx, "source");
+        final String destination = portParam(ctx, "destination");
+        try {
+            if (!jack.disconnect(source, destination)) {
+                throw ApiException.notFound(source + " is not connected to " + destination);
+            }
+        } catch (JackMonitor.Unavailable e) {
+            throw unavailable(e.getMessage());
+        } catch (JackGraph.PortException e) {
+            throw ApiException.invalid(e.field(), "name an existing port: source an output, destination an input",
+                    e.getMessage());
+        }
+        ctx.status(204);
+    }
+
+    void linkOptions(Context ctx) {
+        ctx.json(LinkArguments.options());
+    }
+
+    void counterMeanings(Context ctx) {
+        ctx.json(java.util.Arrays.stream(LinkCounter.values())
+                .map(c -> Map.of("label", c.label(), "meaning", c.meaning())).toList());
+    }
+
+    void checkLink(Context ctx) {
+        final Request r = linkRequest(ctx);
+        ctx.json(Map.of("commandLine", r.commandLine, "warnings", r.warnings));
+    }
+
+    void startLink(Context ctx) {
+        final Request r = linkRequest(ctx);
+        final ManagedLink m;
+        try {
+            m = links.start(r.mode, r.host, r.options, r.commandLine, r.config, r.warnings);
+        } catch (LinkManager.StartFailed e) {
+            final boolean portTaken = e.getMessage() != null && e.getMessage().contains("port");
+            throw new ApiException(portTaken ? 409 : 503, portTaken ? "conflict" : "unavailable", null, null,
+                    e.getMessage());
+        }
+        ctx.status(201).json(Views.link(m, true));
+    }
+
+    void listLinks(Context ctx) {
+        ctx.json(links.list().stream().map(m -> Views.link(m, false)).toList());
+    }
+
+    void getLink(Context ctx) {
+        ctx.json(Views.link(link(ctx), true));
+    }
+
+    void linkCounters(Context ctx) {
+        ctx.json(Views.counters(link(ctx).link().stats()));
+    }
+
+    void stopLink(Context ctx) throws InterruptedException {
+        final ManagedLink m = links.stop(link(ctx).id());
+        ctx.json(Views.link(m, true));
+    }
+
+    private ManagedLink link(Context ctx) {
+        final String id = ctx.pathParam("id");
+        final ManagedLink m = id.matches("l[0-9]{1,9}") ? links.get(id) : null;
+        if (m == null || m.link() == null) {
+            throw ApiException.notFound("no link '" + (id.length() > 40 ? id.substring(0, 40) + "…" : id)
+                    + "': GET /api/links lists them");
+        }
+        return m;
+    }
+
+    /** A link request, checked: what it stands for and the link it makes. */
+    private record Request(String mode, String host, Map<String, Object> options, String commandLine,
+            LinkConfig config, List<String> warnings) {
+    }
+
+    private Request linkRequest(Context ctx) {
+        final JsonNode body = object(ctx);
+        onlyFields(body, "mode", "host", "options");
+        final String mode = text(body, "mode", true);
+        final String host = text(body, "host", false);
+        if (host != null && host.length() > MAX_HOST) {
+            throw ApiException.invalid("host", "at most " + MAX_HOST + " characters", "host: too long");
+        }
+        final Map<String, Object> options = new LinkedHashMap<>();
+        final JsonNode o = body.get("options");
+        if (o != null && !o.isNull()) {
+            if (!o.isObject()) {
+                throw ApiException.invalid("options", "an object of option values keyed by long name",
+                        "options: must be an object, e.g. {\"queue\": \"auto\"}");
+            }
+            for (Map.Entry<String, JsonNode> e : o.properties()) {
+                options.put(e.getKey(), optionValue("options." + e.getKey(), e.getValue()));
+            }
+        }
+        try {
+            final List<String> args = LinkArguments.arguments(mode, host, options);
+            final Command.Run run = LinkArguments.parse(args);
+            LinkConfig config = run.config();
+            if (config.backend() == LinkConfig.BackendKind.JACK) {
+                final String server = links.jackServer();
+                if (config.jackServerName() != null && !config.jackServerName().equals(server)) {
+                    throw ApiException.invalid("options.jack-server", "use '" + server + "' or leave it out",
+                            "options.jack-server: this agent uses the JACK server '" + server + "', and one"
+                                    + " process can only talk to one JACK server; run another agent for server '"
+                                    + config.jackServerName() + "'");
+                }
+                config = config.toBuilder().jackServerName(server).build();
+            }
+            return new Request(mode, host, options, LinkArguments.commandLine(args), config, run.warnings());
+        } catch (LinkArguments.InvalidLink e) {
+            throw ApiException.invalid(e.problem().field(), e.problem().rule(), e.problem().message());
+        }
+    }
+
+    private static Object optionValue(String field, JsonNode v) {
+        if (v.isTextual()) {
+            return v.asText();
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        if (v.isIntegralNumber() && v.canConvertToInt()) {
+            return v.asInt();
+        }
+        throw ApiException.invalid(field, "a string, a whole number, or true/false for a flag",
+                field + ": " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " is not an option value");
+    }
+
+    private JsonNode object(Context ctx) {
+        final String body = ctx.body();
+        final JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            final String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr();
+            throw ApiException.invalid("body", "a JSON object", "body: not valid JSON" + where);
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiException.invalid("body", "a JSON object", "body: must be a JSON object");
+        }
+        return node;
+    }
+
+    private static void onlyFields(JsonNode body, String... allowed) {
+        final List<String> known = List.of(allowed);
+        for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
+            final String name = it.next();
+            if (!known.contains(name)) {
+                throw ApiException.invalid(name.length() > 40 ? name.substring(0, 40) : name,
+                        "one of " + String.join(", ", allowed), "unknown field '" + (name.length() > 40
+                                ? name.substring(0, 40) + "…" : name) + "': the fields are " + String.join(", ", allowed));
+            }
+        }
+    }
+
+    private static String text(JsonNode body, String field, boolean required) {
+        final JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                throw ApiException.invalid(field, "required", field + ": missing");
+            }
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw ApiException.invalid(field, "a string", field + ": must be a string");
+        }
+        return v.asText();
+    }
+
+    private static String portName(JsonNode body, String field) {
+        return checkPortName(field, text(body, field, true));
+    }
+
+    private static String portParam(Context ctx, String field) {
+        final String v = ctx.queryParam(field);
+        if (v == null) {
+            throw ApiException.invalid(field, "required", field + ": missing query parameter");
+        }
+        return checkPortName(field, v);
+    }
+
+    private static String checkPortName(String field, String name) {
+        if (name.isEmpty() || name.length() > MAX_PORT_NAME || !name.contains(":")
+                || name.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.invalid(field, "a full JACK port name, client:port, at most " + MAX_PORT_NAME
+                    + " characters", field + ": '" + (name.length() > 40 ? name.substring(0, 40) + "…" : name)
+                    + "' is not a JACK port name (client:port)");
+        }
+        return name;
+    }
+
+    private static ApiException unavailable(String message) {
+        return new ApiException(503, "unavailable", null, null, message);
+    }
+}

@@ -1,0 +1,398 @@
+package org.jamwire.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.websocket.WsCloseContext;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsConnectContext;
+import io.javalin.websocket.WsContext;
+import io.javalin.websocket.WsMessageContext;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
+import org.jamwire.cli.BuildInfo;
+import org.jamwire.control.AgentEvent;
+import org.jamwire.control.EventBus;
+import org.jamwire.control.JackMonitor;
+import org.jamwire.control.LinkManager;
+import org.jamwire.control.ManagedLink;
+
+/**
+ * The live feed at {@code /api/live}: authenticates each socket by its first message, keeps what it
+ * subscribed to, and from one thread of its own sends each socket, at most at its rate, only what
+ * changed since it last sent it. Figures are gathered once per tick and shared by all sockets.
+ * Socket callbacks run on Jetty's threads; the tick runs on {@code jamwire-feed}.
+ */
+final class LiveFeed implements AutoCloseable {
+
+    /** Close code for a socket that did not authenticate. */
+    static final int CLOSE_UNAUTHENTICATED = 4401;
+    static final int MAX_RATE_HZ = 30;
+    private static final int MAX_TOPICS = 200;
+    private static final int MAX_QUEUED_EVENTS = 500;
+    private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1) / MAX_RATE_HZ;
+    private static final Pattern TOPIC = Pattern.compile("links|jack|events|(counters|meters):(\\*|l[0-9]{1,9})");
+
+    private final ObjectMapper json;
+    private final Token token;
+    private final LinkManager links;
+    private final JackMonitor jack;
+    private final AgentSettings settings;
+    private final Map<String, Client> clients = new ConcurrentHashMap<>();
+    private final AtomicLong badMessages = new AtomicLong();
+    private final AtomicLong authFailures = new AtomicLong();
+    private final AtomicLong messagesSent = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /** One socket's state; guarded by itself. */
+    private static final class Client {
+        final WsContext ctx;
+        final long connectedNanos = System.nanoTime();
+        boolean authed;
+        boolean closed;
+        Set<String> topics = Set.of();
+        int rateHz;
+        long nextSendNanos;
+        final ArrayDeque<AgentEvent> events = new ArrayDeque<>();
+        long eventsDropped;
+        final Map<String, Map<String, Object>> lastCounters = new HashMap<>();
+        final Map<String, Object> lastMeters = new HashMap<>();
+        Object lastLinks;
+        Object lastJack;
+
+        Client(WsContext ctx, int rateHz) {
+            this.ctx = ctx;
+            this.rateHz = rateHz;
+        }
+    }
+
+    LiveFeed(ObjectMapper json, Token token, LinkManager links, JackMonitor jack, EventBus bus, AgentSettings settings) {
+        this.json = json;
+        this.token = token;
+        this.links = links;
+        this.jack = jack;
+        this.settings = settings;
+        bus.listen(this::queueEvent);
+        this.thread = new Thread(this::run, "jamwire-feed");
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Messages refused so far (bad JSON, unknown type, bad topics). */
+    long badMessages() {
+        return badMessages.get();
+    }
+
+    /** Sockets closed for a wrong, missing or late token. */
+    long authFailures() {
+        return authFailures.get();
+    }
+
+    /** Sockets open now. */
+    int clients() {
+        return clients.size();
+    }
+
+    void configure(WsConfig ws) {
+        ws.onConnect(this::connected);
+        ws.onMessage(this::message);
+        ws.onClose(this::closed);
+        ws.onError(ctx -> forget(ctx.sessionId()));
+    }
+
+    private void connected(WsConnectContext ctx) {
+        ctx.session.setIdleTimeout(java.time.Duration.ofMinutes(5));
+        clients.put(ctx.sessionId(), new Client(ctx, settings.feedRateHz()));
+    }
+
+    private void closed(WsCloseContext ctx) {
+        forget(ctx.sessionId());
+    }
+
+    private void forget(String id) {
+        final Client c = clients.remove(id);
+        if (c != null) {
+            synchronized (c) {
+                c.closed = true;
+            }
+        }
+    }
+
+    private void message(WsMessageContext ctx) {
+        final Client c = clients.get(ctx.sessionId());
+        if (c == null) {
+            return;
+        }
+        synchronized (c) {
+            if (c.closed) {
+                return;
+            }
+            JsonNode m;
+            try {
+                m = json.readTree(ctx.message());
+            } catch (JsonProcessingException e) {
+                m = null;
+            }
+            final String type = m != null && m.isObject() && m.path("type").isTextual() ? m.get("type").asText() : null;
+            if (!c.authed) {
+                if (!"auth".equals(type) || !token.matches(m.path("token").isTextual() ? m.get("token").asText() : null)) {
+                    authFailures.incrementAndGet();
+                    refuse(c, "auth".equals(type) ? "the token is wrong: use the one in the agent's token file"
+                            : "the first message must be {\"type\": \"auth\", \"token\": \"...\"}");
+                    return;
+                }
+                c.authed = true;
+                send(c, Map.of("type", "hello", "version", BuildInfo.version(), "rateHz", c.rateHz));
+                return;
+            }
+            if ("subscribe".equals(type)) {
+                subscribe(c, m);
+            } else {
+                bad(c, "type", "one of subscribe", m == null ? "not a JSON object"
+                        : "unknown message type " + (type == null ? "(none)" : "'" + clip(type) + "'"));
+            }
+        }
+    }
+
+    private void subscribe(Client c, JsonNode m) {
+        final JsonNode topics = m.get("topics");
+        if (topics == null || !topics.isArray() || topics.size() > MAX_TOPICS) {
+            bad(c, "topics", "an array of at most " + MAX_TOPICS + " topics", "topics: missing or not an array");
+            return;
+        }
+        final Set<String> chosen = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < topics.size(); i++) {
+            final JsonNode t = topics.get(i);
+            if (!t.isTextual() || !TOPIC.matcher(t.asText()).matches()) {
+                bad(c, "topics[" + i + "]", "links, jack, events, counters:ID or meters:ID (ID a link id or *)",
+                        "topics[" + i + "]: " + (t.isTextual() ? "'" + clip(t.asText()) + "'" : t.getNodeType())
+                                + " is not a topic");
+                return;
+            }
+            chosen.add(t.asText());
+        }
+        int rate = c.rateHz;
+        final JsonNode r = m.get("rateHz");
+        if (r != null) {
+            if (!r.isInt() || r.asInt() < 1 || r.asInt() > MAX_RATE_HZ) {
+                bad(c, "rateHz", "a whole number from 1 to " + MAX_RATE_HZ, "rateHz: not a whole number from 1 to "
+                        + MAX_RATE_HZ);
+                return;
+            }
+            rate = r.asInt();
+        }
+        c.topics = Set.copyOf(chosen);
+        c.rateHz = rate;
+        c.lastCounters.clear();
+        c.lastMeters.clear();
+        c.lastLinks = null;
+        c.lastJack = null;
+        c.nextSendNanos = System.nanoTime();
+    }
+
+    private static String clip(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+
+    private void bad(Client c, String field, String rule, String message) {
+        badMessages.incrementAndGet();
+        final Map<String, Object> e = new LinkedHashMap<>();
+        e.put("type", "error");
+        e.put("field", field);
+        e.put("rule", rule);
+        e.put("message", message);
+        send(c, e);
+    }
+
+    private void refuse(Client c, String message) {
+        final Map<String, Object> e = new LinkedHashMap<>();
+        e.put("type", "error");
+        e.put("field", "token");
+        e.put("rule", "authenticate first");
+        e.put("message", message);
+        send(c, e);
+        c.closed = true;
+        clients.remove(c.ctx.sessionId());
+        try {
+            c.ctx.closeSession(CLOSE_UNAUTHENTICATED, "unauthenticated");
+        } catch (RuntimeException ignored) {
+            // already closing
+        }
+    }
+
+    private void queueEvent(AgentEvent e) {
+        for (Client c : clients.values()) {
+            synchronized (c) {
+                if (c.authed && c.topics.contains("events")) {
+                    if (c.events.size() >= MAX_QUEUED_EVENTS) {
+                        c.events.removeFirst();
+                        c.eventsDropped++;
+                    }
+                    c.events.addLast(e);
+                }
+            }
+        }
+    }
+
+    private void run() {
+        long next = System.nanoTime();
+        while (running) {
+            next += TICK_NANOS;
+            final long wait = next - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            } else {
+                next = System.nanoTime();
+            }
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                // A failed tick must not end the feed; the next one starts afresh.
+            }
+        }
+    }
+
+    /** What every socket may be sent this tick, gathered once. */
+    private record Snapshot(List<ManagedLink> links, Map<String, Map<String, Object>> counters,
+            Map<String, Object> meters, Object linkList, Object jack) {
+    }
+
+    private void tick() {
+        if (clients.isEmpty()) {
+            return;
+        }
+        final long now = System.nanoTime();
+        Snapshot snapshot = null;
+        for (Client c : clients.values()) {
+            synchronized (c) {
+                if (c.closed) {
+                    continue;
+                }
+                if (!c.authed) {
+                    if (now - c.connectedNanos > TimeUnit.MILLISECONDS.toNanos(settings.authTimeoutMillis())) {
+                        authFailures.incrementAndGet();
+                        refuse(c, "no authentication within " + settings.authTimeoutMillis() + " ms");
+                    }
+                    continue;
+                }
+                if (now - c.nextSendNanos < 0 && c.events.isEmpty()) {
+                    continue;
+                }
+                while (!c.events.isEmpty()) {
+                    final Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("type", "event");
+                    e.putAll(Views.event(c.events.removeFirst()));
+                    send(c, e);
+                }
+                if (now - c.nextSendNanos < 0) {
+                    continue;
+                }
+                c.nextSendNanos = now + TimeUnit.SECONDS.toNanos(1) / c.rateHz - TICK_NANOS / 2;
+                if (snapshot == null) {
+                    snapshot = snapshot();
+                }
+                sendChanges(c, snapshot);
+            }
+        }
+    }
+
+    private Snapshot snapshot() {
+        final List<ManagedLink> list = links.list().stream().filter(m -> m.link() != null).toList();
+        final Map<String, Map<String, Object>> counters = new HashMap<>();
+        final Map<String, Object> meters = new HashMap<>();
+        for (ManagedLink m : list) {
+            counters.put(m.id(), Views.counters(m.link().stats()));
+            final Map<String, Object> v = new LinkedHashMap<>();
+            v.put("send", Views.levels(m.link().sendLevels()));
+            v.put("receive", Views.levels(m.link().receiveLevels()));
+            meters.put(m.id(), v);
+        }
+        final Object linkList = list.stream().map(m -> Views.link(m, false)).toList();
+        return new Snapshot(list, counters, meters, linkList, jack.state());
+    }
+
+    private void sendChanges(Client c, Snapshot s) {
+        final long t = System.currentTimeMillis();
+        if (c.topics.contains("links")) {
+            final Object withoutUptime = stripUptime(s.linkList());
+            if (!Objects.equals(withoutUptime, c.lastLinks)) {
+                c.lastLinks = withoutUptime;
+                send(c, Map.of("type", "links", "links", s.linkList()));
+            }
+        }
+        if (c.topics.contains("jack") && !Objects.equals(s.jack(), c.lastJack)) {
+            c.lastJack = s.jack();
+            send(c, Map.of("type", "jack", "jack", s.jack()));
+        }
+        for (ManagedLink m : s.links()) {
+            final String id = m.id();
+            if (c.topics.contains("counters:" + id) || c.topics.contains("counters:*")) {
+                final Map<String, Object> now = s.counters().get(id);
+                final Map<String, Object> before = c.lastCounters.get(id);
+                final Map<String, Object> changed = new LinkedHashMap<>();
+                for (Map.Entry<String, Object> e : now.entrySet()) {
+                    if (before == null || !Objects.equals(before.get(e.getKey()), e.getValue())) {
+                        changed.put(e.getKey(), e.getValue());
+                    }
+                }
+                c.lastCounters.put(id, now);
+                if (!changed.isEmpty()) {
+                    send(c, Map.of("type", "counters", "link", id, "t", t, "values", changed));
+                }
+            }
+            if (c.topics.contains("meters:" + id) || c.topics.contains("meters:*")) {
+                final Object now = s.meters().get(id);
+                if (!Objects.equals(now, c.lastMeters.get(id))) {
+                    c.lastMeters.put(id, now);
+                    final Map<String, Object> v = new LinkedHashMap<>();
+                    v.put("type", "meters");
+                    v.put("link", id);
+                    v.put("t", t);
+                    @SuppressWarnings("unchecked")
+                    final Map<String, Object> levels = (Map<String, Object>) now;
+                    v.putAll(levels);
+                    send(c, v);
+                }
+            }
+        }
+    }
+
+    /** The link list without the uptime, which changes every tick and is not worth a message. */
+    @SuppressWarnings("unchecked")
+    private static Object stripUptime(Object list) {
+        return ((List<Map<String, Object>>) list).stream().map(m -> {
+            final Map<String, Object> copy = new LinkedHashMap<>(m);
+            copy.remove("uptimeSeconds");
+            return copy;
+        }).toList();
+    }
+
+    private void send(Client c, Object message) {
+        try {
+            c.ctx.send(json.writeValueAsString(message));
+            messagesSent.incrementAndGet();
+        } catch (JsonProcessingException | RuntimeException e) {
+            // The socket is closing; its close callback forgets it.
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,123 @@
+package org.jamwire.web;
+
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jamwire.control.AgentEvent;
+import org.jamwire.control.ManagedLink;
+import org.jamwire.engine.LevelMeter;
+import org.jamwire.engine.LinkCounter;
+import org.jamwire.engine.ReceiveQueue;
+import org.jamwire.link.Link;
+import org.jamwire.link.LinkConfig;
+import org.jamwire.link.LinkStats;
+
+/** How links, counters and meters look in JSON. Pure functions, called on HTTP and feed threads. */
+final class Views {
+
+    /** dBFS shown for silence. */
+    static final double SILENCE_DB = -120.0;
+
+    private Views() {
+    }
+
+    /** A link as {@code GET /api/links/{id}} shows it; without counters and events when {@code full} is false. */
+    static Map<String, Object> link(ManagedLink m, boolean full) {
+        final Link link = m.link();
+        final LinkStats s = link.stats();
+        final Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", m.id());
+        v.put("mode", m.mode());
+        v.put("host", m.host());
+        v.put("state", state(s.state()));
+        v.put("failure", link.failure());
+        v.put("clientName", link.clientName());
+        v.put("localPort", link.localPort());
+        v.put("peer", address(s.peer()));
+        v.put("commandLine", m.commandLine());
+        v.put("options", m.options());
+        v.put("format", format(link));
+        if (full) {
+            v.put("counters", counters(s));
+        }
+        v.put("xruns", s.xruns());
+        v.put("uptimeSeconds", s.uptime().toMillis() / 1000.0);
+        v.put("startedAt", m.started().toString());
+        if (full) {
+            v.put("events", m.events().stream().map(Views::event).toList());
+        }
+        return v;
+    }
+
+    static String state(Link.State state) {
+        return state == Link.State.WAITING_FOR_PEER ? "waiting" : state.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String address(InetSocketAddress a) {
+        return a == null ? null : a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    private static Map<String, Object> format(Link link) {
+        final LinkConfig c = link.config();
+        final Map<String, Object> f = new LinkedHashMap<>();
+        f.put("sampleRate", link.format().sampleRate());
+        f.put("bufferSize", link.format().bufferSize());
+        f.put("bitResolution", c.bitResolution());
+        f.put("sendChannels", c.sendChannels());
+        f.put("receiveChannels", c.receiveChannels());
+        f.put("queue", c.queue() == ReceiveQueue.AUTO ? "auto" : String.valueOf(c.queue()));
+        f.put("redundancy", c.redundancy());
+        f.put("backend", c.backend().name().toLowerCase(Locale.ROOT));
+        return f;
+    }
+
+    /** Every counter by label, plus the figures the feed derives from them. */
+    static Map<String, Object> counters(LinkStats s) {
+        final Map<String, Object> c = new LinkedHashMap<>();
+        for (LinkCounter counter : LinkCounter.values()) {
+            c.put(counter.label(), s.get(counter));
+        }
+        c.put("xruns", s.xruns());
+        final int rate = s.format().sampleRate();
+        c.put("queue_ms", round1(1000.0 * s.get(LinkCounter.QUEUE_LEVEL) / rate));
+        c.put("target_ms", round1(1000.0 * s.get(LinkCounter.QUEUE_TARGET) / rate));
+        c.put("jitter_ms", Math.round(s.get(LinkCounter.JITTER_US) / 10.0) / 100.0);
+        return c;
+    }
+
+    static Map<String, Object> event(AgentEvent e) {
+        final Map<String, Object> v = new LinkedHashMap<>();
+        v.put("link", e.link());
+        v.put("kind", e.kind());
+        v.put("message", e.message());
+        v.put("time", e.time().toString());
+        return v;
+    }
+
+    /** Peak and RMS per channel in dBFS with one decimal. */
+    static Map<String, List<Double>> levels(LevelMeter meter) {
+        final Double[] peak = new Double[meter.channels()];
+        final Double[] rms = new Double[meter.channels()];
+        for (int c = 0; c < meter.channels(); c++) {
+            peak[c] = db(meter.peak(c));
+            rms[c] = db(meter.rms(c));
+        }
+        final Map<String, List<Double>> v = new LinkedHashMap<>();
+        v.put("peak", List.of(peak));
+        v.put("rms", List.of(rms));
+        return v;
+    }
+
+    static double db(float linear) {
+        if (!(linear > 1e-6f)) {
+            return SILENCE_DB;
+        }
+        return round1(20 * Math.log10(linear));
+    }
+
+    private static double round1(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+}
