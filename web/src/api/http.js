@@ -1,0 +1,72 @@
+// The agent's REST API (docs/agent-api.md). Every call carries the token; a 401 sends the user
+// back to the token prompt.
+import { auth, rejectToken } from '../stores/auth.js'
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const message =
+      (body && typeof body.message === 'string' && body.message) ||
+      (status ? `The agent answered ${status}.` : 'The agent did not answer.')
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.error = body?.error ?? null
+    this.field = body?.field ?? null
+    this.rule = body?.rule ?? null
+  }
+}
+
+async function request(method, path, body, { token = auth.token, onUnauthorized = true } = {}) {
+  const headers = { Accept: 'application/json' }
+  if (token) headers.Authorization = `Bearer ${token}`
+  const init = { method, headers, cache: 'no-store' }
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(body)
+  }
+  let res
+  try {
+    res = await fetch(path, init)
+  } catch (e) {
+    throw new ApiError(0, {
+      error: 'network',
+      message: `Could not reach the agent (${e?.message || e}). Is it still running?`,
+    })
+  }
+  const text = res.status === 204 ? '' : await res.text()
+  let data = null
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = null
+    }
+  }
+  if (!res.ok) {
+    if (res.status === 401 && onUnauthorized) rejectToken()
+    throw new ApiError(res.status, data)
+  }
+  return data
+}
+
+const q = encodeURIComponent
+
+export const api = {
+  request,
+  health: () => request('GET', '/api/health'),
+  // Checks a token before it is kept: a 401 here is the prompt's own message, not a redirect.
+  verifyToken: (token) => request('GET', '/api/version', undefined, { token, onUnauthorized: false }),
+  jack: () => request('GET', '/api/jack'),
+  jackPorts: () => request('GET', '/api/jack/ports'),
+  connect: (source, destination) => request('POST', '/api/jack/connections', { source, destination }),
+  disconnect: (source, destination) =>
+    request('DELETE', `/api/jack/connections?source=${q(source)}&destination=${q(destination)}`),
+  linkOptions: () => request('GET', '/api/link-options'),
+  counterInfo: () => request('GET', '/api/counters'),
+  checkLink: (link) => request('POST', '/api/links/check', link),
+  startLink: (link) => request('POST', '/api/links', link),
+  links: () => request('GET', '/api/links'),
+  link: (id) => request('GET', `/api/links/${q(id)}`),
+  stopLink: (id) => request('DELETE', `/api/links/${q(id)}`),
+  linkCounters: (id) => request('GET', `/api/links/${q(id)}/counters`),
+}

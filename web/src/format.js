@@ -1,0 +1,31 @@
+export const SILENCE_DB = -120
+
+export function formatUptime(seconds) {
+  if (seconds == null || !Number.isFinite(Number(seconds))) return '–'
+  let s = Math.floor(Number(seconds))
+  const h = Math.floor(s / 3600)
+  s -= h * 3600
+  const m = Math.floor(s / 60)
+  s -= m * 60
+  const pad = (n) => String(n).padStart(2, '0')
+  if (h > 0) return `${h} h ${pad(m)} min`
+  if (m > 0) return `${m} min ${pad(s)} s`
+  return `${s} s`
+}
+
+export function formatDb(db) {
+  if (db == null || !Number.isFinite(Number(db))) return '–'
+  if (Number(db) <= SILENCE_DB) return 'silent'
+  return `${Number(db).toFixed(1)} dB`
+}
+
+export function formatNumber(value, digits = 0) {
+  if (value == null || value === '') return '–'
+  const n = Number(value)
+  if (!Number.isFinite(n)) return String(value)
+  return n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+}
+
+export function stateLabel(state) {
+  return (state || 'unknown').replace(/_/g, ' ')
+}

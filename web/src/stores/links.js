@@ -1,0 +1,109 @@
+import { reactive } from 'vue'
+import { api } from '../api/http.js'
+
+export const RUNNING_STATES = ['waiting', 'connected', 'audio_lost']
+
+export function isRunning(link) {
+  return RUNNING_STATES.includes(link?.state)
+}
+
+export const linksStore = reactive({
+  list: [],
+  loaded: false,
+  error: '',
+  options: null,
+  optionsError: '',
+  counterInfo: {},
+})
+
+// Uptime goes on between updates: each link remembers when it was received.
+function stamped(link, now = Date.now()) {
+  return { ...link, receivedAt: now }
+}
+
+export function uptimeOf(link, now = Date.now()) {
+  const base = Number(link?.uptimeSeconds) || 0
+  if (!isRunning(link) || !link.receivedAt) return base
+  return base + Math.max(0, now - link.receivedAt) / 1000
+}
+
+export async function loadLinks() {
+  try {
+    const list = await api.links()
+    linksStore.list = (list || []).map((l) => stamped(l))
+    linksStore.error = ''
+  } catch (e) {
+    linksStore.error = e.message
+  } finally {
+    linksStore.loaded = true
+  }
+}
+
+// The live feed's list lacks counters and events: keep what an earlier REST answer brought.
+export function applyLinksFeed(list) {
+  const byId = new Map(linksStore.list.map((l) => [l.id, l]))
+  linksStore.list = (list || []).map((l) => stamped({ ...(byId.get(l.id) || {}), ...l }))
+  linksStore.loaded = true
+  linksStore.error = ''
+}
+
+function upsert(link) {
+  const i = linksStore.list.findIndex((l) => l.id === link.id)
+  if (i >= 0) linksStore.list.splice(i, 1, stamped(link))
+  else linksStore.list.push(stamped(link))
+}
+
+export async function loadOptions() {
+  try {
+    linksStore.options = await api.linkOptions()
+    linksStore.optionsError = ''
+  } catch (e) {
+    linksStore.optionsError = e.message
+  }
+}
+
+export async function loadCounterInfo() {
+  try {
+    const list = await api.counterInfo()
+    linksStore.counterInfo = Object.fromEntries((list || []).map((c) => [c.label, c.meaning]))
+  } catch {
+    // Only the counters' explanations are missing then.
+  }
+}
+
+// The body of POST /api/links and /api/links/check from the form's values: flags are sent only
+// when set, other options only when given.
+export function linkRequest({ mode, host, values }) {
+  const options = {}
+  for (const [key, value] of Object.entries(values || {})) {
+    if (value === true) options[key] = true
+    else if (typeof value === 'string' && value.trim() !== '') options[key] = value.trim()
+    else if (typeof value === 'number' && Number.isFinite(value)) options[key] = String(value)
+  }
+  const body = { mode }
+  if (mode === 'client') body.host = (host || '').trim()
+  body.options = options
+  return body
+}
+
+// { ok: true, commandLine, warnings } or { ok: false, error: ApiError }
+export async function checkLink(body) {
+  try {
+    const r = await api.checkLink(body)
+    return { ok: true, commandLine: r?.commandLine ?? '', warnings: r?.warnings ?? [] }
+  } catch (e) {
+    return { ok: false, error: e }
+  }
+}
+
+export async function startLink(body) {
+  const link = await api.startLink(body)
+  if (link?.id) upsert(link)
+  return link
+}
+
+export async function stopLink(id) {
+  const link = await api.stopLink(id)
+  if (link?.id) upsert(link)
+  return link
+}
