@@ -49,6 +49,10 @@ final class AgentConsole {
         out.println("  config:     " + loaded.configFile() + (loaded.configRead() ? "" : " (not present: defaults used)"));
         out.println("  token file: " + loaded.settings().tokenFile().toAbsolutePath()
                 + (server.token().created() ? " (created, readable by its owner only)" : ""));
+        final org.jamwire.control.JackMonitor.State jack = server.jackState();
+        out.println("  JACK:       server '" + jack.server() + "' " + (jack.message() == null
+                ? "running at " + jack.sampleRate() + " Hz, " + jack.bufferSize() + " frames"
+                : "not available yet (" + jack.message() + "); the agent keeps checking"));
         out.println("  listening:  " + base + " (API under /api, live feed at /api/live)");
         out.println("Open the web UI: " + base + "#token=" + server.token().value());
         out.flush();

@@ -264,6 +264,11 @@ public final class AgentServer implements AutoCloseable {
         return links;
     }
 
+    /** The JACK server's state as last seen. */
+    public JackMonitor.State jackState() {
+        return jack.state();
+    }
+
     /** Feed messages refused so far. */
     public long feedBadMessages() {
         return feed.badMessages();
