@@ -41,6 +41,9 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['src/**/__tests__/*.spec.js'],
     restoreMocks: true,
+    // Besides the console, a JUnit report where scripts/test counts Maven's own test reports.
+    reporters: ['default', 'junit'],
+    outputFile: { junit: 'target/surefire-reports/TEST-vitest.xml' },
     unstubGlobals: true,
   },
 })

@@ -56,6 +56,9 @@ public final class CommandLine {
                 throw unknownCommand(first);
             }
             final List<String> rest = list.subList(1, list.size());
+            if (first.equals("agent") && (rest.contains("-h") || rest.contains("--help"))) {
+                return new Command.Help(HelpText.renderAgent());
+            }
             final Command early = helpOrVersion(rest);
             return early != null ? early : sub.parse(rest);
         }

@@ -60,6 +60,42 @@ final class HelpText {
         return out.toString();
     }
 
+    /** The help of {@code jamwire agent}, ending with a newline. */
+    static String renderAgent() {
+        final StringBuilder out = new StringBuilder();
+        out.append("JamWire ").append(BuildInfo.version()).append(": the agent\n\n");
+        out.append("""
+                Usage:
+                  jamwire agent [AGENT OPTIONS]
+
+                Runs until Ctrl-C or SIGTERM, which stop its links cleanly (each sends its stop
+                packet). It serves the web UI, a JSON API under /api (described at
+                /api/openapi.json) and a live WebSocket feed at /api/live, and watches one JACK
+                server, on which its JACK links run. At start it prints its config file, its token
+                file, the JACK server's state and the URL to open, which carries the token.
+
+                Security: it listens on 127.0.0.1 unless told otherwise; every API call and the
+                feed need the token; requests naming another Host, and pages from another Origin,
+                are refused.
+                """);
+        appendCommand(out, "Agent options", AgentOptions.TABLE);
+        out.append("""
+
+                Examples:
+                  For this machine's browser:
+                    jamwire agent
+                  On a lab network, reachable as studio-a.local, with a fixed token file:
+                    jamwire agent --listen 192.0.2.10 --allow-host studio-a.local --token-file /etc/jamwire/token
+                  With a config file (JSON with the keys listen, port, allowHosts, tokenFile,
+                  jackServer, feedRateHz):
+                    jamwire agent --config /etc/jamwire/agent.json
+
+                Exit codes: 0 when stopped by Ctrl-C or SIGTERM, 1 when it cannot start (the port is
+                taken, the token file cannot be read or written), 2 for a wrong option or config file.
+                """);
+        return out.toString();
+    }
+
     private static final String EXAMPLES_AND_PORTS = """
 
             Examples:

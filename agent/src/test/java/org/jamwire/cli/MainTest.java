@@ -136,4 +136,14 @@ class MainTest {
         assertNull(runner.agent);
         org.junit.jupiter.api.Assertions.assertTrue(err().contains("--queue"), err());
     }
+
+    @Test
+    void agent_help_is_the_agents_own_and_lists_every_agent_option() {
+        assertEquals(0, main("agent --help"));
+        for (OptionSpec o : AgentOptions.TABLE.options()) {
+            org.junit.jupiter.api.Assertions.assertTrue(out().contains(o.longName()), o.longName());
+        }
+        org.junit.jupiter.api.Assertions.assertFalse(out().contains("--numchannels"), "link options belong elsewhere");
+        assertNull(runner.agent);
+    }
 }
