@@ -26,6 +26,8 @@ public final class AgentServer implements AutoCloseable {
     /** Where the UI's files are on the classpath. */
     static final String UI_RESOURCES = "/org/jamwire/web/ui";
     static final String OPENAPI_RESOURCE = "/org/jamwire/web/openapi.json";
+    /** Frames queued to one socket at most, about 4 s of the feed at 30 Hz with every topic. */
+    static final int MAX_QUEUED_FRAMES = 512;
     private static final Logger LOG = LoggerFactory.getLogger(AgentServer.class);
 
     private final AgentSettings settings;
@@ -38,6 +40,9 @@ public final class AgentServer implements AutoCloseable {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final String openApi;
     private volatile HostCheck hosts;
+    /** Requests refused, by error word: counted, not logged. */
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> refused =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Set<String> apiRoutes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Javalin app;
 
@@ -88,7 +93,7 @@ public final class AgentServer implements AutoCloseable {
     }
 
     private Javalin create() {
-        final Controllers api = new Controllers(json, links, jack);
+        final Controllers api = new Controllers(json, links, jack, this::refusals);
         final boolean withUi = getClass().getResource(UI_RESOURCES + "/index.html") != null;
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -103,6 +108,9 @@ public final class AgentServer implements AutoCloseable {
             config.jetty.modifyWebSocketServletFactory(f -> {
                 f.setMaxTextMessageSize(settings.maxFrameBytes());
                 f.setMaxBinaryMessageSize(settings.maxFrameBytes());
+                // A browser that stops reading must not make the agent queue its feed without end:
+                // past this many unsent frames, further sends to it fail and are dropped.
+                f.setMaxOutgoingFrames(MAX_QUEUED_FRAMES);
             });
             config.jetty.modifyServer(s -> s.setStopTimeout(1000));
             if (withUi) {
@@ -141,7 +149,11 @@ public final class AgentServer implements AutoCloseable {
             config.routes.get("/api/links/{id}", api::getLink);
             config.routes.delete("/api/links/{id}", api::stopLink);
             config.routes.get("/api/links/{id}/counters", api::linkCounters);
-            config.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+            config.routes.exception(ApiException.class, (e, ctx) -> {
+                refused.computeIfAbsent(e.body().error(), k -> new java.util.concurrent.atomic.AtomicLong())
+                        .incrementAndGet();
+                ctx.status(e.status()).json(e.body());
+            });
             config.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(ctx, e.getStatus(),
                     e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -164,7 +176,7 @@ public final class AgentServer implements AutoCloseable {
         return s.length() > 80 ? s.substring(0, 80) + "…" : s;
     }
 
-    private static void httpError(Context ctx, int status, String message) {
+    private void httpError(Context ctx, int status, String message) {
         final String error = switch (status) {
             case 400 -> "invalid";
             case 401 -> "unauthorized";
@@ -177,6 +189,7 @@ public final class AgentServer implements AutoCloseable {
                 ? "the request body is larger than " + (ctx.contentLength() > 0 ? "the limit of " : "")
                         + "64 KiB allowed"
                 : message;
+        refused.computeIfAbsent(error, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
         ctx.status(status).json(new ApiException.ApiError(error, null, null, text));
     }
 
@@ -262,6 +275,15 @@ public final class AgentServer implements AutoCloseable {
     /** The link manager, for the command line's summary at exit. */
     public LinkManager links() {
         return links;
+    }
+
+    /** Requests refused so far by error word, and the feed's refused messages and sockets. */
+    java.util.Map<String, Long> refusals() {
+        final java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        refused.forEach((k, v) -> m.put(k, v.get()));
+        m.put("feed_bad_messages", feed.badMessages());
+        m.put("feed_auth_failures", feed.authFailures());
+        return m;
     }
 
     /** The JACK server's state as last seen. */

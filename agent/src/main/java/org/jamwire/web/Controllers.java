@@ -34,11 +34,14 @@ final class Controllers {
     private final LinkManager links;
     private final JackMonitor jack;
     private final Instant started = Instant.now();
+    private final java.util.function.Supplier<Map<String, Long>> refusals;
 
-    Controllers(ObjectMapper json, LinkManager links, JackMonitor jack) {
+    Controllers(ObjectMapper json, LinkManager links, JackMonitor jack,
+            java.util.function.Supplier<Map<String, Long>> refusals) {
         this.json = json;
         this.links = links;
         this.jack = jack;
+        this.refusals = refusals;
     }
 
     void health(Context ctx) {
@@ -48,6 +51,7 @@ final class Controllers {
         v.put("uptimeSeconds", Duration.between(started, Instant.now()).toMillis() / 1000.0);
         v.put("links", links.running());
         v.put("jack", jack.state().state());
+        v.put("refused", refusals.get());
         ctx.json(v);
     }
 

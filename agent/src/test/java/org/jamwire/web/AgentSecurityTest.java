@@ -51,10 +51,12 @@ class AgentSecurityTest {
     }
 
     @Test
-    void a_wrong_token_is_a_401() {
+    void a_wrong_token_is_a_401_and_counted() {
+        final long before = api.get("/api/health").json().get("refused").path("unauthorized").asLong();
         final String wrong = "0".repeat(64);
         assertEquals(401, api.request("GET", "/api/health", null, List.of("Authorization: Bearer " + wrong)).status());
         assertEquals(401, api.request("GET", "/api/health", null, List.of("Authorization: Basic abc")).status());
+        assertTrue(api.get("/api/health").json().get("refused").get("unauthorized").asLong() >= before + 2);
     }
 
     @Test
