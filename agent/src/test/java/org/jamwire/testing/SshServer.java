@@ -1,0 +1,231 @@
+package org.jamwire.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real OpenSSH sshd for tests, with keys made for it: a host key, a user key pair whose public
+ * half it accepts for the current user, on a free port of an address it is told (127.0.0.1, or a
+ * lab host's address when started inside a network namespace). Needs root, as sshd does; outside
+ * CI a test using it is skipped with a message. Test thread.
+ */
+public final class SshServer implements AutoCloseable {
+
+    private static final Path SSHD = Path.of("/usr/sbin/sshd");
+
+    private final Path dir;
+    private final String address;
+    private final int port;
+    private final Process process;
+
+    private SshServer(Path dir, String address, int port, Process process) {
+        this.dir = dir;
+        this.address = address;
+        this.port = port;
+        this.process = process;
+    }
+
+    /** Skips the calling test unless this is root with sshd installed, or CI (where it must work). */
+    public static void assumeUsable() {
+        final boolean root = "root".equals(System.getProperty("user.name"));
+        if (System.getenv("CI") == null) {
+            Assumptions.assumeTrue(root, "needs root to run sshd; CI runs it as root");
+            Assumptions.assumeTrue(Files.isExecutable(SSHD), "needs openssh-server: run scripts/install-test-deps");
+        }
+    }
+
+    /** Makes keys in {@code dir} and starts sshd on 127.0.0.1. */
+    public static SshServer start(Path dir) throws IOException, InterruptedException {
+        return start(dir, "127.0.0.1", List.of());
+    }
+
+    /**
+     * Makes keys in {@code dir} and starts sshd on {@code address}, its command line prefixed by
+     * {@code prefix} (e.g. {@code ip netns exec HOST}).
+     */
+    public static SshServer start(Path dir, String address, List<String> prefix) throws IOException, InterruptedException {
+        assumeUsable();
+        Files.createDirectories(dir);
+        Files.createDirectories(Path.of("/run/sshd"));
+        keygen(dir.resolve("host_ed25519"));
+        keygen(dir.resolve("user_ed25519"));
+        final Path authorized = dir.resolve("authorized_keys");
+        Files.copy(dir.resolve("user_ed25519.pub"), authorized, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(authorized, PosixFilePermissions.fromString("rw-------"));
+        final int port = freePort();
+        final Path config = dir.resolve("sshd_config");
+        Files.writeString(config, String.join("\n",
+                "Port " + port,
+                "ListenAddress " + address,
+                "HostKey " + dir.resolve("host_ed25519"),
+                "AuthorizedKeysFile " + authorized,
+                "PidFile " + dir.resolve("sshd.pid"),
+                "StrictModes no",
+                "UsePAM no",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "PubkeyAuthentication yes",
+                "PermitRootLogin prohibit-password",
+                "AllowAgentForwarding no",
+                "AllowTcpForwarding local",
+                "X11Forwarding no",
+                "LogLevel ERROR",
+                ""));
+        final List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(SSHD.toString(), "-D", "-e", "-f", config.toString()));
+        final Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sshd.log").toFile()).start();
+        final SshServer server = new SshServer(dir, address, port, p);
+        server.awaitListening(prefix);
+        return server;
+    }
+
+    private void awaitListening(List<String> prefix) throws IOException, InterruptedException {
+        final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end) {
+            if (!process.isAlive()) {
+                throw new IOException("sshd exited: " + Files.readString(dir.resolve("sshd.log")));
+            }
+            if (prefix.isEmpty() ? canConnect() : listeningIn(prefix)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IOException("sshd did not listen on " + address + ":" + port + " within 10 s");
+    }
+
+    private boolean canConnect() {
+        try (Socket s = new Socket(address, port)) {
+            return s.isConnected();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private boolean listeningIn(List<String> prefix) throws IOException, InterruptedException {
+        final List<String> c = new ArrayList<>(prefix);
+        c.addAll(List.of("ss", "-Htln", "sport = :" + port));
+        final Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out.contains(":" + port);
+    }
+
+    private static void keygen(Path key) throws IOException, InterruptedException {
+        Files.deleteIfExists(key);
+        Files.deleteIfExists(Path.of(key + ".pub"));
+        final Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "jamwire-test",
+                "-f", key.toString()).redirectErrorStream(true).start();
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("ssh-keygen failed: " + out);
+        }
+    }
+
+    /** A port nobody listens on now. */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The address sshd listens on. */
+    public String address() {
+        return address;
+    }
+
+    /** Its port. */
+    public int port() {
+        return port;
+    }
+
+    /** The private key sshd accepts for the current user. */
+    public Path userKey() {
+        return dir.resolve("user_ed25519");
+    }
+
+    /** Its host public key file. */
+    public Path hostPublicKey() {
+        return dir.resolve("host_ed25519.pub");
+    }
+
+    /** The host key's fingerprint as {@code ssh-keygen -lf} prints it, e.g. {@code SHA256:...}. */
+    public String hostFingerprint() throws IOException, InterruptedException {
+        final Process p = new ProcessBuilder("ssh-keygen", "-l", "-E", "sha256", "-f", hostPublicKey().toString())
+                .redirectErrorStream(true).start();
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out.split(" ")[1];
+    }
+
+    /** A known_hosts line for this server's key under {@code name}. */
+    public String knownHostsLine(String name) throws IOException {
+        final String[] pub = Files.readString(hostPublicKey()).trim().split(" ");
+        return name + " " + pub[0] + " " + pub[1] + "\n";
+    }
+
+    /** sshd's log, for failure messages. */
+    public String log() throws IOException {
+        return Files.readString(dir.resolve("sshd.log"));
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A TCP server that accepts connections and never says a word, as a hung sshd would. */
+    public static final class Silent implements AutoCloseable {
+        private final ServerSocket socket;
+        private final List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Thread thread;
+
+        public Silent() throws IOException {
+            socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            thread = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        accepted.add(socket.accept());
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            }, "silent-sshd");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        public int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
+
+    /** How long a wait should take at most in these tests. */
+    public static final Duration WAIT = Duration.ofSeconds(10);
+}
