@@ -30,13 +30,49 @@ public final class RemoteCommand {
     public static final Rule PLAIN = matching("[A-Za-z0-9._:/=,+@][A-Za-z0-9._:/=,+@-]{0,254}",
             "letters, digits and . _ : / = , + @ - (not starting with -), at most 255 characters");
 
-    /** A program that may run on a peer, with the rule for its arguments. */
-    public record Program(String name, Rule arguments) {
+    /** Only exactly {@code value}. */
+    public static Rule exactly(String value) {
+        return arg -> arg.equals(value) ? null : "'" + value + "'";
+    }
+
+    /** One of {@code values}. */
+    public static Rule oneOf(String... values) {
+        final List<String> allowed = List.of(values);
+        return arg -> allowed.contains(arg) ? null : "one of " + String.join(", ", values);
+    }
+
+    /** Refuses any argument: for positions past the last one a program takes. */
+    public static final Rule NONE = arg -> "no further arguments";
+
+    /**
+     * A program that may run on a peer, with a rule for each argument position and one for the
+     * arguments after those.
+     *
+     * @param name the program, found on the peer's PATH
+     * @param positions rules for the first arguments, in order
+     * @param rest the rule for every later argument
+     */
+    public record Program(String name, List<Rule> positions, Rule rest) {
         /** Checks the name is a bare program name. */
         public Program {
             if (!name.matches("[A-Za-z0-9_.-]+")) {
                 throw new IllegalArgumentException("not a program name: " + name);
             }
+            positions = List.copyOf(positions);
+        }
+
+        /** A program whose every argument follows {@code arguments}. */
+        public Program(String name, Rule arguments) {
+            this(name, List.of(), arguments);
+        }
+
+        /** A program taking exactly these arguments, each by its own rule. */
+        public static Program fixed(String name, Rule... positions) {
+            return new Program(name, List.of(positions), NONE);
+        }
+
+        Rule rule(int index) {
+            return index < positions.size() ? positions.get(index) : rest;
         }
     }
 
@@ -69,7 +105,7 @@ public final class RemoteCommand {
             if (a.chars().anyMatch(Character::isISOControl)) {
                 throw new Refused(program.name() + ": argument " + (i + 1) + " holds a control character");
             }
-            final String allowed = program.arguments().refuse(a);
+            final String allowed = program.rule(i).refuse(a);
             if (allowed != null) {
                 throw new Refused(program.name() + ": argument " + (i + 1) + " '" + clip(a) + "' is not allowed: use "
                         + allowed);

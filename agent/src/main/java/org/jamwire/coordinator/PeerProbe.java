@@ -1,0 +1,130 @@
+package org.jamwire.coordinator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds out what a peer has, over an open ssh session: its OS, whether JACK runs and how, the
+ * JamWire and jacktrip versions, which link ports are free, and whether a JamWire agent runs there,
+ * which it reaches through an ssh tunnel to the peer's own loopback with the token read over ssh.
+ * Every reply is checked before it is believed; one it cannot read becomes a note, not a failure.
+ * Called on a control thread.
+ */
+public final class PeerProbe {
+
+    /** The link ports the old manual opens in the firewall. */
+    public static final List<Integer> LINK_PORTS = List.of(4464, 4474, 4484, 4494);
+    /** Where the agent keeps its token, relative to the peer user's home. */
+    public static final String TOKEN_PATH = ".config/jamwire/token";
+
+    private static final Pattern WHOLE = Pattern.compile("\\s*([0-9]{1,9})\\s*");
+    private static final Pattern JACKTRIP = Pattern.compile("JackTrip VERSION: ([0-9]+(\\.[0-9]+){1,3})");
+    private static final Pattern PERIODS = Pattern.compile("(?:^|\\s)(?:-n|--nperiods)(?:\\s+|=)([0-9]{1,3})(?:\\s|$)");
+    private static final Pattern PORT = Pattern.compile("\\S+:([0-9]{1,5})\\s");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final int agentPort;
+
+    /** A probe that looks for the peer's agent on {@code agentPort} of its loopback. */
+    public PeerProbe(int agentPort) {
+        this.agentPort = agentPort;
+    }
+
+    /** Probes the peer for JACK server {@code jackServer}. */
+    public PeerReport probe(SshSession ssh, String jackServer) throws SshException {
+        final List<String> notes = new ArrayList<>();
+        final SshSession.Result uname = ssh.run(RemoteCommand.of(PeerPrograms.UNAME, "-srm"));
+        final String os = uname.exitStatus() == 0 ? printable(uname.stdout().trim(), 200) : null;
+        final int rate = jackNumber(ssh, jackServer, "jack_samplerate", notes);
+        final int frames = rate > 0 ? jackNumber(ssh, jackServer, "jack_bufsize", notes) : 0;
+        final int periods = rate > 0 ? periods(ssh) : 0;
+        final String jamwire = version(ssh.run(RemoteCommand.of(PeerPrograms.JAMWIRE_VERSION, "--version")),
+                Pattern.compile("JamWire (\\S{1,40})"));
+        final String jacktrip = version(ssh.run(RemoteCommand.of(PeerPrograms.JACKTRIP_VERSION, "-v")), JACKTRIP);
+        final List<Integer> free = freePorts(ssh, notes);
+        long xruns = -1;
+        boolean agent = false;
+        final SshSession.Result token = ssh.run(RemoteCommand.of(PeerPrograms.READ_TOKEN, TOKEN_PATH));
+        if (token.exitStatus() == 0 && token.stdout().trim().matches("[0-9a-fA-F]{32,128}")) {
+            try {
+                final JsonNode state = agentGet(ssh, token.stdout().trim(), "/api/jack");
+                agent = true;
+                xruns = state.path("xruns").asLong(-1);
+            } catch (IOException e) {
+                notes.add("an agent token is on the peer, but no agent answered on its port " + agentPort + ": "
+                        + e.getMessage());
+            }
+        } else {
+            notes.add("no JamWire agent runs on the peer (no token at ~/" + TOKEN_PATH + "): xruns are not known");
+        }
+        return new PeerReport(os, jackServer, rate > 0, rate, frames, periods, xruns, jamwire, jacktrip, agent, free,
+                notes);
+    }
+
+    private static int jackNumber(SshSession ssh, String server, String tool, List<String> notes) throws SshException {
+        final SshSession.Result r = ssh.run(RemoteCommand.of(PeerPrograms.JACK_TOOL, "JACK_NO_START_SERVER=1",
+                "JACK_DEFAULT_SERVER=" + server, tool));
+        final Matcher m = WHOLE.matcher(r.stdout());
+        if (r.exitStatus() == 0 && m.matches()) {
+            return Integer.parseInt(m.group(1));
+        }
+        if (r.exitStatus() == 127) {
+            notes.add(tool + " is not installed on the peer (Debian: apt install jackd2)");
+        } else if (r.exitStatus() == 0) {
+            notes.add(tool + " answered something that is not a number: '" + printable(r.stdout().trim(), 60) + "'");
+        } else {
+            notes.add("the JACK server '" + server + "' is not running on the peer");
+        }
+        return 0;
+    }
+
+    private static int periods(SshSession ssh) throws SshException {
+        final SshSession.Result r = ssh.run(RemoteCommand.of(PeerPrograms.JACKD_ARGS, "-o", "args=", "-C", "jackd"));
+        final Matcher m = PERIODS.matcher(r.stdout());
+        // jackd's own default when its command line does not say.
+        return m.find() ? Integer.parseInt(m.group(1)) : r.exitStatus() == 0 ? 2 : 0;
+    }
+
+    private static String version(SshSession.Result r, Pattern p) {
+        if (r.exitStatus() != 0 && r.exitStatus() != 1) {
+            return null; // 127: not installed
+        }
+        final Matcher m = p.matcher(r.stdout() + "\n" + r.stderr());
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static List<Integer> freePorts(SshSession ssh, List<String> notes) throws SshException {
+        final SshSession.Result r = ssh.run(RemoteCommand.of(PeerPrograms.UDP_SOCKETS, "-Hunl"));
+        if (r.exitStatus() != 0) {
+            notes.add("cannot list the peer's UDP sockets (ss failed): free ports are not known");
+            return List.of();
+        }
+        final Set<Integer> used = new HashSet<>();
+        final Matcher m = PORT.matcher(r.stdout());
+        while (m.find()) {
+            used.add(Integer.parseInt(m.group(1)));
+        }
+        return LINK_PORTS.stream().filter(p -> !used.contains(p)).toList();
+    }
+
+    /** GETs a path of the peer's agent through a tunnel to its loopback. */
+    private JsonNode agentGet(SshSession ssh, String token, String path) throws SshException, IOException {
+        final TunnelHttp.Answer a = TunnelHttp.request(ssh.forward(agentPort), agentPort, "GET", path, token, null);
+        if (a.status() != 200) {
+            throw new IOException("GET " + path + " answered " + a.status());
+        }
+        return JSON.readTree(a.body());
+    }
+
+    private static String printable(String s, int max) {
+        final String clean = s.replaceAll("[^\\x20-\\x7e]", "?");
+        return clean.length() > max ? clean.substring(0, max) + "…" : clean;
+    }
+}

@@ -1,0 +1,48 @@
+package org.jamwire.coordinator;
+
+import static org.jamwire.coordinator.RemoteCommand.exactly;
+import static org.jamwire.coordinator.RemoteCommand.matching;
+import static org.jamwire.coordinator.RemoteCommand.oneOf;
+
+import org.jamwire.coordinator.RemoteCommand.Program;
+
+/**
+ * Every program the coordinator runs on a peer, each with the only arguments it may be given. This
+ * is the whole allow-list: a command not built from these cannot be sent. Immutable.
+ */
+final class PeerPrograms {
+
+    /** A JACK server name as jackd -n takes it. */
+    static final String SERVER_NAME = "[A-Za-z0-9_.-]{1,63}";
+
+    /** {@code uname -srm}: the kernel and machine. */
+    static final Program UNAME = Program.fixed("uname", exactly("-srm"));
+
+    /**
+     * {@code env JACK_NO_START_SERVER=1 JACK_DEFAULT_SERVER=NAME TOOL}: a JACK command-line tool
+     * on a named server, which must not start a server of its own when none runs.
+     */
+    static final Program JACK_TOOL = Program.fixed("env", exactly("JACK_NO_START_SERVER=1"),
+            matching("JACK_DEFAULT_SERVER=" + SERVER_NAME, "JACK_DEFAULT_SERVER=NAME"),
+            oneOf("jack_samplerate", "jack_bufsize"));
+
+    /** {@code ps -o args= -C jackd}: the running jackd's command line, for its periods. */
+    static final Program JACKD_ARGS = Program.fixed("ps", exactly("-o"), exactly("args="), exactly("-C"),
+            exactly("jackd"));
+
+    /** {@code jamwire --version}. */
+    static final Program JAMWIRE_VERSION = Program.fixed("jamwire", exactly("--version"));
+
+    /** {@code jacktrip -v}. */
+    static final Program JACKTRIP_VERSION = Program.fixed("jacktrip", exactly("-v"));
+
+    /** {@code ss -Hunl}: UDP sockets bound now, for the free link ports. */
+    static final Program UDP_SOCKETS = Program.fixed("ss", exactly("-Hunl"));
+
+    /** {@code cat FILE}: the agent's token file, relative to the home directory. */
+    static final Program READ_TOKEN = Program.fixed("cat",
+            matching("[A-Za-z0-9_./-]{1,200}", "a path of letters, digits and _ . / -"));
+
+    private PeerPrograms() {
+    }
+}

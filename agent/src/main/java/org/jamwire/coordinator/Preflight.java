@@ -1,0 +1,115 @@
+package org.jamwire.coordinator;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The two ends of a link side by side before anything starts: the JACK rate and period of each
+ * machine and the wire settings each end would use. A difference that would break the link or its
+ * timing refuses the start, and says exactly how to fix it. Pure; called on control threads.
+ */
+public final class Preflight {
+
+    /**
+     * One end's settings.
+     *
+     * @param name how to call this end in messages, e.g. "this machine" or "studio-b"
+     * @param sampleRate its JACK server's rate, 0 when JACK does not run
+     * @param bufferSize its JACK server's period in frames
+     * @param bits bits per sample on the wire
+     * @param sendChannels channels it sends
+     * @param receiveChannels channels it plays
+     * @param queue its receive queue, e.g. "4" or "auto"
+     */
+    public record End(String name, int sampleRate, int bufferSize, int bits, int sendChannels, int receiveChannels,
+            String queue) {
+    }
+
+    /**
+     * One setting of both ends.
+     *
+     * @param setting what it is
+     * @param local this end's value
+     * @param peer the peer's value
+     * @param blocking whether the difference refuses the start
+     * @param fix what to do, or null when the values agree or need not
+     */
+    public record Row(String setting, String local, String peer, boolean blocking, String fix) {
+    }
+
+    private final List<Row> rows;
+
+    private Preflight(List<Row> rows) {
+        this.rows = List.copyOf(rows);
+    }
+
+    /** Compares the two ends. */
+    public static Preflight compare(End local, End peer) {
+        final List<Row> rows = new ArrayList<>();
+        rows.add(jackRunning(local));
+        rows.add(jackRunning(peer));
+        rows.removeIf(r -> r == null);
+        final boolean bothRun = local.sampleRate() > 0 && peer.sampleRate() > 0;
+        rows.add(new Row("sample rate", hz(local.sampleRate()), hz(peer.sampleRate()),
+                bothRun && local.sampleRate() != peer.sampleRate(),
+                bothRun && local.sampleRate() != peer.sampleRate()
+                        ? "restart " + peer.name() + "'s JACK at " + local.sampleRate() + " Hz (jackd -r "
+                                + local.sampleRate() + "; 'make them match' does it), or " + local.name() + "'s at "
+                                + peer.sampleRate() + " Hz: both ends must run at the same rate"
+                        : null));
+        rows.add(new Row("buffer size", frames(local.bufferSize()), frames(peer.bufferSize()),
+                bothRun && local.bufferSize() != peer.bufferSize(),
+                bothRun && local.bufferSize() != peer.bufferSize()
+                        ? "restart " + peer.name() + "'s JACK with " + local.bufferSize() + "-frame periods (jackd -p "
+                                + local.bufferSize() + "; 'make them match' does it), or " + local.name() + "'s with "
+                                + peer.bufferSize() + ": with different periods each packet is played at another pace"
+                        : null));
+        rows.add(new Row("bit depth", local.bits() + " bits", peer.bits() + " bits", local.bits() != peer.bits(),
+                local.bits() != peer.bits() ? "use the same --bitres at both ends (e.g. " + local.bits() + ")" : null));
+        rows.add(channels("channels " + local.name() + " sends, " + peer.name() + " plays", local.sendChannels(),
+                peer.receiveChannels(), local, peer));
+        rows.add(channels("channels " + peer.name() + " sends, " + local.name() + " plays", peer.sendChannels(),
+                local.receiveChannels(), peer, local));
+        rows.add(new Row("receive queue", local.queue(), peer.queue(), false, null));
+        return new Preflight(rows);
+    }
+
+    private static Row jackRunning(End end) {
+        if (end.sampleRate() > 0) {
+            return null;
+        }
+        return new Row("JACK on " + end.name(), "", "not running", true, "start JACK on " + end.name()
+                + " (e.g. jackd -d alsa -r 48000 -p 128), or let 'make them match' start it");
+    }
+
+    private static Row channels(String setting, int sent, int played, End sender, End player) {
+        final boolean differ = sent != played;
+        return new Row(setting, String.valueOf(sent), String.valueOf(played), differ, differ
+                ? "make " + sender.name() + " send as many channels as " + player.name() + " plays: --sendchannels "
+                        + played + " on " + sender.name() + ", or --receivechannels " + sent + " on " + player.name()
+                : null);
+    }
+
+    private static String hz(int rate) {
+        return rate > 0 ? rate + " Hz" : "JACK not running";
+    }
+
+    private static String frames(int n) {
+        return n > 0 ? n + " frames" : "JACK not running";
+    }
+
+    /** Every setting, in order. */
+    public List<Row> rows() {
+        return rows;
+    }
+
+    /** Whether the start may go ahead. */
+    public boolean ok() {
+        return rows.stream().noneMatch(Row::blocking);
+    }
+
+    /** The fixes of the differences that refuse the start, in order. */
+    public List<String> fixes() {
+        return rows.stream().filter(Row::blocking).map(Row::fix).toList();
+    }
+}
