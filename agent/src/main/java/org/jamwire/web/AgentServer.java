@@ -36,6 +36,7 @@ public final class AgentServer implements AutoCloseable {
     private final LinkManager links;
     private final JackMonitor jack;
     private final LiveFeed feed;
+    private final org.jamwire.coordinator.Lab lab;
     private final ObjectMapper json = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final String openApi;
@@ -52,6 +53,14 @@ public final class AgentServer implements AutoCloseable {
         this.links = new LinkManager(effectiveJackServer(settings.jackServer()), bus);
         this.jack = new JackMonitor(effectiveJackServer(settings.jackServer()), bus);
         this.feed = new LiveFeed(json, token, links, jack, bus, settings);
+        final java.nio.file.Path dir = settings.tokenFile().toAbsolutePath().getParent();
+        try {
+            this.lab = new org.jamwire.coordinator.Lab(dir.resolve("peers.json"),
+                    new org.jamwire.coordinator.KnownHosts(dir.resolve("known_hosts")),
+                    org.jamwire.coordinator.SshSession.Timeouts.defaults(), AgentSettings.DEFAULT_PORT);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         this.openApi = resource(OPENAPI_RESOURCE);
     }
 
@@ -70,7 +79,12 @@ public final class AgentServer implements AutoCloseable {
      * @throws IllegalStateException when the address cannot be bound
      */
     public static AgentServer start(AgentSettings settings) throws IOException {
-        final AgentServer server = new AgentServer(settings, Token.loadOrCreate(settings.tokenFile()));
+        final AgentServer server;
+        try {
+            server = new AgentServer(settings, Token.loadOrCreate(settings.tokenFile()));
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
         server.jack.start();
         try {
             server.app = server.create().start(settings.listenAddress(), settings.port());
@@ -94,6 +108,7 @@ public final class AgentServer implements AutoCloseable {
 
     private Javalin create() {
         final Controllers api = new Controllers(json, links, jack, this::refusals);
+        final LabController labApi = new LabController(json, lab, jack);
         final boolean withUi = getClass().getResource(UI_RESOURCES + "/index.html") != null;
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -149,6 +164,13 @@ public final class AgentServer implements AutoCloseable {
             config.routes.get("/api/links/{id}", api::getLink);
             config.routes.delete("/api/links/{id}", api::stopLink);
             config.routes.get("/api/links/{id}/counters", api::linkCounters);
+            config.routes.get("/api/lab/peers", labApi::list);
+            config.routes.get("/api/lab/ssh-config", labApi::sshConfig);
+            config.routes.post("/api/lab/peers", labApi::add);
+            config.routes.delete("/api/lab/peers/{name}", labApi::remove);
+            config.routes.post("/api/lab/peers/{name}/probe", labApi::probe);
+            config.routes.post("/api/lab/peers/{name}/trust", labApi::trust);
+            config.routes.post("/api/lab/preflight", labApi::preflight);
             config.routes.exception(ApiException.class, (e, ctx) -> {
                 refused.computeIfAbsent(e.body().error(), k -> new java.util.concurrent.atomic.AtomicLong())
                         .incrementAndGet();

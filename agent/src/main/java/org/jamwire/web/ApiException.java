@@ -5,7 +5,7 @@ package org.jamwire.web;
  * one field is. Thrown by controllers on HTTP threads and turned into a JSON body by
  * {@link AgentServer}.
  */
-public final class ApiException extends RuntimeException {
+public class ApiException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
@@ -32,7 +32,7 @@ public final class ApiException extends RuntimeException {
 
     /** The body a client gets. */
     ApiError body() {
-        return new ApiError(error, field, rule, getMessage());
+        return new ApiError(error, field, rule, getMessage(), null, null);
     }
 
     int status() {
@@ -47,7 +47,18 @@ public final class ApiException extends RuntimeException {
      * @param field the field at fault, or null
      * @param rule what the field allows, or null
      * @param message what is wrong and how to fix it
+     * @param kind for ssh failures, what kind (e.g. {@code connect_timeout}); otherwise absent
+     * @param fingerprint for host-key refusals, the key the host presented; otherwise absent
      */
-    public record ApiError(String error, String field, String rule, String message) {
+    public record ApiError(String error, String field, String rule, String message,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            String kind,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            String fingerprint) {
+
+        /** An error without ssh details. */
+        public ApiError(String error, String field, String rule, String message) {
+            this(error, field, rule, message, null, null);
+        }
     }
 }

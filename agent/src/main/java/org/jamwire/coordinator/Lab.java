@@ -1,0 +1,170 @@
+package org.jamwire.coordinator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The peers this agent's coordinator knows, kept in a JSON file, with what each last probe found;
+ * probing, trusting a host key and pre-flight go through here. Called on HTTP threads; the peer
+ * table is guarded by this object, ssh work is done outside it.
+ */
+public final class Lab {
+
+    /** A peer could not be added or found. */
+    public static final class LabException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String field;
+
+        LabException(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        /** The field at fault, or null. */
+        public String field() {
+            return field;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path file;
+    private final KnownHosts knownHosts;
+    private final SshSession.Timeouts timeouts;
+    private final int agentPort;
+    private final Map<String, Peer> peers = new LinkedHashMap<>();
+
+    /**
+     * @param file where the peers are kept (created when the first is added)
+     * @param knownHosts the host keys ssh checks against
+     * @param timeouts ssh's waits
+     * @param agentPort the port peers' agents listen on, on their own loopback
+     * @throws IOException when the file exists but cannot be read as a peer list; the message names it
+     */
+    public Lab(Path file, KnownHosts knownHosts, SshSession.Timeouts timeouts, int agentPort) throws IOException {
+        this.file = file;
+        this.knownHosts = knownHosts;
+        this.timeouts = timeouts;
+        this.agentPort = agentPort;
+        if (Files.exists(file)) {
+            load();
+        }
+    }
+
+    private void load() throws IOException {
+        final JsonNode root = JSON.readTree(file.toFile());
+        if (root == null || !root.isArray()) {
+            throw new IOException(file + ": must be a JSON list of peers");
+        }
+        for (JsonNode n : root) {
+            try {
+                final Peer p = new Peer(n.path("name").asText(null), n.path("host").asText(null),
+                        n.path("port").asInt(22), n.path("user").asText(null), Path.of(n.path("key").asText("")),
+                        n.path("jackServer").asText("default"), null);
+                peers.put(p.name(), p);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": peer '" + n.path("name").asText("?") + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void save() throws IOException {
+        final ArrayNode list = JSON.createArrayNode();
+        for (Peer p : peers.values()) {
+            list.addObject().put("name", p.name()).put("host", p.host()).put("port", p.port()).put("user", p.user())
+                    .put("key", p.key().toString()).put("jackServer", p.jackServer());
+        }
+        final Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        final Path tmp = Files.createTempFile(dir, "peers", ".json",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), list);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Every peer, in the order they were added. */
+    public synchronized List<Peer> peers() {
+        return new ArrayList<>(peers.values());
+    }
+
+    /** The known_hosts file ssh checks against. */
+    public KnownHosts knownHosts() {
+        return knownHosts;
+    }
+
+    /** Adds a peer; its fields were checked when it was made. */
+    public synchronized Peer add(Peer peer) throws LabException, IOException {
+        if (peers.containsKey(peer.name())) {
+            throw new LabException("name", "a peer named '" + peer.name() + "' exists already");
+        }
+        peers.put(peer.name(), peer);
+        save();
+        return peer;
+    }
+
+    /** Forgets a peer; false when there was none of that name. */
+    public synchronized boolean remove(String name) throws IOException {
+        if (peers.remove(name) == null) {
+            return false;
+        }
+        save();
+        return true;
+    }
+
+    /** The peer of that name. */
+    public synchronized Peer get(String name) throws LabException {
+        final Peer p = peers.get(name);
+        if (p == null) {
+            throw new LabException(null, "no peer named '" + clip(name) + "': GET /api/lab/peers lists them");
+        }
+        return p;
+    }
+
+    private static String clip(String s) {
+        return s == null ? "" : s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+
+    /** Opens an ssh session to a peer. */
+    public SshSession connect(Peer peer) throws SshException {
+        return SshSession.open(peer.target(), knownHosts, timeouts);
+    }
+
+    /**
+     * Probes a peer and keeps the report.
+     *
+     * @throws SshException when ssh fails, including an unknown or changed host key
+     */
+    public Peer probe(String name) throws LabException, SshException {
+        final Peer peer = get(name);
+        final PeerReport report;
+        try (SshSession ssh = connect(peer)) {
+            report = new PeerProbe(agentPort).probe(ssh, peer.jackServer());
+        }
+        final Peer probed = peer.withReport(report);
+        synchronized (this) {
+            if (peers.containsKey(name)) {
+                peers.put(name, probed);
+            }
+        }
+        return probed;
+    }
+
+    /** Records a peer's host key after the user accepted {@code fingerprint}. */
+    public void trust(String name, String fingerprint) throws LabException, SshException {
+        if (fingerprint == null || !fingerprint.matches("SHA256:[A-Za-z0-9+/]{43}")) {
+            throw new LabException("fingerprint", "fingerprint: give it as ssh-keygen -l prints it, SHA256: and 43"
+                    + " characters");
+        }
+        SshSession.confirmHostKey(get(name).target(), knownHosts, timeouts, fingerprint);
+    }
+}

@@ -1,0 +1,259 @@
+package org.jamwire.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jamwire.cli.LinkArguments;
+import org.jamwire.control.JackMonitor;
+import org.jamwire.coordinator.Lab;
+import org.jamwire.coordinator.Peer;
+import org.jamwire.coordinator.Preflight;
+import org.jamwire.coordinator.SshConfigHosts;
+import org.jamwire.coordinator.SshException;
+import org.jamwire.link.LinkConfig;
+
+/**
+ * The lab endpoints: peers reached over ssh, their host keys, probes and the pre-flight. Thin:
+ * the coordinator does the work. Called on HTTP threads; a probe blocks its thread for as long as
+ * ssh's bounded waits allow.
+ */
+final class LabController {
+
+    private final ObjectMapper json;
+    private final Lab lab;
+    private final JackMonitor jack;
+    private final Map<String, Instant> probedAt = new ConcurrentHashMap<>();
+    private final Map<String, String> hostKeyState = new ConcurrentHashMap<>();
+
+    LabController(ObjectMapper json, Lab lab, JackMonitor jack) {
+        this.json = json;
+        this.lab = lab;
+        this.jack = jack;
+    }
+
+    private Map<String, Object> view(Peer p) {
+        final Map<String, Object> v = new LinkedHashMap<>();
+        v.put("name", p.name());
+        v.put("host", p.host());
+        v.put("port", p.port());
+        v.put("user", p.user());
+        v.put("key", p.key().toString());
+        v.put("jackServer", p.jackServer());
+        v.put("hostKey", hostKeyState.getOrDefault(p.name(), "unchecked"));
+        v.put("report", p.report());
+        final Instant at = probedAt.get(p.name());
+        v.put("probedAt", at == null ? null : at.toString());
+        return v;
+    }
+
+    void list(Context ctx) {
+        ctx.json(lab.peers().stream().map(this::view).toList());
+    }
+
+    void sshConfig(Context ctx) throws IOException {
+        ctx.json(SshConfigHosts.read(Path.of(System.getProperty("user.home"), ".ssh", "config"),
+                System.getProperty("user.name")));
+    }
+
+    void add(Context ctx) throws IOException {
+        final JsonNode b = object(ctx);
+        for (java.util.Iterator<String> it = b.fieldNames(); it.hasNext();) {
+            final String f = it.next();
+            if (!List.of("name", "host", "port", "user", "key", "jackServer").contains(f)) {
+                throw ApiException.invalid(f.length() > 40 ? f.substring(0, 40) : f,
+                        "one of name, host, port, user, key, jackServer", "unknown field '" + clip(f) + "'");
+            }
+        }
+        final Peer peer;
+        try {
+            peer = new Peer(text(b, "name"), text(b, "host"), b.path("port").isMissingNode() ? 22 : port(b),
+                    text(b, "user"), Path.of(text(b, "key")), b.hasNonNull("jackServer") ? text(b, "jackServer")
+                            : "default", null);
+        } catch (IllegalArgumentException e) {
+            final String m = e.getMessage();
+            final int colon = m.indexOf(':');
+            throw ApiException.invalid(colon > 0 ? m.substring(0, colon) : "body", m.substring(colon + 1).trim(), m);
+        }
+        try {
+            ctx.status(201).json(view(lab.add(peer)));
+        } catch (Lab.LabException e) {
+            throw new ApiException(409, "conflict", e.field(), "a new name", e.getMessage());
+        }
+    }
+
+    void remove(Context ctx) throws IOException {
+        if (!lab.remove(ctx.pathParam("name"))) {
+            throw ApiException.notFound("no peer named '" + clip(ctx.pathParam("name")) + "'");
+        }
+        ctx.status(204);
+    }
+
+    void probe(Context ctx) {
+        final String name = ctx.pathParam("name");
+        try {
+            final Peer p = lab.probe(name);
+            hostKeyState.put(name, "known");
+            probedAt.put(name, Instant.now());
+            ctx.json(view(p));
+        } catch (Lab.LabException e) {
+            throw ApiException.notFound(e.getMessage());
+        } catch (SshException e) {
+            throw sshError(name, e);
+        }
+    }
+
+    private ApiException sshError(String name, SshException e) {
+        switch (e.kind()) {
+            case UNKNOWN_HOST_KEY -> {
+                hostKeyState.put(name, "unknown");
+                return new HostKeyException("unknown_host_key", e);
+            }
+            case CHANGED_HOST_KEY -> {
+                hostKeyState.put(name, "changed");
+                return new HostKeyException("changed_host_key", e);
+            }
+            default -> {
+                return new SshFailure(e);
+            }
+        }
+    }
+
+    /** A 409 that carries the presented key's fingerprint for the UI to show. */
+    static final class HostKeyException extends ApiException {
+        private static final long serialVersionUID = 1L;
+        private final String fingerprint;
+
+        HostKeyException(String error, SshException e) {
+            super(409, error, "fingerprint", "confirm the fingerprint on the machine itself", e.getMessage());
+            this.fingerprint = e.fingerprint();
+        }
+
+        @Override
+        ApiError body() {
+            return new ApiError(super.body().error(), null, null, getMessage(), null, fingerprint);
+        }
+    }
+
+    /** A 502: ssh to the peer failed, with the kind of failure. */
+    static final class SshFailure extends ApiException {
+        private static final long serialVersionUID = 1L;
+        private final String kind;
+
+        SshFailure(SshException e) {
+            super(502, "ssh", null, null, e.getMessage());
+            this.kind = e.kind().name().toLowerCase(Locale.ROOT);
+        }
+
+        @Override
+        ApiError body() {
+            return new ApiError("ssh", null, null, getMessage(), kind, null);
+        }
+    }
+
+    void trust(Context ctx) {
+        final JsonNode b = object(ctx);
+        final String name = ctx.pathParam("name");
+        try {
+            lab.trust(name, b.path("fingerprint").isTextual() ? b.get("fingerprint").asText() : null);
+            hostKeyState.put(name, "known");
+            ctx.status(204);
+        } catch (Lab.LabException e) {
+            if (e.field() != null) {
+                throw ApiException.invalid(e.field(), "SHA256: and 43 characters", e.getMessage());
+            }
+            throw ApiException.notFound(e.getMessage());
+        } catch (SshException e) {
+            if (e.kind() == SshException.Kind.CHANGED_HOST_KEY) {
+                throw sshError(name, e);
+            }
+            throw new ApiException(409, "conflict", "fingerprint", "the fingerprint the host presents now",
+                    e.getMessage());
+        }
+    }
+
+    void preflight(Context ctx) {
+        final JsonNode b = object(ctx);
+        final String name = b.path("peer").isTextual() ? b.get("peer").asText() : null;
+        if (name == null) {
+            throw ApiException.invalid("peer", "a peer's name", "peer: missing");
+        }
+        final Map<String, Object> options = new LinkedHashMap<>();
+        if (b.has("options") && b.get("options").isObject()) {
+            for (Map.Entry<String, JsonNode> e : b.get("options").properties()) {
+                final JsonNode v = e.getValue();
+                options.put(e.getKey(), v.isBoolean() ? v.asBoolean() : v.isIntegralNumber() ? v.asInt() : v.asText());
+            }
+        }
+        final LinkConfig config;
+        try {
+            config = LinkArguments.parse(LinkArguments.arguments("server", null, options)).config();
+        } catch (LinkArguments.InvalidLink e) {
+            throw ApiException.invalid(e.problem().field(), e.problem().rule(), e.problem().message());
+        }
+        final Peer peer;
+        try {
+            peer = lab.probe(name);
+            hostKeyState.put(name, "known");
+            probedAt.put(name, Instant.now());
+        } catch (Lab.LabException e) {
+            throw ApiException.notFound(e.getMessage());
+        } catch (SshException e) {
+            throw sshError(name, e);
+        }
+        final JackMonitor.State here = jack.state();
+        final String queue = config.queue() == 0 ? "auto" : String.valueOf(config.queue());
+        final Preflight p = Preflight.compare(
+                new Preflight.End("this machine", here.sampleRate(), here.bufferSize(), config.bitResolution(),
+                        config.sendChannels(), config.receiveChannels(), queue),
+                new Preflight.End(peer.name(), peer.report().sampleRate(), peer.report().bufferSize(),
+                        config.bitResolution(), config.receiveChannels(), config.sendChannels(), queue));
+        final Map<String, Object> v = new LinkedHashMap<>();
+        v.put("ok", p.ok());
+        v.put("rows", p.rows());
+        v.put("fixes", p.fixes());
+        v.put("peer", view(peer));
+        ctx.json(v);
+    }
+
+    private JsonNode object(Context ctx) {
+        try {
+            final JsonNode n = json.readTree(ctx.body());
+            if (n != null && n.isObject()) {
+                return n;
+            }
+        } catch (JsonProcessingException e) {
+            // answered below
+        }
+        throw ApiException.invalid("body", "a JSON object", "body: must be a JSON object");
+    }
+
+    private static String text(JsonNode b, String field) {
+        final JsonNode v = b.get(field);
+        if (v == null || !v.isTextual()) {
+            throw ApiException.invalid(field, "a string", field + ": missing or not a string");
+        }
+        return v.asText();
+    }
+
+    private static int port(JsonNode b) {
+        final JsonNode v = b.get("port");
+        if (!v.isInt() || v.asInt() < 1 || v.asInt() > 65535) {
+            throw ApiException.invalid("port", "a whole number from 1 to 65535", "port: use a whole number from 1 to"
+                    + " 65535");
+        }
+        return v.asInt();
+    }
+
+    private static String clip(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+}
