@@ -43,7 +43,7 @@ class AgentSecurityTest {
     void every_api_call_without_the_token_is_a_401() {
         for (String route : agent.apiRoutes()) {
             final String[] mp = route.split(" ");
-            final AgentClient.Response r = api.request(mp[0], mp[1].replace("{id}", "l1"),
+            final AgentClient.Response r = api.request(mp[0], mp[1].replaceAll("\\{[a-z]+\\}", "l1"),
                     mp[0].equals("POST") ? "{}" : null, List.of("Authorization: "));
             assertEquals(401, r.status(), route + ": " + r.body());
             assertEquals("unauthorized", r.json().get("error").asText());
