@@ -240,6 +240,109 @@ public final class SshSession implements AutoCloseable {
         }
     }
 
+    /**
+     * A command left running on the peer, such as a link's server: its output is kept as it comes,
+     * and it ends when told to or when this session closes (sshd then hangs it up).
+     */
+    public final class Running implements AutoCloseable {
+        private final ChannelExec channel;
+        private final Capped out;
+        private final Capped err;
+        private final String program;
+
+        private Running(ChannelExec channel, Capped out, Capped err, String program) {
+            this.channel = channel;
+            this.out = out;
+            this.err = err;
+            this.program = program;
+        }
+
+        /** Whether it still runs. */
+        public boolean isRunning() {
+            return !channel.isClosed() && session.isConnected();
+        }
+
+        /** Its exit status, or -1 while it runs. */
+        public int exitStatus() {
+            return channel.isClosed() ? channel.getExitStatus() : -1;
+        }
+
+        /** What it printed so far, stdout then stderr. */
+        public String output() {
+            return out.text() + err.text();
+        }
+
+        /**
+         * Waits until its output contains {@code text}, it ends, or {@code timeout} passes.
+         *
+         * @return whether the text appeared
+         */
+        public boolean awaitOutput(String text, java.time.Duration timeout) {
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() - deadline < 0) {
+                if (output().contains(text)) {
+                    return true;
+                }
+                if (!isRunning()) {
+                    return output().contains(text);
+                }
+                LockSupport.parkNanos(POLL_NANOS);
+            }
+            return false;
+        }
+
+        /** Asks it to stop as Ctrl-C would, waits up to the exec timeout, then hangs up. */
+        @Override
+        public void close() {
+            try {
+                if (isRunning()) {
+                    channel.sendSignal("INT");
+                    final long deadline = System.nanoTime() + timeouts.exec().toNanos();
+                    while (isRunning() && System.nanoTime() - deadline < 0) {
+                        LockSupport.parkNanos(POLL_NANOS);
+                    }
+                }
+            } catch (Exception e) {
+                // Hanging up below ends it anyway.
+            } finally {
+                channel.disconnect();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return program + " on " + target;
+        }
+    }
+
+    /**
+     * Starts a command and leaves it running.
+     *
+     * @throws SshException when the channel cannot be opened
+     */
+    public Running start(RemoteCommand command) throws SshException {
+        final ChannelExec channel;
+        try {
+            channel = (ChannelExec) session.openChannel("exec");
+        } catch (JSchException e) {
+            throw lost(e);
+        }
+        final Capped out = new Capped();
+        final Capped err = new Capped();
+        channel.setCommand(command.line().getBytes(StandardCharsets.UTF_8));
+        channel.setAgentForwarding(false);
+        channel.setXForwarding(false);
+        channel.setOutputStream(out, true);
+        channel.setErrStream(err, true);
+        try {
+            channel.connect((int) timeouts.connect().toMillis());
+        } catch (JSchException e) {
+            channel.disconnect();
+            throw lost(e);
+        }
+        return new Running(channel, out, err, command.argv().get(0));
+    }
+
     private SshException lost(Exception e) {
         if (!session.isConnected()) {
             return new SshException(SshException.Kind.KEEPALIVE_TIMEOUT, "the connection to " + target + " is gone: "

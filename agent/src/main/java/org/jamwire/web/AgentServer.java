@@ -109,6 +109,7 @@ public final class AgentServer implements AutoCloseable {
     private Javalin create() {
         final Controllers api = new Controllers(json, links, jack, this::refusals);
         final LabController labApi = new LabController(json, lab, jack);
+        final PairController pairs = new PairController(json, lab, jack, api, links, bus, AgentSettings.DEFAULT_PORT);
         final boolean withUi = getClass().getResource(UI_RESOURCES + "/index.html") != null;
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -171,6 +172,10 @@ public final class AgentServer implements AutoCloseable {
             config.routes.post("/api/lab/peers/{name}/probe", labApi::probe);
             config.routes.post("/api/lab/peers/{name}/trust", labApi::trust);
             config.routes.post("/api/lab/preflight", labApi::preflight);
+            config.routes.get("/api/lab/pairs", pairs::list);
+            config.routes.post("/api/lab/pairs", pairs::start);
+            config.routes.get("/api/lab/pairs/{id}", pairs::get);
+            config.routes.delete("/api/lab/pairs/{id}", pairs::stop);
             config.routes.exception(ApiException.class, (e, ctx) -> {
                 refused.computeIfAbsent(e.body().error(), k -> new java.util.concurrent.atomic.AtomicLong())
                         .incrementAndGet();

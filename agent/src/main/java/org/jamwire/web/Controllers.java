@@ -122,7 +122,12 @@ final class Controllers {
     }
 
     void startLink(Context ctx) {
-        final Request r = linkRequest(ctx);
+        final ManagedLink m = start(linkRequest(ctx));
+        ctx.status(201).json(Views.link(m, true));
+    }
+
+    /** Starts a checked link; a taken port is a 409, a refusing audio backend a 503. */
+    ManagedLink start(Request r) {
         final ManagedLink m;
         try {
             m = links.start(r.mode, r.host, r.options, r.commandLine, r.config, r.warnings);
@@ -131,7 +136,7 @@ final class Controllers {
             throw new ApiException(portTaken ? 409 : 503, portTaken ? "conflict" : "unavailable", null, null,
                     e.getMessage());
         }
-        ctx.status(201).json(Views.link(m, true));
+        return m;
     }
 
     void listLinks(Context ctx) {
@@ -162,7 +167,7 @@ final class Controllers {
     }
 
     /** A link request, checked: what it stands for and the link it makes. */
-    private record Request(String mode, String host, Map<String, Object> options, String commandLine,
+    record Request(String mode, String host, Map<String, Object> options, String commandLine,
             LinkConfig config, List<String> warnings) {
     }
 
@@ -185,6 +190,11 @@ final class Controllers {
                 options.put(e.getKey(), optionValue("options." + e.getKey(), e.getValue()));
             }
         }
+        return checked(mode, host, options);
+    }
+
+    /** A link request checked as the command line would check it, on this agent's JACK server. */
+    Request checked(String mode, String host, Map<String, Object> options) {
         try {
             final List<String> args = LinkArguments.arguments(mode, host, options);
             final Command.Run run = LinkArguments.parse(args);

@@ -54,6 +54,12 @@ public final class SshServer implements AutoCloseable {
      * {@code prefix} (e.g. {@code ip netns exec HOST}).
      */
     public static SshServer start(Path dir, String address, List<String> prefix) throws IOException, InterruptedException {
+        return start(dir, address, prefix, List.of());
+    }
+
+    /** The same, with more sshd_config lines (e.g. {@code SetEnv PATH=...}). */
+    public static SshServer start(Path dir, String address, List<String> prefix, List<String> extraConfig)
+            throws IOException, InterruptedException {
         assumeUsable();
         Files.createDirectories(dir);
         Files.createDirectories(Path.of("/run/sshd"));
@@ -80,6 +86,7 @@ public final class SshServer implements AutoCloseable {
                 "AllowTcpForwarding local",
                 "X11Forwarding no",
                 "LogLevel ERROR",
+                String.join("\n", extraConfig),
                 ""));
         final List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(SSHD.toString(), "-D", "-e", "-f", config.toString()));

@@ -1,0 +1,66 @@
+package org.jamwire.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.jamwire.testing.Deadlines;
+import org.jamwire.testing.SshServer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pair started from the API as one job: the server runs on the peer over a real sshd (JamWire's
+ * own launcher on the peer's PATH), the client here; both stream, and stopping the pair stops both.
+ * Both ends use the built-in backend, so no JACK server is needed.
+ */
+@Tag("integration")
+class PairApiTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void starts_a_server_on_the_peer_and_a_client_here_and_stops_both() throws Exception {
+        final Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("jamwire"), Path.of(System.getProperty("jamwire.launcher")).toAbsolutePath());
+        try (SshServer sshd = SshServer.start(dir.resolve("sshd"), "127.0.0.1", List.of(),
+                List.of("SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin"));
+             AgentServer agent = AgentServer.start(AgentSettings.defaults(0, dir.resolve("agent/token"),
+                     "jamwire-none-" + ProcessHandle.current().pid()))) {
+            final AgentClient api = new AgentClient(agent.port(), agent.token().value());
+            assertEquals(201, api.post("/api/lab/peers", "{\"name\": \"studio-b\", \"host\": \"127.0.0.1\", \"port\": "
+                    + sshd.port() + ", \"user\": \"" + System.getProperty("user.name") + "\", \"key\": \""
+                    + sshd.userKey() + "\"}").status());
+            assertEquals(204, api.post("/api/lab/peers/studio-b/trust", "{\"fingerprint\": \"" + sshd.hostFingerprint()
+                    + "\"}").status());
+
+            final int port = AgentApiTest.freeUdpPort();
+            final AgentClient.Response started = api.post("/api/lab/pairs", "{\"peer\": \"studio-b\", \"port\": " + port
+                    + ", \"options\": {\"backend\": \"builtin\", \"numchannels\": 2, \"bindport\": "
+                    + AgentApiTest.freeUdpPort() + "}}");
+            assertEquals(202, started.status(), started.body());
+            final String id = started.json().get("id").asText();
+            final JsonNode[] job = new JsonNode[1];
+            Deadlines.await(Duration.ofSeconds(60), () -> {
+                job[0] = api.get("/api/lab/pairs/" + id).json();
+                return job[0].get("localLink").isTextual() || job[0].toString().contains("FAILED");
+            }, () -> "the pair's steps: " + job[0]);
+            assertFalse(job[0].toString().contains("FAILED"), job[0].toString());
+            assertEquals("jamwire", job[0].get("peerProgram").asText());
+            final String link = job[0].get("localLink").asText();
+            Deadlines.await(Duration.ofSeconds(20), () -> api.get("/api/links/" + link + "/counters").json()
+                    .get("pkts_in").asLong() > 200, () -> "audio from the peer's server");
+
+            final JsonNode stopped = api.delete("/api/lab/pairs/" + id).json();
+            assertFalse(stopped.get("serverRunning").asBoolean(), stopped.toString());
+            assertEquals("stopped", api.get("/api/links/" + link).json().get("state").asText());
+        }
+    }
+}
