@@ -118,4 +118,30 @@ public sealed interface Command {
     record Agent(String listenAddress, Integer port, List<String> allowHosts, String tokenFile, String configFile,
             String jackServer, Integer feedRateHz) implements Command {
     }
+
+    /**
+     * Run {@code jamwire linktest}: echo test datagrams, or measure a path against an echo.
+     *
+     * @param echo whether this end echoes
+     * @param host the echo's host when measuring, else null
+     * @param port the echo's port
+     * @param seconds how long to send or echo
+     * @param channels channels of the link the datagrams stand for
+     * @param bitResolution its bits per sample
+     * @param bufferSize its frames per period
+     * @param sampleRate its rate
+     */
+    record LinkTest(boolean echo, String host, int port, int seconds, int channels, int bitResolution,
+            int bufferSize, int sampleRate) implements Command {
+
+        /** The size of the link's datagrams: jacktrip's 16-byte header and the samples. */
+        public int datagramBytes() {
+            return 16 + channels * bufferSize * (bitResolution / 8);
+        }
+
+        /** Time between datagrams, in nanoseconds. */
+        public long periodNanos() {
+            return Math.round(1e9 * bufferSize / sampleRate);
+        }
+    }
 }

@@ -29,6 +29,7 @@ public final class CommandLine {
         m.put("demo", CommandLine::parseDemo);
         m.put("netsim", CommandLine::parseNetsim);
         m.put("agent", CommandLine::parseAgent);
+        m.put("linktest", CommandLine::parseLinkTest);
         return m;
     }
 
@@ -113,6 +114,14 @@ public final class CommandLine {
                                 + " its API and web UI)"),
                         new UnknownOption.Elsewhere(DemoOptions.TABLE, "'jamwire demo'"))));
         return AgentOptions.toAgent(scanner.scan(args));
+    }
+
+    private static Command parseLinkTest(List<String> args) throws UsageException {
+        final ArgumentScanner scanner = new ArgumentScanner(LinkTestOptions.TABLE,
+                new UnknownOption(LinkTestOptions.TABLE, "'jamwire linktest'", List.of(
+                        new UnknownOption.Elsewhere(LinkOptions.TABLE, A_LINK),
+                        new UnknownOption.Elsewhere(NetsimOptions.TABLE, "'jamwire netsim'"))));
+        return LinkTestOptions.toLinkTest(scanner.scan(args));
     }
 
     private static UsageException unknownCommand(String word) {

@@ -59,6 +59,32 @@ final class ConsoleLinkRunner implements LinkRunner {
     }
 
     @Override
+    public int runLinkTest(Command.LinkTest test) {
+        try {
+            if (test.echo()) {
+                final long echoed = org.jamwire.net.LinkTest.echo(test.port(), test.seconds() + 5.0,
+                        port -> {
+                            out.println("linktest: echoing on UDP port " + port + " for " + (test.seconds() + 5) + " s");
+                            out.flush();
+                        });
+                out.println("linktest: echoed " + echoed + " datagrams");
+                return ExitCode.OK;
+            }
+            out.println("linktest: sending " + test.datagramBytes() + "-byte datagrams (" + test.channels()
+                    + " channels, " + test.bitResolution() + "-bit, " + test.bufferSize() + " frames at "
+                    + test.sampleRate() + " Hz) to " + test.host() + ":" + test.port() + " for " + test.seconds() + " s");
+            final org.jamwire.net.LinkTest.Result r = org.jamwire.net.LinkTest.run(
+                    new java.net.InetSocketAddress(test.host(), test.port()), test.datagramBytes(), test.periodNanos(),
+                    test.seconds());
+            out.println(LinkTestReport.text(r));
+            return r.received() == 0 ? ExitCode.FAILED : ExitCode.OK;
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            err.println("jamwire: linktest: " + e.getMessage());
+            return ExitCode.FAILED;
+        }
+    }
+
+    @Override
     public int runAgent(Command.Agent agent) {
         return new AgentConsole(out, err).run(agent);
     }

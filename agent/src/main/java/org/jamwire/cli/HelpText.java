@@ -31,6 +31,10 @@ final class HelpText {
                                                 a relay between a client and the server HOST:PORT
                                                 that loses, duplicates, reorders, delays and
                                                 rate-limits datagrams, to try a bad network
+                  jamwire linktest --echo       echo a link test's datagrams (on the far machine)
+                  jamwire linktest --to HOST:PORT [OPTIONS]
+                                                measure loss, round trip and jitter of datagrams of a
+                                                link's size at its rate, and recommend -q and -b
                   jamwire agent [AGENT OPTIONS] the service with the HTTP API, live feed and web UI
                                                 that starts and watches links from a browser
                   jamwire -h | --help           this help
@@ -49,6 +53,7 @@ final class HelpText {
         appendCommand(out, "Demo options (jamwire demo)", DemoOptions.TABLE);
         appendCommand(out, "Network simulation options (jamwire netsim --to HOST:PORT)",
                 NetsimOptions.TABLE);
+        appendCommand(out, "Link test options (jamwire linktest --echo | --to HOST:PORT)", LinkTestOptions.TABLE);
         appendCommand(out, "Agent options (jamwire agent)", AgentOptions.TABLE);
         appendSeed(out);
         appendJacktripOnly(out);
@@ -241,6 +246,8 @@ final class HelpText {
                 + markdownTable(DemoOptions.TABLE.options())
                 + "\nNetwork simulation options (`jamwire netsim --to HOST:PORT ...`):\n\n"
                 + markdownTable(NetsimOptions.TABLE.options())
+                + "\nLink test options (`jamwire linktest ...`):\n\n"
+                + markdownTable(LinkTestOptions.TABLE.options())
                 + "\nAgent options (`jamwire agent ...`):\n\n"
                 + markdownTable(AgentOptions.TABLE.options());
     }

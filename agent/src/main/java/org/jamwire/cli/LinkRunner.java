@@ -45,4 +45,12 @@ public interface LinkRunner {
      * @return {@link ExitCode#OK}, {@link ExitCode#FAILED} or {@link ExitCode#INTERRUPTED}
      */
     int runAgent(Command.Agent agent);
+
+    /**
+     * Runs {@code jamwire linktest}: echoes for its seconds, or measures against an echo and
+     * prints the figures and recommendations.
+     *
+     * @return {@link ExitCode#OK} or {@link ExitCode#FAILED}
+     */
+    int runLinkTest(Command.LinkTest test);
 }

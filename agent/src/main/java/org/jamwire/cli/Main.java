@@ -43,6 +43,9 @@ public final class Main {
             }
             return runner.runLink(run.config());
         }
+        if (command instanceof Command.LinkTest test) {
+            return runner.runLinkTest(test);
+        }
         if (command instanceof Command.Agent agent) {
             return runner.runAgent(agent);
         }

@@ -113,7 +113,7 @@ final class NetsimOptions {
                         new Percent(g, g.decimal(0, 100, "a percentage") / 100)));
     }
 
-    private static HostPort hostPort(Given g) throws UsageException {
+    static HostPort hostPort(Given g) throws UsageException {
         final String raw = g.raw();
         final int colon = raw.lastIndexOf(':');
         final String host = colon < 0 ? "" : raw.substring(0, colon);

@@ -29,6 +29,7 @@ record OptionSpec(List<String> names, String valueName, String defaultText, Stri
         DEMO("Demo"),
         NETSIM("Network simulation"),
         AGENT("Agent"),
+        LINKTEST("Link test"),
         GENERAL("General");
 
         final String title;

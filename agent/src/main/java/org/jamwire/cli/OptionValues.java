@@ -60,4 +60,7 @@ final class OptionValues {
     final Slot<String> configFile = Slot.once("the config file");
     final Slot<String> agentJackServer = Slot.once("the JACK server name");
     final Slot<Integer> feedRate = Slot.once("the feed rate");
+    final Slot<Boolean> echo = Slot.once("--echo");
+    final Slot<HostPort> testTo = Slot.once("the echo to test against");
+    final Slot<Integer> testPort = Slot.once("the echo's port");
 }

@@ -43,6 +43,7 @@ public final class Lab {
     private final SshSession.Timeouts timeouts;
     private final int agentPort;
     private final Map<String, Peer> peers = new LinkedHashMap<>();
+    private final List<LinkTestRecord> history = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param file where the peers are kept (created when the first is added)
@@ -58,6 +59,16 @@ public final class Lab {
         this.agentPort = agentPort;
         if (Files.exists(file)) {
             load();
+        }
+        final Path tests = file.resolveSibling("linktests.jsonl");
+        if (Files.exists(tests)) {
+            for (String line : Files.readAllLines(tests)) {
+                try {
+                    history.add(JSON.readValue(line, LinkTestRecord.class));
+                } catch (IOException e) {
+                    // A line cut short by a crash: the others still count.
+                }
+            }
         }
     }
 
@@ -157,6 +168,47 @@ public final class Lab {
             }
         }
         return probed;
+    }
+
+    /**
+     * A link test against a peer: its echo is started over ssh, then datagrams of the link's size
+     * go to it at the link's rate. The result is kept in the peer's history.
+     *
+     * @param bytes the link's datagram size
+     * @param periodNanos time between datagrams
+     * @param seconds how long to send, 1 to 60
+     * @param port the UDP port the echo binds on the peer
+     */
+    public LinkTestRecord linkTest(String name, int bytes, long periodNanos, int seconds, int port)
+            throws LabException, SshException, IOException {
+        final Peer peer = get(name);
+        final org.jamwire.net.LinkTest.Result result;
+        try (SshSession ssh = connect(peer);
+             SshSession.Running echo = ssh.start(RemoteCommand.of(PeerPrograms.LINKTEST_ECHO, "linktest", "--echo",
+                     "--port", String.valueOf(port), "--seconds", String.valueOf(seconds)))) {
+            if (!echo.awaitOutput("echoing on UDP port", java.time.Duration.ofSeconds(15))) {
+                throw new IOException("the echo did not start on " + peer.name() + (echo.isRunning() ? ""
+                        : " (exit " + echo.exitStatus() + ")") + ": " + echo.output().strip()
+                        + (echo.exitStatus() == 127 ? " (install JamWire there; jacktrip has no link test)" : ""));
+            }
+            result = org.jamwire.net.LinkTest.run(new java.net.InetSocketAddress(peer.host(), port), bytes, periodNanos,
+                    seconds);
+        }
+        final LinkTestRecord record = new LinkTestRecord(name, java.time.Instant.now().toString(), result);
+        history.add(record);
+        final Path historyFile = file.resolveSibling("linktests.jsonl");
+        Files.writeString(historyFile, JSON.writeValueAsString(record) + "\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        return record;
+    }
+
+    /** One link test as kept. */
+    public record LinkTestRecord(String peer, String at, org.jamwire.net.LinkTest.Result result) {
+    }
+
+    /** The link tests run against a peer since this agent started, oldest first. */
+    public List<LinkTestRecord> linkTests(String name) {
+        return history.stream().filter(r -> r.peer().equals(name)).toList();
     }
 
     /** Records a peer's host key after the user accepted {@code fingerprint}. */

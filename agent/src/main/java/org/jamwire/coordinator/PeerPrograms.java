@@ -43,6 +43,10 @@ final class PeerPrograms {
     static final Program READ_TOKEN = Program.fixed("cat",
             matching("[A-Za-z0-9_./-]{1,200}", "a path of letters, digits and _ . / -"));
 
+    /** {@code jamwire linktest --echo --port PORT --seconds N}: the far end of a link test. */
+    static final Program LINKTEST_ECHO = Program.fixed("jamwire", exactly("linktest"), exactly("--echo"),
+            exactly("--port"), matching("[0-9]{1,5}", "a port"), exactly("--seconds"), matching("[0-9]{1,3}", "seconds"));
+
     private PeerPrograms() {
     }
 }

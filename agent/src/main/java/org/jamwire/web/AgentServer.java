@@ -172,6 +172,8 @@ public final class AgentServer implements AutoCloseable {
             config.routes.post("/api/lab/peers/{name}/probe", labApi::probe);
             config.routes.post("/api/lab/peers/{name}/trust", labApi::trust);
             config.routes.post("/api/lab/preflight", labApi::preflight);
+            config.routes.post("/api/lab/peers/{name}/linktest", labApi::linkTest);
+            config.routes.get("/api/lab/peers/{name}/linktests", labApi::linkTests);
             config.routes.get("/api/lab/pairs", pairs::list);
             config.routes.post("/api/lab/pairs", pairs::start);
             config.routes.get("/api/lab/pairs/{id}", pairs::get);

@@ -180,6 +180,56 @@ final class LabController {
         }
     }
 
+    void linkTest(Context ctx) {
+        final String name = ctx.pathParam("name");
+        final JsonNode b = ctx.body().isBlank() ? json.createObjectNode() : object(ctx);
+        final int seconds = b.path("seconds").asInt(5);
+        final int port = b.path("port").asInt(4464);
+        if (seconds < 1 || seconds > 60) {
+            throw ApiException.invalid("seconds", "1 to 60", "seconds: how long to send, 1 to 60");
+        }
+        if (port < 1 || port > 65535) {
+            throw ApiException.invalid("port", "1 to 65535", "port: the UDP port the echo binds on the peer");
+        }
+        final Map<String, Object> options = new LinkedHashMap<>();
+        if (b.has("options") && b.get("options").isObject()) {
+            for (Map.Entry<String, JsonNode> e : b.get("options").properties()) {
+                final JsonNode v = e.getValue();
+                options.put(e.getKey(), v.isBoolean() ? v.asBoolean() : v.isIntegralNumber() ? v.asInt() : v.asText());
+            }
+        }
+        final LinkConfig config;
+        try {
+            config = LinkArguments.parse(LinkArguments.arguments("server", null, options)).config();
+        } catch (LinkArguments.InvalidLink e) {
+            throw ApiException.invalid(e.problem().field(), e.problem().rule(), e.problem().message());
+        }
+        final JackMonitor.State here = jack.state();
+        final boolean builtin = config.backend() == LinkConfig.BackendKind.BUILTIN;
+        final int rate = builtin ? config.builtin().sampleRate() : here.sampleRate();
+        final int frames = config.expectedBufferSize() > 0 ? config.expectedBufferSize()
+                : builtin ? config.builtin().bufferSize() : here.bufferSize();
+        if (rate <= 0 || frames <= 0) {
+            throw new ApiException(503, "unavailable", null, null, "JACK is not running here, so the link's rate and"
+                    + " period are not known: start JACK, or give options.backend builtin with rate and buffersize");
+        }
+        final int bytes = 16 + Math.max(config.sendChannels(), config.receiveChannels()) * frames
+                * (config.bitResolution() / 8);
+        try {
+            ctx.json(lab.linkTest(name, bytes, Math.round(1e9 * frames / rate), seconds, port));
+        } catch (Lab.LabException e) {
+            throw ApiException.notFound(e.getMessage());
+        } catch (SshException e) {
+            throw sshError(name, e);
+        } catch (IOException e) {
+            throw new ApiException(502, "ssh", null, null, e.getMessage());
+        }
+    }
+
+    void linkTests(Context ctx) {
+        ctx.json(lab.linkTests(ctx.pathParam("name")));
+    }
+
     void preflight(Context ctx) {
         final JsonNode b = object(ctx);
         final String name = b.path("peer").isTextual() ? b.get("peer").asText() : null;

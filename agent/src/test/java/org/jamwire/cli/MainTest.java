@@ -47,6 +47,11 @@ class MainTest {
         }
 
         @Override
+        public int runLinkTest(Command.LinkTest t) {
+            return 5;
+        }
+
+        @Override
         public int runAgent(Command.Agent a) {
             agent = a;
             return 6;

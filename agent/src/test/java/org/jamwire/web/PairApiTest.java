@@ -63,4 +63,31 @@ class PairApiTest {
             assertEquals("stopped", api.get("/api/links/" + link).json().get("state").asText());
         }
     }
+
+    @Test
+    void a_link_test_measures_the_path_to_the_peers_echo_and_keeps_it() throws Exception {
+        final Path bin = Files.createDirectories(dir.resolve("bin2"));
+        Files.createSymbolicLink(bin.resolve("jamwire"), Path.of(System.getProperty("jamwire.launcher")).toAbsolutePath());
+        try (SshServer sshd = SshServer.start(dir.resolve("sshd2"), "127.0.0.1", List.of(),
+                List.of("SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin"));
+             AgentServer agent = AgentServer.start(AgentSettings.defaults(0, dir.resolve("agent2/token"),
+                     "jamwire-none-" + ProcessHandle.current().pid()))) {
+            final AgentClient api = new AgentClient(agent.port(), agent.token().value());
+            api.post("/api/lab/peers", "{\"name\": \"studio-c\", \"host\": \"127.0.0.1\", \"port\": " + sshd.port()
+                    + ", \"user\": \"" + System.getProperty("user.name") + "\", \"key\": \"" + sshd.userKey() + "\"}");
+            api.post("/api/lab/peers/studio-c/trust", "{\"fingerprint\": \"" + sshd.hostFingerprint() + "\"}");
+            final int port = AgentApiTest.freeUdpPort();
+            final AgentClient.Response r = api.post("/api/lab/peers/studio-c/linktest", "{\"seconds\": 2, \"port\": " + port
+                    + ", \"options\": {\"backend\": \"builtin\", \"numchannels\": 8}}");
+            assertEquals(200, r.status(), r.body());
+            final JsonNode result = r.json().get("result");
+            assertEquals(2 * 48_000 / 128, result.get("sent").asInt());
+            assertEquals(16 + 8 * 128 * 2, result.get("datagramBytes").asInt());
+            assertTrue(result.get("received").asInt() >= result.get("sent").asInt() * 0.95, result.toString());
+            assertTrue(result.get("recommendedQueue").asInt() >= 2);
+            assertTrue(result.get("rttMinMs").asDouble() > 0);
+            assertEquals(1, api.get("/api/lab/peers/studio-c/linktests").json().size());
+            assertTrue(Files.readString(dir.resolve("agent2/linktests.jsonl")).contains("studio-c"));
+        }
+    }
 }
