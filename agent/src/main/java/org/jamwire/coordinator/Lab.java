@@ -211,6 +211,34 @@ public final class Lab {
         return history.stream().filter(r -> r.peer().equals(name)).toList();
     }
 
+    /**
+     * "Make them match": restarts the peer's JACK server at {@code rate} and {@code frames}, then
+     * probes it again once it answers at the new rate.
+     *
+     * @throws IllegalStateException when the peer's jackd cannot be found, stopped or started again
+     */
+    public Peer matchJack(String name, int rate, int frames) throws LabException, SshException {
+        final Peer peer = get(name);
+        try (SshSession ssh = connect(peer)) {
+            JackRestart.restart(ssh, peer.jackServer(), rate, frames);
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+            PeerReport report = new PeerProbe(agentPort).probe(ssh, peer.jackServer());
+            while (report.sampleRate() != rate && System.nanoTime() - deadline < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200));
+                report = new PeerProbe(agentPort).probe(ssh, peer.jackServer());
+            }
+            if (report.sampleRate() != rate || report.bufferSize() != frames) {
+                throw new IllegalStateException("the peer's JACK came back at " + report.sampleRate() + " Hz and "
+                        + report.bufferSize() + " frames, not " + rate + " and " + frames + ": " + report.notes());
+            }
+            final Peer probed = peer.withReport(report);
+            synchronized (this) {
+                peers.put(name, probed);
+            }
+            return probed;
+        }
+    }
+
     /** Records a peer's host key after the user accepted {@code fingerprint}. */
     public void trust(String name, String fingerprint) throws LabException, SshException {
         if (fingerprint == null || !fingerprint.matches("SHA256:[A-Za-z0-9+/]{43}")) {

@@ -173,6 +173,7 @@ public final class AgentServer implements AutoCloseable {
             config.routes.post("/api/lab/peers/{name}/trust", labApi::trust);
             config.routes.post("/api/lab/preflight", labApi::preflight);
             config.routes.post("/api/lab/peers/{name}/linktest", labApi::linkTest);
+            config.routes.post("/api/lab/peers/{name}/match-jack", labApi::matchJack);
             config.routes.get("/api/lab/peers/{name}/linktests", labApi::linkTests);
             config.routes.get("/api/lab/pairs", pairs::list);
             config.routes.post("/api/lab/pairs", pairs::start);

@@ -226,6 +226,33 @@ final class LabController {
         }
     }
 
+    void matchJack(Context ctx) {
+        final String name = ctx.pathParam("name");
+        final JsonNode b = ctx.body().isBlank() ? json.createObjectNode() : object(ctx);
+        final JackMonitor.State here = jack.state();
+        final int rate = b.path("sampleRate").asInt(here.sampleRate());
+        final int frames = b.path("bufferSize").asInt(here.bufferSize());
+        if (rate < 8000 || rate > 192_000) {
+            throw ApiException.invalid("sampleRate", "8000 to 192000", "sampleRate: give the rate, or start JACK here"
+                    + " so that its own is used");
+        }
+        if (frames < 16 || frames > 8192) {
+            throw ApiException.invalid("bufferSize", "16 to 8192", "bufferSize: give the period in frames, or start"
+                    + " JACK here so that its own is used");
+        }
+        try {
+            final Peer p = lab.matchJack(name, rate, frames);
+            probedAt.put(name, Instant.now());
+            ctx.json(view(p));
+        } catch (Lab.LabException e) {
+            throw ApiException.notFound(e.getMessage());
+        } catch (SshException e) {
+            throw sshError(name, e);
+        } catch (IllegalStateException e) {
+            throw new ApiException(502, "ssh", null, null, e.getMessage());
+        }
+    }
+
     void linkTests(Context ctx) {
         ctx.json(lab.linkTests(ctx.pathParam("name")));
     }

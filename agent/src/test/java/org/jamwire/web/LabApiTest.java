@@ -68,6 +68,19 @@ class LabApiTest {
             assertFalse(pre.json().get("ok").asBoolean());
             assertTrue(pre.json().get("fixes").get(0).asText().contains("48000 Hz"), pre.body());
 
+            // "Make them match": the peer's JACK restarts at this machine's rate, and the pre-flight passes.
+            try {
+                final AgentClient.Response matched = api.post("/api/lab/peers/studio-b/match-jack", "");
+                assertEquals(200, matched.status(), matched.body());
+                assertEquals(48_000, matched.json().get("report").get("sampleRate").asInt(), matched.body());
+                assertTrue(api.post("/api/lab/preflight", "{\"peer\": \"studio-b\", \"options\": {\"numchannels\": 2}}")
+                        .json().get("ok").asBoolean());
+            } finally {
+                // The restarted jackd is not the fixture's own process.
+                ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(there.name())
+                        && p.info().commandLine().orElse("").contains("jackd")).forEach(ProcessHandle::destroy);
+            }
+
             // The host's key changes (a reinstall, or someone in the middle): refused, and the record stays.
             final Path knownHosts = dir.resolve("agent/known_hosts");
             final String recorded = Files.readString(knownHosts);

@@ -1,0 +1,150 @@
+package org.jamwire.coordinator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * "Make them match": restarts a peer's JACK server at another rate and period, keeping its name,
+ * driver and every other setting as its running command line shows them. Only on the user's
+ * request. The old command line comes from the peer, so each of its words is checked before it is
+ * used again. Called on a control thread.
+ */
+final class JackRestart {
+
+    /** One word of a jackd command line: options and plain values only. */
+    private static final RemoteCommand.Rule JACKD_WORD = RemoteCommand.matching("[A-Za-z0-9_.,:=/+@-]{1,100}",
+            "letters, digits and _ . , : = / + @ -");
+
+    /** {@code ps -o pid=,args= -C jackd}. */
+    static final RemoteCommand.Program JACKD_PROCESSES = RemoteCommand.Program.fixed("ps", RemoteCommand.exactly("-o"),
+            RemoteCommand.exactly("pid=,args="), RemoteCommand.exactly("-C"), RemoteCommand.exactly("jackd"));
+
+    /** {@code kill PID}. */
+    static final RemoteCommand.Program KILL = RemoteCommand.Program.fixed("kill",
+            RemoteCommand.matching("[0-9]{1,9}", "a process id"));
+
+    /**
+     * Starts jackd detached from the ssh session, its output discarded. The script is fixed; the
+     * command line reaches it only as separate arguments ("$@"), never as shell text.
+     */
+    static final String DETACH = "exec setsid -f \"$@\" </dev/null >/dev/null 2>&1";
+    static final RemoteCommand.Program DETACHED_JACKD = new RemoteCommand.Program("sh", List.of(
+            RemoteCommand.exactly("-c"), RemoteCommand.exactly(DETACH), RemoteCommand.exactly("sh"),
+            RemoteCommand.exactly("jackd")), JACKD_WORD);
+
+    private JackRestart() {
+    }
+
+    /** A running jackd: its process id and its arguments after the program name. */
+    record Running(String pid, List<String> args) {
+    }
+
+    /** The jackd serving {@code server}, or null when none does. */
+    static Running find(SshSession ssh, String server) throws SshException {
+        final SshSession.Result r = ssh.run(RemoteCommand.of(JACKD_PROCESSES, "-o", "pid=,args=", "-C", "jackd"));
+        for (String line : r.stdout().split("\n")) {
+            final String[] words = line.trim().split("\\s+");
+            if (words.length < 2 || !words[0].matches("[0-9]{1,9}") || !words[1].endsWith("jackd")) {
+                continue;
+            }
+            final List<String> args = List.of(words).subList(2, words.length);
+            if (server.equals(serverName(args))) {
+                return new Running(words[0], args);
+            }
+        }
+        return null;
+    }
+
+    /** The server name in jackd's options before the driver: -n/--name, or "default". */
+    static String serverName(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            final String a = args.get(i);
+            if (a.equals("-d") || a.equals("--driver") || a.startsWith("-d") && a.length() > 2) {
+                break;
+            }
+            if ((a.equals("-n") || a.equals("--name")) && i + 1 < args.size()) {
+                return args.get(i + 1);
+            }
+            if (a.startsWith("--name=")) {
+                return a.substring(7);
+            }
+        }
+        return "default";
+    }
+
+    /** The same command line at another rate and period: the driver's -r and -p replaced, or added. */
+    static List<String> withRateAndPeriod(List<String> args, int rate, int frames) {
+        final List<String> out = new ArrayList<>();
+        boolean inDriver = false;
+        boolean rateDone = false;
+        boolean periodDone = false;
+        for (int i = 0; i < args.size(); i++) {
+            final String a = args.get(i);
+            if (!inDriver && (a.equals("-d") || a.equals("--driver"))) {
+                inDriver = true;
+                out.add(a);
+                if (i + 1 < args.size()) {
+                    out.add(args.get(++i));
+                }
+                continue;
+            }
+            if (inDriver && (a.equals("-r") || a.equals("--rate")) && i + 1 < args.size()) {
+                out.add(a);
+                out.add(String.valueOf(rate));
+                i++;
+                rateDone = true;
+                continue;
+            }
+            if (inDriver && (a.equals("-p") || a.equals("--period")) && i + 1 < args.size()) {
+                out.add(a);
+                out.add(String.valueOf(frames));
+                i++;
+                periodDone = true;
+                continue;
+            }
+            out.add(a);
+        }
+        if (!rateDone) {
+            out.addAll(List.of("-r", String.valueOf(rate)));
+        }
+        if (!periodDone) {
+            out.addAll(List.of("-p", String.valueOf(frames)));
+        }
+        return out;
+    }
+
+    /**
+     * Restarts the peer's jackd for {@code server} at {@code rate} and {@code frames}.
+     *
+     * @throws IllegalStateException when no jackd serves that name, or it does not stop or start;
+     *     the message says what to do
+     */
+    static void restart(SshSession ssh, String server, int rate, int frames) throws SshException {
+        final Running running = find(ssh, server);
+        if (running == null) {
+            throw new IllegalStateException("no jackd serves '" + server + "' on the peer: start JACK there first"
+                    + " (its command line is what gets restarted)");
+        }
+        if (!running.args().contains("-d") && !running.args().contains("--driver")) {
+            throw new IllegalStateException("the peer's jackd command line names no driver (-d): restart it by hand");
+        }
+        final List<String> again = withRateAndPeriod(running.args(), rate, frames);
+        final List<String> argv = new ArrayList<>(List.of("-c", DETACH, "sh", "jackd"));
+        argv.addAll(again);
+        final RemoteCommand start = RemoteCommand.of(DETACHED_JACKD, argv);
+        ssh.run(RemoteCommand.of(KILL, running.pid()));
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (find(ssh, server) != null) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the peer's jackd (pid " + running.pid() + ") did not stop within 10 s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        final SshSession.Result r = ssh.run(start);
+        if (r.exitStatus() != 0) {
+            throw new IllegalStateException("jackd did not start again on the peer: " + r.stderr().strip());
+        }
+    }
+}
