@@ -29,3 +29,17 @@ export function formatNumber(value, digits = 0) {
 export function stateLabel(state) {
   return (state || 'unknown').replace(/_/g, ' ')
 }
+
+// The agent's messages quote commands in backticks: [{ text, code }] parts to show them as code.
+export function codeParts(message) {
+  return String(message ?? '')
+    .split('`')
+    .map((text, i) => ({ text, code: i % 2 === 1 }))
+    .filter((p) => p.text !== '')
+}
+
+export function formatTime(iso) {
+  if (!iso) return '–'
+  const d = new Date(iso)
+  return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString()
+}

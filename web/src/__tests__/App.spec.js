@@ -42,7 +42,7 @@ describe('App', () => {
     setToken('c'.repeat(32))
     const w = mount(App)
     await flushPromises()
-    for (const name of ['links', 'live', 'jack']) expect(w.find(`[data-test="nav-${name}"]`).exists()).toBe(true)
+    for (const name of ['links', 'live', 'jack', 'lab']) expect(w.find(`[data-test="nav-${name}"]`).exists()).toBe(true)
     expect(w.get('[data-test="nav-links"]').attributes('aria-current')).toBe('page')
     expect(w.findAll('[data-test="link-row"]')).toHaveLength(1)
     const ws = FakeWebSocket.last()
@@ -97,6 +97,29 @@ describe('App', () => {
     window.dispatchEvent(new HashChangeEvent('hashchange'))
     await flushPromises()
     expect(w.get('h1').text()).toBe('Live')
+    w.unmount()
+  })
+
+  it('opens the Lab view from its nav item', async () => {
+    mockFetch({
+      'GET /api/links': [200, []],
+      'GET /api/link-options': [200, []],
+      'POST /api/links/check': [200, { commandLine: 'jamwire -s', warnings: [] }],
+      'GET /api/lab/peers': [200, []],
+      'GET /api/lab/ssh-config': [200, []],
+      'GET /api/lab/pairs': [200, []],
+    })
+    setToken('f'.repeat(32))
+    const w = mount(App, { attachTo: document.body })
+    await flushPromises()
+    expect(w.get('[data-test="nav-lab"]').attributes('href')).toBe('#/lab')
+    window.location.hash = '#/lab'
+    window.dispatchEvent(new HashChangeEvent('hashchange'))
+    await flushPromises()
+    expect(w.get('h1').text()).toBe('Lab')
+    expect(w.get('[data-test="nav-lab"]').attributes('aria-current')).toBe('page')
+    expect(document.activeElement).toBe(w.get('h1').element)
+    expect(w.find('[data-test="peer-form"]').exists()).toBe(true)
     w.unmount()
   })
 })

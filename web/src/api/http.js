@@ -13,6 +13,9 @@ export class ApiError extends Error {
     this.error = body?.error ?? null
     this.field = body?.field ?? null
     this.rule = body?.rule ?? null
+    // ssh failures (502): connect_timeout, auth_failed, ...; host-key refusals (409): the key shown
+    this.kind = body?.kind ?? null
+    this.fingerprint = body?.fingerprint ?? null
   }
 }
 
@@ -69,4 +72,16 @@ export const api = {
   link: (id) => request('GET', `/api/links/${q(id)}`),
   stopLink: (id) => request('DELETE', `/api/links/${q(id)}`),
   linkCounters: (id) => request('GET', `/api/links/${q(id)}/counters`),
+  // Lab: peers reached over ssh
+  peers: () => request('GET', '/api/lab/peers'),
+  sshConfig: () => request('GET', '/api/lab/ssh-config'),
+  addPeer: (peer) => request('POST', '/api/lab/peers', peer),
+  removePeer: (name) => request('DELETE', `/api/lab/peers/${q(name)}`),
+  probePeer: (name) => request('POST', `/api/lab/peers/${q(name)}/probe`),
+  trustPeer: (name, fingerprint) => request('POST', `/api/lab/peers/${q(name)}/trust`, { fingerprint }),
+  preflight: (body) => request('POST', '/api/lab/preflight', body),
+  startPair: (body) => request('POST', '/api/lab/pairs', body),
+  pairs: () => request('GET', '/api/lab/pairs'),
+  pair: (id) => request('GET', `/api/lab/pairs/${q(id)}`),
+  stopPair: (id) => request('DELETE', `/api/lab/pairs/${q(id)}`),
 }

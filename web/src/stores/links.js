@@ -71,18 +71,22 @@ export async function loadCounterInfo() {
   }
 }
 
-// The body of POST /api/links and /api/links/check from the form's values: flags are sent only
-// when set, other options only when given.
-export function linkRequest({ mode, host, values }) {
+// Link options from a form's values: flags are sent only when set, other options only when given.
+export function linkOptions(values) {
   const options = {}
   for (const [key, value] of Object.entries(values || {})) {
     if (value === true) options[key] = true
     else if (typeof value === 'string' && value.trim() !== '') options[key] = value.trim()
     else if (typeof value === 'number' && Number.isFinite(value)) options[key] = String(value)
   }
+  return options
+}
+
+// The body of POST /api/links and /api/links/check from the form's values.
+export function linkRequest({ mode, host, values }) {
   const body = { mode }
   if (mode === 'client') body.host = (host || '').trim()
-  body.options = options
+  body.options = linkOptions(values)
   return body
 }
 

@@ -5,6 +5,7 @@ import { createLiveClient } from '../api/live.js'
 import { auth, rejectToken } from './auth.js'
 import { applyLinksFeed } from './links.js'
 import { applyJackFeed } from './jack.js'
+import { applyPairEvent } from './lab.js'
 
 export const HISTORY_MS = 60_000
 const EVENTS_KEPT = 100
@@ -33,6 +34,7 @@ export function handleMessage(msg, now = Date.now()) {
       const { type, ...event } = msg
       liveStore.events.push(event)
       if (liveStore.events.length > EVENTS_KEPT) liveStore.events.splice(0, liveStore.events.length - EVENTS_KEPT)
+      if (event.kind === 'pair_step') applyPairEvent(event)
       break
     }
     case 'counters': {

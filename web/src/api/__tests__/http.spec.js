@@ -44,6 +44,17 @@ describe('REST module', () => {
     expect(err.message).toBe("-q/--queue: '0' is not allowed")
   })
 
+  it('keeps the fingerprint of a host-key refusal and the kind of an ssh failure', async () => {
+    mockFetch({
+      'POST /api/lab/peers/studio-b/probe': [409, { error: 'unknown_host_key', fingerprint: 'SHA256:abc', message: 'not in known_hosts' }],
+      'POST /api/lab/peers/studio%20c/probe': [502, { error: 'ssh', kind: 'connect_timeout', message: 'no answer' }],
+    })
+    const unknown = await api.probePeer('studio-b').catch((e) => e)
+    expect(unknown).toMatchObject({ status: 409, error: 'unknown_host_key', fingerprint: 'SHA256:abc', kind: null })
+    const timeout = await api.probePeer('studio c').catch((e) => e)
+    expect(timeout).toMatchObject({ status: 502, error: 'ssh', kind: 'connect_timeout', fingerprint: null })
+  })
+
   it('forgets the token on 401 so that the prompt comes back', async () => {
     mockFetch({ 'GET /api/jack': [401, { error: 'unauthorized', message: 'wrong token' }] })
     await expect(api.jack()).rejects.toMatchObject({ status: 401 })

@@ -4,6 +4,7 @@ import LiveView from '../LiveView.vue'
 import { setToken } from '../../stores/auth.js'
 import { linksStore } from '../../stores/links.js'
 import { handleMessage, liveClient, liveStore, resetLive } from '../../stores/live.js'
+import { route } from '../../router.js'
 import { FakeWebSocket, link, mockFetch } from '../../testing/fakes.js'
 
 function meters(id, sendRms, receiveRms, t = Date.now()) {
@@ -31,6 +32,7 @@ describe('LiveView', () => {
   })
   afterEach(() => {
     resetLive()
+    route.param = null
   })
 
   it('picks the first running link and follows its counters and meters', async () => {
@@ -51,6 +53,15 @@ describe('LiveView', () => {
     expect(ws.sent.at(-1).topics).toEqual(['links', 'jack', 'events', 'counters:l1', 'meters:l1'])
     w.unmount()
     expect(ws.sent.at(-1).topics).toEqual(['links', 'jack', 'events'])
+  })
+
+  it('shows the link the address names, as the Lab view links to it', async () => {
+    route.param = 'l1'
+    const w = mount(LiveView)
+    await flushPromises()
+    expect(w.get('[data-test="live-link"]').element.value).toBe('l1')
+    expect(liveStore.linkId).toBe('l1')
+    w.unmount()
   })
 
   it('draws a meter per channel before any audio', async () => {

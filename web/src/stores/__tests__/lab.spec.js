@@ -1,0 +1,279 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import {
+  addPeer,
+  applyPairEvent,
+  followPair,
+  labStore,
+  loadPairs,
+  loadPeers,
+  pairOutcome,
+  pairRequest,
+  peerRequest,
+  probePeer,
+  removePeer,
+  resetLab,
+  runPreflight,
+  startPair,
+  stopPair,
+  trustPeer,
+} from '../lab.js'
+import { setToken } from '../auth.js'
+import { handleMessage, resetLive } from '../live.js'
+import { CHANGED_FINGERPRINT, FINGERPRINT, mockFetch, pairJob, peer, peerReport, preflightResult } from '../../testing/fakes.js'
+
+const UNKNOWN = {
+  error: 'unknown_host_key',
+  fingerprint: FINGERPRINT,
+  message: `192.0.2.20 is not in known_hosts: its key's fingerprint is ${FINGERPRINT}`,
+}
+const CHANGED = {
+  error: 'changed_host_key',
+  fingerprint: CHANGED_FINGERPRINT,
+  message: 'WARNING: the host key of 192.0.2.20 has CHANGED since it was recorded',
+}
+
+function requests(calls) {
+  return calls.map((c) => `${c.method} ${c.url}`)
+}
+
+describe('lab store', () => {
+  beforeEach(() => {
+    setToken('t'.repeat(32))
+    resetLab()
+    resetLive()
+  })
+  afterEach(() => {
+    resetLab()
+    vi.useRealTimers()
+  })
+
+  it('builds a peer request: a typed port as a number, empty port and JACK server left to the agent', () => {
+    expect(peerRequest({ name: ' studio-b ', host: '192.0.2.20', port: '2222', user: 'lab', key: '/k', jackServer: ' default ' })).toEqual({
+      name: 'studio-b',
+      host: '192.0.2.20',
+      port: 2222,
+      user: 'lab',
+      key: '/k',
+      jackServer: 'default',
+    })
+    expect(peerRequest({ name: 'b', host: 'h', port: '', user: 'u', key: '/k', jackServer: '' })).toEqual({
+      name: 'b',
+      host: 'h',
+      user: 'u',
+      key: '/k',
+    })
+    // not digits: sent as typed, so that the agent names the field
+    expect(peerRequest({ name: 'b', host: 'h', port: '22a', user: 'u', key: '/k' }).port).toBe('22a')
+  })
+
+  it('lists peers, adds one and removes one', async () => {
+    const { calls } = mockFetch({
+      'GET /api/lab/peers': [200, [peer()]],
+      'POST /api/lab/peers': (call) => [201, peer({ ...call.body, hostKey: 'unchecked' })],
+      'DELETE /api/lab/peers/studio-b': [204],
+    })
+    await loadPeers()
+    expect(labStore.loaded).toBe(true)
+    expect(labStore.peers.map((p) => p.name)).toEqual(['studio-b'])
+    await addPeer({ name: 'studio-c', host: '192.0.2.30', user: 'lab', key: '/k' })
+    expect(labStore.peers.map((p) => [p.name, p.hostKey])).toEqual([
+      ['studio-b', 'known'],
+      ['studio-c', 'unchecked'],
+    ])
+    await removePeer('studio-b')
+    expect(labStore.peers.map((p) => p.name)).toEqual(['studio-c'])
+    expect(requests(calls)).toEqual(['GET /api/lab/peers', 'POST /api/lab/peers', 'DELETE /api/lab/peers/studio-b'])
+  })
+
+  it('throws the refusal of an added peer, naming the field', async () => {
+    mockFetch({ 'POST /api/lab/peers': [400, { error: 'invalid', field: 'user', message: "user: 'Lab' is not a user name" }] })
+    const err = await addPeer({ name: 'b', host: 'h', user: 'Lab', key: '/k' }).catch((e) => e)
+    expect(err.status).toBe(400)
+    expect(err.field).toBe('user')
+    expect(labStore.peers).toEqual([])
+  })
+
+  it('keeps an unknown host key’s fingerprint, trusts exactly it, then probes again', async () => {
+    labStore.peers = [peer({ hostKey: 'unchecked' })]
+    let trusted = false
+    const { calls } = mockFetch({
+      'POST /api/lab/peers/studio-b/probe': () =>
+        trusted ? [200, peer({ report: peerReport(), probedAt: '2026-11-25T20:00:00Z' })] : [409, UNKNOWN],
+      'POST /api/lab/peers/studio-b/trust': (call) => {
+        trusted = call.body.fingerprint === FINGERPRINT
+        return [204]
+      },
+    })
+    const first = await probePeer('studio-b')
+    expect(first.ok).toBe(false)
+    expect(labStore.problems['studio-b']).toMatchObject({ error: 'unknown_host_key', fingerprint: FINGERPRINT, status: 409 })
+    expect(labStore.peers[0].hostKey).toBe('unknown')
+
+    const second = await trustPeer('studio-b', FINGERPRINT)
+    expect(second.ok).toBe(true)
+    expect(requests(calls)).toEqual([
+      'POST /api/lab/peers/studio-b/probe',
+      'POST /api/lab/peers/studio-b/trust',
+      'POST /api/lab/peers/studio-b/probe',
+    ])
+    expect(calls[1].body).toEqual({ fingerprint: FINGERPRINT })
+    expect(labStore.problems['studio-b']).toBeUndefined()
+    expect(labStore.peers[0].hostKey).toBe('known')
+    expect(labStore.peers[0].report.sampleRate).toBe(48000)
+    expect(labStore.busy).toEqual({})
+  })
+
+  it('does not probe when the host now presents another key', async () => {
+    labStore.peers = [peer({ hostKey: 'unchecked' })]
+    const { calls } = mockFetch({
+      'POST /api/lab/peers/studio-b/probe': [409, UNKNOWN],
+      'POST /api/lab/peers/studio-b/trust': [
+        409,
+        { error: 'conflict', field: 'fingerprint', message: `192.0.2.20 now presents the key ${CHANGED_FINGERPRINT}, not the ${FINGERPRINT} that was accepted: nothing recorded` },
+      ],
+    })
+    await probePeer('studio-b')
+    const result = await trustPeer('studio-b', FINGERPRINT)
+    expect(result.ok).toBe(false)
+    expect(labStore.problems['studio-b'].error).toBe('unknown_host_key')
+    expect(labStore.problems['studio-b'].trustError).toMatch(/nothing recorded/)
+    expect(requests(calls).filter((r) => r.endsWith('/probe'))).toHaveLength(1)
+  })
+
+  it('marks a changed host key, and keeps the kind of an ssh failure', async () => {
+    labStore.peers = [peer(), peer({ name: 'studio-c', host: '192.0.2.30' })]
+    mockFetch({
+      'POST /api/lab/peers/studio-b/probe': [409, CHANGED],
+      'POST /api/lab/peers/studio-c/probe': [502, { error: 'ssh', kind: 'connect_timeout', message: 'no answer from 192.0.2.30:22 in 10 s' }],
+    })
+    await probePeer('studio-b')
+    await probePeer('studio-c')
+    expect(labStore.problems['studio-b']).toMatchObject({ error: 'changed_host_key', fingerprint: CHANGED_FINGERPRINT })
+    expect(labStore.peers[0].hostKey).toBe('changed')
+    expect(labStore.problems['studio-c']).toMatchObject({ error: 'ssh', kind: 'connect_timeout', status: 502 })
+    expect(labStore.peers[1].hostKey).toBe('known')
+  })
+
+  it('sends the pre-flight without a port and the pair with one', async () => {
+    expect(pairRequest({ peer: 'studio-b', port: '4474', values: { queue: ' auto ', bitres: undefined } })).toEqual({
+      peer: 'studio-b',
+      port: 4474,
+      options: { queue: 'auto' },
+    })
+    expect(pairRequest({ peer: 'studio-b', port: '4474', values: { numchannels: '2' } }, { withPort: false })).toEqual({
+      peer: 'studio-b',
+      options: { numchannels: '2' },
+    })
+    labStore.peers = [peer()]
+    const probed = peer({ report: peerReport({ sampleRate: 44100 }), probedAt: '2026-11-25T20:01:00Z' })
+    mockFetch({ 'POST /api/lab/preflight': [200, { ...preflightResult({ blocking: true }), peer: probed }] })
+    const outcome = await runPreflight({ peer: 'studio-b', options: {} })
+    expect(outcome.ok).toBe(true)
+    expect(outcome.result.rows.filter((r) => r.blocking)).toHaveLength(1)
+    // the pre-flight probed the peer: its card shows what it found
+    expect(labStore.peers[0].report.sampleRate).toBe(44100)
+  })
+
+  it('tells where a pair is from its steps', () => {
+    expect(pairOutcome(pairJob())).toBe('running')
+    expect(pairOutcome(pairJob({ states: ['DONE', 'RUNNING', 'PENDING', 'PENDING', 'PENDING'] }))).toBe('running')
+    expect(pairOutcome(pairJob({ states: ['DONE', 'FAILED', 'PENDING', 'PENDING', 'PENDING'] }))).toBe('failed')
+    expect(pairOutcome(pairJob({ states: ['DONE', 'DONE', 'DONE', 'DONE', 'DONE'] }))).toBe('done')
+  })
+
+  it('polls a started pair every second until it is done', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
+    const answers = [
+      pairJob({ states: ['DONE', 'RUNNING', 'PENDING', 'PENDING', 'PENDING'] }),
+      pairJob({ states: ['DONE', 'DONE', 'DONE', 'RUNNING', 'PENDING'] }),
+      pairJob({ states: ['DONE', 'DONE', 'DONE', 'DONE', 'DONE'], localLink: 'l3', peerProgram: 'jamwire', serverRunning: true }),
+    ]
+    const { calls } = mockFetch({
+      'POST /api/lab/pairs': [202, pairJob({ states: ['RUNNING', 'PENDING', 'PENDING', 'PENDING', 'PENDING'] })],
+      'GET /api/lab/pairs/p1': () => [200, answers.shift() ?? pairJob({ states: Array(5).fill('DONE') })],
+    })
+    await startPair({ peer: 'studio-b', port: 4464, options: {} })
+    expect(calls[0].body).toEqual({ peer: 'studio-b', port: 4464, options: {} })
+    const gets = () => calls.filter((c) => c.method === 'GET').length
+    expect(gets()).toBe(0)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(gets()).toBe(1)
+    expect(labStore.pair.steps[1].state).toBe('RUNNING')
+    await vi.advanceTimersByTimeAsync(1000)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(gets()).toBe(3)
+    expect(pairOutcome(labStore.pair)).toBe('done')
+    expect(labStore.pair.localLink).toBe('l3')
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(gets()).toBe(3)
+  })
+
+  it('stops polling a failed pair', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const { calls } = mockFetch({
+      'POST /api/lab/pairs': [202, pairJob({ states: ['RUNNING', 'PENDING', 'PENDING', 'PENDING', 'PENDING'] })],
+      'GET /api/lab/pairs/p1': [200, pairJob({ states: ['DONE', 'FAILED', 'PENDING', 'PENDING', 'PENDING'], details: [null, 'sample rates differ'] })],
+    })
+    await startPair({ peer: 'studio-b', options: {} })
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(calls.filter((c) => c.method === 'GET')).toHaveLength(1)
+    expect(pairOutcome(labStore.pair)).toBe('failed')
+  })
+
+  it('moves the steps with the feed’s pair_step events, never back, then reads the job again', async () => {
+    labStore.pair = pairJob({ states: ['RUNNING', 'PENDING', 'PENDING', 'PENDING', 'PENDING'] })
+    const { calls } = mockFetch({ 'GET /api/lab/pairs/p1': () => [200, labStore.pair] })
+    handleMessage({ type: 'event', link: null, kind: 'pair_step', message: 'p1: start the server on the peer: running', time: '2026-11-25T20:00:01Z' })
+    expect(labStore.pair.steps.map((s) => s.state)).toEqual(['DONE', 'DONE', 'RUNNING', 'PENDING', 'PENDING'])
+    await flushPromises()
+    expect(requests(calls)).toEqual(['GET /api/lab/pairs/p1'])
+
+    // an older event changes nothing
+    applyPairEvent({ kind: 'pair_step', message: 'p1: connect to the peer: running' })
+    expect(labStore.pair.steps[0].state).toBe('DONE')
+    // another job's event is not this one's
+    applyPairEvent({ kind: 'pair_step', message: 'p2: wait until it listens: failed (no)' })
+    expect(labStore.pair.steps[3].state).toBe('PENDING')
+
+    applyPairEvent({
+      kind: 'pair_step',
+      message: 'p1: wait until it listens: failed (jamwire on studio-b did not start listening (it exited 1): bind: in use)',
+    })
+    expect(labStore.pair.steps[3]).toEqual({
+      name: 'wait until it listens',
+      state: 'FAILED',
+      detail: 'jamwire on studio-b did not start listening (it exited 1): bind: in use',
+    })
+    await flushPromises()
+  })
+
+  it('takes the local link from the “both ends run” event', async () => {
+    labStore.pair = pairJob({ states: ['DONE', 'DONE', 'DONE', 'DONE', 'RUNNING'] })
+    mockFetch({ 'GET /api/lab/pairs/p1': () => [200, labStore.pair] })
+    applyPairEvent({ kind: 'pair_step', link: 'l3', message: 'p1: both ends run' })
+    expect(pairOutcome(labStore.pair)).toBe('done')
+    expect(labStore.pair.localLink).toBe('l3')
+    await flushPromises()
+  })
+
+  it('stops a pair, and shows the newest job after a reload', async () => {
+    const { calls } = mockFetch({
+      'GET /api/lab/pairs': [
+        200,
+        [
+          pairJob({ id: 'p1', startedAt: '2026-11-25T19:00:00Z', states: Array(5).fill('DONE') }),
+          pairJob({ id: 'p2', startedAt: '2026-11-25T20:00:00Z', states: Array(5).fill('DONE'), localLink: 'l4', serverRunning: true }),
+        ],
+      ],
+      'DELETE /api/lab/pairs/p2': [200, pairJob({ id: 'p2', states: Array(5).fill('DONE'), localLink: 'l4', serverRunning: false })],
+    })
+    await loadPairs()
+    expect(labStore.pair.id).toBe('p2')
+    followPair()
+    await stopPair()
+    expect(requests(calls)).toEqual(['GET /api/lab/pairs', 'DELETE /api/lab/pairs/p2'])
+    expect(labStore.stoppedPair).toBe('p2')
+    expect(labStore.pair.serverRunning).toBe(false)
+  })
+})
