@@ -57,6 +57,9 @@ public final class PairJob implements AutoCloseable {
     private volatile String localLink;
     private volatile String program;
     private final Instant started = Instant.now();
+    private volatile String peerName;
+    private volatile int serverPort;
+    private volatile boolean stopped;
 
     public PairJob(String id, Consumer<PairJob> onChange) {
         this.id = id;
@@ -84,6 +87,27 @@ public final class PairJob implements AutoCloseable {
     /** The local link's id once started, or null. */
     public String localLink() {
         return localLink;
+    }
+
+    /** The peer that runs the server, once the job has begun. */
+    public String peer() {
+        return peerName;
+    }
+
+    /** The server's UDP port on the peer. */
+    public int port() {
+        return serverPort;
+    }
+
+    /** {@code starting}, {@code running} (both ends run), {@code failed} or {@code stopped}. */
+    public synchronized String state() {
+        if (stopped) {
+            return "stopped";
+        }
+        if (steps.stream().anyMatch(s -> s.state() == State.FAILED)) {
+            return "failed";
+        }
+        return steps.stream().allMatch(s -> s.state() == State.DONE) ? "running" : "starting";
     }
 
     /** {@code jamwire} or {@code jacktrip}: what runs on the peer, or null before it starts. */
@@ -125,6 +149,8 @@ public final class PairJob implements AutoCloseable {
     public boolean run(Lab lab, String peerName, Preflight.End here, Map<String, Object> options, int port,
             LocalEnd local, int agentPort) {
         int at = 0;
+        this.peerName = peerName;
+        this.serverPort = port;
         try {
             step(at, State.RUNNING, null);
             final Peer peer = lab.get(peerName);
@@ -193,6 +219,7 @@ public final class PairJob implements AutoCloseable {
     /** Stops the peer's server and closes the ssh session; the local link is the caller's to stop. */
     @Override
     public void close() {
+        stopped = steps().stream().noneMatch(s -> s.state() == State.FAILED);
         final SshSession.Running s = server;
         if (s != null) {
             s.close();

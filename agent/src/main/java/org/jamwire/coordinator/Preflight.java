@@ -46,8 +46,8 @@ public final class Preflight {
     /** Compares the two ends. */
     public static Preflight compare(End local, End peer) {
         final List<Row> rows = new ArrayList<>();
-        rows.add(jackRunning(local));
-        rows.add(jackRunning(peer));
+        rows.add(jackRunning(local, true));
+        rows.add(jackRunning(peer, false));
         rows.removeIf(r -> r == null);
         final boolean bothRun = local.sampleRate() > 0 && peer.sampleRate() > 0;
         rows.add(new Row("sample rate", hz(local.sampleRate()), hz(peer.sampleRate()),
@@ -74,11 +74,12 @@ public final class Preflight {
         return new Preflight(rows);
     }
 
-    private static Row jackRunning(End end) {
+    private static Row jackRunning(End end, boolean local) {
         if (end.sampleRate() > 0) {
             return null;
         }
-        return new Row("JACK on " + end.name(), "", "not running", true, "start JACK on " + end.name()
+        return new Row("JACK", local ? "not running" : "running", local ? "" : "not running", true, "start JACK on "
+                + end.name()
                 + " (e.g. jackd -d alsa -r 48000 -p 128), or let 'make them match' start it");
     }
 

@@ -172,11 +172,11 @@ final class LabController {
             }
             throw ApiException.notFound(e.getMessage());
         } catch (SshException e) {
-            if (e.kind() == SshException.Kind.CHANGED_HOST_KEY) {
-                throw sshError(name, e);
+            if (e.kind() == SshException.Kind.FAILED && e.getMessage().contains("now presents the key")) {
+                throw new ApiException(409, "conflict", "fingerprint", "the fingerprint the host presents now",
+                        e.getMessage());
             }
-            throw new ApiException(409, "conflict", "fingerprint", "the fingerprint the host presents now",
-                    e.getMessage());
+            throw sshError(name, e);
         }
     }
 
@@ -288,10 +288,15 @@ final class LabController {
         }
         final JackMonitor.State here = jack.state();
         final String queue = config.queue() == 0 ? "auto" : String.valueOf(config.queue());
+        // On the built-in backend neither end needs JACK: both run at the rate and period asked for.
+        final boolean builtin = config.backend() == LinkConfig.BackendKind.BUILTIN;
+        final int rate = builtin ? config.builtin().sampleRate() : here.sampleRate();
+        final int frames = builtin ? config.builtin().bufferSize() : here.bufferSize();
         final Preflight p = Preflight.compare(
-                new Preflight.End("this machine", here.sampleRate(), here.bufferSize(), config.bitResolution(),
+                new Preflight.End("this machine", rate, frames, config.bitResolution(),
                         config.sendChannels(), config.receiveChannels(), queue),
-                new Preflight.End(peer.name(), peer.report().sampleRate(), peer.report().bufferSize(),
+                new Preflight.End(peer.name(), builtin ? rate : peer.report().sampleRate(),
+                        builtin ? frames : peer.report().bufferSize(),
                         config.bitResolution(), config.receiveChannels(), config.sendChannels(), queue));
         final Map<String, Object> v = new LinkedHashMap<>();
         v.put("ok", p.ok());

@@ -49,6 +49,9 @@ final class PairController {
     static Map<String, Object> view(PairJob j) {
         final Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", j.id());
+        v.put("peer", j.peer());
+        v.put("port", j.port());
+        v.put("state", j.state());
         v.put("startedAt", j.started().toString());
         v.put("steps", j.steps());
         v.put("peerProgram", j.peerProgram());

@@ -54,12 +54,15 @@ class PairApiTest {
             }, () -> "the pair's steps: " + job[0]);
             assertFalse(job[0].toString().contains("FAILED"), job[0].toString());
             assertEquals("jamwire", job[0].get("peerProgram").asText());
+            assertEquals("studio-b", job[0].get("peer").asText());
+            assertEquals(port, job[0].get("port").asInt());
             final String link = job[0].get("localLink").asText();
             Deadlines.await(Duration.ofSeconds(20), () -> api.get("/api/links/" + link + "/counters").json()
                     .get("pkts_in").asLong() > 200, () -> "audio from the peer's server");
 
             final JsonNode stopped = api.delete("/api/lab/pairs/" + id).json();
             assertFalse(stopped.get("serverRunning").asBoolean(), stopped.toString());
+            assertEquals("stopped", stopped.get("state").asText());
             assertEquals("stopped", api.get("/api/links/" + link).json().get("state").asText());
         }
     }
