@@ -61,7 +61,7 @@ class BrowserEndToEndTest {
         return file.toString();
     }
 
-    private static WebDriver browser() {
+    static WebDriver browser() {
         final ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -175,7 +175,7 @@ class BrowserEndToEndTest {
     }
 
     /** The RMS of every meter showing audio (above -60 dBFS), or null while fewer than two do. */
-    private static List<String> loudMeters(WebDriver d) {
+    static List<String> loudMeters(WebDriver d) {
         final List<String> db = d.findElements(By.cssSelector("[data-test=meter]")).stream()
                 .map(m -> m.getAttribute("data-db")).filter(v -> v != null && Double.parseDouble(v) > -60).toList();
         return db.size() >= 2 ? db : null;

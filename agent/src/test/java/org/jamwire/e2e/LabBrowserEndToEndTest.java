@@ -1,0 +1,116 @@
+package org.jamwire.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jamwire.testing.LabHost;
+import org.jamwire.testing.Program;
+import org.jamwire.testing.SshServer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The Lab view in Debian's headless chromium: a lab host in a network namespace with its own sshd
+ * is added as a peer, its unknown host key is shown and trusted, and a pair is started from the
+ * form, its steps followed to the end; this end's meters then move on the Live page, and the pair
+ * stops from the UI. Both ends use the built-in backend.
+ */
+@Tag("integration")
+class LabBrowserEndToEndTest {
+
+    private static final Pattern LISTENING = Pattern.compile("listening: +(http://127\\.0\\.0\\.1:[0-9]+/)");
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void pairs_with_a_lab_host_from_the_lab_view() throws Exception {
+        final Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("jamwire"), Path.of(System.getProperty("jamwire.launcher")).toAbsolutePath());
+        final Path tokenFile = dir.resolve("agent/token");
+        Files.createDirectories(tokenFile.getParent());
+        Files.writeString(dir.resolve("agent.json"), "{}");
+        try (LabHost host = LabHost.create();
+             SshServer sshd = SshServer.start(dir.resolve("sshd"), host.address(), host.on(List.of()),
+                     List.of("SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin"));
+             Program agent = Program.jamwire(null, "agent", "--port", "0", "--token-file", tokenFile.toString(),
+                     "--config", dir.resolve("agent.json").toString(), "--jack-server", "jamwire-e2e-none")) {
+            agent.awaitOutput("Open the web UI", WAIT);
+            final Matcher m = LISTENING.matcher(agent.output());
+            assertTrue(m.find(), agent.output());
+            final WebDriver driver = BrowserEndToEndTest.browser();
+            try {
+                final WebDriverWait wait = new WebDriverWait(driver, WAIT);
+                driver.get(m.group(1) + "#token=" + Files.readString(tokenFile).trim());
+                wait.until(d -> !d.findElements(By.cssSelector("[data-test=nav-lab]")).isEmpty());
+                driver.findElement(By.cssSelector("[data-test=nav-lab]")).click();
+                wait.until(d -> !d.findElements(By.cssSelector("[data-test=peer-form]")).isEmpty());
+                type(driver, "peer-name", "lab-b");
+                type(driver, "peer-host", host.address());
+                type(driver, "peer-port", String.valueOf(sshd.port()));
+                type(driver, "peer-user", System.getProperty("user.name"));
+                type(driver, "peer-key", sshd.userKey().toString());
+                driver.findElement(By.cssSelector("[data-test=add-peer]")).click();
+                final WebElement row = wait.until(d -> d.findElements(By.cssSelector("[data-test=peer-row]")).stream()
+                        .filter(r -> "lab-b".equals(r.getAttribute("data-peer"))).findFirst().orElse(null));
+                row.findElement(By.cssSelector("[data-test=probe-peer]")).click();
+
+                // The unknown host key: its fingerprint is shown, and matches the one on the host.
+                final WebElement fingerprint = wait.until(d -> d.findElements(By.cssSelector("[data-test=fingerprint]"))
+                        .stream().findFirst().orElse(null));
+                assertTrue(fingerprint.getText().contains(sshd.hostFingerprint()), fingerprint.getText());
+                driver.findElement(By.cssSelector("[data-test=trust-key]")).click();
+                wait.until(d -> !d.findElements(By.cssSelector("[data-test=peer-report]")).isEmpty());
+
+                new Select(driver.findElement(By.cssSelector("[data-test=pair-peer]"))).selectByValue("lab-b");
+                new Select(driver.findElement(By.cssSelector("[data-test=pair-opt-backend]"))).selectByValue("builtin");
+                driver.findElement(By.cssSelector("[data-test=start-pair]")).click();
+                try {
+                    wait.until(d -> {
+                        final List<WebElement> steps = d.findElements(By.cssSelector("[data-test=pair-step]"));
+                        if (steps.stream().anyMatch(s -> "FAILED".equals(s.getAttribute("data-state")))) {
+                            throw new AssertionError("a step failed: " + steps.stream().map(WebElement::getText).toList());
+                        }
+                        return steps.size() == 5 && steps.stream().allMatch(s -> "DONE".equals(s.getAttribute("data-state")));
+                    });
+                } catch (org.openqa.selenium.TimeoutException e) {
+                    throw new AssertionError("the pair's steps: " + driver.findElements(By.cssSelector("[data-test=pair-step]"))
+                            .stream().map(s -> s.getAttribute("data-state") + " " + s.getText()).toList(), e);
+                }
+
+                driver.findElement(By.cssSelector("[data-test=pair-live-link]")).click();
+                final List<String> first = wait.until(BrowserEndToEndTest::loudMeters);
+                wait.until(d -> {
+                    final List<String> now = BrowserEndToEndTest.loudMeters(d);
+                    return now != null && !now.equals(first);
+                });
+
+                driver.findElement(By.cssSelector("[data-test=nav-lab]")).click();
+                wait.until(d -> !d.findElements(By.cssSelector("[data-test=stop-pair]")).isEmpty());
+                driver.findElement(By.cssSelector("[data-test=stop-pair]")).click();
+                wait.until(d -> d.findElement(By.cssSelector("[data-test=pair-job]")).getText().toLowerCase()
+                        .contains("stopped"));
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+
+    private static void type(WebDriver driver, String test, String text) {
+        final WebElement e = driver.findElement(By.cssSelector("[data-test=" + test + "]"));
+        e.clear();
+        e.sendKeys(text);
+    }
+}
