@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# CPU cost of the agent's live feed (/api/live) on this machine. One `jamwire agent`, run with the
+# JVM options in jvm.options as ./jamwire runs it (and a JACK server name that does not exist: no
+# JACK is needed), runs a P2P server and a client link to it over loopback, built-in backend (test
+# sines), 48 kHz, 128 frames, 16-bit, 64 channels each way. For each count of feed clients in
+# --clients, in order, the agent's process CPU (user+system from /proc/PID/stat, in % of one core)
+# is measured over --seconds after --warmup seconds. The clients are sockets of one FeedLoad
+# process (from the test classes, in a JVM of its own so that its CPU is not the agent's): each
+# sends the agent's Origin on the upgrade, authenticates, subscribes to links, jack, events,
+# counters:* and meters:* at --rate Hz, and keeps reading, counting messages and bytes.
+#  - feed's cost: the process CPU less the mean of the rows with no clients (the links alone);
+#  - jamwire-feed: the feed's own thread (gathering figures, diffing, writing JSON), and Jetty:
+#    Jetty's threads (which frame and write to the sockets), from /proc/PID/task/*/stat;
+#  - per client: messages and kB (1000 bytes of UTF-8 payload) per second, and the channel counts
+#    of the meters messages as received (least/most over all lists of all messages);
+#  - link xruns: the built-in clock's late periods on the server/client link during the window.
+# Prints a Markdown table, then each row's busiest threads.
+#
+# Usage: bench/feed.sh [--seconds N] [--warmup N] [--clients "0 5 1"] [--rate HZ] [--channels N]
+#                      [--frames N] [--udp-port P]
+#   --seconds N       measured seconds per row, 60 unless given
+#   --warmup N        seconds before each row's window (after the links connect, or after the
+#                     clients have their first meters), 10 unless given
+#   --clients LIST    feed clients of each row, in order: "0 5 1" unless given. Repeat 0 (e.g.
+#                     "0 5 1 0") to see how steady the baseline is.
+#   --rate HZ         the clients' rateHz, 1 to 30: 30 unless given
+#   --channels N      channels each way of both links: 64 unless given
+#   --frames N        frames per period of both links: 128 unless given
+#   --udp-port P      the server link's UDP port (the client's is P+1): 47470 unless given
+# KEEP_WORK=1 keeps the agent's and the clients' logs.
+set -euo pipefail
+
+me=bench/feed.sh
+seconds=60
+warmup=10
+client_counts="0 5 1"
+feed_rate=30
+channels=64
+frames=128
+udp_port=47470
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --seconds) seconds="$2"; shift 2 ;;
+        --warmup) warmup="$2"; shift 2 ;;
+        --clients) client_counts="$2"; shift 2 ;;
+        --rate) feed_rate="$2"; shift 2 ;;
+        --channels) channels="$2"; shift 2 ;;
+        --frames) frames="$2"; shift 2 ;;
+        --udp-port) udp_port="$2"; shift 2 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | cut -c3-; exit 0 ;;
+        *) echo "$me: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+topics=(links jack events 'counters:*' 'meters:*')
+
+# shellcheck source=bench/lib.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
+bench_setup java mvn curl ps
+
+load_class="$root/agent/target/test-classes/org/jamwire/testing/FeedLoad.class"
+load_source="$root/agent/src/test/java/org/jamwire/testing/FeedLoad.java"
+if [[ ! -f "$load_class" || "$load_source" -nt "$load_class" ]]; then
+    echo "$me: compiling the test classes…" >&2
+    (cd "$root" && mvn -q -B -pl agent test-compile) >&2
+fi
+(cd "$root" && mvn -q -B dependency:build-classpath -pl agent -Dmdep.outputFile="$work/classpath") >&2
+classpath="$root/agent/target/test-classes:$(cat "$work/classpath")"
+
+# "tid name ticks", one line per thread of a process (as bench/threads.sh reads them). The name
+# sits between the first '(' and the last ')' and may hold spaces (written as '_' here).
+thread_ticks() { # pid
+    local stat
+    for stat in /proc/"$1"/task/*/stat; do
+        awk '{ line = $0; lp = index(line, "("); rp = 0
+               for (i = length(line); i > 0; i--) if (substr(line, i, 1) == ")") { rp = i; break }
+               name = substr(line, lp + 1, rp - lp - 1); gsub(/ /, "_", name)
+               split(substr(line, rp + 2), f, " ")
+               print $1, name, f[12] + f[13] }' "$stat" 2>/dev/null || true
+    done
+}
+
+# "name pct" per thread over a window, from two thread_ticks files; threads born during it count
+# from 0, threads that ended during it are lost (the process figure still has their time).
+thread_pcts() { # before after
+    join -a 2 -e 0 -o 2.2,1.3,2.3 <(sort "$1") <(sort "$2") \
+        | awk -v hz="$(getconf CLK_TCK)" -v t="$seconds" '{ printf "%s %.3f\n", $1, 100 * ($3 - $2) / hz / t }'
+}
+
+# The sum of the threads whose name matches.
+group_pct() { # pcts-file regex
+    awk -v re="$2" '$1 ~ re { s += $2 } END { printf "%.2f\n", s }' "$1"
+}
+
+api() { # method path [body]
+    curl -sS --max-time 10 -X "$1" -H "Authorization: Bearer $token" ${3:+-H "Content-Type: application/json" -d "$3"} \
+        "http://127.0.0.1:$port$2"
+}
+
+# The links' xruns, "server client".
+link_xruns() {
+    api GET /api/links | grep -o '"xruns":[0-9]*' | cut -d: -f2 | paste -sd' '
+}
+
+await_line() { # file pattern pid seconds
+    local _
+    for _ in $(seq $(( $4 * 20 ))); do
+        grep -q "$2" "$1" 2>/dev/null && return 0
+        alive "$3" || break
+        sleep 0.05
+    done
+    return 1
+}
+
+echo '{}' >"$work/agent.json"
+agent=$(start_end jamwire "bw-$$-nojack" agent agent --port 0 --token-file "$work/token" --config "$work/agent.json" \
+    --jack-server "bw-$$-nojack")
+await_line "$work/agent.log" "listening:" "$agent" 30 || { echo "$me: the agent did not start: $(last_words agent)" >&2; exit 1; }
+port=$(sed -n 's|.*listening: *http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$work/agent.log" | head -1)
+token=$(cat "$work/token")
+
+link_options() { # clientname bindport [peerport]
+    echo "\"backend\":\"builtin\",\"rate\":$rate,\"buffersize\":$frames,\"numchannels\":$channels,\"clientname\":\"$1\",\"bindport\":$2${3:+,\"peerport\":$3}"
+}
+for body in "{\"mode\":\"server\",\"options\":{$(link_options "bw$$-srv" "$udp_port")}}" \
+    "{\"mode\":\"client\",\"host\":\"127.0.0.1\",\"options\":{$(link_options "bw$$-cli" $((udp_port + 1)) "$udp_port")}}"; do
+    answer=$(api POST /api/links "$body")
+    [[ "$answer" == *'"id":'* ]] || { echo "$me: cannot start a link: $answer" >&2; exit 1; }
+done
+for _ in $(seq 200); do
+    [[ "$(api GET /api/links | grep -o '"state":"connected"' | wc -l)" == 2 ]] && break
+    sleep 0.05
+done
+[[ "$(api GET /api/links | grep -o '"state":"connected"' | wc -l)" == 2 ]] \
+    || { echo "$me: the links did not connect: $(api GET /api/links)" >&2; exit 1; }
+
+load_before="$(uptime | sed 's/.*load average: //')"
+# One row per entry of --clients:
+# "clients cpu feed jetty msgs_per_client kB_per_client min_ch max_ch links errors slowest xruns",
+# slowest being the messages of the socket that got fewest, in % of the mean.
+rows=()
+row=0
+for k in $client_counts; do
+    row=$((row + 1))
+    log="$work/load-$row.log"
+    load=""
+    if (( k > 0 )); then
+        mkfifo "$work/load-$row.in"
+        java -XX:+UseSerialGC -cp "$classpath" org.jamwire.testing.FeedLoad "$port" "$work/token" "$k" "$feed_rate" \
+            "${topics[@]}" <"$work/load-$row.in" >"$log" 2>"$work/load-$row.err" &
+        load=$!
+        track "$load"
+        exec {load_in}>"$work/load-$row.in"
+        await_line "$log" "^ready" "$load" 60 || {
+            echo "$me: the feed clients did not get going: $(tail -3 "$work/load-$row.err" | tr '\n' ' ')" >&2; exit 1; }
+    fi
+    sleep "$warmup"
+    marks=0
+    if [[ -n "$load" ]]; then
+        echo mark >&"$load_in"
+        marks=1
+        await_line "$log" "^mark" "$load" 10 || { echo "$me: the feed clients did not answer: $(last_words "load-$row")" >&2; exit 1; }
+    fi
+    x0=$(link_xruns)
+    thread_ticks "$agent" >"$work/t0-$row"
+    c0=$(cpu_seconds "$agent")
+    sleep "$seconds"
+    if [[ -n "$load" ]]; then
+        echo mark >&"$load_in"
+        for _ in $(seq 200); do
+            [[ "$(grep -c '^mark' "$log")" -gt "$marks" ]] && break
+            sleep 0.05
+        done
+    fi
+    thread_ticks "$agent" >"$work/t1-$row"
+    c1=$(cpu_seconds "$agent")
+    x1=$(link_xruns)
+    alive "$agent" || { echo "$me: the agent stopped: $(last_words agent)" >&2; exit 1; }
+    thread_pcts "$work/t0-$row" "$work/t1-$row" >"$work/pcts-$row"
+    cpu=$(awk -v a="$c0" -v b="$c1" -v t="$seconds" 'BEGIN { printf "%.2f", 100 * (b - a) / t }')
+    feed=$(group_pct "$work/pcts-$row" '^jamwire-feed$')
+    jetty=$(group_pct "$work/pcts-$row" '^(JettyServerThre|qtp|Jetty)')
+    xruns=$(paste -d' ' <(tr ' ' '\n' <<<"$x0") <(tr ' ' '\n' <<<"$x1") | awk '{ printf "%s%d", (NR > 1 ? "/" : ""), $2 - $1 }')
+    figures="- - - - 0 0 -"
+    if [[ -n "$load" ]]; then
+        exec {load_in}>&-
+        await_line "$log" "^end" "$load" 10 || true
+        # mark EPOCH_MS MESSAGES BYTES METERS MIN_CH MAX_CH LINKS ERRORS CLOSED PER_SOCKET
+        figures=$(grep '^mark' "$log" | tail -2 | paste -sd' ' | awk -v k="$k" '{
+            ms = $13 - $2; n = split($11, a, ","); split($22, b, ","); least = -1
+            for (i = 1; i <= n; i++) if (least < 0 || b[i] - a[i] < least) least = b[i] - a[i]
+            printf "%.1f %.1f %d %d %d %d %.0f", ($14 - $3) / k / ms * 1000, ($15 - $4) / k / ms,
+                $17, $18, $19, $20 + $21, (($14 - $3) > 0 ? 100 * least * k / ($14 - $3) : 0) }')
+        stop_process "$load"
+    fi
+    rows+=("$k $cpu $feed $jetty $figures $xruns")
+done
+
+echo "Live feed CPU: jamwire agent with a $channels-channel P2P server and client link (built-in backend, $rate Hz," \
+    "$frames frames), feed clients at $feed_rate Hz on links, jack, events, counters:* and meters:*, ${seconds} s" \
+    "per row after ${warmup} s, $(nproc) cores (load average before: $load_before), $(java -version 2>&1 | head -1)"
+echo
+baseline=$(for r in "${rows[@]}"; do echo "$r"; done | awk '$1 == 0 { s += $2; n++ } END { if (n) printf "%.2f", s / n }')
+echo "| feed clients | agent CPU % | feed's cost % (vs no clients) | jamwire-feed thread % | Jetty threads % | messages/s per client | kB/s per client | meters channels (least/most) | link xruns (server/client) |"
+echo "|---|---|---|---|---|---|---|---|---|"
+notes=()
+for r in "${rows[@]}"; do
+    read -r k cpu feed jetty msgs kb minch maxch links errors slowest xruns <<<"$r"
+    cost="n/a"
+    [[ -n "$baseline" && "$k" != 0 ]] && cost=$(awk -v a="$cpu" -v b="$baseline" 'BEGIN { printf "%.2f", a - b }')
+    [[ "$k" == 0 ]] && cost="(baseline)"
+    meters="n/a"
+    [[ "$k" != 0 ]] && meters="$minch/$maxch"
+    echo "| $k | $cpu | $cost | $feed | $jetty | $msgs | $kb | $meters | $xruns |"
+    if [[ "$k" != 0 ]]; then
+        [[ "$minch" != "$channels" || "$maxch" != "$channels" ]] && notes+=("$k clients: meters came with $minch to $maxch channels, not $channels")
+        [[ "$links" != 2 ]] && notes+=("$k clients: meters came for $links link(s), not 2")
+        [[ "$errors" != 0 ]] && notes+=("$k clients: $errors socket errors or closed sockets (see the load log)")
+        (( slowest < 90 )) && notes+=("$k clients: one socket got only $slowest % of the mean count of messages")
+    fi
+done
+echo
+echo "Busiest threads of each row (% of one core; names cut to 15 characters by the kernel):"
+row=0
+for r in "${rows[@]}"; do
+    row=$((row + 1))
+    echo "- ${r%% *} clients: $(sort -k2,2 -g -r "$work/pcts-$row" | awk '$2 >= 0.05' | head -8 \
+        | awk '{ printf "%s%s %.2f", (NR > 1 ? ", " : ""), $1, $2 }')"
+done
+if [[ ${#notes[@]} -gt 0 ]]; then
+    echo
+    for n in "${notes[@]}"; do
+        echo "- $n"
+    done
+fi
