@@ -3,26 +3,35 @@
 # JVM options in jvm.options as ./jamwire runs it (and a JACK server name that does not exist: no
 # JACK is needed), runs a P2P server and a client link to it over loopback, built-in backend (test
 # sines), 48 kHz, 128 frames, 16-bit, 64 channels each way. For each count of feed clients in
-# --clients, in order, the agent's process CPU (user+system from /proc/PID/stat, in % of one core)
-# is measured over --seconds after --warmup seconds. The clients are sockets of one FeedLoad
-# process (from the test classes, in a JVM of its own so that its CPU is not the agent's): each
-# sends the agent's Origin on the upgrade, authenticates, subscribes to links, jack, events,
-# counters:* and meters:* at --rate Hz, and keeps reading, counting messages and bytes.
+# --clients, in order, and each client kind in --kinds, the agent's process CPU (user+system from
+# /proc/PID/stat, in % of one core) is measured over --seconds after --warmup seconds. The clients
+# are sockets of one FeedLoad process (from the test classes, in a JVM of its own so that its CPU
+# is not the agent's): each sends the agent's Origin on the upgrade, authenticates, subscribes to
+# links, jack, events, counters:* and meters:* at --rate Hz, and keeps reading, counting messages
+# and bytes. Client kinds:
+#  - plain: java.net.http's WebSocket, which offers no extension: the agent sends JSON as it is;
+#  - deflate: a client that offers permessage-deflate as every browser does, which the agent
+#    (Jetty) accepts: it then compresses each message for each socket.
+# Columns:
 #  - feed's cost: the process CPU less the mean of the rows with no clients (the links alone);
-#  - jamwire-feed: the feed's own thread (gathering figures, diffing, writing JSON), and Jetty:
-#    Jetty's threads (which frame and write to the sockets), from /proc/PID/task/*/stat;
-#  - per client: messages and kB (1000 bytes of UTF-8 payload) per second, and the channel counts
-#    of the meters messages as received (least/most over all lists of all messages);
+#  - jamwire-feed: the feed's own thread (gathering figures, diffing, writing JSON, and the socket
+#    writes and compression, which Jetty does on the sending thread); Jetty: Jetty's own threads;
+#    JIT compilers: C1 and C2, still compiling the feed's code in the first minutes; all from
+#    /proc/PID/task/*/stat;
+#  - per client: messages per second, kB (1000 bytes) per second of JSON and of frame payloads on
+#    the wire, and the channel counts of the meters messages as received (least/most over all
+#    lists of all messages);
 #  - link xruns: the built-in clock's late periods on the server/client link during the window.
 # Prints a Markdown table, then each row's busiest threads.
 #
-# Usage: bench/feed.sh [--seconds N] [--warmup N] [--clients "0 5 1"] [--rate HZ] [--channels N]
-#                      [--frames N] [--udp-port P]
+# Usage: bench/feed.sh [--seconds N] [--warmup N] [--clients "0 5 1"] [--kinds "plain deflate"]
+#                      [--rate HZ] [--channels N] [--frames N] [--udp-port P]
 #   --seconds N       measured seconds per row, 60 unless given
 #   --warmup N        seconds before each row's window (after the links connect, or after the
 #                     clients have their first meters), 10 unless given
 #   --clients LIST    feed clients of each row, in order: "0 5 1" unless given. Repeat 0 (e.g.
 #                     "0 5 1 0") to see how steady the baseline is.
+#   --kinds LIST      client kinds of each row with clients: "plain deflate" unless given
 #   --rate HZ         the clients' rateHz, 1 to 30: 30 unless given
 #   --channels N      channels each way of both links: 64 unless given
 #   --frames N        frames per period of both links: 128 unless given
@@ -35,6 +44,7 @@ seconds=60
 warmup=10
 client_counts="0 5 1"
 feed_rate=30
+kinds="plain deflate"
 channels=64
 frames=128
 udp_port=47470
@@ -44,6 +54,7 @@ while [[ $# -gt 0 ]]; do
         --warmup) warmup="$2"; shift 2 ;;
         --clients) client_counts="$2"; shift 2 ;;
         --rate) feed_rate="$2"; shift 2 ;;
+        --kinds) kinds="$2"; shift 2 ;;
         --channels) channels="$2"; shift 2 ;;
         --frames) frames="$2"; shift 2 ;;
         --udp-port) udp_port="$2"; shift 2 ;;
@@ -134,19 +145,30 @@ done
     || { echo "$me: the links did not connect: $(api GET /api/links)" >&2; exit 1; }
 
 load_before="$(uptime | sed 's/.*load average: //')"
-# One row per entry of --clients:
-# "clients cpu feed jetty msgs_per_client kB_per_client min_ch max_ch links errors slowest xruns",
-# slowest being the messages of the socket that got fewest, in % of the mean.
+# The rows: "0 -" for each 0 in --clients, "K KIND" for each kind of each other count.
+specs=()
+for k in $client_counts; do
+    if (( k == 0 )); then
+        specs+=("0 -")
+    else
+        for kind in $kinds; do
+            specs+=("$k $kind")
+        done
+    fi
+done
+# One line per row: "clients kind cpu feed jetty jit msgs_per_client json_kB wire_kB min_ch max_ch links
+# errors slowest xruns", slowest being the messages of the socket that got fewest, in % of the mean.
 rows=()
 row=0
-for k in $client_counts; do
+for spec in "${specs[@]}"; do
+    read -r k kind <<<"$spec"
     row=$((row + 1))
     log="$work/load-$row.log"
     load=""
     if (( k > 0 )); then
         mkfifo "$work/load-$row.in"
         java -XX:+UseSerialGC -cp "$classpath" org.jamwire.testing.FeedLoad "$port" "$work/token" "$k" "$feed_rate" \
-            "${topics[@]}" <"$work/load-$row.in" >"$log" 2>"$work/load-$row.err" &
+            "$kind" "${topics[@]}" <"$work/load-$row.in" >"$log" 2>"$work/load-$row.err" &
         load=$!
         track "$load"
         exec {load_in}>"$work/load-$row.in"
@@ -179,51 +201,54 @@ for k in $client_counts; do
     cpu=$(awk -v a="$c0" -v b="$c1" -v t="$seconds" 'BEGIN { printf "%.2f", 100 * (b - a) / t }')
     feed=$(group_pct "$work/pcts-$row" '^jamwire-feed$')
     jetty=$(group_pct "$work/pcts-$row" '^(JettyServerThre|qtp|Jetty)')
+    jit=$(group_pct "$work/pcts-$row" '^C[12]_CompilerThre')
     xruns=$(paste -d' ' <(tr ' ' '\n' <<<"$x0") <(tr ' ' '\n' <<<"$x1") | awk '{ printf "%s%d", (NR > 1 ? "/" : ""), $2 - $1 }')
-    figures="- - - - 0 0 -"
+    figures="- - - 0 0 0 0 -"
     if [[ -n "$load" ]]; then
         exec {load_in}>&-
         await_line "$log" "^end" "$load" 10 || true
-        # mark EPOCH_MS MESSAGES BYTES METERS MIN_CH MAX_CH LINKS ERRORS CLOSED PER_SOCKET
+        # Two lines of "mark EPOCH_MS MESSAGES BYTES WIRE METERS MIN_CH MAX_CH LINKS ERRORS CLOSED PER_SOCKET".
         figures=$(grep '^mark' "$log" | tail -2 | paste -sd' ' | awk -v k="$k" '{
-            ms = $13 - $2; n = split($11, a, ","); split($22, b, ","); least = -1
+            ms = $14 - $2; n = split($12, a, ","); split($24, b, ","); least = -1
             for (i = 1; i <= n; i++) if (least < 0 || b[i] - a[i] < least) least = b[i] - a[i]
-            printf "%.1f %.1f %d %d %d %d %.0f", ($14 - $3) / k / ms * 1000, ($15 - $4) / k / ms,
-                $17, $18, $19, $20 + $21, (($14 - $3) > 0 ? 100 * least * k / ($14 - $3) : 0) }')
+            printf "%.1f %.1f %.1f %d %d %d %d %.0f", ($15 - $3) / k / ms * 1000, ($16 - $4) / k / ms,
+                ($17 - $5) / k / ms, $19, $20, $21, $22 + $23, (($15 - $3) > 0 ? 100 * least * k / ($15 - $3) : 0) }')
         stop_process "$load"
     fi
-    rows+=("$k $cpu $feed $jetty $figures $xruns")
+    rows+=("$k $kind $cpu $feed $jetty $jit $figures $xruns")
 done
 
 echo "Live feed CPU: jamwire agent with a $channels-channel P2P server and client link (built-in backend, $rate Hz," \
     "$frames frames), feed clients at $feed_rate Hz on links, jack, events, counters:* and meters:*, ${seconds} s" \
     "per row after ${warmup} s, $(nproc) cores (load average before: $load_before), $(java -version 2>&1 | head -1)"
 echo
-baseline=$(for r in "${rows[@]}"; do echo "$r"; done | awk '$1 == 0 { s += $2; n++ } END { if (n) printf "%.2f", s / n }')
-echo "| feed clients | agent CPU % | feed's cost % (vs no clients) | jamwire-feed thread % | Jetty threads % | messages/s per client | kB/s per client | meters channels (least/most) | link xruns (server/client) |"
-echo "|---|---|---|---|---|---|---|---|---|"
+baseline=$(for r in "${rows[@]}"; do echo "$r"; done | awk '$1 == 0 { s += $3; n++ } END { if (n) printf "%.2f", s / n }')
+echo "| feed clients | client | agent CPU % | feed's cost % (vs no clients) | jamwire-feed thread % | Jetty threads % | JIT compilers % | messages/s per client | kB/s per client (JSON / on the wire) | meters channels (least/most) | link xruns (server/client) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 notes=()
 for r in "${rows[@]}"; do
-    read -r k cpu feed jetty msgs kb minch maxch links errors slowest xruns <<<"$r"
-    cost="n/a"
-    [[ -n "$baseline" && "$k" != 0 ]] && cost=$(awk -v a="$cpu" -v b="$baseline" 'BEGIN { printf "%.2f", a - b }')
-    [[ "$k" == 0 ]] && cost="(baseline)"
-    meters="n/a"
-    [[ "$k" != 0 ]] && meters="$minch/$maxch"
-    echo "| $k | $cpu | $cost | $feed | $jetty | $msgs | $kb | $meters | $xruns |"
-    if [[ "$k" != 0 ]]; then
-        [[ "$minch" != "$channels" || "$maxch" != "$channels" ]] && notes+=("$k clients: meters came with $minch to $maxch channels, not $channels")
-        [[ "$links" != 2 ]] && notes+=("$k clients: meters came for $links link(s), not 2")
-        [[ "$errors" != 0 ]] && notes+=("$k clients: $errors socket errors or closed sockets (see the load log)")
-        (( slowest < 90 )) && notes+=("$k clients: one socket got only $slowest % of the mean count of messages")
+    read -r k kind cpu feed jetty jit msgs json wire minch maxch links errors slowest xruns <<<"$r"
+    if [[ "$k" == 0 ]]; then
+        echo "| 0 | none | $cpu | (baseline) | $feed | $jetty | $jit | - | - | n/a | $xruns |"
+        continue
     fi
+    cost=$(awk -v a="$cpu" -v b="$baseline" 'BEGIN { if (b == "") print "n/a"; else printf "%.2f", a - b }')
+    [[ "$kind" == plain ]] && label="java.net.http (no compression)" || label="permessage-deflate (as browsers)"
+    echo "| $k | $label | $cpu | $cost | $feed | $jetty | $jit | $msgs | $json / $wire | $minch/$maxch | $xruns |"
+    [[ "$minch" != "$channels" || "$maxch" != "$channels" ]] && notes+=("$k $kind clients: meters came with $minch to $maxch channels, not $channels")
+    [[ "$links" != 2 ]] && notes+=("$k $kind clients: meters came for $links link(s), not 2")
+    [[ "$errors" != 0 ]] && notes+=("$k $kind clients: $errors socket errors or closed sockets (see the load log)")
+    (( slowest < 90 )) && notes+=("$k $kind clients: one socket got only $slowest % of the mean count of messages")
 done
 echo
 echo "Busiest threads of each row (% of one core; names cut to 15 characters by the kernel):"
 row=0
 for r in "${rows[@]}"; do
     row=$((row + 1))
-    echo "- ${r%% *} clients: $(sort -k2,2 -g -r "$work/pcts-$row" | awk '$2 >= 0.05' | head -8 \
+    read -r k kind _ <<<"$r"
+    label=""
+    [[ "$kind" != - ]] && label=" ($kind)"
+    echo "- $k clients$label: $(sort -k2,2 -g -r "$work/pcts-$row" | awk '$2 >= 0.05' | head -8 \
         | awk '{ printf "%s%s %.2f", (NR > 1 ? ", " : ""), $1, $2 }')"
 done
 if [[ ${#notes[@]} -gt 0 ]]; then
