@@ -13,7 +13,13 @@
 #  - deflate: a client that offers permessage-deflate as every browser does, which the agent
 #    (Jetty) accepts: it then compresses each message for each socket.
 # Columns:
-#  - feed's cost: the process CPU less the mean of the rows with no clients (the links alone);
+#  - difference: the process CPU less the mean of the rows with no clients (the links alone). On a
+#    virtual machine the links' threads cost more or less from row to row, by more than the feed
+#    costs (on the 2-core test machine 12 to 16 % of a core, clients or not), so:
+#  - links' threads: the built-in clocks' and the links' own threads (jamwire-clock-*,
+#    jamwire-PORT-*); rest: the process less those, which is everything the feed adds to (its
+#    thread, Jetty's, the JIT compilers, the garbage collector) and little else;
+#  - feed's cost: rest less the mean rest of the rows with no clients;
 #  - jamwire-feed: the feed's own thread (gathering figures, diffing, writing JSON, and the socket
 #    writes and compression, which Jetty does on the sending thread); Jetty: Jetty's own threads;
 #    JIT compilers: C1 and C2, still compiling the feed's code in the first minutes; all from
@@ -156,7 +162,7 @@ for k in $client_counts; do
         done
     fi
 done
-# One line per row: "clients kind cpu feed jetty jit msgs_per_client json_kB wire_kB min_ch max_ch links
+# One line per row: "clients kind cpu link_threads feed jetty jit msgs_per_client json_kB wire_kB min_ch max_ch links
 # errors slowest xruns", slowest being the messages of the socket that got fewest, in % of the mean.
 rows=()
 row=0
@@ -202,6 +208,7 @@ for spec in "${specs[@]}"; do
     feed=$(group_pct "$work/pcts-$row" '^jamwire-feed$')
     jetty=$(group_pct "$work/pcts-$row" '^(JettyServerThre|qtp|Jetty)')
     jit=$(group_pct "$work/pcts-$row" '^C[12]_CompilerThre')
+    linkthreads=$(group_pct "$work/pcts-$row" '^jamwire-(clock-|[0-9]+-)')
     xruns=$(paste -d' ' <(tr ' ' '\n' <<<"$x0") <(tr ' ' '\n' <<<"$x1") | awk '{ printf "%s%d", (NR > 1 ? "/" : ""), $2 - $1 }')
     figures="- - - 0 0 0 0 -"
     if [[ -n "$load" ]]; then
@@ -215,7 +222,7 @@ for spec in "${specs[@]}"; do
                 ($17 - $5) / k / ms, $19, $20, $21, $22 + $23, (($15 - $3) > 0 ? 100 * least * k / ($15 - $3) : 0) }')
         stop_process "$load"
     fi
-    rows+=("$k $kind $cpu $feed $jetty $jit $figures $xruns")
+    rows+=("$k $kind $cpu $linkthreads $feed $jetty $jit $figures $xruns")
 done
 
 echo "Live feed CPU: jamwire agent with a $channels-channel P2P server and client link (built-in backend, $rate Hz," \
@@ -223,18 +230,21 @@ echo "Live feed CPU: jamwire agent with a $channels-channel P2P server and clien
     "per row after ${warmup} s, $(nproc) cores (load average before: $load_before), $(java -version 2>&1 | head -1)"
 echo
 baseline=$(for r in "${rows[@]}"; do echo "$r"; done | awk '$1 == 0 { s += $3; n++ } END { if (n) printf "%.2f", s / n }')
-echo "| feed clients | client | agent CPU % | feed's cost % (vs no clients) | jamwire-feed thread % | Jetty threads % | JIT compilers % | messages/s per client | kB/s per client (JSON / on the wire) | meters channels (least/most) | link xruns (server/client) |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+baseline_rest=$(for r in "${rows[@]}"; do echo "$r"; done | awk '$1 == 0 { s += $3 - $4; n++ } END { if (n) printf "%.2f", s / n }')
+echo "| feed clients | client | agent CPU % | difference % (vs no clients) | links' threads % | rest % | feed's cost % (rest vs no clients) | jamwire-feed thread % | JIT compilers % | Jetty threads % | messages/s per client | kB/s per client (JSON / on the wire) | meters channels (least/most) | link xruns (server/client) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 notes=()
 for r in "${rows[@]}"; do
-    read -r k kind cpu feed jetty jit msgs json wire minch maxch links errors slowest xruns <<<"$r"
+    read -r k kind cpu linkthreads feed jetty jit msgs json wire minch maxch links errors slowest xruns <<<"$r"
+    rest=$(awk -v a="$cpu" -v b="$linkthreads" 'BEGIN { printf "%.2f", a - b }')
     if [[ "$k" == 0 ]]; then
-        echo "| 0 | none | $cpu | (baseline) | $feed | $jetty | $jit | - | - | n/a | $xruns |"
+        echo "| 0 | none | $cpu | (baseline) | $linkthreads | $rest | (baseline) | $feed | $jit | $jetty | - | - | n/a | $xruns |"
         continue
     fi
-    cost=$(awk -v a="$cpu" -v b="$baseline" 'BEGIN { if (b == "") print "n/a"; else printf "%.2f", a - b }')
+    difference=$(awk -v a="$cpu" -v b="$baseline" 'BEGIN { if (b == "") print "n/a"; else printf "%.2f", a - b }')
+    cost=$(awk -v a="$rest" -v b="$baseline_rest" 'BEGIN { if (b == "") print "n/a"; else printf "%.2f", a - b }')
     [[ "$kind" == plain ]] && label="java.net.http (no compression)" || label="permessage-deflate (as browsers)"
-    echo "| $k | $label | $cpu | $cost | $feed | $jetty | $jit | $msgs | $json / $wire | $minch/$maxch | $xruns |"
+    echo "| $k | $label | $cpu | $difference | $linkthreads | $rest | $cost | $feed | $jit | $jetty | $msgs | $json / $wire | $minch/$maxch | $xruns |"
     [[ "$minch" != "$channels" || "$maxch" != "$channels" ]] && notes+=("$k $kind clients: meters came with $minch to $maxch channels, not $channels")
     [[ "$links" != 2 ]] && notes+=("$k $kind clients: meters came for $links link(s), not 2")
     [[ "$errors" != 0 ]] && notes+=("$k $kind clients: $errors socket errors or closed sockets (see the load log)")
