@@ -266,9 +266,54 @@ final class LiveFeed implements AutoCloseable {
         }
     }
 
-    /** What every socket may be sent this tick, gathered once. */
-    private record Snapshot(List<ManagedLink> links, Map<String, Map<String, Object>> counters,
-            Map<String, Object> meters, Object linkList, Object jack) {
+    /**
+     * What every socket may be sent this tick, gathered once, and when. What one socket is owed is
+     * worked out once for all sockets that were last sent the same figures: they hold the very
+     * same objects from an earlier snapshot, so an identity check finds them, and the message is
+     * written to JSON once for all of them.
+     */
+    private static final class Snapshot {
+        final long t = System.currentTimeMillis();
+        final List<ManagedLink> links;
+        final Map<String, Map<String, Object>> counters;
+        final Map<String, Object> meters;
+        final Object linkList;
+        final Object jack;
+        private Object linksWithoutUptime;
+        private final Map<String, Owed> owed = new HashMap<>();
+
+        Snapshot(List<ManagedLink> links, Map<String, Map<String, Object>> counters, Map<String, Object> meters,
+                Object linkList, Object jack) {
+            this.links = links;
+            this.counters = counters;
+            this.meters = meters;
+            this.linkList = linkList;
+            this.jack = jack;
+        }
+
+        Object linksWithoutUptime() {
+            if (linksWithoutUptime == null) {
+                linksWithoutUptime = stripUptime(linkList);
+            }
+            return linksWithoutUptime;
+        }
+
+        /** What a socket whose last value of {@code key} was {@code before} is owed: the first such socket works it out. */
+        Owed owed(String key, Object before, java.util.function.Function<Object, Owed> work) {
+            final Owed known = owed.get(key);
+            if (known != null && known.before() == before) {
+                return known;
+            }
+            final Owed now = work.apply(before);
+            if (known == null) {
+                owed.put(key, now);
+            }
+            return now;
+        }
+    }
+
+    /** For a socket that last had {@code before}: the message it is owed (null for none) and what it then has. */
+    private record Owed(Object before, Object after, String message) {
     }
 
     private void tick() {
@@ -326,47 +371,59 @@ final class LiveFeed implements AutoCloseable {
     }
 
     private void sendChanges(Client c, Snapshot s) {
-        final long t = System.currentTimeMillis();
         if (c.topics.contains("links")) {
-            final Object withoutUptime = stripUptime(s.linkList());
-            if (!Objects.equals(withoutUptime, c.lastLinks)) {
-                c.lastLinks = withoutUptime;
-                send(c, Map.of("type", "links", "links", s.linkList()));
-            }
+            final Owed o = s.owed("links", c.lastLinks, before -> {
+                final Object withoutUptime = s.linksWithoutUptime();
+                return Objects.equals(withoutUptime, before) ? new Owed(before, before, null)
+                        : new Owed(before, withoutUptime, write(Map.of("type", "links", "links", s.linkList)));
+            });
+            c.lastLinks = o.after();
+            sendWritten(c, o.message());
         }
-        if (c.topics.contains("jack") && !Objects.equals(s.jack(), c.lastJack)) {
-            c.lastJack = s.jack();
-            send(c, Map.of("type", "jack", "jack", s.jack()));
+        if (c.topics.contains("jack")) {
+            final Owed o = s.owed("jack", c.lastJack, before -> Objects.equals(s.jack, before)
+                    ? new Owed(before, before, null)
+                    : new Owed(before, s.jack, write(Map.of("type", "jack", "jack", s.jack))));
+            c.lastJack = o.after();
+            sendWritten(c, o.message());
         }
-        for (ManagedLink m : s.links()) {
+        for (ManagedLink m : s.links) {
             final String id = m.id();
             if (c.topics.contains("counters:" + id) || c.topics.contains("counters:*")) {
-                final Map<String, Object> now = s.counters().get(id);
-                final Map<String, Object> before = c.lastCounters.get(id);
-                final Map<String, Object> changed = new LinkedHashMap<>();
-                for (Map.Entry<String, Object> e : now.entrySet()) {
-                    if (before == null || !Objects.equals(before.get(e.getKey()), e.getValue())) {
-                        changed.put(e.getKey(), e.getValue());
+                final Owed o = s.owed("counters:" + id, c.lastCounters.get(id), before -> {
+                    final Map<String, Object> now = s.counters.get(id);
+                    final Map<?, ?> last = (Map<?, ?>) before;
+                    final Map<String, Object> changed = new LinkedHashMap<>();
+                    for (Map.Entry<String, Object> e : now.entrySet()) {
+                        if (last == null || !Objects.equals(last.get(e.getKey()), e.getValue())) {
+                            changed.put(e.getKey(), e.getValue());
+                        }
                     }
-                }
-                c.lastCounters.put(id, now);
-                if (!changed.isEmpty()) {
-                    send(c, Map.of("type", "counters", "link", id, "t", t, "values", changed));
-                }
+                    return new Owed(before, now, changed.isEmpty() ? null
+                            : write(Map.of("type", "counters", "link", id, "t", s.t, "values", changed)));
+                });
+                @SuppressWarnings("unchecked")
+                final Map<String, Object> after = (Map<String, Object>) o.after();
+                c.lastCounters.put(id, after);
+                sendWritten(c, o.message());
             }
             if (c.topics.contains("meters:" + id) || c.topics.contains("meters:*")) {
-                final Object now = s.meters().get(id);
-                if (!Objects.equals(now, c.lastMeters.get(id))) {
-                    c.lastMeters.put(id, now);
+                final Owed o = s.owed("meters:" + id, c.lastMeters.get(id), before -> {
+                    final Object now = s.meters.get(id);
+                    if (Objects.equals(now, before)) {
+                        return new Owed(before, before, null);
+                    }
                     final Map<String, Object> v = new LinkedHashMap<>();
                     v.put("type", "meters");
                     v.put("link", id);
-                    v.put("t", t);
+                    v.put("t", s.t);
                     @SuppressWarnings("unchecked")
                     final Map<String, Object> levels = (Map<String, Object>) now;
                     v.putAll(levels);
-                    send(c, v);
-                }
+                    return new Owed(before, now, write(v));
+                });
+                c.lastMeters.put(id, o.after());
+                sendWritten(c, o.message());
             }
         }
     }
@@ -379,6 +436,27 @@ final class LiveFeed implements AutoCloseable {
             copy.remove("uptimeSeconds");
             return copy;
         }).toList();
+    }
+
+    /** A message as JSON, or null if it cannot be written (then it is not sent). */
+    private String write(Object message) {
+        try {
+            return json.writeValueAsString(message);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private void sendWritten(Client c, String text) {
+        if (text == null) {
+            return;
+        }
+        try {
+            c.ctx.send(text);
+            messagesSent.incrementAndGet();
+        } catch (RuntimeException e) {
+            // The socket is closing; its close callback forgets it.
+        }
     }
 
     private void send(Client c, Object message) {
