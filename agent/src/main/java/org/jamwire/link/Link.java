@@ -259,7 +259,7 @@ public final class Link implements AutoCloseable {
             final long now = System.nanoTime();
             if (!announced && peer.lastReceiveNanos() != 0) {
                 announced = true;
-                state = State.CONNECTED;
+                setStateIfRunning(State.CONNECTED);
                 emit(LinkEvent.Kind.PEER_CONNECTED, "receiving from " + hostPort(peer.peer()));
             }
             if (!formatChecked && peer.peerFrames() > 0) {
@@ -297,8 +297,15 @@ public final class Link implements AutoCloseable {
      * stopped meanwhile or the server came back with other settings.
      */
     private boolean recoverAudio() {
-        final State before = state;
-        state = State.AUDIO_LOST;
+        final State before;
+        // A stop closes the session too: then the link has not lost its audio, it has stopped.
+        synchronized (this) {
+            if (!running) {
+                return false;
+            }
+            before = state;
+            state = State.AUDIO_LOST;
+        }
         emit(LinkEvent.Kind.AUDIO_LOST, "the audio server went away; waiting for it to come back"
                 + " (the link resumes when it does)");
         session.close();
@@ -333,8 +340,8 @@ public final class Link implements AutoCloseable {
                     continue;
                 }
                 session = again;
+                state = before == State.AUDIO_LOST ? State.WAITING_FOR_PEER : before;
             }
-            state = before == State.AUDIO_LOST ? State.WAITING_FOR_PEER : before;
             emit(LinkEvent.Kind.AUDIO_BACK, "the audio server is back; streaming again");
             return true;
         }
@@ -373,6 +380,13 @@ public final class Link implements AutoCloseable {
             emit(LinkEvent.Kind.WARNING, "the peer sends " + peer.peerChannels() + " channels and this end plays "
                     + format.receiveChannels() + "; the first " + Math.min(peer.peerChannels(),
                     format.receiveChannels()) + " are played, any others stay silent");
+        }
+    }
+
+    /** A state change the supervisor saw, unless a stop got there first and its state stands. */
+    private synchronized void setStateIfRunning(State next) {
+        if (running) {
+            state = next;
         }
     }
 
