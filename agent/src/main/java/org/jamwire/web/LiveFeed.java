@@ -8,7 +8,10 @@ import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsConnectContext;
 import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsMessageContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +23,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.common.WebSocketSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.OpCode;
 import org.jamwire.cli.BuildInfo;
 import org.jamwire.control.AgentEvent;
 import org.jamwire.control.EventBus;
@@ -70,6 +77,8 @@ final class LiveFeed implements AutoCloseable {
         final Map<String, Object> lastMeters = new HashMap<>();
         Object lastLinks;
         Object lastJack;
+        /** Messages of this tick not yet handed to the socket. */
+        final List<byte[]> pending = new ArrayList<>();
 
         Client(WsContext ctx, int rateHz) {
             this.ctx = ctx;
@@ -313,7 +322,7 @@ final class LiveFeed implements AutoCloseable {
     }
 
     /** For a socket that last had {@code before}: the message it is owed (null for none) and what it then has. */
-    private record Owed(Object before, Object after, String message) {
+    private record Owed(Object before, Object after, byte[] message) {
     }
 
     private void tick() {
@@ -341,16 +350,16 @@ final class LiveFeed implements AutoCloseable {
                     final Map<String, Object> e = new LinkedHashMap<>();
                     e.put("type", "event");
                     e.putAll(Views.event(c.events.removeFirst()));
-                    send(c, e);
+                    queue(c, write(e));
                 }
-                if (now - c.nextSendNanos < 0) {
-                    continue;
+                if (now - c.nextSendNanos >= 0) {
+                    c.nextSendNanos = now + TimeUnit.SECONDS.toNanos(1) / c.rateHz - TICK_NANOS / 2;
+                    if (snapshot == null) {
+                        snapshot = snapshot();
+                    }
+                    sendChanges(c, snapshot);
                 }
-                c.nextSendNanos = now + TimeUnit.SECONDS.toNanos(1) / c.rateHz - TICK_NANOS / 2;
-                if (snapshot == null) {
-                    snapshot = snapshot();
-                }
-                sendChanges(c, snapshot);
+                flush(c);
             }
         }
     }
@@ -378,14 +387,14 @@ final class LiveFeed implements AutoCloseable {
                         : new Owed(before, withoutUptime, write(Map.of("type", "links", "links", s.linkList)));
             });
             c.lastLinks = o.after();
-            sendWritten(c, o.message());
+            queue(c, o.message());
         }
         if (c.topics.contains("jack")) {
             final Owed o = s.owed("jack", c.lastJack, before -> Objects.equals(s.jack, before)
                     ? new Owed(before, before, null)
                     : new Owed(before, s.jack, write(Map.of("type", "jack", "jack", s.jack))));
             c.lastJack = o.after();
-            sendWritten(c, o.message());
+            queue(c, o.message());
         }
         for (ManagedLink m : s.links) {
             final String id = m.id();
@@ -405,7 +414,7 @@ final class LiveFeed implements AutoCloseable {
                 @SuppressWarnings("unchecked")
                 final Map<String, Object> after = (Map<String, Object>) o.after();
                 c.lastCounters.put(id, after);
-                sendWritten(c, o.message());
+                queue(c, o.message());
             }
             if (c.topics.contains("meters:" + id) || c.topics.contains("meters:*")) {
                 final Owed o = s.owed("meters:" + id, c.lastMeters.get(id), before -> {
@@ -423,7 +432,7 @@ final class LiveFeed implements AutoCloseable {
                     return new Owed(before, now, write(v));
                 });
                 c.lastMeters.put(id, o.after());
-                sendWritten(c, o.message());
+                queue(c, o.message());
             }
         }
     }
@@ -438,24 +447,43 @@ final class LiveFeed implements AutoCloseable {
         }).toList();
     }
 
-    /** A message as JSON, or null if it cannot be written (then it is not sent). */
-    private String write(Object message) {
+    /** A message as UTF-8 JSON, or null if it cannot be written (then it is not sent). */
+    private byte[] write(Object message) {
         try {
-            return json.writeValueAsString(message);
+            return json.writeValueAsBytes(message);
         } catch (JsonProcessingException e) {
             return null;
         }
     }
 
-    private void sendWritten(Client c, String text) {
-        if (text == null) {
-            return;
+    private static void queue(Client c, byte[] message) {
+        if (message != null) {
+            c.pending.add(message);
         }
+    }
+
+    /**
+     * Hands a socket what this tick queued for it as one write rather than one a message: every
+     * frame but the last is sent as a batch, which Jetty holds until the last one comes. The
+     * frames are the text frames {@code WsContext.send} makes, through the same Jetty session.
+     */
+    private void flush(Client c) {
+        final int n = c.pending.size();
         try {
-            c.ctx.send(text);
-            messagesSent.incrementAndGet();
+            for (int i = 0; i < n; i++) {
+                final byte[] message = c.pending.get(i);
+                if (c.ctx.session instanceof WebSocketSession session) {
+                    session.getCoreSession().sendFrame(new Frame(OpCode.TEXT).setPayload(ByteBuffer.wrap(message)),
+                            Callback.NOOP, i < n - 1);
+                } else {
+                    c.ctx.send(new String(message, StandardCharsets.UTF_8));
+                }
+                messagesSent.incrementAndGet();
+            }
         } catch (RuntimeException e) {
             // The socket is closing; its close callback forgets it.
+        } finally {
+            c.pending.clear();
         }
     }
 
