@@ -73,7 +73,9 @@ class AgentJackTest {
             assertEquals(201, link.status(), link.body());
             Deadlines.await(Duration.ofSeconds(5), () -> api.get("/api/jack/ports").json().toString()
                     .contains("\"agent-link:send_1\""), () -> "the link's ports in the port list");
-            assertTrue(connected(api, "system:capture_1", "agent-link:send_1"), "auto-connected like the command line");
+            // The ports appear before the link connects them, and the port list is read every 250 ms.
+            Deadlines.await(Duration.ofSeconds(5), () -> connected(api, "system:capture_1", "agent-link:send_1"),
+                    () -> "auto-connected like the command line: " + api.get("/api/jack/ports").body());
             final AgentClient.Response wrongSize = api.post("/api/links", "{\"mode\": \"server\", \"options\": {\"bindport\": "
                     + AgentApiTest.freeUdpPort() + ", \"buffersize\": 64}}");
             assertEquals(503, wrongSize.status(), wrongSize.body());
