@@ -198,19 +198,9 @@ public final class SshSession implements AutoCloseable {
      * @throws SshException EXEC_TIMEOUT, KEEPALIVE_TIMEOUT or FAILED
      */
     public Result run(RemoteCommand command, byte[] stdin) throws SshException {
-        final ChannelExec channel;
-        try {
-            channel = (ChannelExec) session.openChannel("exec");
-        } catch (JSchException e) {
-            throw lost(e);
-        }
         final Capped out = new Capped();
         final Capped err = new Capped();
-        channel.setCommand(command.line().getBytes(StandardCharsets.UTF_8));
-        channel.setAgentForwarding(false);
-        channel.setXForwarding(false);
-        channel.setOutputStream(out, true);
-        channel.setErrStream(err, true);
+        final ChannelExec channel = execChannel(command, out, err);
         try {
             final OutputStream in = channel.getOutputStream();
             channel.connect((int) timeouts.connect().toMillis());
@@ -321,19 +311,9 @@ public final class SshSession implements AutoCloseable {
      * @throws SshException when the channel cannot be opened
      */
     public Running start(RemoteCommand command) throws SshException {
-        final ChannelExec channel;
-        try {
-            channel = (ChannelExec) session.openChannel("exec");
-        } catch (JSchException e) {
-            throw lost(e);
-        }
         final Capped out = new Capped();
         final Capped err = new Capped();
-        channel.setCommand(command.line().getBytes(StandardCharsets.UTF_8));
-        channel.setAgentForwarding(false);
-        channel.setXForwarding(false);
-        channel.setOutputStream(out, true);
-        channel.setErrStream(err, true);
+        final ChannelExec channel = execChannel(command, out, err);
         try {
             channel.connect((int) timeouts.connect().toMillis());
         } catch (JSchException e) {
@@ -341,6 +321,22 @@ public final class SshSession implements AutoCloseable {
             throw lost(e);
         }
         return new Running(channel, out, err, command.argv().get(0));
+    }
+
+    /** An exec channel for {@code command}, not yet connected: no forwarding, output kept up to the cap. */
+    private ChannelExec execChannel(RemoteCommand command, Capped out, Capped err) throws SshException {
+        final ChannelExec channel;
+        try {
+            channel = (ChannelExec) session.openChannel("exec");
+        } catch (JSchException e) {
+            throw lost(e);
+        }
+        channel.setCommand(command.line().getBytes(StandardCharsets.UTF_8));
+        channel.setAgentForwarding(false);
+        channel.setXForwarding(false);
+        channel.setOutputStream(out, true);
+        channel.setErrStream(err, true);
+        return channel;
     }
 
     private SshException lost(Exception e) {

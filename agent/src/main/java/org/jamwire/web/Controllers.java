@@ -179,18 +179,7 @@ final class Controllers {
         if (host != null && host.length() > MAX_HOST) {
             throw ApiException.invalid("host", "at most " + MAX_HOST + " characters", "host: too long");
         }
-        final Map<String, Object> options = new LinkedHashMap<>();
-        final JsonNode o = body.get("options");
-        if (o != null && !o.isNull()) {
-            if (!o.isObject()) {
-                throw ApiException.invalid("options", "an object of option values keyed by long name",
-                        "options: must be an object, e.g. {\"queue\": \"auto\"}");
-            }
-            for (Map.Entry<String, JsonNode> e : o.properties()) {
-                options.put(e.getKey(), optionValue("options." + e.getKey(), e.getValue()));
-            }
-        }
-        return checked(mode, host, options);
+        return checked(mode, host, options(body.get("options")));
     }
 
     /** A link request checked as the command line would check it, on this agent's JACK server. */
@@ -213,6 +202,24 @@ final class Controllers {
         } catch (LinkArguments.InvalidLink e) {
             throw ApiException.invalid(e.problem().field(), e.problem().rule(), e.problem().message());
         }
+    }
+
+    /**
+     * A request's {@code options} object as option values keyed by long name; absent or null is
+     * none. Every lab and link endpoint reads its options through here.
+     */
+    static Map<String, Object> options(JsonNode o) {
+        final Map<String, Object> options = new LinkedHashMap<>();
+        if (o != null && !o.isNull()) {
+            if (!o.isObject()) {
+                throw ApiException.invalid("options", "an object of option values keyed by long name",
+                        "options: must be an object, e.g. {\"queue\": \"auto\"}");
+            }
+            for (Map.Entry<String, JsonNode> e : o.properties()) {
+                options.put(e.getKey(), optionValue("options." + e.getKey(), e.getValue()));
+            }
+        }
+        return options;
     }
 
     private static Object optionValue(String field, JsonNode v) {

@@ -191,13 +191,7 @@ final class LabController {
         if (port < 1 || port > 65535) {
             throw ApiException.invalid("port", "1 to 65535", "port: the UDP port the echo binds on the peer");
         }
-        final Map<String, Object> options = new LinkedHashMap<>();
-        if (b.has("options") && b.get("options").isObject()) {
-            for (Map.Entry<String, JsonNode> e : b.get("options").properties()) {
-                final JsonNode v = e.getValue();
-                options.put(e.getKey(), v.isBoolean() ? v.asBoolean() : v.isIntegralNumber() ? v.asInt() : v.asText());
-            }
-        }
+        final Map<String, Object> options = Controllers.options(b.get("options"));
         final LinkConfig config;
         try {
             config = LinkArguments.parse(LinkArguments.arguments("server", null, options)).config();
@@ -263,13 +257,7 @@ final class LabController {
         if (name == null) {
             throw ApiException.invalid("peer", "a peer's name", "peer: missing");
         }
-        final Map<String, Object> options = new LinkedHashMap<>();
-        if (b.has("options") && b.get("options").isObject()) {
-            for (Map.Entry<String, JsonNode> e : b.get("options").properties()) {
-                final JsonNode v = e.getValue();
-                options.put(e.getKey(), v.isBoolean() ? v.asBoolean() : v.isIntegralNumber() ? v.asInt() : v.asText());
-            }
-        }
+        final Map<String, Object> options = Controllers.options(b.get("options"));
         final LinkConfig config;
         try {
             config = LinkArguments.parse(LinkArguments.arguments("server", null, options)).config();

@@ -98,13 +98,7 @@ final class PairController {
             throw ApiException.invalid("port", "a whole number from 1 to 65535", "port: the UDP port of the server on"
                     + " the peer, 1 to 65535");
         }
-        final Map<String, Object> options = new LinkedHashMap<>();
-        if (b.has("options") && b.get("options").isObject()) {
-            for (Map.Entry<String, JsonNode> e : b.get("options").properties()) {
-                final JsonNode v = e.getValue();
-                options.put(e.getKey(), v.isBoolean() ? v.asBoolean() : v.isIntegralNumber() ? v.asInt() : v.asText());
-            }
-        }
+        final Map<String, Object> options = Controllers.options(b.get("options"));
         // The request is checked as this end's client would be, before anything runs anywhere.
         final Controllers.Request here = links.checked("client", "192.0.2.1", withPeerPort(options, port));
         final JackMonitor.State state = jack.state();
