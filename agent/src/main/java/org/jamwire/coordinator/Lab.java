@@ -18,7 +18,7 @@ import java.util.Map;
  * probing, trusting a host key and pre-flight go through here. Called on HTTP threads; the peer
  * table is guarded by this object, ssh work is done outside it.
  */
-public final class Lab {
+public final class Lab implements AutoCloseable {
 
     /** A peer could not be added or found. */
     public static final class LabException extends Exception {
@@ -41,22 +41,20 @@ public final class Lab {
     private final Path file;
     private final KnownHosts knownHosts;
     private final SshSession.Timeouts timeouts;
-    private final int agentPort;
     private final Map<String, Peer> peers = new LinkedHashMap<>();
+    private final Map<String, AgentRun> agents = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<LinkTestRecord> history = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param file where the peers are kept (created when the first is added)
      * @param knownHosts the host keys ssh checks against
      * @param timeouts ssh's waits
-     * @param agentPort the port peers' agents listen on, on their own loopback
      * @throws IOException when the file exists but cannot be read as a peer list; the message names it
      */
-    public Lab(Path file, KnownHosts knownHosts, SshSession.Timeouts timeouts, int agentPort) throws IOException {
+    public Lab(Path file, KnownHosts knownHosts, SshSession.Timeouts timeouts) throws IOException {
         this.file = file;
         this.knownHosts = knownHosts;
         this.timeouts = timeouts;
-        this.agentPort = agentPort;
         if (Files.exists(file)) {
             load();
         }
@@ -81,7 +79,8 @@ public final class Lab {
             try {
                 final Peer p = new Peer(n.path("name").asText(null), n.path("host").asText(null),
                         n.path("port").asInt(22), n.path("user").asText(null), Path.of(n.path("key").asText("")),
-                        n.path("jackServer").asText("default"), null);
+                        n.path("jackServer").asText("default"), n.path("agentPort").asInt(Peer.DEFAULT_AGENT_PORT),
+                        n.path("agentToken").asText(Peer.DEFAULT_AGENT_TOKEN), null);
                 peers.put(p.name(), p);
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ": peer '" + n.path("name").asText("?") + "': " + e.getMessage(), e);
@@ -93,7 +92,8 @@ public final class Lab {
         final ArrayNode list = JSON.createArrayNode();
         for (Peer p : peers.values()) {
             list.addObject().put("name", p.name()).put("host", p.host()).put("port", p.port()).put("user", p.user())
-                    .put("key", p.key().toString()).put("jackServer", p.jackServer());
+                    .put("key", p.key().toString()).put("jackServer", p.jackServer())
+                    .put("agentPort", p.agentPort()).put("agentToken", p.agentToken());
         }
         final Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
@@ -159,7 +159,7 @@ public final class Lab {
         final Peer peer = get(name);
         final PeerReport report;
         try (SshSession ssh = connect(peer)) {
-            report = new PeerProbe(agentPort).probe(ssh, peer.jackServer());
+            report = PeerProbe.probe(ssh, peer);
         }
         final Peer probed = peer.withReport(report);
         synchronized (this) {
@@ -222,10 +222,10 @@ public final class Lab {
         try (SshSession ssh = connect(peer)) {
             JackRestart.restart(ssh, peer.jackServer(), rate, frames);
             final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
-            PeerReport report = new PeerProbe(agentPort).probe(ssh, peer.jackServer());
+            PeerReport report = PeerProbe.probe(ssh, peer);
             while (report.sampleRate() != rate && System.nanoTime() - deadline < 0) {
                 java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200));
-                report = new PeerProbe(agentPort).probe(ssh, peer.jackServer());
+                report = PeerProbe.probe(ssh, peer);
             }
             if (report.sampleRate() != rate || report.bufferSize() != frames) {
                 throw new IllegalStateException("the peer's JACK came back at " + report.sampleRate() + " Hz and "
@@ -237,6 +237,74 @@ public final class Lab {
             }
             return probed;
         }
+    }
+
+    /**
+     * Starts a JamWire agent on a peer that has none, in the foreground of an ssh channel this
+     * agent keeps open: it runs on the peer's own loopback, on the port and with the token file its
+     * record names, watching its JACK server, until {@link #close()} or the connection goes.
+     *
+     * @return the peer, probed again with its agent running
+     * @throws IOException when JamWire is not installed there, or its agent does not start; the
+     *     message carries the agent's own words
+     */
+    public Peer startAgent(String name) throws LabException, SshException, IOException {
+        final Peer peer = get(name);
+        final SshSession ssh = connect(peer);
+        boolean keep = false;
+        try {
+            final PeerReport before = PeerProbe.probe(ssh, peer);
+            if (before.agentRunning()) {
+                return record(name, peer.withReport(before));
+            }
+            if (before.jamwireVersion() == null) {
+                throw new IOException("JamWire is not installed on " + name + " (jamwire is not on the PATH there):"
+                        + " install it, or provision the host with the lab's Ansible roles");
+            }
+            final SshSession.Running agent = ssh.start(RemoteCommand.of(PeerPrograms.AGENT, "agent", "--port",
+                    String.valueOf(peer.agentPort()), "--token-file", peer.agentToken(), "--jack-server",
+                    peer.jackServer()));
+            if (!agent.awaitOutput("Open the web UI", java.time.Duration.ofSeconds(30))) {
+                final String said = agent.output().replaceAll("#token=[0-9a-fA-F]+", "#token=…").strip();
+                agent.close();
+                throw new IOException("the agent on " + name + " did not start" + (agent.isRunning() ? " within 30 s"
+                        : " (exit " + agent.exitStatus() + ")") + ": " + (said.length() > 400
+                                ? "…" + said.substring(said.length() - 400) : said));
+            }
+            final AgentRun old = agents.put(name, new AgentRun(ssh, agent));
+            if (old != null) {
+                old.close();
+            }
+            keep = true;
+            return record(name, peer.withReport(PeerProbe.probe(ssh, peer)));
+        } finally {
+            if (!keep) {
+                ssh.close();
+            }
+        }
+    }
+
+    private synchronized Peer record(String name, Peer probed) {
+        if (peers.containsKey(name)) {
+            peers.put(name, probed);
+        }
+        return probed;
+    }
+
+    /** An agent this one started on a peer, and the session it runs in. */
+    private record AgentRun(SshSession ssh, SshSession.Running agent) implements AutoCloseable {
+        @Override
+        public void close() {
+            agent.close();
+            ssh.close();
+        }
+    }
+
+    /** Stops the agents started on peers. */
+    @Override
+    public void close() {
+        agents.values().forEach(AgentRun::close);
+        agents.clear();
     }
 
     /** Records a peer's host key after the user accepted {@code fingerprint}. */

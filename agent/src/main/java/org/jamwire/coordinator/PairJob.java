@@ -1,16 +1,22 @@
 package org.jamwire.coordinator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * Starts both ends of a link as one job: checks the peer, starts the server there (JamWire, or
- * jacktrip where only jacktrip is installed) in the foreground of an ssh channel, waits until it
- * listens, then starts the client on this machine; stops both together. Each step's progress is
+ * Starts both ends of a link as one job: the server on a peer, the client on this machine or on a
+ * second peer. It checks the peers, starts the server (through the peer's own agent where one runs,
+ * else JamWire, or jacktrip where only jacktrip is installed, in the foreground of an ssh channel),
+ * waits until it listens, then starts the client; it stops both together. Each step's progress is
  * kept and reported as it changes. Runs on a control thread of its own.
  */
 public final class PairJob implements AutoCloseable {
@@ -39,32 +45,67 @@ public final class PairJob implements AutoCloseable {
         String startClient(String host, Map<String, Object> options) throws Exception;
     }
 
-    /** Stops this machine's end. */
-    @FunctionalInterface
-    public interface LocalStop {
-        void stop(String linkId);
+    /**
+     * What the client end asks for, as far as the pre-flight compares it.
+     *
+     * @param sampleRate this machine's rate, when the client is here
+     * @param bufferSize this machine's period, when the client is here
+     * @param builtin whether the link runs on the built-in backend, which needs no JACK
+     */
+    public record Ask(int sampleRate, int bufferSize, int bits, int sendChannels, int receiveChannels, String queue,
+            boolean builtin) {
+    }
+
+    /** A started end on a peer: through its agent, or in an ssh channel. */
+    private interface Remote extends AutoCloseable {
+        boolean running();
+
+        /** The link's id on the peer's agent, or null in an ssh channel. */
+        String link();
+
+        String output();
+
+        @Override
+        void close();
     }
 
     private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(15);
-    private static final String[] STEPS = {"connect to the peer", "check both ends", "start the server on the peer",
-        "wait until it listens", "start the client here"};
+    private static final String HERE = "here";
 
     private final String id;
     private final List<Step> steps = new ArrayList<>();
+    private final String[] names;
     private final Consumer<PairJob> onChange;
-    private volatile SshSession ssh;
-    private volatile SshSession.Running server;
+    private final List<SshSession> sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Remote server;
+    private volatile Remote client;
     private volatile String localLink;
     private volatile String program;
     private final Instant started = Instant.now();
-    private volatile String peerName;
-    private volatile int serverPort;
+    private final String serverPeer;
+    private final String clientPeer;
+    private final int serverPort;
     private volatile boolean stopped;
 
-    public PairJob(String id, Consumer<PairJob> onChange) {
+    /**
+     * @param serverPeer the peer that runs the server
+     * @param clientPeer the peer that runs the client, or null for this machine
+     * @param port the UDP port the server binds on its peer
+     */
+    public PairJob(String id, String serverPeer, String clientPeer, int port, Consumer<PairJob> onChange) {
         this.id = id;
         this.onChange = onChange;
-        for (String s : STEPS) {
+        this.serverPeer = serverPeer;
+        this.clientPeer = clientPeer;
+        this.serverPort = port;
+        final List<String> n = new ArrayList<>(List.of("connect to " + serverPeer));
+        if (clientPeer != null) {
+            n.add("connect to " + clientPeer);
+        }
+        n.addAll(List.of("check both ends", "start the server on " + serverPeer, "wait until it listens",
+                "start the client " + (clientPeer == null ? "here" : "on " + clientPeer)));
+        names = n.toArray(new String[0]);
+        for (String s : names) {
             steps.add(new Step(s, State.PENDING, null));
         }
     }
@@ -84,14 +125,34 @@ public final class PairJob implements AutoCloseable {
         return List.copyOf(steps);
     }
 
-    /** The local link's id once started, or null. */
+    /** The local link's id once started here, or null. */
     public String localLink() {
         return localLink;
     }
 
-    /** The peer that runs the server, once the job has begun. */
+    /** The server's link id on its peer's agent, or null when it runs in an ssh channel or has not started. */
+    public String serverLink() {
+        final Remote s = server;
+        return s == null ? null : s.link();
+    }
+
+    /** The client's link id: here, or on its peer's agent; null in an ssh channel or before it starts. */
+    public String clientLink() {
+        if (clientPeer == null) {
+            return localLink;
+        }
+        final Remote c = client;
+        return c == null ? null : c.link();
+    }
+
+    /** The peer that runs the server. */
     public String peer() {
-        return peerName;
+        return serverPeer;
+    }
+
+    /** The peer that runs the client, or {@code here}. */
+    public String client() {
+        return clientPeer == null ? HERE : clientPeer;
     }
 
     /** The server's UDP port on the peer. */
@@ -110,26 +171,31 @@ public final class PairJob implements AutoCloseable {
         return steps.stream().allMatch(s -> s.state() == State.DONE) ? "running" : "starting";
     }
 
-    /** {@code jamwire} or {@code jacktrip}: what runs on the peer, or null before it starts. */
+    /** {@code agent}, {@code jamwire} or {@code jacktrip}: what runs the server on the peer, or null before it starts. */
     public String peerProgram() {
         return program;
     }
 
     /** Whether the server still runs on the peer. */
     public boolean serverRunning() {
-        final SshSession.Running s = server;
-        return s != null && s.isRunning();
+        final Remote s = server;
+        return s != null && s.running();
     }
 
-    /** The server's output on the peer so far. */
+    /** The server's output on the peer so far (none when its agent runs it). */
     public String serverOutput() {
-        final SshSession.Running s = server;
+        final Remote s = server;
         return s == null ? "" : s.output();
+    }
+
+    /** The session to the server's peer, while the job holds it. */
+    SshSession serverSession() {
+        return sessions.isEmpty() ? null : sessions.get(0);
     }
 
     private void step(int i, State state, String detail) {
         synchronized (this) {
-            steps.set(i, new Step(STEPS[i], state, detail));
+            steps.set(i, new Step(names[i], state, detail));
         }
         onChange.accept(this);
     }
@@ -139,70 +205,91 @@ public final class PairJob implements AutoCloseable {
      * with everything started so far stopped again).
      *
      * @param lab the peers
-     * @param peerName which peer runs the server
-     * @param here this machine's JACK rate and period, for the pre-flight
-     * @param options the link's options for this end, as for POST /api/links
-     * @param port the UDP port the server binds on the peer
-     * @param local starts this end
+     * @param ask what the client end asks for, for the pre-flight
+     * @param options the link's options for the client end, as for POST /api/links
+     * @param local starts the client here, when it is here
      * @return whether both ends run
      */
-    public boolean run(Lab lab, String peerName, Preflight.End here, Map<String, Object> options, int port,
-            LocalEnd local, int agentPort) {
+    public boolean run(Lab lab, Ask ask, Map<String, Object> options, LocalEnd local) {
         int at = 0;
-        this.peerName = peerName;
-        this.serverPort = port;
         try {
             step(at, State.RUNNING, null);
-            final Peer peer = lab.get(peerName);
-            ssh = lab.connect(peer);
-            final PeerReport report = new PeerProbe(agentPort).probe(ssh,
-                    peer.jackServer());
-            step(at, State.DONE, "ssh to " + peer.target() + ": " + report.os());
+            final Peer sp = lab.get(serverPeer);
+            final SshSession sssh = open(lab, sp);
+            final PeerReport sr = PeerProbe.probe(sssh, sp);
+            step(at, State.DONE, "ssh to " + sp.target() + ": " + sr.os() + agentNote(sr));
 
-            at = 1;
-            step(at, State.RUNNING, null);
-            // On the built-in backend neither end needs JACK: the peer runs at the rate asked for.
-            final boolean builtin = "builtin".equals(String.valueOf(options.get("backend")));
-            final Preflight check = Preflight.compare(here, new Preflight.End(peer.name(),
-                    builtin ? here.sampleRate() : report.sampleRate(), builtin ? here.bufferSize() : report.bufferSize(),
-                    here.bits(), here.receiveChannels(), here.sendChannels(), here.queue()));
-            if (!check.ok()) {
-                step(at, State.FAILED, String.join("; ", check.fixes()));
-                return false;
+            Peer cp = null;
+            SshSession cssh = null;
+            PeerReport cr = null;
+            if (clientPeer != null) {
+                at++;
+                step(at, State.RUNNING, null);
+                cp = lab.get(clientPeer);
+                cssh = open(lab, cp);
+                cr = PeerProbe.probe(cssh, cp);
+                step(at, State.DONE, "ssh to " + cp.target() + ": " + cr.os() + agentNote(cr));
             }
-            if (!report.freePorts().isEmpty() && !report.freePorts().contains(port)
-                    && PeerProbe.LINK_PORTS.contains(port)) {
-                step(at, State.FAILED, "UDP port " + port + " is taken on " + peer.name() + ": pick one of "
-                        + report.freePorts());
-                return false;
-            }
-            step(at, State.DONE, "both at " + here.sampleRate() + " Hz, " + here.bufferSize() + " frames");
 
-            at = 2;
+            at++;
             step(at, State.RUNNING, null);
-            final RemoteCommand command = ServerCommand.forPeer(report, peer.jackServer(), options, port);
-            program = command.argv().get(0).equals("env") ? "jacktrip" : "jamwire";
-            server = ssh.start(command);
-            step(at, State.DONE, program + " on " + peer.name() + ": " + ServerCommand.shown(command));
-
-            at = 3;
-            step(at, State.RUNNING, null);
-            final String sign = program.equals("jamwire") ? "waiting for a client" : "Waiting for Peer";
-            if (!server.awaitOutput(sign, LISTEN_TIMEOUT)) {
-                step(at, State.FAILED, program + " on " + peer.name() + " did not start listening"
-                        + (server.isRunning() ? " within " + LISTEN_TIMEOUT.toSeconds() + " s" : " (it exited "
-                                + server.exitStatus() + ")") + ": " + tail(server.output()));
+            final String failure = check(sp, sr, cp, cr, ask);
+            if (failure != null) {
+                step(at, State.FAILED, failure);
                 close();
                 return false;
             }
-            step(at, State.DONE, "listening on UDP port " + port);
+            step(at, State.DONE, ask.builtin() ? "both on the built-in backend at " + ask.sampleRate() + " Hz, "
+                    + ask.bufferSize() + " frames" : "both at " + (cr == null ? ask.sampleRate() : cr.sampleRate())
+                            + " Hz, " + (cr == null ? ask.bufferSize() : cr.bufferSize()) + " frames");
 
-            at = 4;
+            at++;
             step(at, State.RUNNING, null);
-            final Map<String, Object> client = new java.util.LinkedHashMap<>(options);
-            client.put("peerport", port);
-            localLink = local.startClient(peer.host(), client);
-            step(at, State.DONE, "link " + localLink + " connects to " + peer.host() + ":" + port);
+            if (sr.agentRunning()) {
+                final PeerAgent agent = PeerAgent.find(sssh, sp);
+                final JsonNode link = agent.post("/api/links", Map.of("mode", "server", "options",
+                        ServerCommand.serverOptions(withoutJackServer(options), serverPort)));
+                server = new AgentLink(agent, link.path("id").asText());
+                program = "agent";
+                step(at, State.DONE, "link " + server.link() + " on " + sp.name() + "'s agent: "
+                        + link.path("commandLine").asText(""));
+            } else {
+                final RemoteCommand command = ServerCommand.forPeer(sr, sp.jackServer(), options, serverPort);
+                program = command.argv().get(0).equals("env") ? "jacktrip" : "jamwire";
+                server = new ChannelLink(sssh.start(command));
+                step(at, State.DONE, program + " on " + sp.name() + ": " + ServerCommand.shown(command));
+            }
+
+            at++;
+            step(at, State.RUNNING, null);
+            final String listening = awaitListening(server, program);
+            if (listening != null) {
+                step(at, State.FAILED, program + " on " + sp.name() + " did not start listening" + listening);
+                close();
+                return false;
+            }
+            step(at, State.DONE, "listening on UDP port " + serverPort);
+
+            at++;
+            step(at, State.RUNNING, null);
+            if (cp == null) {
+                final Map<String, Object> here = new LinkedHashMap<>(options);
+                here.put("peerport", serverPort);
+                localLink = local.startClient(sp.host(), here);
+                step(at, State.DONE, "link " + localLink + " connects to " + sp.host() + ":" + serverPort);
+            } else if (cr.agentRunning()) {
+                final PeerAgent agent = PeerAgent.find(cssh, cp);
+                final JsonNode link = agent.post("/api/links", Map.of("mode", "client", "host", sp.host(), "options",
+                        ServerCommand.clientOptions(options, serverPort)));
+                client = new AgentLink(agent, link.path("id").asText());
+                step(at, State.DONE, "link " + client.link() + " on " + cp.name() + "'s agent connects to "
+                        + sp.host() + ":" + serverPort);
+            } else {
+                final RemoteCommand command = ServerCommand.clientForPeer(cr, cp.jackServer(), options, sp.host(),
+                        serverPort);
+                client = new ChannelLink(cssh.start(command));
+                step(at, State.DONE, ServerCommand.shown(command) + " on " + cp.name());
+            }
             return true;
         } catch (Exception e) {
             step(at, State.FAILED, e.getMessage());
@@ -211,22 +298,171 @@ public final class PairJob implements AutoCloseable {
         }
     }
 
+    private SshSession open(Lab lab, Peer peer) throws SshException {
+        final SshSession s = lab.connect(peer);
+        sessions.add(s);
+        if (stopped) {
+            close();
+            throw new IllegalStateException("the pair was stopped");
+        }
+        return s;
+    }
+
+    private static String agentNote(PeerReport r) {
+        return r.agentRunning() ? "; its agent runs" : r.jamwireVersion() != null ? "; JamWire " + r.jamwireVersion()
+                + " without an agent" : r.jacktripVersion() != null ? "; jacktrip " + r.jacktripVersion() : "";
+    }
+
+    /** The pre-flight between the two ends, or null when they fit; else the fixes. */
+    private String check(Peer sp, PeerReport sr, Peer cp, PeerReport cr, Ask ask) {
+        final Preflight.End clientEnd = cp == null
+                ? new Preflight.End("this machine", ask.sampleRate(), ask.bufferSize(), ask.bits(),
+                        ask.sendChannels(), ask.receiveChannels(), ask.queue())
+                : new Preflight.End(cp.name(), ask.builtin() ? ask.sampleRate() : cr.sampleRate(),
+                        ask.builtin() ? ask.bufferSize() : cr.bufferSize(), ask.bits(), ask.sendChannels(),
+                        ask.receiveChannels(), ask.queue());
+        // On the built-in backend neither end needs JACK: the peers run at the rate asked for.
+        final Preflight check = Preflight.compare(clientEnd, new Preflight.End(sp.name(),
+                ask.builtin() ? clientEnd.sampleRate() : sr.sampleRate(),
+                ask.builtin() ? clientEnd.bufferSize() : sr.bufferSize(), ask.bits(), ask.receiveChannels(),
+                ask.sendChannels(), ask.queue()));
+        if (!check.ok()) {
+            return String.join("; ", check.fixes());
+        }
+        if (!sr.freePorts().isEmpty() && !sr.freePorts().contains(serverPort)
+                && PeerProbe.LINK_PORTS.contains(serverPort)) {
+            return "UDP port " + serverPort + " is taken on " + sp.name() + ": pick one of " + sr.freePorts();
+        }
+        return null;
+    }
+
+    private static Map<String, Object> withoutJackServer(Map<String, Object> options) {
+        final Map<String, Object> m = new LinkedHashMap<>(options);
+        m.remove("jack-server");
+        return m;
+    }
+
+    /** Null once the server listens; else why not, for the step's message. */
+    private static String awaitListening(Remote server, String program) {
+        final long deadline = System.nanoTime() + LISTEN_TIMEOUT.toNanos();
+        if (server instanceof ChannelLink c) {
+            final String sign = program.equals("jamwire") ? "waiting for a client" : "Waiting for Peer";
+            if (c.running.awaitOutput(sign, LISTEN_TIMEOUT)) {
+                return null;
+            }
+            return (c.running() ? " within " + LISTEN_TIMEOUT.toSeconds() + " s" : " (it exited "
+                    + c.running.exitStatus() + ")") + ": " + tail(c.output());
+        }
+        final AgentLink a = (AgentLink) server;
+        String last = "";
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                final JsonNode link = a.agent.get("/api/links/" + a.id);
+                last = link.path("state").asText("");
+                if (last.equals("waiting") || last.equals("streaming")) {
+                    return null;
+                }
+                if (last.equals("failed") || last.equals("stopped")) {
+                    return ": the link " + last + ": " + link.path("failure").asText("");
+                }
+            } catch (IOException e) {
+                last = e.getMessage();
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        return " within " + LISTEN_TIMEOUT.toSeconds() + " s (" + last + ")";
+    }
+
     private static String tail(String output) {
         final String t = output.strip();
         return t.length() > 400 ? "…" + t.substring(t.length() - 400) : t;
     }
 
-    /** Stops the peer's server and closes the ssh session; the local link is the caller's to stop. */
+    /**
+     * Stops both ends on the peers and closes the ssh sessions; the local link is the caller's to
+     * stop.
+     */
     @Override
     public void close() {
         stopped = steps().stream().noneMatch(s -> s.state() == State.FAILED);
-        final SshSession.Running s = server;
-        if (s != null) {
+        for (Remote r : new Remote[] {client, server}) {
+            if (r != null) {
+                r.close();
+            }
+        }
+        for (SshSession s : sessions) {
             s.close();
         }
-        final SshSession session = ssh;
-        if (session != null) {
-            session.close();
+    }
+
+    /** A link on a peer's agent. */
+    private static final class AgentLink implements Remote {
+        final PeerAgent agent;
+        final String id;
+        volatile boolean closed;
+
+        AgentLink(PeerAgent agent, String id) throws IOException {
+            if (!id.matches("l[0-9]{1,9}")) {
+                throw new IOException("the agent on " + agent.peer().name() + " answered a link id that is not one");
+            }
+            this.agent = agent;
+            this.id = id;
+        }
+
+        @Override
+        public boolean running() {
+            return !closed;
+        }
+
+        @Override
+        public String link() {
+            return id;
+        }
+
+        @Override
+        public String output() {
+            return "";
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                try {
+                    agent.delete("/api/links/" + id);
+                } catch (IOException e) {
+                    // The session is going: the peer's link is then left to its agent, which the user sees.
+                }
+            }
+        }
+    }
+
+    /** A link in the foreground of an ssh channel. */
+    private static final class ChannelLink implements Remote {
+        final SshSession.Running running;
+
+        ChannelLink(SshSession.Running running) {
+            this.running = running;
+        }
+
+        @Override
+        public boolean running() {
+            return running.isRunning();
+        }
+
+        @Override
+        public String link() {
+            return null;
+        }
+
+        @Override
+        public String output() {
+            return running.output();
+        }
+
+        @Override
+        public void close() {
+            running.close();
         }
     }
 }

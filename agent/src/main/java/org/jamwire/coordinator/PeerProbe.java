@@ -1,7 +1,6 @@
 package org.jamwire.coordinator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,24 +20,18 @@ public final class PeerProbe {
 
     /** The link ports the old manual opens in the firewall. */
     public static final List<Integer> LINK_PORTS = List.of(4464, 4474, 4484, 4494);
-    /** Where the agent keeps its token, relative to the peer user's home. */
-    public static final String TOKEN_PATH = ".config/jamwire/token";
 
     private static final Pattern WHOLE = Pattern.compile("\\s*([0-9]{1,9})\\s*");
     private static final Pattern JACKTRIP = Pattern.compile("JackTrip VERSION: ([0-9]+(\\.[0-9]+){1,3})");
     private static final Pattern PERIODS = Pattern.compile("(?:^|\\s)(?:-n|--nperiods)(?:\\s+|=)([0-9]{1,3})(?:\\s|$)");
     private static final Pattern PORT = Pattern.compile("\\S+:([0-9]{1,5})\\s");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final int agentPort;
-
-    /** A probe that looks for the peer's agent on {@code agentPort} of its loopback. */
-    public PeerProbe(int agentPort) {
-        this.agentPort = agentPort;
+    private PeerProbe() {
     }
 
-    /** Probes the peer for JACK server {@code jackServer}. */
-    public PeerReport probe(SshSession ssh, String jackServer) throws SshException {
+    /** Probes the peer, for its JACK server and its agent where the peer's record says they are. */
+    public static PeerReport probe(SshSession ssh, Peer peer) throws SshException {
+        final String jackServer = peer.jackServer();
         final List<String> notes = new ArrayList<>();
         final SshSession.Result uname = ssh.run(RemoteCommand.of(PeerPrograms.UNAME, "-srm"));
         final String os = uname.exitStatus() == 0 ? printable(uname.stdout().trim(), 200) : null;
@@ -51,18 +44,12 @@ public final class PeerProbe {
         final List<Integer> free = freePorts(ssh, notes);
         long xruns = -1;
         boolean agent = false;
-        final SshSession.Result token = ssh.run(RemoteCommand.of(PeerPrograms.READ_TOKEN, TOKEN_PATH));
-        if (token.exitStatus() == 0 && token.stdout().trim().matches("[0-9a-fA-F]{32,128}")) {
-            try {
-                final JsonNode state = agentGet(ssh, token.stdout().trim(), "/api/jack");
-                agent = true;
-                xruns = state.path("xruns").asLong(-1);
-            } catch (IOException e) {
-                notes.add("an agent token is on the peer, but no agent answered on its port " + agentPort + ": "
-                        + e.getMessage());
-            }
-        } else {
-            notes.add("no JamWire agent runs on the peer (no token at ~/" + TOKEN_PATH + "): xruns are not known");
+        try {
+            final JsonNode state = PeerAgent.find(ssh, peer).get("/api/jack");
+            agent = true;
+            xruns = state.path("xruns").asLong(-1);
+        } catch (IOException e) {
+            notes.add(e.getMessage() + (e instanceof PeerAgent.NoAgent ? ": xruns are not known" : ""));
         }
         return new PeerReport(os, jackServer, rate > 0, rate, frames, periods, xruns, jamwire, jacktrip, agent, free,
                 notes);
@@ -112,15 +99,6 @@ public final class PeerProbe {
             used.add(Integer.parseInt(m.group(1)));
         }
         return LINK_PORTS.stream().filter(p -> !used.contains(p)).toList();
-    }
-
-    /** GETs a path of the peer's agent through a tunnel to its loopback. */
-    private JsonNode agentGet(SshSession ssh, String token, String path) throws SshException, IOException {
-        final TunnelHttp.Answer a = TunnelHttp.request(ssh.forward(agentPort), agentPort, "GET", path, token, null);
-        if (a.status() != 200) {
-            throw new IOException("GET " + path + " answered " + a.status());
-        }
-        return JSON.readTree(a.body());
     }
 
     private static String printable(String s, int max) {

@@ -47,6 +47,14 @@ final class PeerPrograms {
     static final Program LINKTEST_ECHO = Program.fixed("jamwire", exactly("linktest"), exactly("--echo"),
             exactly("--port"), matching("[0-9]{1,5}", "a port"), exactly("--seconds"), matching("[0-9]{1,3}", "seconds"));
 
+    /**
+     * {@code jamwire agent --port PORT --token-file FILE --jack-server NAME}: an agent on a peer
+     * that has none, bound to the peer's own loopback (its default).
+     */
+    static final Program AGENT = Program.fixed("jamwire", exactly("agent"), exactly("--port"),
+            matching("[0-9]{1,5}", "a port"), exactly("--token-file"), matching(Peer.TOKEN_PATH, "a token file's path"),
+            exactly("--jack-server"), matching(SERVER_NAME, "a JACK server name"));
+
     private PeerPrograms() {
     }
 }

@@ -1,14 +1,17 @@
 package org.jamwire.coordinator;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The command that runs a link's server on a peer: {@code jamwire -s} with this end's options
- * mirrored (what this end sends, the peer receives), or, on a peer with only jacktrip,
- * {@code jacktrip -s} with the options jacktrip shares. Pure; called on control threads.
+ * How a pair's ends are started on peers. The server: {@code jamwire -s} with the client's options
+ * mirrored (what the client sends, the server receives), or, on a peer with only jacktrip,
+ * {@code jacktrip -s} with the options jacktrip shares; or the same options for the peer's agent.
+ * The client on a peer: the options as given, with {@code jamwire -c} or {@code jacktrip -c}.
+ * Pure; called on control threads.
  */
 final class ServerCommand {
 
@@ -39,45 +42,92 @@ final class ServerCommand {
      */
     static RemoteCommand forPeer(PeerReport report, String jackServer, Map<String, Object> options, int port) {
         if (report.jamwireVersion() != null) {
-            return RemoteCommand.of(JAMWIRE_LINK, jamwireArgs(jackServer, options, port));
+            final List<String> args = new ArrayList<>(List.of("-s"));
+            if (!"builtin".equals(String.valueOf(options.get("backend")))) {
+                args.addAll(List.of("--jack-server", jackServer));
+            }
+            return RemoteCommand.of(JAMWIRE_LINK, withOptions(args, serverOptions(options, port)));
         }
         if (report.jacktripVersion() != null) {
-            return RemoteCommand.of(JACKTRIP_LINK, jacktripArgs(jackServer, options, port));
+            return RemoteCommand.of(JACKTRIP_LINK, jacktripArgs(jackServer, options, port, "-s"));
         }
-        throw new IllegalArgumentException("neither JamWire nor jacktrip is installed on the peer: install one"
+        throw neither();
+    }
+
+    /**
+     * The client's command on a peer, to reach the server at {@code host}:{@code port}.
+     *
+     * @throws IllegalArgumentException as for the server
+     */
+    static RemoteCommand clientForPeer(PeerReport report, String jackServer, Map<String, Object> options, String host,
+            int port) {
+        if (report.jamwireVersion() != null) {
+            final List<String> args = new ArrayList<>(List.of("-c", host));
+            if (!"builtin".equals(String.valueOf(options.get("backend")))) {
+                args.addAll(List.of("--jack-server", jackServer));
+            }
+            return RemoteCommand.of(JAMWIRE_LINK, withOptions(args, clientOptions(options, port)));
+        }
+        if (report.jacktripVersion() != null) {
+            final List<String> args = jacktripArgs(jackServer, options, port, "-c");
+            args.set(args.indexOf("--bindport"), "--peerport");
+            args.add(3, host);
+            return RemoteCommand.of(JACKTRIP_LINK, args);
+        }
+        throw neither();
+    }
+
+    private static IllegalArgumentException neither() {
+        return new IllegalArgumentException("neither JamWire nor jacktrip is installed on the peer: install one"
                 + " (Debian: apt install jacktrip), or provision it with the lab's Ansible roles");
     }
 
-    private static List<String> jamwireArgs(String jackServer, Map<String, Object> options, int port) {
-        final List<String> args = new ArrayList<>(List.of("jamwire", "-s", "--bindport", String.valueOf(port)));
-        final boolean builtin = "builtin".equals(String.valueOf(options.get("backend")));
-        if (!builtin) {
-            args.addAll(List.of("--jack-server", jackServer));
-        }
+    /**
+     * The server's options, as {@code jamwire -s} or a peer's agent takes them: the client's,
+     * mirrored, without those that name the client machine's own ports, and bound to {@code port}.
+     */
+    static Map<String, Object> serverOptions(Map<String, Object> options, int port) {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bindport", port);
         for (Map.Entry<String, Object> e : options.entrySet()) {
             String key = e.getKey();
             if (LOCAL_ONLY.contains(key)) {
                 continue;
             }
-            // What this end sends, the peer plays, and the other way round.
+            // What the client sends, the server plays, and the other way round.
             if (key.equals("sendchannels")) {
                 key = "receivechannels";
             } else if (key.equals("receivechannels")) {
                 key = "sendchannels";
             }
+            m.put(key, e.getValue());
+        }
+        return m;
+    }
+
+    /** The client's options on a peer: as given, sending to the server's {@code port}, on the peer's own server. */
+    static Map<String, Object> clientOptions(Map<String, Object> options, int port) {
+        final Map<String, Object> m = new LinkedHashMap<>(options);
+        m.remove("jack-server");
+        m.put("peerport", port);
+        return m;
+    }
+
+    private static List<String> withOptions(List<String> args, Map<String, Object> options) {
+        for (Map.Entry<String, Object> e : options.entrySet()) {
             if (e.getValue() instanceof Boolean b) {
                 if (b) {
-                    args.add("--" + key);
+                    args.add("--" + e.getKey());
                 }
             } else {
-                args.add("--" + key);
+                args.add("--" + e.getKey());
                 args.add(String.valueOf(e.getValue()));
             }
         }
-        return args.subList(1, args.size());
+        return args;
     }
 
-    private static List<String> jacktripArgs(String jackServer, Map<String, Object> options, int port) {
+    private static List<String> jacktripArgs(String jackServer, Map<String, Object> options, int port, String role) {
         if ("builtin".equals(String.valueOf(options.get("backend")))) {
             throw new IllegalArgumentException("the peer has only jacktrip, which needs JACK: use backend jack, or"
                     + " install JamWire there");
@@ -86,7 +136,7 @@ final class ServerCommand {
             throw new IllegalArgumentException("the peer has only jacktrip 1.7, which sends and receives the same"
                     + " number of channels: use numchannels, or install JamWire there");
         }
-        final List<String> args = new ArrayList<>(List.of("JACK_DEFAULT_SERVER=" + jackServer, "jacktrip", "-s",
+        final List<String> args = new ArrayList<>(List.of("JACK_DEFAULT_SERVER=" + jackServer, "jacktrip", role,
                 "--bindport", String.valueOf(port)));
         addIf(args, options, "numchannels", "-n");
         addIf(args, options, "bitres", "--bitres");

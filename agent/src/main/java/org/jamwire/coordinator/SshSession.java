@@ -54,6 +54,8 @@ public final class SshSession implements AutoCloseable {
 
     /** Output kept per stream, so that a peer cannot fill the agent's memory. */
     static final int MAX_OUTPUT_BYTES = 1 << 20;
+    /** What a terminal turns into SIGINT. */
+    private static final int CTRL_C = 3;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final SshTarget target;
@@ -236,12 +238,14 @@ public final class SshSession implements AutoCloseable {
      */
     public final class Running implements AutoCloseable {
         private final ChannelExec channel;
+        private final OutputStream terminal;
         private final Capped out;
         private final Capped err;
         private final String program;
 
-        private Running(ChannelExec channel, Capped out, Capped err, String program) {
+        private Running(ChannelExec channel, OutputStream terminal, Capped out, Capped err, String program) {
             this.channel = channel;
+            this.terminal = terminal;
             this.out = out;
             this.err = err;
             this.program = program;
@@ -281,18 +285,22 @@ public final class SshSession implements AutoCloseable {
             return false;
         }
 
-        /** Asks it to stop as Ctrl-C would, waits up to the exec timeout, then hangs up. */
+        /**
+         * Asks it to stop as Ctrl-C would, by typing Ctrl-C on its terminal (sshd does not take
+         * signal requests), waits up to the exec timeout, then hangs up, which sends it SIGHUP.
+         */
         @Override
         public void close() {
             try {
                 if (isRunning()) {
-                    channel.sendSignal("INT");
+                    terminal.write(CTRL_C);
+                    terminal.flush();
                     final long deadline = System.nanoTime() + timeouts.exec().toNanos();
                     while (isRunning() && System.nanoTime() - deadline < 0) {
                         LockSupport.parkNanos(POLL_NANOS);
                     }
                 }
-            } catch (Exception e) {
+            } catch (IOException e) {
                 // Hanging up below ends it anyway.
             } finally {
                 channel.disconnect();
@@ -306,7 +314,9 @@ public final class SshSession implements AutoCloseable {
     }
 
     /**
-     * Starts a command and leaves it running.
+     * Starts a command on a terminal of its own and leaves it running: when the channel closes,
+     * for whatever reason, the terminal hangs up and the command gets SIGHUP, so nothing is left
+     * running on the peer. Its output and errors both come as output.
      *
      * @throws SshException when the channel cannot be opened
      */
@@ -314,13 +324,15 @@ public final class SshSession implements AutoCloseable {
         final Capped out = new Capped();
         final Capped err = new Capped();
         final ChannelExec channel = execChannel(command, out, err);
+        channel.setPty(true);
         try {
+            final OutputStream terminal = channel.getOutputStream();
             channel.connect((int) timeouts.connect().toMillis());
-        } catch (JSchException e) {
+            return new Running(channel, terminal, out, err, command.argv().get(0));
+        } catch (JSchException | IOException e) {
             channel.disconnect();
             throw lost(e);
         }
-        return new Running(channel, out, err, command.argv().get(0));
     }
 
     /** An exec channel for {@code command}, not yet connected: no forwarding, output kept up to the cap. */
@@ -358,6 +370,11 @@ public final class SshSession implements AutoCloseable {
         } catch (JSchException e) {
             throw lost(e);
         }
+    }
+
+    /** Whether the session is still connected. */
+    public boolean isOpen() {
+        return session.isConnected();
     }
 
     /** Where this session goes. */

@@ -47,20 +47,22 @@ public final class AgentServer implements AutoCloseable {
     private final java.util.Set<String> apiRoutes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Javalin app;
 
+    private volatile PairController pairs;
+
     private AgentServer(AgentSettings settings, Token token) {
         this.settings = settings;
         this.token = token;
         this.links = new LinkManager(effectiveJackServer(settings.jackServer()), bus);
         this.jack = new JackMonitor(effectiveJackServer(settings.jackServer()), bus);
-        this.feed = new LiveFeed(json, token, links, jack, bus, settings);
         final java.nio.file.Path dir = settings.tokenFile().toAbsolutePath().getParent();
         try {
             this.lab = new org.jamwire.coordinator.Lab(dir.resolve("peers.json"),
                     new org.jamwire.coordinator.KnownHosts(dir.resolve("known_hosts")),
-                    org.jamwire.coordinator.SshSession.Timeouts.defaults(), AgentSettings.DEFAULT_PORT);
+                    org.jamwire.coordinator.SshSession.Timeouts.defaults());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        this.feed = new LiveFeed(json, token, links, jack, bus, settings, new org.jamwire.coordinator.PeerFeeds(lab));
         this.openApi = resource(OPENAPI_RESOURCE);
     }
 
@@ -109,7 +111,8 @@ public final class AgentServer implements AutoCloseable {
     private Javalin create() {
         final Controllers api = new Controllers(json, links, jack, this::refusals);
         final LabController labApi = new LabController(json, lab, jack);
-        final PairController pairs = new PairController(json, lab, jack, api, links, bus, AgentSettings.DEFAULT_PORT);
+        final PairController pairs = new PairController(json, lab, jack, api, links, bus);
+        this.pairs = pairs;
         final boolean withUi = getClass().getResource(UI_RESOURCES + "/index.html") != null;
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -174,6 +177,7 @@ public final class AgentServer implements AutoCloseable {
             config.routes.post("/api/lab/preflight", labApi::preflight);
             config.routes.post("/api/lab/peers/{name}/linktest", labApi::linkTest);
             config.routes.post("/api/lab/peers/{name}/match-jack", labApi::matchJack);
+            config.routes.post("/api/lab/peers/{name}/agent", labApi::startAgent);
             config.routes.get("/api/lab/peers/{name}/linktests", labApi::linkTests);
             config.routes.get("/api/lab/pairs", pairs::list);
             config.routes.post("/api/lab/pairs", pairs::start);
@@ -335,6 +339,10 @@ public final class AgentServer implements AutoCloseable {
     @Override
     public void close() {
         feed.close();
+        if (pairs != null) {
+            pairs.close();
+        }
+        lab.close();
         links.close();
         if (app != null) {
             app.stop();

@@ -34,6 +34,9 @@ final class LabController {
     private final Map<String, Instant> probedAt = new ConcurrentHashMap<>();
     private final Map<String, String> hostKeyState = new ConcurrentHashMap<>();
 
+    private static final List<String> PEER_FIELDS = List.of("name", "host", "port", "user", "key", "jackServer",
+            "agentPort", "agentToken");
+
     LabController(ObjectMapper json, Lab lab, JackMonitor jack) {
         this.json = json;
         this.lab = lab;
@@ -48,6 +51,8 @@ final class LabController {
         v.put("user", p.user());
         v.put("key", p.key().toString());
         v.put("jackServer", p.jackServer());
+        v.put("agentPort", p.agentPort());
+        v.put("agentToken", p.agentToken());
         v.put("hostKey", hostKeyState.getOrDefault(p.name(), "unchecked"));
         v.put("report", p.report());
         final Instant at = probedAt.get(p.name());
@@ -68,16 +73,17 @@ final class LabController {
         final JsonNode b = object(ctx);
         for (java.util.Iterator<String> it = b.fieldNames(); it.hasNext();) {
             final String f = it.next();
-            if (!List.of("name", "host", "port", "user", "key", "jackServer").contains(f)) {
+            if (!PEER_FIELDS.contains(f)) {
                 throw ApiException.invalid(f.length() > 40 ? f.substring(0, 40) : f,
-                        "one of name, host, port, user, key, jackServer", "unknown field '" + clip(f) + "'");
+                        "one of " + String.join(", ", PEER_FIELDS), "unknown field '" + clip(f) + "'");
             }
         }
         final Peer peer;
         try {
-            peer = new Peer(text(b, "name"), text(b, "host"), b.path("port").isMissingNode() ? 22 : port(b),
+            peer = new Peer(text(b, "name"), text(b, "host"), b.path("port").isMissingNode() ? 22 : whole(b, "port"),
                     text(b, "user"), Path.of(text(b, "key")), b.hasNonNull("jackServer") ? text(b, "jackServer")
-                            : "default", null);
+                            : "default", b.has("agentPort") ? whole(b, "agentPort") : Peer.DEFAULT_AGENT_PORT,
+                    b.hasNonNull("agentToken") ? text(b, "agentToken") : Peer.DEFAULT_AGENT_TOKEN, null);
         } catch (IllegalArgumentException e) {
             final String m = e.getMessage();
             final int colon = m.indexOf(':');
@@ -247,6 +253,22 @@ final class LabController {
         }
     }
 
+    void startAgent(Context ctx) {
+        final String name = ctx.pathParam("name");
+        try {
+            final Peer p = lab.startAgent(name);
+            hostKeyState.put(name, "known");
+            probedAt.put(name, Instant.now());
+            ctx.json(view(p));
+        } catch (Lab.LabException e) {
+            throw ApiException.notFound(e.getMessage());
+        } catch (SshException e) {
+            throw sshError(name, e);
+        } catch (IOException e) {
+            throw new ApiException(502, "ssh", null, null, e.getMessage());
+        }
+    }
+
     void linkTests(Context ctx) {
         ctx.json(lab.linkTests(ctx.pathParam("name")));
     }
@@ -274,15 +296,35 @@ final class LabController {
         } catch (SshException e) {
             throw sshError(name, e);
         }
+        final String clientName = b.path("client").isTextual() && !b.get("client").asText().equals("here")
+                ? b.get("client").asText() : null;
+        Peer client = null;
+        if (clientName != null) {
+            if (clientName.equals(name)) {
+                throw ApiException.invalid("client", "another peer than the server's", "client: the server and the"
+                        + " client must be two machines");
+            }
+            try {
+                client = lab.probe(clientName);
+                hostKeyState.put(clientName, "known");
+                probedAt.put(clientName, Instant.now());
+            } catch (Lab.LabException e) {
+                throw ApiException.invalid("client", "here, or a peer's name", "client: " + e.getMessage());
+            } catch (SshException e) {
+                throw sshError(clientName, e);
+            }
+        }
         final JackMonitor.State here = jack.state();
         final String queue = config.queue() == 0 ? "auto" : String.valueOf(config.queue());
         // On the built-in backend neither end needs JACK: both run at the rate and period asked for.
         final boolean builtin = config.backend() == LinkConfig.BackendKind.BUILTIN;
-        final int rate = builtin ? config.builtin().sampleRate() : here.sampleRate();
-        final int frames = builtin ? config.builtin().bufferSize() : here.bufferSize();
+        final int rate = builtin ? config.builtin().sampleRate()
+                : client == null ? here.sampleRate() : client.report().sampleRate();
+        final int frames = builtin ? config.builtin().bufferSize()
+                : client == null ? here.bufferSize() : client.report().bufferSize();
         final Preflight p = Preflight.compare(
-                new Preflight.End("this machine", rate, frames, config.bitResolution(),
-                        config.sendChannels(), config.receiveChannels(), queue),
+                new Preflight.End(client == null ? "this machine" : client.name(), rate, frames,
+                        config.bitResolution(), config.sendChannels(), config.receiveChannels(), queue),
                 new Preflight.End(peer.name(), builtin ? rate : peer.report().sampleRate(),
                         builtin ? frames : peer.report().bufferSize(),
                         config.bitResolution(), config.receiveChannels(), config.sendChannels(), queue));
@@ -291,6 +333,9 @@ final class LabController {
         v.put("rows", p.rows());
         v.put("fixes", p.fixes());
         v.put("peer", view(peer));
+        if (client != null) {
+            v.put("client", view(client));
+        }
         ctx.json(v);
     }
 
@@ -314,11 +359,12 @@ final class LabController {
         return v.asText();
     }
 
-    private static int port(JsonNode b) {
-        final JsonNode v = b.get("port");
+    /** A TCP port field. */
+    private static int whole(JsonNode b, String field) {
+        final JsonNode v = b.get(field);
         if (!v.isInt() || v.asInt() < 1 || v.asInt() > 65535) {
-            throw ApiException.invalid("port", "a whole number from 1 to 65535", "port: use a whole number from 1 to"
-                    + " 65535");
+            throw ApiException.invalid(field, "a whole number from 1 to 65535", field + ": use a whole number from 1"
+                    + " to 65535");
         }
         return v.asInt();
     }

@@ -33,6 +33,8 @@ import org.jamwire.control.EventBus;
 import org.jamwire.control.JackMonitor;
 import org.jamwire.control.LinkManager;
 import org.jamwire.control.ManagedLink;
+import org.jamwire.coordinator.PeerFeed;
+import org.jamwire.coordinator.PeerFeeds;
 
 /**
  * The live feed at {@code /api/live}: authenticates each socket by its first message, keeps what it
@@ -48,13 +50,17 @@ final class LiveFeed implements AutoCloseable {
     private static final int MAX_TOPICS = 200;
     private static final int MAX_QUEUED_EVENTS = 500;
     private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1) / MAX_RATE_HZ;
-    private static final Pattern TOPIC = Pattern.compile("links|jack|events|(counters|meters):(\\*|l[0-9]{1,9})");
+    private static final Pattern TOPIC = Pattern.compile(
+            "links|jack|events|(counters|meters):(\\*|l[0-9]{1,9})|peer:[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+    private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final ObjectMapper json;
     private final Token token;
     private final LinkManager links;
     private final JackMonitor jack;
     private final AgentSettings settings;
+    private final PeerFeeds peers;
+    private long lastSweep = System.nanoTime();
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
     private final AtomicLong badMessages = new AtomicLong();
     private final AtomicLong authFailures = new AtomicLong();
@@ -77,6 +83,8 @@ final class LiveFeed implements AutoCloseable {
         final Map<String, Object> lastMeters = new HashMap<>();
         Object lastLinks;
         Object lastJack;
+        /** What was last sent of each relayed peer: keys NAME:status, NAME:links, NAME:counters:ID, NAME:meters:ID. */
+        final Map<String, Object> lastPeer = new HashMap<>();
         /** Messages of this tick not yet handed to the socket. */
         final List<byte[]> pending = new ArrayList<>();
 
@@ -86,8 +94,10 @@ final class LiveFeed implements AutoCloseable {
         }
     }
 
-    LiveFeed(ObjectMapper json, Token token, LinkManager links, JackMonitor jack, EventBus bus, AgentSettings settings) {
+    LiveFeed(ObjectMapper json, Token token, LinkManager links, JackMonitor jack, EventBus bus, AgentSettings settings,
+            PeerFeeds peers) {
         this.json = json;
+        this.peers = peers;
         this.token = token;
         this.links = links;
         this.jack = jack;
@@ -187,7 +197,8 @@ final class LiveFeed implements AutoCloseable {
         for (int i = 0; i < topics.size(); i++) {
             final JsonNode t = topics.get(i);
             if (!t.isTextual() || !TOPIC.matcher(t.asText()).matches()) {
-                bad(c, "topics[" + i + "]", "links, jack, events, counters:ID or meters:ID (ID a link id or *)",
+                bad(c, "topics[" + i + "]", "links, jack, events, counters:ID, meters:ID (ID a link id or *) or"
+                        + " peer:NAME (a peer's name)",
                         "topics[" + i + "]: " + (t.isTextual() ? "'" + clip(t.asText()) + "'" : t.getNodeType())
                                 + " is not a topic");
                 return;
@@ -210,6 +221,7 @@ final class LiveFeed implements AutoCloseable {
         c.lastMeters.clear();
         c.lastLinks = null;
         c.lastJack = null;
+        c.lastPeer.clear();
         c.nextSendNanos = System.nanoTime();
     }
 
@@ -326,10 +338,14 @@ final class LiveFeed implements AutoCloseable {
     }
 
     private void tick() {
+        final long now = System.nanoTime();
+        if (now - lastSweep > SWEEP_NANOS) {
+            lastSweep = now;
+            peers.sweep();
+        }
         if (clients.isEmpty()) {
             return;
         }
-        final long now = System.nanoTime();
         Snapshot snapshot = null;
         for (Client c : clients.values()) {
             synchronized (c) {
@@ -358,6 +374,7 @@ final class LiveFeed implements AutoCloseable {
                         snapshot = snapshot();
                     }
                     sendChanges(c, snapshot);
+                    sendPeers(c, snapshot.t);
                 }
                 flush(c);
             }
@@ -437,6 +454,64 @@ final class LiveFeed implements AutoCloseable {
         }
     }
 
+    /**
+     * What a socket subscribed to {@code peer:NAME} is owed of that peer's relayed feed: the
+     * relay's state when it changed, the peer's links, and each link's changed counters and new
+     * meters, each marked with the peer's name.
+     */
+    private void sendPeers(Client c, long t) {
+        for (String topic : c.topics) {
+            if (!topic.startsWith("peer:")) {
+                continue;
+            }
+            final String name = topic.substring("peer:".length());
+            final PeerFeed f = peers.want(name);
+            final PeerFeed.Status status = f.status();
+            if (!status.equals(c.lastPeer.put(name + ":status", status))) {
+                final Map<String, Object> v = new LinkedHashMap<>();
+                v.put("type", "peer");
+                v.put("peer", name);
+                v.put("state", status.state());
+                v.put("message", status.message());
+                queue(c, write(v));
+            }
+            final Object links = f.links();
+            if (links != null && links != c.lastPeer.put(name + ":links", links)) {
+                queue(c, write(Map.of("type", "links", "peer", name, "links", links)));
+            }
+            for (Map.Entry<String, Map<String, com.fasterxml.jackson.databind.JsonNode>> e : f.counters().entrySet()) {
+                final Object before = c.lastPeer.put(name + ":counters:" + e.getKey(), e.getValue());
+                if (before == e.getValue()) {
+                    continue;
+                }
+                final Map<?, ?> last = before instanceof Map<?, ?> m ? m : null;
+                final Map<String, Object> changed = new LinkedHashMap<>();
+                e.getValue().forEach((k, val) -> {
+                    if (last == null || !Objects.equals(last.get(k), val)) {
+                        changed.put(k, val);
+                    }
+                });
+                if (!changed.isEmpty()) {
+                    queue(c, write(Map.of("type", "counters", "peer", name, "link", e.getKey(), "t", t, "values",
+                            changed)));
+                }
+            }
+            for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : f.meters().entrySet()) {
+                if (e.getValue() == c.lastPeer.put(name + ":meters:" + e.getKey(), e.getValue())) {
+                    continue;
+                }
+                final Map<String, Object> v = new LinkedHashMap<>();
+                v.put("type", "meters");
+                v.put("peer", name);
+                v.put("link", e.getKey());
+                v.put("t", t);
+                v.put("send", e.getValue().get("send"));
+                v.put("receive", e.getValue().get("receive"));
+                queue(c, write(v));
+            }
+        }
+    }
+
     /** The link list without the uptime, which changes every tick and is not worth a message. */
     @SuppressWarnings("unchecked")
     private static Object stripUptime(Object list) {
@@ -500,5 +575,6 @@ final class LiveFeed implements AutoCloseable {
     public void close() {
         running = false;
         thread.interrupt();
+        peers.close();
     }
 }

@@ -19,11 +19,11 @@ import org.jamwire.coordinator.PairJob;
 import org.jamwire.coordinator.Preflight;
 
 /**
- * Pairs: a server started on a peer over ssh and a client here, as one job with its steps shown
- * as they go (on the feed as {@code pair_step} events). Jobs run on a thread each; the endpoints
+ * Pairs: a server started on a peer over ssh and a client here or on a second peer, as one job
+ * with its steps shown as they go (on the feed as {@code pair_step} events). Jobs run on a thread each; the endpoints
  * only start, show and stop them. Called on HTTP threads.
  */
-final class PairController {
+final class PairController implements AutoCloseable {
 
     private final ObjectMapper json;
     private final Lab lab;
@@ -31,25 +31,23 @@ final class PairController {
     private final Controllers links;
     private final LinkManager manager;
     private final EventBus bus;
-    private final int agentPort;
     private final Map<String, PairJob> jobs = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
 
-    PairController(ObjectMapper json, Lab lab, JackMonitor jack, Controllers links, LinkManager manager, EventBus bus,
-            int agentPort) {
+    PairController(ObjectMapper json, Lab lab, JackMonitor jack, Controllers links, LinkManager manager, EventBus bus) {
         this.json = json;
         this.lab = lab;
         this.jack = jack;
         this.links = links;
         this.manager = manager;
         this.bus = bus;
-        this.agentPort = agentPort;
     }
 
     static Map<String, Object> view(PairJob j) {
         final Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", j.id());
         v.put("peer", j.peer());
+        v.put("client", j.client());
         v.put("port", j.port());
         v.put("state", j.state());
         v.put("startedAt", j.started().toString());
@@ -57,6 +55,8 @@ final class PairController {
         v.put("peerProgram", j.peerProgram());
         v.put("serverRunning", j.serverRunning());
         v.put("localLink", j.localLink());
+        v.put("serverLink", j.serverLink());
+        v.put("clientLink", j.clientLink());
         return v;
     }
 
@@ -91,7 +91,20 @@ final class PairController {
         try {
             lab.get(peer);
         } catch (Lab.LabException e) {
-            throw ApiException.invalid("peer", "a peer's name", e.getMessage());
+            throw ApiException.invalid("peer", "a peer's name", "peer: " + e.getMessage());
+        }
+        final JsonNode c = b.get("client");
+        final String client = c == null || c.isNull() || "here".equals(c.asText()) ? null : c.asText();
+        if (client != null) {
+            try {
+                lab.get(client);
+            } catch (Lab.LabException e) {
+                throw ApiException.invalid("client", "here, or a peer's name", "client: " + e.getMessage());
+            }
+            if (client.equals(peer)) {
+                throw ApiException.invalid("client", "another peer than the server's", "client: the server and the"
+                        + " client must be two machines: pick another peer, or here");
+            }
         }
         final int port = b.has("port") ? b.get("port").asInt(-1) : 4464;
         if (port < 1 || port > 65535) {
@@ -99,19 +112,19 @@ final class PairController {
                     + " the peer, 1 to 65535");
         }
         final Map<String, Object> options = Controllers.options(b.get("options"));
-        // The request is checked as this end's client would be, before anything runs anywhere.
+        // The request is checked as the client would be, before anything runs anywhere.
         final Controllers.Request here = links.checked("client", "192.0.2.1", withPeerPort(options, port));
         final JackMonitor.State state = jack.state();
         final boolean builtin = here.config().backend() == org.jamwire.link.LinkConfig.BackendKind.BUILTIN;
-        final Preflight.End end = new Preflight.End("this machine",
+        final PairJob.Ask ask = new PairJob.Ask(
                 builtin ? here.config().builtin().sampleRate() : state.sampleRate(),
                 builtin ? here.config().builtin().bufferSize() : state.bufferSize(), here.config().bitResolution(),
                 here.config().sendChannels(), here.config().receiveChannels(),
-                here.config().queue() == 0 ? "auto" : String.valueOf(here.config().queue()));
-        final PairJob job = new PairJob("p" + nextId.getAndIncrement(), this::changed);
+                here.config().queue() == 0 ? "auto" : String.valueOf(here.config().queue()), builtin);
+        final PairJob job = new PairJob("p" + nextId.getAndIncrement(), peer, client, port, this::changed);
         jobs.put(job.id(), job);
-        final Thread t = new Thread(() -> job.run(lab, peer, end, options, port,
-                (host, client) -> links.start(links.checked("client", host, client)).id(), agentPort),
+        final Thread t = new Thread(() -> job.run(lab, ask, options,
+                (host, opts) -> links.start(links.checked("client", host, opts)).id()),
                 "jamwire-pair-" + job.id());
         t.setDaemon(true);
         t.start();
@@ -144,5 +157,11 @@ final class PairController {
         }
         j.close();
         ctx.json(view(j));
+    }
+
+    /** Stops every pair's ends on the peers, as the agent stops. */
+    @Override
+    public void close() {
+        jobs.values().forEach(PairJob::close);
     }
 }

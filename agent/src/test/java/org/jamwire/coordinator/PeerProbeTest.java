@@ -33,7 +33,7 @@ class PeerProbeTest {
             final Path knownHosts = dir.resolve("known_hosts");
             Files.writeString(knownHosts, sshd.knownHostsLine(target.knownHostsName()));
             try (SshSession ssh = SshSession.open(target, new KnownHosts(knownHosts), SshSession.Timeouts.defaults())) {
-                final PeerReport r = new PeerProbe(SshServer.freePort()).probe(ssh, jack.name());
+                final PeerReport r = PeerProbe.probe(ssh, peer(target, jack.name()));
                 assertTrue(r.jackRunning(), r.toString());
                 assertEquals(44_100, r.sampleRate());
                 assertEquals(256, r.bufferSize());
@@ -48,7 +48,7 @@ class PeerProbeTest {
                 assertFalse(p.ok());
                 assertTrue(p.fixes().get(0).contains("at 48000 Hz"), p.fixes().toString());
 
-                final PeerReport none = new PeerProbe(SshServer.freePort()).probe(ssh, "jamwire-no-such-server");
+                final PeerReport none = PeerProbe.probe(ssh, peer(target, "jamwire-no-such-server"));
                 assertFalse(none.jackRunning());
                 assertTrue(none.notes().toString().contains("not running"), none.notes().toString());
             }
@@ -57,5 +57,11 @@ class PeerProbeTest {
                     .contains("jackd") && p.info().commandLine().orElse("").contains("jamwire-no-such-server")));
             assertFalse(Files.exists(Path.of("/dev/shm/jack_jamwire-no-such-server_0")));
         }
+    }
+
+    /** The peer, with no agent on the port where the probe looks for one. */
+    private static Peer peer(SshTarget target, String jackServer) throws Exception {
+        return new Peer("probed", target.host(), target.port(), target.user(), target.identity(), jackServer,
+                SshServer.freePort(), Peer.DEFAULT_AGENT_TOKEN, null);
     }
 }

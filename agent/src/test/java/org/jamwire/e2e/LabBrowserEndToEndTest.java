@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jamwire.testing.LabHost;
+import org.jamwire.testing.LabHosts;
 import org.jamwire.testing.Program;
 import org.jamwire.testing.SshServer;
 import org.junit.jupiter.api.Tag;
@@ -42,8 +42,8 @@ class LabBrowserEndToEndTest {
         final Path tokenFile = dir.resolve("agent/token");
         Files.createDirectories(tokenFile.getParent());
         Files.writeString(dir.resolve("agent.json"), "{}");
-        try (LabHost host = LabHost.create();
-             SshServer sshd = SshServer.start(dir.resolve("sshd"), host.address(), host.on(List.of()),
+        try (LabHosts lab = LabHosts.create(1);
+             SshServer sshd = SshServer.start(dir.resolve("sshd"), lab.host(0).address(), lab.host(0).on(List.of()),
                      List.of("SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin"));
              Program agent = Program.jamwire(null, "agent", "--port", "0", "--token-file", tokenFile.toString(),
                      "--config", dir.resolve("agent.json").toString(), "--jack-server", "jamwire-e2e-none")) {
@@ -58,7 +58,7 @@ class LabBrowserEndToEndTest {
                 driver.findElement(By.cssSelector("[data-test=nav-lab]")).click();
                 wait.until(d -> !d.findElements(By.cssSelector("[data-test=peer-form]")).isEmpty());
                 type(driver, "peer-name", "lab-b");
-                type(driver, "peer-host", host.address());
+                type(driver, "peer-host", lab.host(0).address());
                 type(driver, "peer-port", String.valueOf(sshd.port()));
                 type(driver, "peer-user", System.getProperty("user.name"));
                 type(driver, "peer-key", sshd.userKey().toString());

@@ -9,7 +9,7 @@ import java.util.List;
 import org.jamwire.testing.Deadlines;
 import org.jamwire.testing.JackServer;
 import org.jamwire.testing.JackSignalClient;
-import org.jamwire.testing.LabNetwork;
+import org.jamwire.testing.LabHosts;
 import org.jamwire.testing.Program;
 import org.jamwire.testing.SignalCheck;
 import org.jamwire.testing.SignalProbe;
@@ -30,16 +30,16 @@ class SeedCommandLinesTest {
 
     @Test
     void the_old_manuals_command_lines_connect_and_stream() throws Exception {
-        try (LabNetwork lab = LabNetwork.create();
+        try (LabHosts lab = LabHosts.create(2);
              JackServer jackA = JackServer.start(RATE, PERIOD, 8, 8);
              JackServer jackB = JackServer.start(RATE, PERIOD, 8, 8);
-             Program server = Program.launcher(jackB.name(), lab.onB(List.of()),
+             Program server = Program.launcher(jackB.name(), lab.host(1).on(List.of()),
                      "-j", "-z", "64", "-b", "2", "-q", "2", "-a", "8", "-r")) {
             Deadlines.await(Duration.ofSeconds(60), () -> jackB.lsp().contains("JackTrip:receive_8"),
                     () -> "the server's ports: " + server.output());
-            try (Program client = Program.launcher(jackA.name(), lab.onA(List.of()),
-                    "-j", "-z", "64", "-b", "2", "-q", "2", "-a", "8", "-t", lab.addressB())) {
-                final String clientName = lab.addressB();
+            try (Program client = Program.launcher(jackA.name(), lab.host(0).on(List.of()),
+                    "-j", "-z", "64", "-b", "2", "-q", "2", "-a", "8", "-t", lab.host(1).address())) {
+                final String clientName = lab.host(1).address();
                 Deadlines.await(Duration.ofSeconds(60), () -> jackA.lsp().contains(clientName + ":receive_8"),
                         () -> "the client's ports: " + client.output());
                 Deadlines.await(Duration.ofSeconds(20),

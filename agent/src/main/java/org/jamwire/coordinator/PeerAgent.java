@@ -1,0 +1,140 @@
+package org.jamwire.coordinator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+/**
+ * A peer's JamWire agent, reached through an ssh tunnel to the peer's own loopback, where it stays
+ * bound, with its token read from its token file over the same ssh session. Answers are checked as
+ * JSON; a refusal becomes an {@link AgentError} carrying the agent's own message. Called on control
+ * threads; lives as long as its ssh session.
+ */
+public final class PeerAgent {
+
+    /** No agent answers on the peer; the message says what was found and how to start one. */
+    public static final class NoAgent extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NoAgent(String message) {
+            super(message);
+        }
+    }
+
+    /** The peer's agent refused a request; the message is its own, with the status. */
+    public static final class AgentError extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        AgentError(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        /** The HTTP status it answered. */
+        public int status() {
+            return status;
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SshSession ssh;
+    private final Peer peer;
+    private final String token;
+    private final int localPort;
+
+    private PeerAgent(SshSession ssh, Peer peer, String token, int localPort) {
+        this.ssh = ssh;
+        this.peer = peer;
+        this.token = token;
+        this.localPort = localPort;
+    }
+
+    /**
+     * Finds the peer's agent: reads its token over ssh, opens the tunnel and asks its health.
+     *
+     * @throws NoAgent when there is no token file, or nothing answers behind the tunnel
+     */
+    public static PeerAgent find(SshSession ssh, Peer peer) throws SshException, IOException {
+        final SshSession.Result read = ssh.run(RemoteCommand.of(PeerPrograms.READ_TOKEN, peer.agentToken()));
+        final String token = read.stdout().trim();
+        if (read.exitStatus() != 0 || !token.matches("[0-9a-fA-F]{32,128}")) {
+            throw new NoAgent("no JamWire agent runs on " + peer.name() + " (no token in " + shown(peer.agentToken())
+                    + "): start one there (jamwire agent), or from the Lab view");
+        }
+        final PeerAgent agent = new PeerAgent(ssh, peer, token, ssh.forward(peer.agentPort()));
+        try {
+            agent.get("/api/health");
+        } catch (AgentError e) {
+            throw new NoAgent("the agent on " + peer.name() + " refused its own token from " + shown(peer.agentToken())
+                    + " (" + e.getMessage() + "): is another agent on port " + peer.agentPort() + "?");
+        } catch (IOException e) {
+            throw new NoAgent("a token is on " + peer.name() + ", but no agent answered on its port "
+                    + peer.agentPort() + ": " + e.getMessage());
+        }
+        return agent;
+    }
+
+    private static String shown(String path) {
+        return path.startsWith("/") ? path : "~/" + path;
+    }
+
+    /** The peer. */
+    public Peer peer() {
+        return peer;
+    }
+
+    /** Whether the ssh session it is reached through is still up. */
+    boolean reachable() {
+        return ssh.isOpen();
+    }
+
+    /** The agent's token. */
+    String token() {
+        return token;
+    }
+
+    /** The local end of the tunnel to the agent's port. */
+    int localPort() {
+        return localPort;
+    }
+
+    /** GETs a path; the JSON answer. */
+    public JsonNode get(String path) throws IOException {
+        return call("GET", path, null);
+    }
+
+    /** POSTs a JSON body (or none) to a path; the JSON answer, or null for none. */
+    public JsonNode post(String path, Object body) throws IOException {
+        return call("POST", path, body == null ? null : JSON.writeValueAsString(body));
+    }
+
+    /** DELETEs a path; the JSON answer, or null for none. */
+    public JsonNode delete(String path) throws IOException {
+        return call("DELETE", path, null);
+    }
+
+    private JsonNode call(String method, String path, String body) throws IOException {
+        if (!ssh.isOpen()) {
+            throw new IOException("the ssh session to " + peer.name() + " is closed");
+        }
+        final TunnelHttp.Answer a = TunnelHttp.request(localPort, peer.agentPort(), method, path, token, body);
+        JsonNode n = null;
+        if (!a.body().isBlank()) {
+            try {
+                n = JSON.readTree(a.body());
+            } catch (JsonProcessingException e) {
+                throw new IOException("the agent on " + peer.name() + " answered " + method + " " + path + " with"
+                        + " something that is not JSON (status " + a.status() + ")");
+            }
+        }
+        if (a.status() / 100 != 2) {
+            final String message = n != null && n.path("message").isTextual() ? n.get("message").asText()
+                    : "status " + a.status();
+            throw new AgentError(a.status(), "the agent on " + peer.name() + ": " + message);
+        }
+        return n;
+    }
+}

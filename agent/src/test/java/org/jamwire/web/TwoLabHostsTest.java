@@ -1,0 +1,189 @@
+package org.jamwire.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jamwire.testing.Deadlines;
+import org.jamwire.testing.JackServer;
+import org.jamwire.testing.JackSignalClient;
+import org.jamwire.testing.LabHosts;
+import org.jamwire.testing.Program;
+import org.jamwire.testing.SignalCheck;
+import org.jamwire.testing.SshServer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two lab hosts in network namespaces on one lab network, each with a real sshd, a JACK server of
+ * its own and a JamWire agent, and a coordinator on this machine that reaches them over ssh. The
+ * coordinator refuses a pair whose sample rates differ before anything starts; starts the agent
+ * of the host that has none; pairs the two; and relays both hosts' live feeds. A test signal goes
+ * from host A to host B, is looped back there from the link's receive ports to its send ports, and
+ * comes back to A intact, while the relayed meters of both ends move.
+ */
+@Tag("integration")
+class TwoLabHostsTest {
+
+    private static final int RATE = 48_000;
+    private static final int PERIOD = 256;
+    private static final int CHANNELS = 2;
+    private static final int RECORD_FRAMES = 4 * RATE;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void the_coordinator_pairs_two_lab_hosts_and_relays_both_ends() throws Exception {
+        final Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("jamwire"), Path.of(System.getProperty("jamwire.launcher")).toAbsolutePath());
+        final List<String> path = List.of("SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin");
+        final Path tokenA = dir.resolve("a/token");
+        final Path tokenB = dir.resolve("b/token");
+        try (LabHosts lab = LabHosts.create(2);
+             JackServer jackA = JackServer.start(RATE, PERIOD, CHANNELS, CHANNELS);
+             JackServer jackB = JackServer.start(RATE, PERIOD, CHANNELS, CHANNELS);
+             JackServer jackB44 = JackServer.start(44_100, PERIOD, CHANNELS, CHANNELS);
+             SshServer sshA = SshServer.start(dir.resolve("sshd-a"), lab.host(0).address(), lab.host(0).on(List.of()),
+                     path);
+             SshServer sshB = SshServer.start(dir.resolve("sshd-b"), lab.host(1).address(), lab.host(1).on(List.of()),
+                     path);
+             // Host A's agent runs already, on its own loopback, as a lab host's service would.
+             Program agentA = Program.launcher(jackA.name(), lab.host(0).on(List.of()), "agent", "--port", "8464",
+                     "--token-file", tokenA.toString(), "--jack-server", jackA.name());
+             AgentServer coordinator = AgentServer.start(AgentSettings.defaults(0, dir.resolve("coordinator/token"),
+                     "jamwire-no-jack-" + ProcessHandle.current().pid()))) {
+            agentA.awaitOutput("Open the web UI", Duration.ofSeconds(60));
+            final AgentClient api = new AgentClient(coordinator.port(), coordinator.token().value());
+            addAndTrust(api, "lab-a", lab.host(0).address(), sshA, jackA.name(), tokenA);
+            // Host B is first registered with the JACK server that runs at 44.1 kHz.
+            addAndTrust(api, "lab-b", lab.host(1).address(), sshB, jackB44.name(), tokenB);
+
+            final String pair = "{\"peer\": \"lab-a\", \"client\": \"lab-b\", \"port\": 4464, \"options\": {"
+                    + "\"numchannels\": " + CHANNELS + ", \"nojackportsconnect\": true, \"clientname\": \"pairfar\","
+                    + " \"queue\": 4}}";
+            final JsonNode refused = awaitEnd(api, api.post("/api/lab/pairs", pair).json().get("id").asText());
+            assertEquals("failed", refused.get("state").asText(), refused.toString());
+            final JsonNode check = refused.get("steps").get(2);
+            assertEquals("FAILED", check.get("state").asText(), refused.toString());
+            assertTrue(check.get("detail").asText().contains("44100") && check.get("detail").asText().contains("48000"),
+                    "the fix names both rates: " + check);
+            assertEquals("PENDING", refused.get("steps").get(3).get("state").asText(),
+                    "nothing started on lab-a: " + refused);
+
+            // Host B again, now with its 48 kHz server, and an agent the coordinator starts there.
+            assertEquals(204, api.delete("/api/lab/peers/lab-b").status());
+            assertEquals(201, api.post("/api/lab/peers", peer("lab-b", lab.host(1).address(), sshB, jackB.name(),
+                    tokenB)).status());
+            final AgentClient.Response started = api.post("/api/lab/peers/lab-b/agent", "");
+            assertEquals(200, started.status(), started.body());
+            assertTrue(started.json().get("report").get("agentRunning").asBoolean(), started.body());
+
+            final String id = api.post("/api/lab/pairs", pair).json().get("id").asText();
+            final JsonNode running = awaitEnd(api, id);
+            assertEquals("running", running.get("state").asText(), running.toString());
+            assertEquals("agent", running.get("peerProgram").asText(), running.toString());
+            final String serverLink = running.get("serverLink").asText();
+            final String clientLink = running.get("clientLink").asText();
+
+            final Set<String> moving = ConcurrentHashMap.newKeySet();
+            try (AgentClient.Feed feed = api.feed("http://127.0.0.1:" + coordinator.port())) {
+                feed.send("{\"type\": \"auth\", \"token\": \"" + coordinator.token().value() + "\"}");
+                feed.send("{\"type\": \"subscribe\", \"topics\": [\"peer:lab-a\", \"peer:lab-b\"]}");
+
+                // Loop host B: what its end of the link receives, it sends back.
+                JackServer.awaitPort(jackB.name(), "pairfar:send_" + CHANNELS, Duration.ofSeconds(30));
+                for (int c = 1; c <= CHANNELS; c++) {
+                    jackConnect(jackB.name(), "pairfar:receive_" + c, "pairfar:send_" + c);
+                }
+                JackServer.awaitPort(jackA.name(), "JackTrip:send_" + CHANNELS, Duration.ofSeconds(30));
+                try (JackSignalClient probe = JackSignalClient.open(jackA, "pairprobe", CHANNELS, CHANNELS,
+                        RECORD_FRAMES)) {
+                    for (int c = 1; c <= CHANNELS; c++) {
+                        probe.connect(probe.output(c), "JackTrip:send_" + c);
+                        probe.connect("JackTrip:receive_" + c, probe.input(c));
+                    }
+                    // Both ends' meters, relayed from both hosts' agents, show the signal going and coming.
+                    final List<JsonNode> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+                    try {
+                        feed.await(m -> {
+                            if (seen.size() < 30 && !"meters".equals(m.path("type").asText())
+                                    || "meters".equals(m.path("type").asText()) && seen.size() < 40) {
+                                seen.add(m);
+                            }
+                            if ("meters".equals(m.path("type").asText()) && loud(m)) {
+                                moving.add(m.path("peer").asText() + "/" + m.path("link").asText());
+                            }
+                            return moving.containsAll(Set.of("lab-a/" + serverLink, "lab-b/" + clientLink));
+                        }, Duration.ofSeconds(30), "meters of both ends moving");
+                    } catch (AssertionError e) {
+                        throw new AssertionError(e.getMessage() + ": moving " + moving + ", messages " + seen, e);
+                    }
+
+                    probe.awaitFrames(RECORD_FRAMES, Duration.ofSeconds(60));
+                    final String context = "xruns A=" + jackA.xruns() + " B=" + jackB.xruns() + "\npair: "
+                            + api.get("/api/lab/pairs/" + id).body();
+                    for (int c = 1; c <= CHANNELS; c++) {
+                        SignalCheck.of(probe.recording(c), 2 * RATE, c, PERIOD, 1.0 / 32768)
+                                .assertStreaming("lab-a → lab-b → lab-a, channel " + c, context);
+                    }
+                }
+            }
+            final JsonNode stopped = api.delete("/api/lab/pairs/" + id).json();
+            assertEquals("stopped", stopped.get("state").asText(), stopped.toString());
+            assertFalse(stopped.get("serverRunning").asBoolean(), stopped.toString());
+            Deadlines.await(Duration.ofSeconds(20), () -> !JackServer.lspOf(jackA.name()).contains("JackTrip:send_1")
+                    && !JackServer.lspOf(jackB.name()).contains("pairfar:send_1"),
+                    () -> "both ends' JACK ports gone: A " + JackServer.lspOf(jackA.name()) + ", B "
+                            + JackServer.lspOf(jackB.name()));
+        }
+    }
+
+    /** Whether a meters message shows sound both sent and received on its first channel. */
+    private static boolean loud(JsonNode m) {
+        return m.path("send").path("peak").path(0).asDouble(-200) > -40
+                && m.path("receive").path("peak").path(0).asDouble(-200) > -40;
+    }
+
+    private static String peer(String name, String host, SshServer sshd, String jack, Path token) {
+        return "{\"name\": \"" + name + "\", \"host\": \"" + host + "\", \"port\": " + sshd.port() + ", \"user\": \""
+                + System.getProperty("user.name") + "\", \"key\": \"" + sshd.userKey() + "\", \"jackServer\": \""
+                + jack + "\", \"agentToken\": \"" + token + "\"}";
+    }
+
+    private static void addAndTrust(AgentClient api, String name, String host, SshServer sshd, String jack, Path token)
+            throws Exception {
+        assertEquals(201, api.post("/api/lab/peers", peer(name, host, sshd, jack, token)).status());
+        final JsonNode unknown = api.post("/api/lab/peers/" + name + "/probe", "").json();
+        assertEquals("unknown_host_key", unknown.get("error").asText(), unknown.toString());
+        assertEquals(204, api.post("/api/lab/peers/" + name + "/trust", "{\"fingerprint\": \""
+                + unknown.get("fingerprint").asText() + "\"}").status());
+    }
+
+    /** The pair once it runs or failed. */
+    private static JsonNode awaitEnd(AgentClient api, String id) throws Exception {
+        final JsonNode[] state = new JsonNode[1];
+        Deadlines.await(Duration.ofSeconds(90), () -> {
+            state[0] = api.get("/api/lab/pairs/" + id).json();
+            return !"starting".equals(state[0].get("state").asText());
+        }, () -> "the pair: " + state[0]);
+        return state[0];
+    }
+
+    private static void jackConnect(String server, String from, String to) throws Exception {
+        final ProcessBuilder b = new ProcessBuilder("jack_connect", from, to).redirectErrorStream(true);
+        b.environment().put("JACK_DEFAULT_SERVER", server);
+        b.environment().put("JACK_NO_START_SERVER", "1");
+        final Process p = b.start();
+        final String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), "jack_connect " + from + " " + to + ": " + out);
+    }
+}
