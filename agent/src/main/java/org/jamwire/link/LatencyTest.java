@@ -1,6 +1,7 @@
 package org.jamwire.link;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -91,19 +92,26 @@ final class LatencyTest {
     }
 
     private static LatencyException notStreaming(Link.State state) {
-        return new LatencyException(LatencyException.Reason.NOT_STREAMING, "the link is "
-                + state.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+        final String now = switch (state) {
+            case WAITING_FOR_PEER -> "waiting for its peer";
+            case AUDIO_LOST -> "waiting for its audio server to come back";
+            case CONNECTED -> "connected";
+            case STOPPED -> "stopped";
+            case FAILED -> "failed";
+        };
+        return new LatencyException(LatencyException.Reason.NOT_STREAMING, "the link is " + now
                 + ": a latency test needs it connected and streaming with its peer; start the other end,"
                 + " or wait until the link is connected");
     }
 
     private static LatencyException noEcho(int channel, Duration timeout, EchoFinder finder) {
-        final String best = finder.peakLag() < 0 ? "" : String.format(java.util.Locale.ROOT,
-                " (the best match was %.1f times the next, %.0f needed)", finder.confidence(), EchoFinder.MIN_CONFIDENCE);
+        final String best = finder.peakLag() < 0 ? "" : String.format(Locale.ROOT,
+                " (the best match was %.1f times the next, %.0f needed)", finder.confidence(),
+                EchoFinder.MIN_CONFIDENCE);
         return new LatencyException(LatencyException.Reason.NO_ECHO, "no echo of the test burst came back on"
                 + " channel " + channel + " within " + timeout.toMillis() + " ms" + best + ": loop the far end's"
                 + " receive ports to its send ports (on the far machine, jack_connect NAME:receive_" + channel
-                + " NAME:send_" + channel + ", NAME being its link's JACK client), check that its link is streaming back, or allow a longer"
-                + " timeoutMs");
+                + " NAME:send_" + channel + ", NAME being its link's JACK client), check that its link is"
+                + " streaming back, or allow a longer timeoutMs");
     }
 }
