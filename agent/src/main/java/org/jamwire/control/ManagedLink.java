@@ -1,9 +1,12 @@
 package org.jamwire.control;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import org.jamwire.link.Latency;
+import org.jamwire.link.LatencyException;
 import org.jamwire.link.Link;
 
 /**
@@ -70,6 +73,14 @@ public final class ManagedLink {
     /** The running link; null only while it starts. */
     public Link link() {
         return link;
+    }
+
+    /**
+     * Measures the round trip through the far end on {@code channel} (from 1); see
+     * {@link Link#measureLatency}. Blocks the calling thread for at most {@code timeout}.
+     */
+    public Latency measureLatency(int channel, Duration timeout) throws LatencyException {
+        return link.measureLatency(channel, timeout);
     }
 
     synchronized void record(AgentEvent e) {

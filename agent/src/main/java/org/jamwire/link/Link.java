@@ -79,6 +79,7 @@ public final class Link implements AutoCloseable {
     private final AudioThreadNetwork network = new AudioThreadNetwork();
     private final LevelMeter sendLevels;
     private final LevelMeter receiveLevels;
+    private final LatencyTest latency;
     private final int localPort;
     private final Thread supervisor;
     private final Instant started = Instant.now();
@@ -103,6 +104,7 @@ public final class Link implements AutoCloseable {
         final PacketRing incoming = new PacketRing(INCOMING_SLOTS, PacketLoop.MAX_DATAGRAM + 1);
         this.sendLevels = new LevelMeter(format.sendChannels(), format.sampleRate());
         this.receiveLevels = new LevelMeter(format.receiveChannels(), format.sampleRate());
+        this.latency = new LatencyTest(format);
         this.engine = new LinkEngine(format, outgoing, incoming, counters, MicrosClock.SYSTEM, network);
         this.loop = new PacketLoop(channel, fixedPeer, format, outgoing, incoming, counters, peer, engine);
         this.state = State.WAITING_FOR_PEER;
@@ -206,6 +208,21 @@ public final class Link implements AutoCloseable {
         return receiveLevels;
     }
 
+    /**
+     * Measures the round trip through the far end, whose receive ports must be looped to its send
+     * ports: for a moment {@code channel} sends a test burst instead of its audio, and its playback
+     * here is muted. Blocks until a clear echo came back, or for {@code timeout}.
+     *
+     * @param channel the channel, from 1, that the link both sends and receives
+     * @param timeout how long to wait for the echo, which bounds the round trip measured
+     * @throws LatencyException when the link is not connected, another test runs, or no clear
+     *     echo came back in time
+     * @throws IllegalArgumentException when the link does not send and receive {@code channel}
+     */
+    public Latency measureLatency(int channel, Duration timeout) throws LatencyException {
+        return latency.run(channel, timeout, this::state);
+    }
+
     /** Stops the link: sends the stop packet twice, releases the port and the audio client. */
     public void stop() {
         shutdown(State.STOPPED, null, null);
@@ -232,7 +249,9 @@ public final class Link implements AutoCloseable {
         @Override
         public void process(float[][] inputs, float[][] outputs, int frames) {
             loop.receiveWaiting(RECEIVES_PER_PERIOD);
+            latency.probe().replaceSend(inputs, frames);
             engine.process(inputs, outputs, frames);
+            latency.probe().capturePlayed(outputs, frames);
             sendLevels.measure(inputs, frames);
             receiveLevels.measure(outputs, frames);
         }

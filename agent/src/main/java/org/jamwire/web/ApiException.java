@@ -43,7 +43,7 @@ public class ApiException extends RuntimeException {
      * The JSON body of every error.
      *
      * @param error {@code invalid}, {@code unauthorized}, {@code forbidden}, {@code not_found},
-     *     {@code too_large}, {@code conflict}, {@code unavailable} or {@code internal}
+     *     {@code too_large}, {@code conflict}, {@code no_echo}, {@code unavailable} or {@code internal}
      * @param field the field at fault, or null
      * @param rule what the field allows, or null
      * @param message what is wrong and how to fix it

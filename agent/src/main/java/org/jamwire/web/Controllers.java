@@ -18,6 +18,7 @@ import org.jamwire.control.LinkManager;
 import org.jamwire.control.ManagedLink;
 import org.jamwire.engine.LinkCounter;
 import org.jamwire.jack.JackGraph;
+import org.jamwire.link.LatencyException;
 import org.jamwire.link.LinkConfig;
 
 /**
@@ -29,6 +30,9 @@ final class Controllers {
     /** Longest JACK port name (JACK's own limit is 320 bytes with the client name). */
     private static final int MAX_PORT_NAME = 320;
     private static final int MAX_HOST = 253;
+    private static final int DEFAULT_LATENCY_TIMEOUT_MS = 2000;
+    private static final int MIN_LATENCY_TIMEOUT_MS = 100;
+    private static final int MAX_LATENCY_TIMEOUT_MS = 10_000;
 
     private final ObjectMapper json;
     private final LinkManager links;
@@ -154,6 +158,53 @@ final class Controllers {
     void stopLink(Context ctx) throws InterruptedException {
         final ManagedLink m = links.stop(link(ctx).id());
         ctx.json(Views.link(m, true));
+    }
+
+    /**
+     * Runs a latency test on a link: blocks this HTTP thread until the echo came back, or for the
+     * timeout. Not streaming, or a test already running, is a 409; no echo a 422.
+     */
+    void measureLatency(Context ctx) {
+        final ManagedLink m = link(ctx);
+        final JsonNode body = ctx.body().isBlank() ? json.createObjectNode() : object(ctx);
+        onlyFields(body, "channel", "timeoutMs");
+        final int channels = Math.min(m.link().format().sendChannels(), m.link().format().receiveChannels());
+        if (channels == 0) {
+            throw new ApiException(409, "conflict", null, null, "the link sends " + m.link().format().sendChannels()
+                    + " and receives " + m.link().format().receiveChannels() + " channels: a latency test needs a"
+                    + " channel it both sends and receives");
+        }
+        final int channel = wholeNumber(body, "channel", 1, 1, channels,
+                "a channel the link both sends and receives");
+        final int timeoutMs = wholeNumber(body, "timeoutMs", DEFAULT_LATENCY_TIMEOUT_MS, MIN_LATENCY_TIMEOUT_MS,
+                MAX_LATENCY_TIMEOUT_MS, "how long to wait for the echo, in milliseconds");
+        try {
+            ctx.json(Views.latency(m.measureLatency(channel, Duration.ofMillis(timeoutMs))));
+        } catch (LatencyException e) {
+            throw switch (e.reason()) {
+                case NOT_STREAMING, BUSY -> new ApiException(409, "conflict", null, null, e.getMessage());
+                case NO_ECHO -> new ApiException(422, "no_echo", null, null, e.getMessage());
+            };
+        }
+    }
+
+    /** A whole number field from {@code min} to {@code max}, or {@code fallback} when absent or null. */
+    private static int wholeNumber(JsonNode body, String field, int fallback, int min, int max, String what) {
+        final JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        final String rule = "a whole number from " + min + " to " + max;
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < min || v.asInt() > max) {
+            throw ApiException.invalid(field, rule, field + ": " + (v.isNumber() || v.isTextual()
+                    ? "'" + clip(v.asText()) + "'" : v.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
+                    + " is not allowed: use " + rule + " (" + what + ")");
+        }
+        return v.asInt();
+    }
+
+    private static String clip(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
     private ManagedLink link(Context ctx) {

@@ -10,6 +10,7 @@ import org.jamwire.control.ManagedLink;
 import org.jamwire.engine.LevelMeter;
 import org.jamwire.engine.LinkCounter;
 import org.jamwire.engine.ReceiveQueue;
+import org.jamwire.link.Latency;
 import org.jamwire.link.Link;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkStats;
@@ -48,6 +49,18 @@ final class Views {
         if (full) {
             v.put("events", m.events().stream().map(Views::event).toList());
         }
+        return v;
+    }
+
+    /** A latency test's result: ms to two decimals, the confidence to one. */
+    static Map<String, Object> latency(Latency l) {
+        final Map<String, Object> v = new LinkedHashMap<>();
+        v.put("frames", l.frames());
+        v.put("ms", Math.round(l.ms() * 100) / 100.0);
+        v.put("sampleRate", l.sampleRate());
+        v.put("periodFrames", l.periodFrames());
+        v.put("channel", l.channel());
+        v.put("confidence", round1(l.confidence()));
         return v;
     }
 

@@ -16,6 +16,8 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.DatagramChannel;
 import org.jamwire.engine.Counters;
+import org.jamwire.engine.EchoFinder;
+import org.jamwire.engine.LatencyProbe;
 import org.jamwire.engine.LinkCounter;
 import org.jamwire.engine.LinkEngine;
 import org.jamwire.engine.PacketRing;
@@ -27,8 +29,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the real process callback on a fast dummy server (192 kHz, 32 frames: 6,000 periods a
- * second), with the link engine and the packet loop's sends and receives on the JACK thread, and
- * reads the JACK thread's allocation counter from inside the processor.
+ * second), with the link engine, the packet loop's sends and receives and the latency probe on the
+ * JACK thread, and reads the JACK thread's allocation counter from inside the processor. The test
+ * thread runs latency tests through the engine's own loopback all along, as a control thread
+ * would: armed and idle periods are both measured.
  */
 @Tag("integration")
 class JackAllocationTest {
@@ -52,11 +56,25 @@ class JackAllocationTest {
                 signal.connect("alloc:receive_" + c, signal.input(c));
             }
             final long started = System.nanoTime();
-            Deadlines.await(Duration.ofSeconds(60), () -> processor.done, () -> "only " + session.cycles() + " periods");
+            int probesMeasured = 0;
+            while (!processor.done) {
+                final long from = session.cycles();
+                final EchoFinder echo = loopback.measureLatency(session);
+                if (from > WARM_UP && session.cycles() < WARM_UP + MEASURED) {
+                    probesMeasured++;
+                    assertTrue(echo.confidence() >= EchoFinder.MIN_CONFIDENCE, "confidence " + echo.confidence());
+                    // A packet comes back in the period it is sent and waits 3 more in the queue of 4,
+                    // give or take a period that a late cycle moves it by.
+                    assertTrue(Math.abs(echo.peakLag() - 3 * 32) <= 32, "round trip of " + echo.peakLag() + " frames");
+                }
+                final long idleUntil = session.cycles() + 50;
+                Deadlines.await(Duration.ofSeconds(10), () -> session.cycles() >= idleUntil || processor.done,
+                        () -> "idle periods");
+            }
             System.out.printf("JACK thread: reading the counter %d B; %d periods x %d+%d channels: %d B;"
-                            + " %d periods allocating on purpose: %d B; %.1f s, %d xruns%n",
+                            + " %d periods allocating on purpose: %d B; %d latency tests within them; %.1f s, %d xruns%n",
                     processor.counterCost, MEASURED, CHANNELS, CHANNELS, processor.measured, CONTROL, processor.control,
-                    (System.nanoTime() - started) / 1e9, session.xruns());
+                    probesMeasured, (System.nanoTime() - started) / 1e9, session.xruns());
 
             assertEquals(0, processor.counterCost, "reading the allocation counter allocates");
             assertEquals(0, processor.measured, "bytes allocated on the JACK thread in " + MEASURED + " periods");
@@ -64,6 +82,7 @@ class JackAllocationTest {
                     "the counter missed deliberate allocations: " + processor.control + " B");
             assertTrue(processor.peak > 0.1f, "no signal reached the send ports: peak " + processor.peak);
             assertEquals(0, session.processorFailures());
+            assertTrue(probesMeasured >= 10, "only " + probesMeasured + " latency tests in the measured periods");
             assertTrue(loopback.counters.get(LinkCounter.PACKETS_SENT) > WARM_UP, "the engine sent packets");
             assertTrue(loopback.counters.get(LinkCounter.PACKETS_RECEIVED) > WARM_UP,
                     "the JACK thread received packets: " + loopback.counters.snapshot());
@@ -84,6 +103,7 @@ class JackAllocationTest {
                 UnderrunPolicy.PREDICT);
         final PacketRing outgoing = new PacketRing(16, format.datagramLength());
         final PacketRing incoming = new PacketRing(64, PacketLoop.MAX_DATAGRAM + 1);
+        final LatencyProbe probe = new LatencyProbe();
         final DatagramChannel channel;
         final LinkEngine engine;
         final PacketLoop loop;
@@ -105,7 +125,20 @@ class JackAllocationTest {
         /** One period on the JACK thread, as a link's audio thread runs it. */
         void period(float[][] inputs, float[][] outputs, int frames) {
             loop.receiveWaiting(64);
+            probe.replaceSend(inputs, frames);
             engine.process(inputs, outputs, frames);
+            probe.capturePlayed(outputs, frames);
+        }
+
+        /** A latency test on channel 1 through the loopback, run on the test thread. */
+        EchoFinder measureLatency(JackSession session) {
+            final LatencyProbe.Run run = new LatencyProbe.Run(0, EchoFinder.burst(), 2 * EchoFinder.BURST_FRAMES);
+            final EchoFinder echo = new EchoFinder();
+            probe.arm(run);
+            Deadlines.await(Duration.ofSeconds(10), run::full, () -> "a full capture at period " + session.cycles());
+            probe.disarm(run);
+            echo.scan(run.capture(), run.captured());
+            return echo;
         }
 
         @Override
@@ -115,8 +148,14 @@ class JackAllocationTest {
     }
 
     /**
-     * Gain, a cross-feed and a peak meter on every channel, and the allocation counter read at the
-     * edges of the measured window. Called on the JACK process thread.
+     * Gain, a cross-feed and a peak meter on every channel, and the allocation counter read every
+     * {@value #MARK_EVERY} periods up to the end of the measured window. Called on the JACK process
+     * thread.
+     *
+     * <p>The counter is read all along, not only at the window's edges: a branch first taken at an
+     * edge makes the compiled callback deoptimise there, and deoptimisation recreates, on this
+     * thread, the objects that escape analysis had removed from the compiled code. At the window's
+     * end that was counted as the callback's allocation (a few hundred bytes, now and then).
      */
     private static final class MeasuringProcessor implements AudioProcessor {
         private final com.sun.management.ThreadMXBean threads =
@@ -124,9 +163,11 @@ class JackAllocationTest {
         private final float[] peaks = new float[CHANNELS];
         private final EngineLoopback loopback;
         private final float[][] engineOutputs = new float[CHANNELS][8192];
+        private static final int MARK_EVERY = 1_000;
+        private final long[] marks = new long[(WARM_UP + MEASURED) / MARK_EVERY + 1];
+        private final long[] markCosts = new long[marks.length];
         private long cycle;
         private float gain = 0.5f;
-        private long start;
         private long counterCost;
         private long measured;
         private long control;
@@ -154,18 +195,21 @@ class JackAllocationTest {
                 peaks[c] = channelPeak;
             }
             cycle++;
-            if (cycle == WARM_UP) {
+            if (cycle % MARK_EVERY == 0 && cycle <= WARM_UP + MEASURED) {
                 final long first = threads.getCurrentThreadAllocatedBytes();
-                start = threads.getCurrentThreadAllocatedBytes();
-                counterCost = start - first;
-            } else if (cycle == WARM_UP + MEASURED) {
-                final long end = threads.getCurrentThreadAllocatedBytes();
-                measured = end - start;
-                start = end;
+                final long second = threads.getCurrentThreadAllocatedBytes();
+                marks[(int) (cycle / MARK_EVERY)] = second;
+                markCosts[(int) (cycle / MARK_EVERY)] = second - first;
             } else if (cycle > WARM_UP + MEASURED && cycle <= WARM_UP + MEASURED + CONTROL) {
                 escape = new float[2];
                 if (cycle == WARM_UP + MEASURED + CONTROL) {
-                    control = threads.getCurrentThreadAllocatedBytes() - start;
+                    final int from = WARM_UP / MARK_EVERY;
+                    final int to = (WARM_UP + MEASURED) / MARK_EVERY;
+                    for (int m = from; m <= to; m++) {
+                        counterCost = Math.max(counterCost, markCosts[m]);
+                    }
+                    measured = marks[to] - marks[from];
+                    control = threads.getCurrentThreadAllocatedBytes() - marks[to];
                     for (final float p : peaks) {
                         peak = Math.max(peak, p);
                     }

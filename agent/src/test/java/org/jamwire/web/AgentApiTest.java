@@ -165,6 +165,61 @@ class AgentApiTest {
     }
 
     @Test
+    void a_latency_test_names_a_bad_field_an_unknown_link_and_a_link_that_is_not_streaming() throws Exception {
+        assertEquals(404, api.post("/api/links/l999/latency", "").status());
+        final AgentClient.Response waiting = api.post("/api/links", "{\"mode\": \"server\", \"options\": {\"backend\":"
+                + " \"builtin\", \"bindport\": " + freeUdpPort() + ", \"numchannels\": 2}}");
+        assertEquals(201, waiting.status(), waiting.body());
+        final String id = waiting.json().get("id").asText();
+        try {
+            for (String[] bad : new String[][] {{"{\"channel\": 0}", "channel"}, {"{\"channel\": 3}", "channel"},
+                {"{\"channel\": \"1\"}", "channel"}, {"{\"timeoutMs\": 99}", "timeoutMs"},
+                {"{\"timeoutMs\": 10001}", "timeoutMs"}, {"{\"timeoutMs\": 1.5}", "timeoutMs"},
+                {"{\"chanel\": 1}", "chanel"}, {"[1]", "body"}}) {
+                final AgentClient.Response r = api.post("/api/links/" + id + "/latency", bad[0]);
+                assertEquals(400, r.status(), bad[0] + " -> " + r.body());
+                assertEquals(bad[1], r.json().get("field").asText(), bad[0] + " -> " + r.body());
+            }
+            final AgentClient.Response rule = api.post("/api/links/" + id + "/latency", "{\"channel\": 3}");
+            assertEquals("a whole number from 1 to 2", rule.json().get("rule").asText(), rule.body());
+            final AgentClient.Response notStreaming = api.post("/api/links/" + id + "/latency", "");
+            assertEquals(409, notStreaming.status(), notStreaming.body());
+            assertEquals("conflict", notStreaming.json().get("error").asText());
+            assertTrue(notStreaming.json().get("message").asText().contains("waiting for its peer"),
+                    notStreaming.body());
+        } finally {
+            api.delete("/api/links/" + id);
+        }
+    }
+
+    @Test
+    void a_latency_test_through_a_far_end_that_does_not_loop_back_answers_no_echo_within_the_timeout()
+            throws Exception {
+        final int serverPort = freeUdpPort();
+        final String server = api.post("/api/links", "{\"mode\": \"server\", \"options\": {\"backend\":"
+                + " \"builtin\", \"bindport\": " + serverPort + "}}").json().get("id").asText();
+        final String client = api.post("/api/links", "{\"mode\": \"client\", \"host\": \"127.0.0.1\", \"options\":"
+                + " {\"backend\": \"builtin\", \"bindport\": " + freeUdpPort() + ", \"peerport\": " + serverPort
+                + "}}").json().get("id").asText();
+        try {
+            Deadlines.await(Duration.ofSeconds(10), () -> api.get("/api/links/" + client).json().get("state").asText()
+                    .equals("connected"), () -> "the client connected");
+            // The built-in far end sends its test signal, not what it receives.
+            final long start = System.nanoTime();
+            final AgentClient.Response r = api.post("/api/links/" + client + "/latency", "{\"timeoutMs\": 300}");
+            final long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(422, r.status(), r.body());
+            assertEquals("no_echo", r.json().get("error").asText());
+            assertTrue(r.json().get("message").asText().contains("loop the far end's receive ports to its send ports"),
+                    r.body());
+            assertTrue(millis >= 300 && millis < 2_000, "answered after " + millis + " ms");
+        } finally {
+            api.delete("/api/links/" + client);
+            api.delete("/api/links/" + server);
+        }
+    }
+
+    @Test
     void every_documented_endpoint_exists_and_every_endpoint_is_documented() throws Exception {
         final JsonNode doc = api.get("/api/openapi.json").json();
         assertEquals("3.1.0", doc.get("openapi").asText());
