@@ -248,8 +248,10 @@ export function pairRuns(job) {
   return job.state !== 'stopped' && job.state !== 'failed' && job.serverRunning !== false
 }
 
+// The store's own (reactive) entry: changes to it show.
 function latencyOf(id) {
-  return labStore.latency[id] || (labStore.latency[id] = { running: false, error: null, results: [] })
+  if (!labStore.latency[id]) labStore.latency[id] = { running: false, error: null, results: [] }
+  return labStore.latency[id]
 }
 
 // POST /api/lab/pairs/{id}/latency: the result goes first in the pair's list, an error (ApiError)
