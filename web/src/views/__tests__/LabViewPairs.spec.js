@@ -436,7 +436,8 @@ describe('LabView: pairs', () => {
       expect(server.get('[data-test="counter-underrun"] dd').text()).toBe('2')
       expect(server.get('[data-test="counter-lost"]').attributes('title')).toBe('packets that never came')
       expect(client.get('[data-test="counter-lost"] dd').text()).toBe('0')
-      expect(client.get('[data-test="counter-level"] dd').text()).toBe('5')
+      expect(server.get('[data-test="end-queue"]').text()).toBe('Queue: 3 packets (8.0 ms)')
+      expect(client.get('[data-test="end-queue"]').text()).toBe('Queue: 5 packets')
       expect(server.get('.badge').attributes('data-state')).toBe('connected')
 
       handleMessage({ type: 'peer', peer: 'studio-b', state: 'failed', message: 'the agent on studio-b stopped' })
