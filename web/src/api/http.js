@@ -16,6 +16,8 @@ export class ApiError extends Error {
     // ssh failures (502): connect_timeout, auth_failed, ...; host-key refusals (409): the key shown
     this.kind = body?.kind ?? null
     this.fingerprint = body?.fingerprint ?? null
+    // the lab peer at fault, when a request involves two
+    this.peer = typeof body?.peer === 'string' ? body.peer : null
   }
 }
 
@@ -79,9 +81,12 @@ export const api = {
   removePeer: (name) => request('DELETE', `/api/lab/peers/${q(name)}`),
   probePeer: (name) => request('POST', `/api/lab/peers/${q(name)}/probe`),
   trustPeer: (name, fingerprint) => request('POST', `/api/lab/peers/${q(name)}/trust`, { fingerprint }),
+  matchJack: (name, settings = {}) => request('POST', `/api/lab/peers/${q(name)}/match-jack`, settings),
+  startAgent: (name) => request('POST', `/api/lab/peers/${q(name)}/agent`),
   preflight: (body) => request('POST', '/api/lab/preflight', body),
   startPair: (body) => request('POST', '/api/lab/pairs', body),
   pairs: () => request('GET', '/api/lab/pairs'),
   pair: (id) => request('GET', `/api/lab/pairs/${q(id)}`),
   stopPair: (id) => request('DELETE', `/api/lab/pairs/${q(id)}`),
+  measureLatency: (id) => request('POST', `/api/lab/pairs/${q(id)}/latency`),
 }

@@ -5,6 +5,9 @@ import { api } from '../api/http.js'
 import { linkOptions } from './links.js'
 
 export const POLL_MS = 1000
+export const LATENCY_KEPT = 5
+// The client end of a pair when it is this machine.
+export const HERE = 'here'
 export const STEP_STATES = ['PENDING', 'RUNNING', 'DONE', 'FAILED']
 
 // The error words of a probe's 409, and the host-key state the agent records with them.
@@ -17,12 +20,15 @@ export const labStore = reactive({
   sshHosts: [],
   sshHostsLoaded: false,
   sshHostsError: '',
-  // name -> 'probing', 'trusting' or 'removing' while that request runs
+  // name -> 'probing', 'trusting', 'removing', 'matching' or 'starting-agent' while that request runs
   busy: {},
   // name -> { error, status, message, fingerprint, kind, trustError } of the last probe that failed
   problems: {},
-  // the pair job shown: { id, startedAt, steps, peerProgram, serverRunning, localLink }
+  // the pair job shown: { id, peer, client, startedAt, steps, peerProgram, serverRunning, serverLink,
+  // clientLink, localLink, latency }
   pair: null,
+  // pair id -> { running, error, results: [newest first, at most LATENCY_KEPT] }
+  latency: {},
   pairError: '',
   // the id of a pair this page stopped
   stoppedPair: null,
@@ -147,9 +153,11 @@ export function dismissProblem(name) {
   delete labStore.problems[name]
 }
 
-// The body of POST /api/lab/preflight (without port) and POST /api/lab/pairs (with it).
-export function pairRequest({ peer, port, values }, { withPort = true } = {}) {
+// The body of POST /api/lab/preflight (without port) and POST /api/lab/pairs (with it). The client
+// is named only when it is another peer: this machine is the agent's default.
+export function pairRequest({ peer, client = HERE, port, values }, { withPort = true } = {}) {
   const body = { peer }
+  if (client && client !== HERE) body.client = client
   if (withPort) {
     const p = String(port ?? '').trim()
     if (p !== '') body.port = /^\d+$/.test(p) ? Number(p) : p
@@ -158,17 +166,60 @@ export function pairRequest({ peer, port, values }, { withPort = true } = {}) {
   return body
 }
 
-// { ok: true, result } or { ok: false, error }. The pre-flight probes the peer: a host-key or ssh
-// refusal is kept for the peer's card as a probe's would be.
+// Of a two-peer pre-flight's refusal: the peer the agent names, else the client when the message
+// names it or its host, else the server.
+function refusingPeer(e, body) {
+  if (!body.client) return body.peer
+  if (e.peer === body.client || e.peer === body.peer) return e.peer
+  const client = labStore.peers.find((p) => p.name === body.client)
+  const message = String(e.message || '')
+  const named = message.includes(body.client) || (client?.host && message.includes(client.host))
+  return named ? body.client : body.peer
+}
+
+// { ok: true, result } or { ok: false, error, peer }. The pre-flight probes the peers: a host-key or
+// ssh refusal is kept for the refusing peer's card as a probe's would be.
 export async function runPreflight(body) {
   try {
     const result = await api.preflight(body)
     if (result?.peer?.name) upsertPeer(result.peer)
+    if (result?.client?.name) upsertPeer(result.client)
     delete labStore.problems[body.peer]
+    if (body.client) delete labStore.problems[body.client]
     return { ok: true, result }
   } catch (e) {
-    if (HOST_KEY_ERRORS[e.error] || e.error === 'ssh') noteProblem(body.peer, e)
+    const name = refusingPeer(e, body)
+    if (HOST_KEY_ERRORS[e.error] || e.error === 'ssh') noteProblem(name, e)
+    return { ok: false, error: e, peer: name }
+  }
+}
+
+// Restarts a peer's JACK with the given rate and period (none: this machine's). { ok, peer } or
+// { ok: false, error }.
+export async function matchJack(name, settings = {}) {
+  labStore.busy[name] = 'matching'
+  try {
+    const peer = await api.matchJack(name, settings)
+    if (peer?.name) upsertPeer(peer)
+    return { ok: true, peer }
+  } catch (e) {
     return { ok: false, error: e }
+  } finally {
+    delete labStore.busy[name]
+  }
+}
+
+// Starts a JamWire agent on a peer that runs none. { ok, peer } or { ok: false, error }.
+export async function startAgent(name) {
+  labStore.busy[name] = 'starting-agent'
+  try {
+    const peer = await api.startAgent(name)
+    if (peer?.name) upsertPeer(peer)
+    return { ok: true, peer }
+  } catch (e) {
+    return { ok: false, error: e }
+  } finally {
+    delete labStore.busy[name]
   }
 }
 
@@ -179,6 +230,46 @@ export function pairOutcome(job) {
   if (steps.some((s) => s.state === 'FAILED')) return 'failed'
   if (steps.every((s) => s.state === 'DONE')) return 'done'
   return 'running'
+}
+
+// What the page was asked to start, by pair id: a job read back may not name its peers.
+let requested = {}
+
+// { server, client } of a job: the server peer's name (null when not known), and HERE or the
+// client peer's name.
+export function pairEnds(job) {
+  const asked = requested[job?.id] || {}
+  return { server: job?.peer ?? asked.peer ?? null, client: job?.client ?? asked.client ?? HERE }
+}
+
+// Both ends started, and the pair was neither stopped nor lost.
+export function pairRuns(job) {
+  if (!job || pairOutcome(job) !== 'done' || labStore.stoppedPair === job.id) return false
+  return job.state !== 'stopped' && job.state !== 'failed' && job.serverRunning !== false
+}
+
+// The store's own (reactive) entry: changes to it show.
+function latencyOf(id) {
+  if (!labStore.latency[id]) labStore.latency[id] = { running: false, error: null, results: [] }
+  return labStore.latency[id]
+}
+
+// POST /api/lab/pairs/{id}/latency: the result goes first in the pair's list, an error (ApiError)
+// is kept until the next measurement.
+export async function measureLatency(id) {
+  const entry = latencyOf(id)
+  if (entry.running) return
+  entry.running = true
+  entry.error = null
+  try {
+    const result = await api.measureLatency(id)
+    entry.results.unshift({ ...result, at: new Date().toISOString() })
+    entry.results.splice(LATENCY_KEPT)
+  } catch (e) {
+    entry.error = e
+  } finally {
+    entry.running = false
+  }
 }
 
 // Polling: GET /api/lab/pairs/{id} a second after each answer, while the job runs and the page
@@ -244,6 +335,7 @@ export async function loadPairs() {
 // Throws ApiError (400 naming the field: peer, port or options.KEY).
 export async function startPair(body) {
   const job = await api.startPair(body)
+  if (job?.id) requested[job.id] = { peer: body.peer, client: body.client ?? HERE }
   seq++
   labStore.pair = job
   labStore.pairError = ''
@@ -282,7 +374,7 @@ export function applyPairEvent(event) {
     steps.forEach((s, i) => {
       if (s.state !== 'DONE') steps.splice(i, 1, { ...s, state: 'DONE' })
     })
-    if (event.link) job.localLink = event.link
+    if (event.link && pairEnds(job).client === HERE) job.localLink = event.link
   } else {
     const at = steps.findIndex((s) => rest.startsWith(`${s.name}: `))
     const m = at >= 0 ? STEP_EVENT.exec(rest.slice(steps[at].name.length + 2)) : null
@@ -316,4 +408,6 @@ export function resetLab() {
   labStore.pair = null
   labStore.pairError = ''
   labStore.stoppedPair = null
+  labStore.latency = {}
+  requested = {}
 }

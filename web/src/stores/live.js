@@ -1,5 +1,7 @@
 // What the live feed brings: links and JACK state go to their stores; counters, meters and
-// events are kept here, with 60 s of queue delay and jitter per link for the plots.
+// events are kept here, with 60 s of queue delay and jitter per link for the plots. A message that
+// names a peer comes from that peer's own agent, relayed (topic peer:NAME): it is kept apart, in
+// liveStore.peers[NAME], and never taken for this agent's own.
 import { reactive } from 'vue'
 import { createLiveClient } from '../api/live.js'
 import { auth, rejectToken } from './auth.js'
@@ -10,6 +12,8 @@ import { applyPairEvent } from './lab.js'
 export const HISTORY_MS = 60_000
 const EVENTS_KEPT = 100
 const BASE_TOPICS = ['links', 'jack', 'events']
+const PEER_EVENTS_KEPT = 20
+export const RELAY_STATES = ['connecting', 'up', 'failed', 'closed']
 
 export const liveStore = reactive({
   // The link whose counters and meters are followed (the Live view's choice), or null.
@@ -20,9 +24,52 @@ export const liveStore = reactive({
   events: [], // newest last
   // agent clock minus ours, in ms, from the last counters or meters message
   clockOffsetMs: 0,
+  // What the Lab view follows besides linkId: this agent's links (the local end of a pair) and
+  // peers whose agents' feeds are relayed.
+  ends: { links: [], peers: [] },
+  // name -> { state, message, links, counters: { id: {...} }, meters: { id: {...} }, events },
+  // for each followed peer
+  peers: {},
 })
 
+function newPeerFeed() {
+  return { state: 'connecting', message: null, links: [], counters: {}, meters: {}, events: [] }
+}
+
+// Messages for a peer no longer followed (still on their way when it was dropped) are ignored.
+function handlePeerMessage(msg) {
+  const feed = liveStore.peers[msg.peer]
+  if (!feed) return
+  switch (msg.type) {
+    case 'peer':
+      feed.state = RELAY_STATES.includes(msg.state) ? msg.state : feed.state
+      feed.message = msg.message ?? null
+      break
+    case 'links':
+      feed.links = msg.links || []
+      break
+    case 'counters':
+      feed.counters[msg.link] = { ...(feed.counters[msg.link] || {}), ...(msg.values || {}) }
+      break
+    case 'meters':
+      feed.meters[msg.link] = { t: msg.t, send: msg.send, receive: msg.receive }
+      break
+    case 'event': {
+      const { type, peer, ...event } = msg
+      feed.events.push(event)
+      if (feed.events.length > PEER_EVENTS_KEPT) feed.events.splice(0, feed.events.length - PEER_EVENTS_KEPT)
+      break
+    }
+    default:
+      break
+  }
+}
+
 export function handleMessage(msg, now = Date.now()) {
+  if (typeof msg.peer === 'string' && msg.peer && msg.type !== 'hello' && msg.type !== 'error') {
+    handlePeerMessage(msg)
+    return
+  }
   switch (msg.type) {
     case 'links':
       applyLinksFeed(msg.links)
@@ -60,14 +107,33 @@ export function handleMessage(msg, now = Date.now()) {
       liveStore.meters[msg.link] = { t: msg.t, send: msg.send, receive: msg.receive }
       if (typeof msg.t === 'number') liveStore.clockOffsetMs = msg.t - now
       break
+    case 'hello':
+      // A new socket: the relays start over, and say again how they are.
+      for (const feed of Object.values(liveStore.peers)) {
+        feed.state = 'connecting'
+        feed.message = null
+      }
+      break
     default:
-      // hello and error are the client's business
+      // error is the client's business
       break
   }
 }
 
-export function topicsFor(linkId) {
-  return linkId ? [...BASE_TOPICS, `counters:${linkId}`, `meters:${linkId}`] : [...BASE_TOPICS]
+// The shared topics, then counters and meters of each link followed (the Live view's, then the
+// Lab view's), then the relayed feed of each peer followed.
+export function topicsFor(linkId, ends = {}) {
+  const links = [...new Set([linkId, ...(ends.links || [])].filter(Boolean))]
+  const peers = [...new Set((ends.peers || []).filter(Boolean))]
+  return [
+    ...BASE_TOPICS,
+    ...links.flatMap((id) => [`counters:${id}`, `meters:${id}`]),
+    ...peers.map((name) => `peer:${name}`),
+  ]
+}
+
+function subscribe() {
+  liveClient().subscribe(topicsFor(liveStore.linkId, liveStore.ends))
 }
 
 let client = null
@@ -79,7 +145,7 @@ export function liveClient() {
       onMessage: (msg) => handleMessage(msg),
       onUnauthorized: () => rejectToken(),
     })
-    client.subscribe(topicsFor(liveStore.linkId))
+    client.subscribe(topicsFor(liveStore.linkId, liveStore.ends))
   }
   return client
 }
@@ -96,7 +162,24 @@ export function stopFeed() {
 export function followLink(linkId) {
   if (liveStore.linkId === linkId) return
   liveStore.linkId = linkId
-  liveClient().subscribe(topicsFor(linkId))
+  subscribe()
+}
+
+// Follows the ends of a pair: local links' counters and meters, and peers' relayed feeds. A peer
+// dropped loses what was kept of it; one added starts as connecting. Nothing is sent when nothing
+// changes.
+export function followEnds({ links = [], peers = [] } = {}) {
+  const next = { links: [...new Set(links.filter(Boolean))], peers: [...new Set(peers.filter(Boolean))] }
+  const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i])
+  if (same(next.links, liveStore.ends.links) && same(next.peers, liveStore.ends.peers)) return
+  for (const name of Object.keys(liveStore.peers)) {
+    if (!next.peers.includes(name)) delete liveStore.peers[name]
+  }
+  for (const name of next.peers) {
+    if (!liveStore.peers[name]) liveStore.peers[name] = newPeerFeed()
+  }
+  liveStore.ends = next
+  subscribe()
 }
 
 // For tests.
@@ -109,4 +192,6 @@ export function resetLive() {
   liveStore.history = {}
   liveStore.events = []
   liveStore.clockOffsetMs = 0
+  liveStore.ends = { links: [], peers: [] }
+  liveStore.peers = {}
 }

@@ -300,3 +300,43 @@ export function preflightResult({ blocking = false } = {}) {
   ]
   return { ok: !blocking, rows, fixes: rows.filter((r) => r.blocking).map((r) => r.fix) }
 }
+
+// POST /api/lab/pairs/{id}/latency
+export function latencyResult(overrides = {}) {
+  return { frames: 1234, ms: 25.7, sampleRate: 48000, periodFrames: 128, channel: 1, confidence: 8.3, ...overrides }
+}
+
+// A pair whose both ends run: the server on studio-b with its agent's link l2, the client here on l3.
+export function runningPair(overrides = {}) {
+  return pairJob({
+    states: ['DONE', 'DONE', 'DONE', 'DONE', 'DONE'],
+    peer: 'studio-b',
+    client: 'here',
+    state: 'running',
+    peerProgram: 'jamwire',
+    serverRunning: true,
+    serverLink: 'l2',
+    clientLink: 'l3',
+    localLink: 'l3',
+    latency: null,
+    ...overrides,
+  })
+}
+
+// A promise to resolve by hand, to see what shows while a request is under way.
+export function deferred() {
+  let resolve
+  const promise = new Promise((r) => (resolve = r))
+  return { promise, resolve }
+}
+
+// Holds the requests whose "METHOD /path" is `route` until the returned gate is opened.
+export function holdRoute(fetch, route) {
+  const gate = deferred()
+  const answer = fetch.getMockImplementation()
+  fetch.mockImplementation(async (url, init = {}) => {
+    if (`${init.method || 'GET'} ${url.split('?')[0]}` === route) await gate.promise
+    return answer(url, init)
+  })
+  return { open: () => gate.resolve() }
+}

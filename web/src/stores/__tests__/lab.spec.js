@@ -7,20 +7,35 @@ import {
   labStore,
   loadPairs,
   loadPeers,
+  matchJack,
+  measureLatency,
+  pairEnds,
   pairOutcome,
+  pairRuns,
   pairRequest,
   peerRequest,
   probePeer,
   removePeer,
   resetLab,
   runPreflight,
+  startAgent,
   startPair,
   stopPair,
   trustPeer,
 } from '../lab.js'
 import { setToken } from '../auth.js'
 import { handleMessage, resetLive } from '../live.js'
-import { CHANGED_FINGERPRINT, FINGERPRINT, mockFetch, pairJob, peer, peerReport, preflightResult } from '../../testing/fakes.js'
+import {
+  CHANGED_FINGERPRINT,
+  FINGERPRINT,
+  latencyResult,
+  mockFetch,
+  pairJob,
+  peer,
+  peerReport,
+  preflightResult,
+  runningPair,
+} from '../../testing/fakes.js'
 
 const UNKNOWN = {
   error: 'unknown_host_key',
@@ -275,5 +290,100 @@ describe('lab store', () => {
     expect(requests(calls)).toEqual(['GET /api/lab/pairs', 'DELETE /api/lab/pairs/p2'])
     expect(labStore.stoppedPair).toBe('p2')
     expect(labStore.pair.serverRunning).toBe(false)
+  })
+
+  it('names the client only when it is a second peer', () => {
+    expect(pairRequest({ peer: 'studio-b', client: 'here', port: '4464', values: {} })).toEqual({ peer: 'studio-b', port: 4464, options: {} })
+    expect(pairRequest({ peer: 'studio-b', client: 'studio-c', port: '4464', values: {} })).toEqual({
+      peer: 'studio-b',
+      client: 'studio-c',
+      port: 4464,
+      options: {},
+    })
+    expect(pairRequest({ peer: 'studio-b', client: 'studio-c', values: {} }, { withPort: false })).toEqual({
+      peer: 'studio-b',
+      client: 'studio-c',
+      options: {},
+    })
+  })
+
+  it('keeps both peers a two-peer pre-flight probed, and puts a refusal on the peer it names', async () => {
+    labStore.peers = [peer(), peer({ name: 'studio-c', host: '192.0.2.30' })]
+    mockFetch({
+      'POST /api/lab/preflight': [
+        200,
+        { ...preflightResult(), peer: peer({ report: peerReport() }), client: peer({ name: 'studio-c', host: '192.0.2.30', report: peerReport({ sampleRate: 44100 }) }) },
+      ],
+    })
+    expect((await runPreflight({ peer: 'studio-b', client: 'studio-c', options: {} })).ok).toBe(true)
+    expect(labStore.peers[1].report.sampleRate).toBe(44100)
+
+    mockFetch({ 'POST /api/lab/preflight': [502, { error: 'ssh', kind: 'auth_failed', message: 'lab@192.0.2.30 refused the key' }] })
+    const outcome = await runPreflight({ peer: 'studio-b', client: 'studio-c', options: {} })
+    expect(outcome.peer).toBe('studio-c')
+    expect(labStore.problems['studio-c'].kind).toBe('auth_failed')
+    expect(labStore.problems['studio-b']).toBeUndefined()
+  })
+
+  it('knows a started pair’s ends even when the job does not name them', async () => {
+    mockFetch({ 'POST /api/lab/pairs': [202, pairJob({ id: 'p4' })] })
+    await startPair({ peer: 'studio-b', client: 'studio-c', port: 4464, options: {} })
+    expect(pairEnds(labStore.pair)).toEqual({ server: 'studio-b', client: 'studio-c' })
+    expect(pairEnds(pairJob({ id: 'p9' }))).toEqual({ server: null, client: 'here' })
+    expect(pairEnds(runningPair({ peer: 'studio-d', client: 'studio-e' }))).toEqual({ server: 'studio-d', client: 'studio-e' })
+  })
+
+  it('takes no local link from “both ends run” when the client is a second peer', async () => {
+    labStore.pair = runningPair({ client: 'studio-c', localLink: null, clientLink: 'l5' })
+    mockFetch({ 'GET /api/lab/pairs/p1': () => [200, labStore.pair] })
+    applyPairEvent({ kind: 'pair_step', link: 'l7', message: 'p1: both ends run' })
+    expect(labStore.pair.localLink).toBe(null)
+    await flushPromises()
+  })
+
+  it('tells a running pair from one stopped, lost or still starting', () => {
+    expect(pairRuns(runningPair())).toBe(true)
+    expect(pairRuns(runningPair({ serverRunning: false }))).toBe(false)
+    expect(pairRuns(runningPair({ state: 'stopped' }))).toBe(false)
+    expect(pairRuns(pairJob())).toBe(false)
+    labStore.stoppedPair = 'p1'
+    expect(pairRuns(runningPair())).toBe(false)
+  })
+
+  it('keeps the last five latency results, newest first, and the last error apart', async () => {
+    let n = 0
+    const { calls } = mockFetch({
+      'POST /api/lab/pairs/p1/latency': () => (++n === 7 ? [422, { error: 'invalid', message: 'no echo came back' }] : [200, latencyResult({ frames: 1000 + n })]),
+    })
+    for (let i = 0; i < 6; i++) await measureLatency('p1')
+    expect(calls.every((c) => c.body === undefined)).toBe(true)
+    expect(labStore.latency.p1.results.map((r) => r.frames)).toEqual([1006, 1005, 1004, 1003, 1002])
+    expect(labStore.latency.p1.results[0].at).toMatch(/^\d{4}-/)
+    await measureLatency('p1')
+    expect(labStore.latency.p1.error.status).toBe(422)
+    expect(labStore.latency.p1.error.message).toBe('no echo came back')
+    expect(labStore.latency.p1.results).toHaveLength(5)
+    expect(labStore.latency.p1.running).toBe(false)
+  })
+
+  it('restarts a peer’s JACK and starts an agent there, keeping the peer each answers', async () => {
+    labStore.peers = [peer({ report: peerReport({ sampleRate: 44100, agentRunning: false }) })]
+    const { calls } = mockFetch({
+      'POST /api/lab/peers/studio-b/match-jack': [200, peer({ report: peerReport({ agentRunning: false }) })],
+      'POST /api/lab/peers/studio-b/agent': [200, peer({ report: peerReport({ agentRunning: true }) })],
+    })
+    const matched = matchJack('studio-b', { sampleRate: 48000, bufferSize: 128 })
+    expect(labStore.busy['studio-b']).toBe('matching')
+    expect((await matched).ok).toBe(true)
+    expect(calls[0].body).toEqual({ sampleRate: 48000, bufferSize: 128 })
+    expect(labStore.peers[0].report.sampleRate).toBe(48000)
+    expect((await startAgent('studio-b')).ok).toBe(true)
+    expect(labStore.peers[0].report.agentRunning).toBe(true)
+    expect(labStore.busy).toEqual({})
+
+    mockFetch({ 'POST /api/lab/peers/studio-b/agent': [502, { error: 'ssh', kind: 'failed', message: 'jamwire is not on the PATH there' }] })
+    const failed = await startAgent('studio-b')
+    expect(failed.ok).toBe(false)
+    expect(failed.error.message).toBe('jamwire is not on the PATH there')
   })
 })

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { handleMessage, HISTORY_MS, liveStore, resetLive, topicsFor } from '../live.js'
+import { followEnds, followLink, handleMessage, HISTORY_MS, liveClient, liveStore, resetLive, topicsFor } from '../live.js'
 import { linksStore } from '../links.js'
 import { jackStore } from '../jack.js'
 import { link } from '../../testing/fakes.js'
@@ -54,5 +54,73 @@ describe('live store', () => {
     expect(jackStore.info.xruns).toBe(4)
     handleMessage({ type: 'event', link: 'l1', kind: 'peer_connected', message: 'peer at 127.0.0.1:4465', time: '2026-11-25T19:00:00Z' })
     expect(liveStore.events).toEqual([{ link: 'l1', kind: 'peer_connected', message: 'peer at 127.0.0.1:4465', time: '2026-11-25T19:00:00Z' }])
+  })
+
+  it('asks for the ends a pair is followed by: local links once each, and each peer’s relayed feed', () => {
+    expect(topicsFor(null, { links: ['l3'], peers: ['studio-b', 'studio-c'] })).toEqual([
+      'links',
+      'jack',
+      'events',
+      'counters:l3',
+      'meters:l3',
+      'peer:studio-b',
+      'peer:studio-c',
+    ])
+    expect(topicsFor('l3', { links: ['l3'], peers: [] })).toEqual(['links', 'jack', 'events', 'counters:l3', 'meters:l3'])
+  })
+
+  it('subscribes again when the ends change, keeping the Live view’s link', () => {
+    followLink('l1')
+    followEnds({ links: ['l3'], peers: ['studio-b'] })
+    expect(liveClient().topics).toEqual(['links', 'jack', 'events', 'counters:l1', 'meters:l1', 'counters:l3', 'meters:l3', 'peer:studio-b'])
+    expect(liveStore.peers['studio-b'].state).toBe('connecting')
+    followEnds()
+    expect(liveClient().topics).toEqual(['links', 'jack', 'events', 'counters:l1', 'meters:l1'])
+    expect(liveStore.peers).toEqual({})
+  })
+
+  it('keeps a peer’s relayed links, counters and meters apart from this agent’s', () => {
+    linksStore.list = [link({ id: 'l1', state: 'connected' })]
+    handleMessage({ type: 'counters', link: 'l1', t: 1000, values: { lost: 0, level: 512 } }, 1000)
+    handleMessage({ type: 'meters', link: 'l1', t: 1000, send: { peak: [-6], rms: [-9] }, receive: { peak: [-3], rms: [-5] } }, 1000)
+    followEnds({ peers: ['studio-b'] })
+
+    handleMessage({ type: 'peer', peer: 'studio-b', state: 'up', message: null })
+    handleMessage({ type: 'links', peer: 'studio-b', links: [link({ id: 'l1', state: 'waiting' })] })
+    handleMessage({ type: 'counters', peer: 'studio-b', link: 'l1', t: 9000, values: { lost: 7, level: 100, late: 1 } }, 1000)
+    handleMessage({ type: 'counters', peer: 'studio-b', link: 'l1', t: 9040, values: { lost: 8 } }, 1000)
+    handleMessage({ type: 'meters', peer: 'studio-b', link: 'l1', t: 9000, send: { peak: [-1], rms: [-2] }, receive: { peak: [-30], rms: [-40] } }, 1000)
+
+    // this agent's own link, counters, meters and clock are as they were
+    expect(linksStore.list.map((l) => [l.id, l.state])).toEqual([['l1', 'connected']])
+    expect(liveStore.counters.l1).toEqual({ lost: 0, level: 512 })
+    expect(liveStore.meters.l1.send.rms).toEqual([-9])
+    expect(liveStore.history.l1).toHaveLength(1)
+    expect(liveStore.clockOffsetMs).toBe(0)
+
+    const b = liveStore.peers['studio-b']
+    expect(b.state).toBe('up')
+    expect(b.links.map((l) => [l.id, l.state])).toEqual([['l1', 'waiting']])
+    expect(b.counters.l1).toEqual({ lost: 8, level: 100, late: 1 })
+    expect(b.meters.l1.send.rms).toEqual([-2])
+    expect(b.meters.l1.receive.peak).toEqual([-30])
+  })
+
+  it('keeps a relay’s failure and its message, and starts over on a new socket', () => {
+    followEnds({ peers: ['studio-b'] })
+    handleMessage({ type: 'peer', peer: 'studio-b', state: 'failed', message: 'no agent answers on studio-b:8464' })
+    expect(liveStore.peers['studio-b']).toMatchObject({ state: 'failed', message: 'no agent answers on studio-b:8464' })
+    handleMessage({ type: 'hello', version: '0.1.0', rateHz: 25 })
+    expect(liveStore.peers['studio-b']).toMatchObject({ state: 'connecting', message: null })
+  })
+
+  it('ignores a peer’s messages once it is no longer followed, and a peer’s events for the pair', () => {
+    handleMessage({ type: 'counters', peer: 'studio-c', link: 'l1', t: 1, values: { lost: 3 } })
+    expect(liveStore.peers['studio-c']).toBeUndefined()
+    expect(liveStore.counters.l1).toBeUndefined()
+    followEnds({ peers: ['studio-c'] })
+    handleMessage({ type: 'event', peer: 'studio-c', link: 'l1', kind: 'peer_connected', message: 'peer at 192.0.2.20:4464', time: 'x' })
+    expect(liveStore.events).toEqual([])
+    expect(liveStore.peers['studio-c'].events).toEqual([{ link: 'l1', kind: 'peer_connected', message: 'peer at 192.0.2.20:4464', time: 'x' }])
   })
 })
