@@ -69,6 +69,12 @@ public final class PairJob implements AutoCloseable {
         void close();
     }
 
+    /** Measures the round trip on a link of this machine, as POST /api/links/{id}/latency does. */
+    @FunctionalInterface
+    public interface LocalLatency {
+        Object measure(String linkId) throws Exception;
+    }
+
     private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(15);
     private static final String HERE = "here";
 
@@ -143,6 +149,18 @@ public final class PairJob implements AutoCloseable {
         }
         final Remote c = client;
         return c == null ? null : c.link();
+    }
+
+    private volatile Object latency;
+
+    /** Keeps the last latency measurement, for the pair's view. */
+    public void recordLatency(Object result) {
+        latency = result;
+    }
+
+    /** The last latency measurement, or null. */
+    public Object lastLatency() {
+        return latency;
     }
 
     /** The peer that runs the server. */
@@ -371,6 +389,66 @@ public final class PairJob implements AutoCloseable {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
         return " within " + LISTEN_TIMEOUT.toSeconds() + " s (" + last + ")";
+    }
+
+    /**
+     * The latency test through the far end: loops the server's receive port of channel 1 to its
+     * send port (through its agent, or with jack_connect over ssh), measures the round trip at the
+     * client, and undoes the loop.
+     *
+     * @return the measurement, as the client's agent answers it
+     * @throws IllegalStateException when the pair does not run both ends
+     * @throws PeerAgent.AgentError when a peer's agent refuses, with its status and words
+     */
+    public Object latency(Lab lab, LocalLatency local) throws Exception {
+        if (!"running".equals(state())) {
+            throw new IllegalStateException("the pair " + id + " is " + state() + ": a latency test needs both ends"
+                    + " running");
+        }
+        final Remote far = server;
+        final String in;
+        final String out;
+        final SshSession ssh = serverSession();
+        final Peer sp = lab.get(serverPeer);
+        if (far instanceof AgentLink a) {
+            final String name = a.agent.get("/api/links/" + a.id).path("clientName").asText("JackTrip");
+            in = name + ":receive_1";
+            out = name + ":send_1";
+            a.agent.post("/api/jack/connections", Map.of("source", in, "destination", out));
+        } else {
+            in = "JackTrip:receive_1";
+            out = "JackTrip:send_1";
+            final SshSession.Result r = ssh.run(RemoteCommand.of(PeerPrograms.JACK_LOOP, "JACK_NO_START_SERVER=1",
+                    "JACK_DEFAULT_SERVER=" + sp.jackServer(), "jack_connect", in, out));
+            if (r.exitStatus() != 0) {
+                throw new IOException("cannot loop " + in + " to " + out + " on " + serverPeer + ": "
+                        + (r.stdout() + r.stderr()).strip());
+            }
+        }
+        try {
+            if (clientPeer == null) {
+                return local.measure(localLink);
+            }
+            final AgentLink near = (AgentLink) client;
+            if (near == null || near.id == null) {
+                throw new IllegalStateException("the client on " + clientPeer + " runs without an agent there: start"
+                        + " one to measure the latency");
+            }
+            return near.agent.post("/api/links/" + near.id + "/latency", Map.of());
+        } finally {
+            if (far instanceof AgentLink a) {
+                try {
+                    a.agent.delete("/api/jack/connections?source=" + java.net.URLEncoder.encode(in,
+                            java.nio.charset.StandardCharsets.UTF_8) + "&destination=" + java.net.URLEncoder.encode(out,
+                                    java.nio.charset.StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    // The loop stays until the link stops; the test's answer matters more.
+                }
+            } else {
+                ssh.run(RemoteCommand.of(PeerPrograms.JACK_LOOP, "JACK_NO_START_SERVER=1",
+                        "JACK_DEFAULT_SERVER=" + sp.jackServer(), "jack_disconnect", in, out));
+            }
+        }
     }
 
     private static String tail(String output) {

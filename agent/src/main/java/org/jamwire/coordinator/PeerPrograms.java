@@ -55,6 +55,16 @@ final class PeerPrograms {
             matching("[0-9]{1,5}", "a port"), exactly("--token-file"), matching(Peer.TOKEN_PATH, "a token file's path"),
             exactly("--jack-server"), matching(SERVER_NAME, "a JACK server name"));
 
+    /**
+     * {@code env JACK_NO_START_SERVER=1 JACK_DEFAULT_SERVER=NAME jack_connect|jack_disconnect
+     * JackTrip:receive_N JackTrip:send_N}: loops a link server's receive port to its send port for a
+     * latency test, and undoes it.
+     */
+    static final Program JACK_LOOP = Program.fixed("env", exactly("JACK_NO_START_SERVER=1"),
+            matching("JACK_DEFAULT_SERVER=" + SERVER_NAME, "JACK_DEFAULT_SERVER=NAME"),
+            oneOf("jack_connect", "jack_disconnect"), matching("JackTrip:receive_[0-9]{1,3}", "JackTrip:receive_N"),
+            matching("JackTrip:send_[0-9]{1,3}", "JackTrip:send_N"));
+
     private PeerPrograms() {
     }
 }

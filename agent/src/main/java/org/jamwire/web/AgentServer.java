@@ -184,6 +184,7 @@ public final class AgentServer implements AutoCloseable {
             config.routes.post("/api/lab/pairs", pairs::start);
             config.routes.get("/api/lab/pairs/{id}", pairs::get);
             config.routes.delete("/api/lab/pairs/{id}", pairs::stop);
+            config.routes.post("/api/lab/pairs/{id}/latency", pairs::latency);
             config.routes.exception(ApiException.class, (e, ctx) -> {
                 refused.computeIfAbsent(e.body().error(), k -> new java.util.concurrent.atomic.AtomicLong())
                         .incrementAndGet();

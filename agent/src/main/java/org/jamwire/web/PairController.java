@@ -57,6 +57,7 @@ final class PairController implements AutoCloseable {
         v.put("localLink", j.localLink());
         v.put("serverLink", j.serverLink());
         v.put("clientLink", j.clientLink());
+        v.put("latency", j.lastLatency());
         return v;
     }
 
@@ -157,6 +158,33 @@ final class PairController implements AutoCloseable {
         }
         j.close();
         ctx.json(view(j));
+    }
+
+    void latency(Context ctx) {
+        final PairJob j = job(ctx);
+        try {
+            final Object result = j.latency(lab, id -> {
+                try {
+                    return Views.latency(manager.get(id).measureLatency(1, java.time.Duration.ofMillis(2000)));
+                } catch (org.jamwire.link.LatencyException e) {
+                    throw switch (e.reason()) {
+                        case NOT_STREAMING, BUSY -> new ApiException(409, "conflict", null, null, e.getMessage());
+                        case NO_ECHO -> new ApiException(422, "no_echo", null, null, e.getMessage());
+                    };
+                }
+            });
+            j.recordLatency(result);
+            ctx.json(result);
+        } catch (ApiException e) {
+            throw e;
+        } catch (IllegalStateException e) {
+            throw new ApiException(409, "conflict", null, null, e.getMessage());
+        } catch (org.jamwire.coordinator.PeerAgent.AgentError e) {
+            throw new ApiException(e.status() == 422 ? 422 : 502, e.status() == 422 ? "no_echo" : "ssh", null, null,
+                    e.getMessage());
+        } catch (Exception e) {
+            throw new ApiException(502, "ssh", null, null, e.getMessage());
+        }
     }
 
     /** Stops every pair's ends on the peers, as the agent stops. */

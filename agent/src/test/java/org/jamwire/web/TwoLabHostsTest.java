@@ -137,6 +137,17 @@ class TwoLabHostsTest {
                     }
                 }
             }
+            // The latency test: the coordinator loops lab-a's end and measures the round trip at lab-b's.
+            final AgentClient.Response latency = api.post("/api/lab/pairs/" + id + "/latency", "");
+            assertEquals(200, latency.status(), latency.body());
+            final JsonNode l = latency.json();
+            assertEquals(RATE, l.get("sampleRate").asInt(), l.toString());
+            // At least a period at each end, and less than a fifth of a second with queues of 4 periods.
+            assertTrue(l.get("frames").asInt() >= 2 * PERIOD && l.get("frames").asInt() < RATE / 5, l.toString());
+            assertEquals(1000.0 * l.get("frames").asInt() / RATE, l.get("ms").asDouble(), 0.01, l.toString());
+            assertEquals(l, api.get("/api/lab/pairs/" + id).json().get("latency"), "the pair keeps the last result");
+            assertFalse(connected(jackA, "JackTrip:receive_1", "JackTrip:send_1"), "the loop is undone");
+
             final JsonNode stopped = api.delete("/api/lab/pairs/" + id).json();
             assertEquals("stopped", stopped.get("state").asText(), stopped.toString());
             assertFalse(stopped.get("serverRunning").asBoolean(), stopped.toString());
@@ -145,6 +156,10 @@ class TwoLabHostsTest {
                     () -> "both ends' JACK ports gone: A " + JackServer.lspOf(jackA.name()) + ", B "
                             + JackServer.lspOf(jackB.name()));
         }
+    }
+
+    private static boolean connected(JackServer jack, String from, String to) {
+        return jack.connections(from).contains(to);
     }
 
     /** Whether a meters message shows sound both sent and received on its first channel. */
