@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The site playbook converges a real lab host: a network namespace whose sshd ansible-playbook
- * reaches over ssh, as it reaches a lab machine. The namespace shares this machine's filesystem,
+ * The site playbook converges real lab hosts: a network namespace whose sshd ansible-playbook
+ * reaches over ssh, as it reaches a lab machine, provisioned as two hosts, one of them with
+ * nftables. The namespace shares this machine's filesystem,
  * so the roles write under an install prefix (their *_root variables) and neither create accounts
  * nor manage services; their apt tasks run, and find JACK, Java and jacktrip already installed by
  * scripts/install-test-deps. The playbook runs three times: a first converge, a second that must
@@ -44,6 +45,25 @@ import org.junit.jupiter.api.io.TempDir;
 class ProvisionTest {
 
     private static final String HOST = "jwlab" + ProcessHandle.current().pid();
+    /** A second host on the same namespace whose root has nftables, with Debian's default config. */
+    private static final String NFT_HOST = HOST + "nft";
+    private static final String DEBIAN_NFTABLES_CONF = """
+            #!/usr/sbin/nft -f
+
+            flush ruleset
+
+            table inet filter {
+            	chain input {
+            		type filter hook input priority filter;
+            	}
+            	chain forward {
+            		type filter hook forward priority filter;
+            	}
+            	chain output {
+            		type filter hook output priority filter;
+            	}
+            }
+            """;
 
     @TempDir
     static Path dir;
@@ -51,6 +71,7 @@ class ProvisionTest {
     private static LabHost lab;
     private static SshServer sshd;
     private static Path root;
+    private static Path nftRoot;
     private static String sentinel;
     private static Ansible.Run first;
     private static Ansible.Run second;
@@ -62,10 +83,17 @@ class ProvisionTest {
         lab = LabHost.create();
         sshd = SshServer.start(dir.resolve("sshd"), lab.address(), lab.on(List.of()));
         root = Files.createDirectories(dir.resolve("root"));
+        nftRoot = Files.createDirectories(dir.resolve("nft-root"));
+        // The role looks for nft by its path; this stand-in is never run, since nothing is reloaded under a root.
+        Files.createDirectories(nftRoot.resolve("usr/sbin"));
+        Files.createFile(nftRoot.resolve("usr/sbin/nft"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.createDirectories(nftRoot.resolve("etc"));
+        Files.writeString(nftRoot.resolve("etc/nftables.conf"), DEBIAN_NFTABLES_CONF);
         final byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         sentinel = HexFormat.of().formatHex(secret);
-        final Path inventory = writeInventory(ansible.directory());
+        final Path inventory = writeInventory();
         // -vvvv shows every module's arguments and results, and --diff every file's change: the
         // token must be in neither.
         first = timed("first converge", ansible, "-i", inventory.toString(), "-vvvv", "--diff");
@@ -80,7 +108,7 @@ class ProvisionTest {
         final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         String changed;
         try {
-            changed = Integer.toString(run.recap(HOST, "changed"));
+            changed = run.recap(HOST, "changed") + " and " + run.recap(NFT_HOST, "changed");
         } catch (AssertionError noRecap) {
             changed = "?";
         }
@@ -110,7 +138,7 @@ class ProvisionTest {
         }
     }
 
-    private static Path writeInventory(Path ansibleDir) throws IOException {
+    private static Path writeInventory() throws IOException {
         final Path knownHosts = dir.resolve("known_hosts");
         Files.writeString(knownHosts, sshd.knownHostsLine("[" + sshd.address() + "]:" + sshd.port()));
         final Map<String, String> vars = new LinkedHashMap<>();
@@ -124,9 +152,7 @@ class ProvisionTest {
         vars.put("ansible_ssh_common_args", "-o UserKnownHostsFile=" + knownHosts
                 + " -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes");
         vars.put("ansible_python_interpreter", "/usr/bin/python3");
-        vars.put("jack_realtime_root", root.toString());
         vars.put("jack_realtime_manage_accounts", "false");
-        vars.put("jamwire_agent_root", root.toString());
         vars.put("jamwire_agent_manage_user", "false");
         vars.put("jamwire_agent_manage_service", "false");
         vars.put("jamwire_agent_user", "root");
@@ -135,17 +161,35 @@ class ProvisionTest {
         vars.put("jamwire_agent_token", sentinel);
         vars.put("jamwire_agent_port", Integer.toString(SshServer.freePort()));
         vars.put("jamwire_agent_jack_server", "jamwire-provision-" + ProcessHandle.current().pid());
-        vars.put("lab_network_root", root.toString());
         vars.put("jacktrip_enabled", "true");
-        final StringBuilder yaml = new StringBuilder("lab:\n  hosts:\n    " + HOST + ":\n");
-        for (Map.Entry<String, String> v : vars.entrySet()) {
-            final boolean literal = v.getValue().matches("true|false|[0-9]+");
-            yaml.append("      ").append(v.getKey()).append(": ")
-                    .append(literal ? v.getValue() : "'" + v.getValue().replace("'", "''") + "'").append('\n');
+        final StringBuilder yaml = new StringBuilder("lab:\n  vars:\n");
+        append(yaml, "    ", vars);
+        yaml.append("  hosts:\n");
+        for (String[] host : new String[][] {{HOST, root.toString()}, {NFT_HOST, nftRoot.toString()}}) {
+            yaml.append("    ").append(host[0]).append(":\n");
+            final Map<String, String> hostVars = new LinkedHashMap<>();
+            for (String role : List.of("jack_realtime", "jamwire_agent", "lab_network")) {
+                hostVars.put(role + "_root", host[1]);
+            }
+            if (host[0].equals(NFT_HOST)) {
+                // The first host runs the apt tasks already; this one is here for the firewall.
+                hostVars.put("jack_realtime_install_packages", "false");
+                hostVars.put("jamwire_agent_install_packages", "false");
+                hostVars.put("jacktrip_enabled", "false");
+            }
+            append(yaml, "      ", hostVars);
         }
         final Path inventory = dir.resolve("inventory.yml");
         Files.writeString(inventory, yaml);
         return inventory;
+    }
+
+    private static void append(StringBuilder yaml, String indent, Map<String, String> vars) {
+        for (Map.Entry<String, String> v : vars.entrySet()) {
+            final boolean literal = v.getValue().matches("true|false|[0-9]+");
+            yaml.append(indent).append(v.getKey()).append(": ")
+                    .append(literal ? v.getValue() : "'" + v.getValue().replace("'", "''") + "'").append('\n');
+        }
     }
 
     private static Path jar() {
@@ -160,32 +204,47 @@ class ProvisionTest {
     void first_converge_writes_the_lab_host_under_its_root() throws IOException {
         assertEquals(0, first.exit(), "the first converge failed:\n" + first.tail());
         assertEquals(0, first.recap(HOST, "failed"), first.tail());
+        assertEquals(0, first.recap(NFT_HOST, "failed"), first.tail());
         assertTrue(first.recap(HOST, "changed") > 0, "a converge of an empty root changed nothing:\n" + first.tail());
         for (String file : List.of("opt/jamwire/jamwire.jar", "etc/jamwire/agent.json", "var/lib/jamwire/token",
                 "etc/systemd/system/jamwire-agent.service", "etc/security/limits.d/95-jamwire-audio.conf",
                 "etc/hosts")) {
             assertTrue(Files.isRegularFile(root.resolve(file)), file + " was not written under " + root);
         }
-        assertTrue(Files.readString(root.resolve("etc/hosts")).contains(sshd.address() + " " + HOST),
-                Files.readString(root.resolve("etc/hosts")));
+        final String hosts = Files.readString(root.resolve("etc/hosts"));
+        assertTrue(hosts.contains(sshd.address() + " " + HOST + "\n") && hosts.contains(sshd.address() + " " + NFT_HOST + "\n"),
+                hosts);
         assertFalse(Files.readString(Path.of("/etc/hosts")).contains(HOST), "the machine's own /etc/hosts was changed");
     }
 
     @Test
     void converge_without_a_firewall_says_so_and_goes_on() {
         assertTrue(first.output().contains("No firewall opened on " + HOST), first.tail());
+        assertFalse(first.output().contains("No firewall opened on " + NFT_HOST), first.tail());
+    }
+
+    @Test
+    void converge_with_nftables_adds_the_link_and_hub_rules_to_its_config() throws IOException {
+        final String rules = Files.readString(nftRoot.resolve("etc/nftables.d/jamwire.nft"));
+        assertTrue(rules.contains("add rule inet filter input udp dport { 4464, 4474, 4484, 4494 } accept"), rules);
+        assertTrue(rules.contains("add rule inet filter input tcp dport 4464 accept"), rules);
+        assertTrue(rules.contains("add rule inet filter input udp dport 61002-61017 accept"), rules);
+        assertEquals(DEBIAN_NFTABLES_CONF + "include \"/etc/nftables.d/jamwire.nft\"\n",
+                Files.readString(nftRoot.resolve("etc/nftables.conf")));
     }
 
     @Test
     void second_converge_changes_nothing() {
         assertEquals(0, second.exit(), "the second converge failed:\n" + second.tail());
         assertEquals(0, second.recap(HOST, "changed"), second.tail());
+        assertEquals(0, second.recap(NFT_HOST, "changed"), second.tail());
     }
 
     @Test
     void check_with_diff_on_a_converged_host_finds_nothing_to_change() {
         assertEquals(0, check.exit(), "--check --diff failed:\n" + check.tail());
         assertEquals(0, check.recap(HOST, "changed"), check.tail());
+        assertEquals(0, check.recap(NFT_HOST, "changed"), check.tail());
     }
 
     @Test
