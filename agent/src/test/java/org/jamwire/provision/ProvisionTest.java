@@ -1,0 +1,341 @@
+package org.jamwire.provision;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jamwire.testing.Deadlines;
+import org.jamwire.testing.LabHost;
+import org.jamwire.testing.SshServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The site playbook converges real lab hosts: a network namespace whose sshd ansible-playbook
+ * reaches over ssh, as it reaches a lab machine, provisioned as two hosts, one of them with
+ * nftables. The namespace shares this machine's filesystem,
+ * so the roles write under an install prefix (their *_root variables) and neither create accounts
+ * nor manage services; their apt tasks run, and find JACK, Java and jacktrip already installed by
+ * scripts/install-test-deps. The playbook runs three times: a first converge, a second that must
+ * change nothing, and a --check --diff run that must find nothing to change. Needs root; outside CI
+ * it is skipped without. Test thread.
+ */
+@Tag("integration")
+class ProvisionTest {
+
+    private static final String HOST = "jwlab" + ProcessHandle.current().pid();
+    /** A second host on the same namespace whose root has nftables, with Debian's default config. */
+    private static final String NFT_HOST = HOST + "nft";
+    private static final String DEBIAN_NFTABLES_CONF = """
+            #!/usr/sbin/nft -f
+
+            flush ruleset
+
+            table inet filter {
+            	chain input {
+            		type filter hook input priority filter;
+            	}
+            	chain forward {
+            		type filter hook forward priority filter;
+            	}
+            	chain output {
+            		type filter hook output priority filter;
+            	}
+            }
+            """;
+
+    @TempDir
+    static Path dir;
+
+    private static LabHost lab;
+    private static SshServer sshd;
+    private static Path root;
+    private static Path nftRoot;
+    private static String sentinel;
+    private static Ansible.Run first;
+    private static Ansible.Run second;
+    private static Ansible.Run check;
+
+    @BeforeAll
+    static void converge() throws Exception {
+        final Ansible ansible = Ansible.in(dir.resolve("ansible"));
+        lab = LabHost.create();
+        sshd = SshServer.start(dir.resolve("sshd"), lab.address(), lab.on(List.of()));
+        root = Files.createDirectories(dir.resolve("root"));
+        nftRoot = Files.createDirectories(dir.resolve("nft-root"));
+        // The role looks for nft by its path; this stand-in is never run, since nothing is reloaded under a root.
+        Files.createDirectories(nftRoot.resolve("usr/sbin"));
+        Files.createFile(nftRoot.resolve("usr/sbin/nft"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.createDirectories(nftRoot.resolve("etc"));
+        Files.writeString(nftRoot.resolve("etc/nftables.conf"), DEBIAN_NFTABLES_CONF);
+        final byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        sentinel = HexFormat.of().formatHex(secret);
+        final Path inventory = writeInventory();
+        // -vvvv shows every module's arguments and results, and --diff every file's change: the
+        // token must be in neither.
+        first = timed("first converge", ansible, "-i", inventory.toString(), "-vvvv", "--diff");
+        second = timed("second converge", ansible, "-i", inventory.toString());
+        check = timed("--check --diff", ansible, "-i", inventory.toString(), "--check", "--diff", "-vvvv");
+    }
+
+    /** Runs the playbook and prints how long it took and what it changed, for the test's log. */
+    private static Ansible.Run timed(String what, Ansible ansible, String... args) throws IOException, InterruptedException {
+        final long start = System.nanoTime();
+        final Ansible.Run run = ansible.playbook(args);
+        final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        String changed;
+        try {
+            changed = run.recap(HOST, "changed") + " and " + run.recap(NFT_HOST, "changed");
+        } catch (AssertionError noRecap) {
+            changed = "?";
+        }
+        System.out.printf("ProvisionTest: %s: exit %d, changed=%s, %.1f s%n", what, run.exit(), changed, millis / 1000.0);
+        return run;
+    }
+
+    @AfterAll
+    static void tearDown() throws IOException, InterruptedException {
+        final Path masters = dir.resolve("cp");
+        if (Files.isDirectory(masters)) {
+            try (var sockets = Files.list(masters)) {
+                for (Path socket : sockets.toList()) {
+                    final Process exit = new ProcessBuilder("ssh", "-O", "exit", "-o", "ControlPath=" + socket, "lab")
+                            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    if (!exit.waitFor(10, TimeUnit.SECONDS)) {
+                        exit.destroyForcibly();
+                    }
+                }
+            }
+        }
+        if (sshd != null) {
+            sshd.close();
+        }
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private static Path writeInventory() throws IOException {
+        final Path knownHosts = dir.resolve("known_hosts");
+        Files.writeString(knownHosts, sshd.knownHostsLine("[" + sshd.address() + "]:" + sshd.port()));
+        final Map<String, String> vars = new LinkedHashMap<>();
+        vars.put("ansible_host", sshd.address());
+        vars.put("ansible_port", Integer.toString(sshd.port()));
+        vars.put("ansible_user", "root");
+        vars.put("ansible_ssh_private_key_file", sshd.userKey().toString());
+        // One ssh connection per run for all its tasks; tearDown ends it.
+        vars.put("ansible_ssh_args", "-o ControlMaster=auto -o ControlPersist=60s -o ControlPath="
+                + Files.createDirectories(dir.resolve("cp")) + "/%C");
+        vars.put("ansible_ssh_common_args", "-o UserKnownHostsFile=" + knownHosts
+                + " -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes");
+        vars.put("ansible_python_interpreter", "/usr/bin/python3");
+        vars.put("jack_realtime_manage_accounts", "false");
+        vars.put("jamwire_agent_manage_user", "false");
+        vars.put("jamwire_agent_manage_service", "false");
+        vars.put("jamwire_agent_user", "root");
+        vars.put("jamwire_agent_group", "root");
+        vars.put("jamwire_agent_jar_src", jar().toString());
+        vars.put("jamwire_agent_token", sentinel);
+        vars.put("jamwire_agent_port", Integer.toString(SshServer.freePort()));
+        vars.put("jamwire_agent_jack_server", "jamwire-provision-" + ProcessHandle.current().pid());
+        vars.put("jacktrip_enabled", "true");
+        final StringBuilder yaml = new StringBuilder("lab:\n  vars:\n");
+        append(yaml, "    ", vars);
+        yaml.append("  hosts:\n");
+        for (String[] host : new String[][] {{HOST, root.toString()}, {NFT_HOST, nftRoot.toString()}}) {
+            yaml.append("    ").append(host[0]).append(":\n");
+            final Map<String, String> hostVars = new LinkedHashMap<>();
+            for (String role : List.of("jack_realtime", "jamwire_agent", "lab_network")) {
+                hostVars.put(role + "_root", host[1]);
+            }
+            if (host[0].equals(NFT_HOST)) {
+                // The first host runs the apt tasks already; this one is here for the firewall.
+                hostVars.put("jack_realtime_install_packages", "false");
+                hostVars.put("jamwire_agent_install_packages", "false");
+                hostVars.put("jacktrip_enabled", "false");
+            }
+            append(yaml, "      ", hostVars);
+        }
+        final Path inventory = dir.resolve("inventory.yml");
+        Files.writeString(inventory, yaml);
+        return inventory;
+    }
+
+    private static void append(StringBuilder yaml, String indent, Map<String, String> vars) {
+        for (Map.Entry<String, String> v : vars.entrySet()) {
+            final boolean literal = v.getValue().matches("true|false|[0-9]+");
+            yaml.append(indent).append(v.getKey()).append(": ")
+                    .append(literal ? v.getValue() : "'" + v.getValue().replace("'", "''") + "'").append('\n');
+        }
+    }
+
+    private static Path jar() {
+        final String jar = System.getProperty("jamwire.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("system property jamwire.jar does not name the built jar: " + jar);
+        }
+        return Path.of(jar);
+    }
+
+    @Test
+    void first_converge_writes_the_lab_host_under_its_root() throws IOException {
+        assertEquals(0, first.exit(), "the first converge failed:\n" + first.tail());
+        assertEquals(0, first.recap(HOST, "failed"), first.tail());
+        assertEquals(0, first.recap(NFT_HOST, "failed"), first.tail());
+        assertTrue(first.recap(HOST, "changed") > 0, "a converge of an empty root changed nothing:\n" + first.tail());
+        for (String file : List.of("opt/jamwire/jamwire.jar", "etc/jamwire/agent.json", "var/lib/jamwire/token",
+                "etc/systemd/system/jamwire-agent.service", "etc/security/limits.d/95-jamwire-audio.conf",
+                "etc/hosts")) {
+            assertTrue(Files.isRegularFile(root.resolve(file)), file + " was not written under " + root);
+        }
+        final String hosts = Files.readString(root.resolve("etc/hosts"));
+        assertTrue(hosts.contains(sshd.address() + " " + HOST + "\n") && hosts.contains(sshd.address() + " " + NFT_HOST + "\n"),
+                hosts);
+        assertFalse(Files.readString(Path.of("/etc/hosts")).contains(HOST), "the machine's own /etc/hosts was changed");
+    }
+
+    @Test
+    void converge_without_a_firewall_says_so_and_goes_on() {
+        assertTrue(first.output().contains("No firewall opened on " + HOST), first.tail());
+        assertFalse(first.output().contains("No firewall opened on " + NFT_HOST), first.tail());
+    }
+
+    @Test
+    void converge_with_nftables_adds_the_link_and_hub_rules_to_its_config() throws IOException {
+        final String rules = Files.readString(nftRoot.resolve("etc/nftables.d/jamwire.nft"));
+        assertTrue(rules.contains("add rule inet filter input udp dport { 4464, 4474, 4484, 4494 } accept"), rules);
+        assertTrue(rules.contains("add rule inet filter input tcp dport 4464 accept"), rules);
+        assertTrue(rules.contains("add rule inet filter input udp dport 61002-61017 accept"), rules);
+        assertEquals(DEBIAN_NFTABLES_CONF + "include \"/etc/nftables.d/jamwire.nft\"\n",
+                Files.readString(nftRoot.resolve("etc/nftables.conf")));
+    }
+
+    @Test
+    void second_converge_changes_nothing() {
+        assertEquals(0, second.exit(), "the second converge failed:\n" + second.tail());
+        assertEquals(0, second.recap(HOST, "changed"), second.tail());
+        assertEquals(0, second.recap(NFT_HOST, "changed"), second.tail());
+    }
+
+    @Test
+    void check_with_diff_on_a_converged_host_finds_nothing_to_change() {
+        assertEquals(0, check.exit(), "--check --diff failed:\n" + check.tail());
+        assertEquals(0, check.recap(HOST, "changed"), check.tail());
+        assertEquals(0, check.recap(NFT_HOST, "changed"), check.tail());
+    }
+
+    @Test
+    void token_file_holds_the_token_for_its_owner_only() throws IOException {
+        final Path token = root.resolve("var/lib/jamwire/token");
+        assertEquals(sentinel + "\n", Files.readString(token));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(token)));
+    }
+
+    @Test
+    void token_never_appears_in_verbose_output() {
+        assertTrue(first.output().contains("Write the agent's token"), "the verbose run did not reach the token");
+        assertFalse(first.output().contains(sentinel), "the token is in the output of the -vvvv --diff converge");
+        assertFalse(second.output().contains(sentinel), "the token is in the output of the second converge");
+        assertFalse(check.output().contains(sentinel), "the token is in the output of the -vvvv --check --diff run");
+    }
+
+    @Test
+    void provisioned_agent_starts_as_its_unit_says_and_answers_health() throws Exception {
+        final Path unit = root.resolve("etc/systemd/system/jamwire-agent.service");
+        final ProcessBuilder pb = new ProcessBuilder(underRoot(ExecStart.of(Files.readString(unit)).command()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile());
+        pb.environment().putAll(ExecStart.of(Files.readString(unit)).environment());
+        final JsonNode config = new ObjectMapper().readTree(root.resolve("etc/jamwire/agent.json").toFile());
+        final int port = config.get("port").asInt();
+        final Process agent = pb.start();
+        try {
+            Deadlines.await(Duration.ofSeconds(30), () -> !agent.isAlive() || health(port, sentinel) != -1,
+                    () -> "the agent to listen on " + port + ": " + log());
+            assertTrue(agent.isAlive(), "the agent exited: " + log());
+            assertEquals(200, health(port, sentinel), log());
+            assertEquals(401, health(port, "0".repeat(64)), "a wrong token was accepted");
+        } finally {
+            agent.destroy();
+            if (!agent.waitFor(10, TimeUnit.SECONDS)) {
+                agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The unit's command line with each absolute path that the converge wrote under the root taken from there. */
+    private static List<String> underRoot(List<String> command) {
+        final List<String> out = new ArrayList<>();
+        for (String word : command) {
+            final Path there = root.resolve(word.replaceFirst("^/+", ""));
+            out.add(word.startsWith("/") && Files.exists(there) ? there.toString() : word);
+        }
+        return out;
+    }
+
+    /** GET /api/health's status code, or -1 when nothing answers. */
+    private static int health(int port, String token) {
+        try {
+            final HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health"))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(5)).GET().build();
+            return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static String log() {
+        try {
+            return Files.readString(dir.resolve("agent.log"));
+        } catch (IOException e) {
+            return "(no agent log: " + e + ")";
+        }
+    }
+
+    /** A systemd unit's ExecStart= command line and its Environment= settings. */
+    record ExecStart(List<String> command, Map<String, String> environment) {
+
+        static ExecStart of(String unit) {
+            final String joined = unit.replace("\\\n", " ");
+            List<String> command = null;
+            final Map<String, String> environment = new LinkedHashMap<>();
+            for (String line : joined.split("\n")) {
+                if (line.startsWith("ExecStart=")) {
+                    command = List.of(line.substring("ExecStart=".length()).trim().split("\\s+"));
+                } else if (line.startsWith("Environment=")) {
+                    final String[] kv = line.substring("Environment=".length()).split("=", 2);
+                    environment.put(kv[0], kv[1]);
+                }
+            }
+            if (command == null) {
+                throw new AssertionError("no ExecStart= in the unit:\n" + unit);
+            }
+            return new ExecStart(command, environment);
+        }
+    }
+}
