@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jamwire.testing.Deadlines;
-import org.jamwire.testing.LabHost;
+import org.jamwire.testing.LabHosts;
 import org.jamwire.testing.SshServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,7 +68,7 @@ class ProvisionTest {
     @TempDir
     static Path dir;
 
-    private static LabHost lab;
+    private static LabHosts lab;
     private static SshServer sshd;
     private static Path root;
     private static Path nftRoot;
@@ -80,8 +80,8 @@ class ProvisionTest {
     @BeforeAll
     static void converge() throws Exception {
         final Ansible ansible = Ansible.in(dir.resolve("ansible"));
-        lab = LabHost.create();
-        sshd = SshServer.start(dir.resolve("sshd"), lab.address(), lab.on(List.of()));
+        lab = LabHosts.create(1);
+        sshd = SshServer.start(dir.resolve("sshd"), lab.host(0).address(), lab.host(0).on(List.of()));
         root = Files.createDirectories(dir.resolve("root"));
         nftRoot = Files.createDirectories(dir.resolve("nft-root"));
         // The role looks for nft by its path; this stand-in is never run, since nothing is reloaded under a root.
