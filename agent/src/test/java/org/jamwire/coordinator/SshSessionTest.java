@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.jamwire.testing.LabHosts;
 import org.jamwire.testing.SshServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * ssh to a real OpenSSH sshd on loopback: host keys checked strictly (unknown and changed keys
- * refused, a key recorded only when its fingerprint was confirmed), bounded waits, and commands
- * that arrive on the far side as exactly the intended argv.
+ * ssh to a real OpenSSH sshd on a lab host in a network namespace: host keys checked strictly
+ * (unknown and changed keys refused, a key recorded only when its fingerprint was confirmed), bounded
+ * waits (a server there that accepts and says nothing), and commands that arrive on the far side as
+ * exactly the intended argv.
  */
 @Tag("integration")
 class SshSessionTest {
@@ -36,12 +38,14 @@ class SshSessionTest {
 
     @TempDir
     static Path dir;
+    private static LabHosts lab;
     private static SshServer sshd;
     private static SshTarget target;
 
     @BeforeAll
     static void start() throws Exception {
-        sshd = SshServer.start(dir.resolve("sshd"));
+        lab = LabHosts.create(1);
+        sshd = SshServer.start(dir.resolve("sshd"), lab.host(0).address(), lab.host(0).on(List.of()));
         target = new SshTarget(sshd.address(), sshd.port(), System.getProperty("user.name"), sshd.userKey());
     }
 
@@ -49,6 +53,9 @@ class SshSessionTest {
     static void stop() throws Exception {
         if (sshd != null) {
             sshd.close();
+        }
+        if (lab != null) {
+            lab.close();
         }
     }
 
@@ -110,8 +117,9 @@ class SshSessionTest {
 
     @Test
     void a_server_that_accepts_and_says_nothing_times_out_within_the_bound() throws Exception {
-        try (SshServer.Silent silent = new SshServer.Silent()) {
-            final SshTarget quiet = new SshTarget("127.0.0.1", silent.port(), target.user(), target.identity());
+        try (SshServer.Silent silent = new SshServer.Silent(lab.host(0).on(List.of()), lab.host(0).address(), 2222)) {
+            final SshTarget quiet = new SshTarget(lab.host(0).address(), silent.port(), target.user(),
+                    target.identity());
             final long start = System.nanoTime();
             final SshException e = assertThrows(SshException.class,
                     () -> SshSession.open(quiet, new KnownHosts(dir.resolve("kh_silent")), QUICK));

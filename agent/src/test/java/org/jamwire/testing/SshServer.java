@@ -199,37 +199,43 @@ public final class SshServer implements AutoCloseable {
         }
     }
 
-    /** A TCP server that accepts connections and never says a word, as a hung sshd would. */
+    /**
+     * A TCP server that accepts connections and never says a word, as a hung sshd would: a small
+     * program on a lab host, listening on its address.
+     */
     public static final class Silent implements AutoCloseable {
-        private final ServerSocket socket;
-        private final List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
-        private final Thread thread;
+        private static final String LISTEN = "import socket, sys, time\n"
+                + "s = socket.socket()\n"
+                + "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+                + "s.bind((sys.argv[1], int(sys.argv[2])))\n"
+                + "s.listen(50)\n"
+                + "print('listening', flush=True)\n"
+                + "held = []\n"
+                + "while True:\n"
+                + "    held.append(s.accept())\n";
+        private final Process process;
+        private final int port;
 
-        public Silent() throws IOException {
-            socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-            thread = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try {
-                        accepted.add(socket.accept());
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "silent-sshd");
-            thread.setDaemon(true);
-            thread.start();
+        /** Listens on {@code address}:{@code port}, run with {@code prefix} (e.g. {@code ip netns exec NS}). */
+        public Silent(List<String> prefix, String address, int port) throws IOException {
+            final List<String> cmd = new ArrayList<>(prefix);
+            cmd.addAll(List.of("python3", "-c", LISTEN, address, String.valueOf(port)));
+            this.process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            this.port = port;
+            final byte[] line = new byte[10];
+            if (process.getInputStream().readNBytes(line, 0, line.length) < 9) {
+                process.destroyForcibly();
+                throw new IOException("the silent listener did not start: " + String.join(" ", cmd));
+            }
         }
 
         public int port() {
-            return socket.getLocalPort();
+            return port;
         }
 
         @Override
-        public void close() throws IOException {
-            socket.close();
-            for (Socket s : accepted) {
-                s.close();
-            }
+        public void close() {
+            process.destroyForcibly();
         }
     }
 
