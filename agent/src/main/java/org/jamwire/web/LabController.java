@@ -103,10 +103,17 @@ final class LabController {
         ctx.status(204);
     }
 
-    void probe(Context ctx) {
+    /** Something done to a peer over ssh that answers it probed again. */
+    @FunctionalInterface
+    private interface PeerAction {
+        Peer run(String name) throws Lab.LabException, SshException, IOException;
+    }
+
+    /** Runs an action on the peer the path names and answers the peer, or the error that stopped it. */
+    private void answerPeer(Context ctx, PeerAction action) {
         final String name = ctx.pathParam("name");
         try {
-            final Peer p = lab.probe(name);
+            final Peer p = action.run(name);
             hostKeyState.put(name, "known");
             probedAt.put(name, Instant.now());
             ctx.json(view(p));
@@ -114,7 +121,13 @@ final class LabController {
             throw ApiException.notFound(e.getMessage());
         } catch (SshException e) {
             throw sshError(name, e);
+        } catch (IOException | IllegalStateException e) {
+            throw new ApiException(502, "ssh", null, null, e.getMessage());
         }
+    }
+
+    void probe(Context ctx) {
+        answerPeer(ctx, lab::probe);
     }
 
     private ApiException sshError(String name, SshException e) {
@@ -227,7 +240,6 @@ final class LabController {
     }
 
     void matchJack(Context ctx) {
-        final String name = ctx.pathParam("name");
         final JsonNode b = ctx.body().isBlank() ? json.createObjectNode() : object(ctx);
         final JackMonitor.State here = jack.state();
         final int rate = b.path("sampleRate").asInt(here.sampleRate());
@@ -240,33 +252,11 @@ final class LabController {
             throw ApiException.invalid("bufferSize", "16 to 8192", "bufferSize: give the period in frames, or start"
                     + " JACK here so that its own is used");
         }
-        try {
-            final Peer p = lab.matchJack(name, rate, frames);
-            probedAt.put(name, Instant.now());
-            ctx.json(view(p));
-        } catch (Lab.LabException e) {
-            throw ApiException.notFound(e.getMessage());
-        } catch (SshException e) {
-            throw sshError(name, e);
-        } catch (IllegalStateException e) {
-            throw new ApiException(502, "ssh", null, null, e.getMessage());
-        }
+        answerPeer(ctx, n -> lab.matchJack(n, rate, frames));
     }
 
     void startAgent(Context ctx) {
-        final String name = ctx.pathParam("name");
-        try {
-            final Peer p = lab.startAgent(name);
-            hostKeyState.put(name, "known");
-            probedAt.put(name, Instant.now());
-            ctx.json(view(p));
-        } catch (Lab.LabException e) {
-            throw ApiException.notFound(e.getMessage());
-        } catch (SshException e) {
-            throw sshError(name, e);
-        } catch (IOException e) {
-            throw new ApiException(502, "ssh", null, null, e.getMessage());
-        }
+        answerPeer(ctx, lab::startAgent);
     }
 
     void linkTests(Context ctx) {

@@ -172,6 +172,25 @@ public final class JackServer implements AutoCloseable {
         }
     }
 
+    /** Connects two ports of server {@code server} with jack_connect, failing the test if it cannot. */
+    public static void connect(String server, String from, String to) {
+        try {
+            final ProcessBuilder b = new ProcessBuilder("jack_connect", from, to).redirectErrorStream(true);
+            b.environment().put("JACK_DEFAULT_SERVER", server);
+            b.environment().put("JACK_NO_START_SERVER", "1");
+            final Process p = b.start();
+            final String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new AssertionError("jack_connect " + from + " " + to + " on " + server + ": " + out);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted connecting " + from + " to " + to, e);
+        }
+    }
+
     /** Ports connected to {@code port}, from {@code jack_lsp -c}. */
     public Set<String> connections(String port) {
         final Set<String> connected = new LinkedHashSet<>();

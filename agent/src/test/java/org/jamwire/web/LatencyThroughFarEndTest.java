@@ -103,7 +103,7 @@ class LatencyThroughFarEndTest {
                         + " send ports"), none.body());
                 assertTrue(millis >= 500 && millis < 1_500, "no_echo after " + millis + " ms");
 
-                jackConnect(there.name(), "far1:receive_1", "far1:send_1");
+                JackServer.connect(there.name(), "far1:receive_1", "far1:send_1");
                 direct = measure(api, link, far, 3);
                 final String context = "direct: " + direct + "; xruns here=" + here.xruns() + " there="
                         + there.xruns() + "\nhere: " + api.get("/api/links/" + link + "/counters").body()
@@ -133,7 +133,7 @@ class LatencyThroughFarEndTest {
                  Relay relay = Relay.start(0, new InetSocketAddress("127.0.0.1", relayedPort),
                          Impairment.none().withDelay(delayMicros, 0))) {
                 final String link = startNear(api, "near2", relay.localPort());
-                jackConnect(there.name(), "far2:receive_1", "far2:send_1");
+                JackServer.connect(there.name(), "far2:receive_1", "far2:send_1");
                 final Measured delayed = measure(api, link, far, 1);
                 final int raw = delayed.frames().get(0) - direct.frames().get(direct.frames().size() - 1);
                 final int added = delayed.beyondQueues(0) - direct.beyondQueues(direct.frames().size() - 1);
@@ -217,14 +217,5 @@ class LatencyThroughFarEndTest {
     private static List<Integer> levels(Program far) {
         return far.output().lines().map(LEVEL::matcher).filter(Matcher::find)
                 .map(m -> Integer.parseInt(m.group(1))).toList();
-    }
-
-    private static void jackConnect(String server, String from, String to) throws Exception {
-        final ProcessBuilder b = new ProcessBuilder("jack_connect", from, to).redirectErrorStream(true);
-        b.environment().put("JACK_DEFAULT_SERVER", server);
-        b.environment().put("JACK_NO_START_SERVER", "1");
-        final Process p = b.start();
-        final String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), "jack_connect " + from + " " + to + ": " + out);
     }
 }

@@ -102,7 +102,7 @@ class TwoLabHostsTest {
                 // Loop host B: what its end of the link receives, it sends back.
                 JackServer.awaitPort(jackB.name(), "pairfar:send_" + CHANNELS, Duration.ofSeconds(30));
                 for (int c = 1; c <= CHANNELS; c++) {
-                    jackConnect(jackB.name(), "pairfar:receive_" + c, "pairfar:send_" + c);
+                    JackServer.connect(jackB.name(), "pairfar:receive_" + c, "pairfar:send_" + c);
                 }
                 JackServer.awaitPort(jackA.name(), "JackTrip:send_" + CHANNELS, Duration.ofSeconds(30));
                 try (JackSignalClient probe = JackSignalClient.open(jackA, "pairprobe", CHANNELS, CHANNELS,
@@ -191,14 +191,5 @@ class TwoLabHostsTest {
             return !"starting".equals(state[0].get("state").asText());
         }, () -> "the pair: " + state[0]);
         return state[0];
-    }
-
-    private static void jackConnect(String server, String from, String to) throws Exception {
-        final ProcessBuilder b = new ProcessBuilder("jack_connect", from, to).redirectErrorStream(true);
-        b.environment().put("JACK_DEFAULT_SERVER", server);
-        b.environment().put("JACK_NO_START_SERVER", "1");
-        final Process p = b.start();
-        final String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), "jack_connect " + from + " " + to + ": " + out);
     }
 }
