@@ -89,4 +89,8 @@ export const api = {
   pair: (id) => request('GET', `/api/lab/pairs/${q(id)}`),
   stopPair: (id) => request('DELETE', `/api/lab/pairs/${q(id)}`),
   measureLatency: (id) => request('POST', `/api/lab/pairs/${q(id)}/latency`),
+  // Provisioning a peer with the lab's Ansible playbook
+  provision: (name, body = {}) => request('POST', `/api/lab/peers/${q(name)}/provision`, body),
+  provisions: () => request('GET', '/api/lab/provisions'),
+  provisionJob: (id) => request('GET', `/api/lab/provisions/${q(id)}`),
 }

@@ -8,10 +8,11 @@ import { auth, rejectToken } from './auth.js'
 import { applyLinksFeed } from './links.js'
 import { applyJackFeed } from './jack.js'
 import { applyPairEvent } from './lab.js'
+import { applyProvisionFeed } from './provision.js'
 
 export const HISTORY_MS = 60_000
 const EVENTS_KEPT = 100
-const BASE_TOPICS = ['links', 'jack', 'events']
+const BASE_TOPICS = ['links', 'jack', 'events', 'provisions']
 const PEER_EVENTS_KEPT = 20
 export const RELAY_STATES = ['connecting', 'up', 'failed', 'closed']
 
@@ -66,6 +67,11 @@ function handlePeerMessage(msg) {
 }
 
 export function handleMessage(msg, now = Date.now()) {
+  // A provisioning job names the peer it provisions; it is this agent's own message, not a relayed one.
+  if (msg.type === 'provision') {
+    applyProvisionFeed(msg)
+    return
+  }
   if (typeof msg.peer === 'string' && msg.peer && msg.type !== 'hello' && msg.type !== 'error') {
     handlePeerMessage(msg)
     return

@@ -12,8 +12,8 @@ describe('live store', () => {
   })
 
   it('asks for one link’s counters and meters besides the shared topics', () => {
-    expect(topicsFor(null)).toEqual(['links', 'jack', 'events'])
-    expect(topicsFor('l1')).toEqual(['links', 'jack', 'events', 'counters:l1', 'meters:l1'])
+    expect(topicsFor(null)).toEqual(['links', 'jack', 'events', 'provisions'])
+    expect(topicsFor('l1')).toEqual(['links', 'jack', 'events', 'provisions', 'counters:l1', 'meters:l1'])
   })
 
   it('merges counters, since each message carries only what changed', () => {
@@ -61,21 +61,22 @@ describe('live store', () => {
       'links',
       'jack',
       'events',
+      'provisions',
       'counters:l3',
       'meters:l3',
       'peer:studio-b',
       'peer:studio-c',
     ])
-    expect(topicsFor('l3', { links: ['l3'], peers: [] })).toEqual(['links', 'jack', 'events', 'counters:l3', 'meters:l3'])
+    expect(topicsFor('l3', { links: ['l3'], peers: [] })).toEqual(['links', 'jack', 'events', 'provisions', 'counters:l3', 'meters:l3'])
   })
 
   it('subscribes again when the ends change, keeping the Live view’s link', () => {
     followLink('l1')
     followEnds({ links: ['l3'], peers: ['studio-b'] })
-    expect(liveClient().topics).toEqual(['links', 'jack', 'events', 'counters:l1', 'meters:l1', 'counters:l3', 'meters:l3', 'peer:studio-b'])
+    expect(liveClient().topics).toEqual(['links', 'jack', 'events', 'provisions', 'counters:l1', 'meters:l1', 'counters:l3', 'meters:l3', 'peer:studio-b'])
     expect(liveStore.peers['studio-b'].state).toBe('connecting')
     followEnds()
-    expect(liveClient().topics).toEqual(['links', 'jack', 'events', 'counters:l1', 'meters:l1'])
+    expect(liveClient().topics).toEqual(['links', 'jack', 'events', 'provisions', 'counters:l1', 'meters:l1'])
     expect(liveStore.peers).toEqual({})
   })
 

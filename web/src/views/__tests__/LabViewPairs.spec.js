@@ -21,7 +21,7 @@ import {
 const STUDIO_B = peer({ report: peerReport(), probedAt: '2026-11-25T20:00:00Z' })
 const STUDIO_C = peer({ name: 'studio-c', host: '192.0.2.30', report: peerReport({ sampleRate: 44100 }), probedAt: '2026-11-25T20:00:00Z' })
 const STUDIO_D = peer({ name: 'studio-d', host: '192.0.2.40' })
-const BASE_TOPICS = ['links', 'jack', 'events']
+const BASE_TOPICS = ['links', 'jack', 'events', 'provisions']
 
 function routes(extra = {}) {
   return {

@@ -46,13 +46,13 @@ describe('LiveView', () => {
     const ws = FakeWebSocket.last()
     ws.open()
     ws.receive({ type: 'hello', version: '0.1.0', rateHz: 25 })
-    expect(ws.sent[1]).toEqual({ type: 'subscribe', topics: ['links', 'jack', 'events', 'counters:l2', 'meters:l2'], rateHz: 25 })
+    expect(ws.sent[1]).toEqual({ type: 'subscribe', topics: ['links', 'jack', 'events', 'provisions', 'counters:l2', 'meters:l2'], rateHz: 25 })
     // another pick subscribes again
     await w.get('[data-test="live-link"]').setValue('l1')
     await flushPromises()
-    expect(ws.sent.at(-1).topics).toEqual(['links', 'jack', 'events', 'counters:l1', 'meters:l1'])
+    expect(ws.sent.at(-1).topics).toEqual(['links', 'jack', 'events', 'provisions', 'counters:l1', 'meters:l1'])
     w.unmount()
-    expect(ws.sent.at(-1).topics).toEqual(['links', 'jack', 'events'])
+    expect(ws.sent.at(-1).topics).toEqual(['links', 'jack', 'events', 'provisions'])
   })
 
   it('shows the link the address names, as the Lab view links to it', async () => {

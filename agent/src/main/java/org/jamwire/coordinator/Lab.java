@@ -284,6 +284,25 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /**
+     * Records that a peer was provisioned: its agent listens on {@code agentPort} and keeps its
+     * token in {@code tokenFile}, so that the coordinator reaches it there. A path the peer record
+     * cannot hold leaves it as it was.
+     */
+    synchronized void agentInstalled(String name, int agentPort, String tokenFile) throws IOException {
+        final Peer p = peers.get(name);
+        if (p == null) {
+            return;
+        }
+        try {
+            peers.put(name, new Peer(p.name(), p.host(), p.port(), p.user(), p.key(), p.jackServer(), agentPort,
+                    tokenFile, p.report()));
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        save();
+    }
+
     private synchronized Peer record(String name, Peer probed) {
         if (peers.containsKey(name)) {
             peers.put(name, probed);

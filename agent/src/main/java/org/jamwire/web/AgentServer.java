@@ -48,6 +48,7 @@ public final class AgentServer implements AutoCloseable {
     private Javalin app;
 
     private volatile PairController pairs;
+    private final ProvisionController provisions;
 
     private AgentServer(AgentSettings settings, Token token) {
         this.settings = settings;
@@ -62,7 +63,10 @@ public final class AgentServer implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        this.feed = new LiveFeed(json, token, links, jack, bus, settings, new org.jamwire.coordinator.PeerFeeds(lab));
+        this.provisions = new ProvisionController(json,
+                new org.jamwire.coordinator.Provisioning(lab, dir.resolve("provision.json")), bus);
+        this.feed = new LiveFeed(json, token, links, jack, bus, settings, new org.jamwire.coordinator.PeerFeeds(lab),
+                provisions::jobs);
         this.openApi = resource(OPENAPI_RESOURCE);
     }
 
@@ -180,6 +184,9 @@ public final class AgentServer implements AutoCloseable {
             config.routes.post("/api/lab/peers/{name}/match-jack", labApi::matchJack);
             config.routes.post("/api/lab/peers/{name}/agent", labApi::startAgent);
             config.routes.get("/api/lab/peers/{name}/linktests", labApi::linkTests);
+            config.routes.post("/api/lab/peers/{name}/provision", provisions::start);
+            config.routes.get("/api/lab/provisions", provisions::list);
+            config.routes.get("/api/lab/provisions/{id}", provisions::get);
             config.routes.get("/api/lab/pairs", pairs::list);
             config.routes.post("/api/lab/pairs", pairs::start);
             config.routes.get("/api/lab/pairs/{id}", pairs::get);
@@ -344,6 +351,7 @@ public final class AgentServer implements AutoCloseable {
         if (pairs != null) {
             pairs.close();
         }
+        provisions.close();
         lab.close();
         links.close();
         if (app != null) {

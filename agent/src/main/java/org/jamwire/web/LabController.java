@@ -152,7 +152,11 @@ final class LabController {
         private final String fingerprint;
 
         HostKeyException(String error, SshException e) {
-            super(409, error, "fingerprint", "confirm the fingerprint on the machine itself", e.getMessage());
+            this(error, e, e.getMessage());
+        }
+
+        HostKeyException(String error, SshException e, String message) {
+            super(409, error, "fingerprint", "confirm the fingerprint on the machine itself", message);
             this.fingerprint = e.fingerprint();
         }
 

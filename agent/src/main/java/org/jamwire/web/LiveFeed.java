@@ -49,9 +49,11 @@ final class LiveFeed implements AutoCloseable {
     static final int MAX_RATE_HZ = 30;
     private static final int MAX_TOPICS = 200;
     private static final int MAX_QUEUED_EVENTS = 500;
+    /** Lines of a provisioning job sent in one message at most. */
+    static final int PROVISION_LINES = 50;
     private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1) / MAX_RATE_HZ;
     private static final Pattern TOPIC = Pattern.compile(
-            "links|jack|events|(counters|meters):(\\*|l[0-9]{1,9})|peer:[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+            "links|jack|events|provisions|(counters|meters):(\\*|l[0-9]{1,9})|peer:[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final ObjectMapper json;
@@ -60,6 +62,7 @@ final class LiveFeed implements AutoCloseable {
     private final JackMonitor jack;
     private final AgentSettings settings;
     private final PeerFeeds peers;
+    private final java.util.function.Supplier<List<org.jamwire.coordinator.ProvisionJob>> provisions;
     private long lastSweep = System.nanoTime();
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
     private final AtomicLong badMessages = new AtomicLong();
@@ -85,6 +88,8 @@ final class LiveFeed implements AutoCloseable {
         Object lastJack;
         /** What was last sent of each relayed peer: keys NAME:status, NAME:links, NAME:counters:ID, NAME:meters:ID. */
         final Map<String, Object> lastPeer = new HashMap<>();
+        /** Of each provisioning job: the version last sent in full, and the number of the next line to send. */
+        final Map<String, long[]> provisionSent = new HashMap<>();
         /** Messages of this tick not yet handed to the socket. */
         final List<byte[]> pending = new ArrayList<>();
 
@@ -95,8 +100,9 @@ final class LiveFeed implements AutoCloseable {
     }
 
     LiveFeed(ObjectMapper json, Token token, LinkManager links, JackMonitor jack, EventBus bus, AgentSettings settings,
-            PeerFeeds peers) {
+            PeerFeeds peers, java.util.function.Supplier<List<org.jamwire.coordinator.ProvisionJob>> provisions) {
         this.json = json;
+        this.provisions = provisions;
         this.peers = peers;
         this.token = token;
         this.links = links;
@@ -197,7 +203,7 @@ final class LiveFeed implements AutoCloseable {
         for (int i = 0; i < topics.size(); i++) {
             final JsonNode t = topics.get(i);
             if (!t.isTextual() || !TOPIC.matcher(t.asText()).matches()) {
-                bad(c, "topics[" + i + "]", "links, jack, events, counters:ID, meters:ID (ID a link id or *) or"
+                bad(c, "topics[" + i + "]", "links, jack, events, provisions, counters:ID, meters:ID (ID a link id or *) or"
                         + " peer:NAME (a peer's name)",
                         "topics[" + i + "]: " + (t.isTextual() ? "'" + clip(t.asText()) + "'" : t.getNodeType())
                                 + " is not a topic");
@@ -222,6 +228,7 @@ final class LiveFeed implements AutoCloseable {
         c.lastLinks = null;
         c.lastJack = null;
         c.lastPeer.clear();
+        c.provisionSent.clear();
         c.nextSendNanos = System.nanoTime();
     }
 
@@ -375,6 +382,7 @@ final class LiveFeed implements AutoCloseable {
                     }
                     sendChanges(c, snapshot);
                     sendPeers(c, snapshot.t);
+                    sendProvisions(c);
                 }
                 flush(c);
             }
@@ -509,6 +517,31 @@ final class LiveFeed implements AutoCloseable {
                 v.put("receive", e.getValue().get("receive"));
                 queue(c, write(v));
             }
+        }
+    }
+
+    /**
+     * What a socket subscribed to {@code provisions} is owed of each provisioning job: where it is,
+     * and the lines it has not been sent yet, at most {@link #PROVISION_LINES} a message. A job that
+     * printed more goes on at the socket's next send, so that a big run reaches the browser in
+     * batches at the socket's rate rather than as one message a line.
+     */
+    private void sendProvisions(Client c) {
+        if (!c.topics.contains("provisions")) {
+            return;
+        }
+        for (org.jamwire.coordinator.ProvisionJob j : provisions.get()) {
+            final long[] sent = c.provisionSent.computeIfAbsent(j.id(), k -> new long[] {-1, 0});
+            final long version = j.version();
+            if (version == sent[0]) {
+                continue;
+            }
+            final org.jamwire.coordinator.ProvisionJob.Lines lines = j.since(sent[1], PROVISION_LINES);
+            sent[1] = lines.from() + lines.lines().size();
+            if (sent[1] >= lines.next()) {
+                sent[0] = version;
+            }
+            queue(c, write(ProvisionController.feedMessage(j, lines)));
         }
     }
 
