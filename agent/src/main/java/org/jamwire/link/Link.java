@@ -126,7 +126,20 @@ public final class Link implements AutoCloseable {
     public static Link start(LinkConfig config, AudioBackend backend, Consumer<LinkEvent> listener)
             throws LinkException {
         final InetSocketAddress fixedPeer = config.role() == Role.CLIENT ? resolve(config) : null;
-        final DatagramChannel channel = bind(config);
+        return start(config, bind(config.bindPort()), fixedPeer, backend, listener);
+    }
+
+    /**
+     * Starts a link on a socket already bound (by {@link #bind(int)}), streaming with {@code peer}
+     * from the start, as a hub's worker does once its client's first datagram has come. The link
+     * owns the socket from here, and closes it even when it cannot start.
+     *
+     * @param peer the address to send to and the only one received from, or null to adopt the
+     *     source of the first datagram
+     */
+    public static Link start(LinkConfig config, DatagramChannel channel, InetSocketAddress peer,
+            AudioBackend backend, Consumer<LinkEvent> listener) throws LinkException {
+        final InetSocketAddress fixedPeer = peer;
         AudioSession session = null;
         try {
             final ProcessorSlot slot = new ProcessorSlot();
@@ -471,7 +484,13 @@ public final class Link implements AutoCloseable {
         }
     }
 
-    private static DatagramChannel bind(LinkConfig config) throws LinkException {
+    /**
+     * Opens a non-blocking UDP socket on {@code port} with the options a link's socket has
+     * (expedited TOS, 1 MiB buffers).
+     *
+     * @throws LinkException when the port is taken or the socket cannot be opened
+     */
+    public static DatagramChannel bind(int port) throws LinkException {
         DatagramChannel ch = null;
         try {
             ch = DatagramChannel.open(StandardProtocolFamily.INET);
@@ -482,17 +501,17 @@ public final class Link implements AutoCloseable {
             }
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
             ch.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
-            ch.bind(new InetSocketAddress(config.bindPort()));
+            ch.bind(new InetSocketAddress(port));
             // The audio thread sends and receives: neither may ever wait.
             ch.configureBlocking(false);
             return ch;
         } catch (BindException e) {
             closeQuietly(ch, null);
-            throw new LinkException("UDP port " + config.bindPort() + " is already in use: stop the program "
+            throw new LinkException("UDP port " + port + " is already in use: stop the program "
                     + "using it, or pick other ports with -o/--portoffset (e.g. -o 10 for 4474)");
         } catch (IOException e) {
             closeQuietly(ch, null);
-            throw new LinkException("cannot open UDP port " + config.bindPort() + ": " + e.getMessage(), e);
+            throw new LinkException("cannot open UDP port " + port + ": " + e.getMessage(), e);
         }
     }
 
