@@ -85,6 +85,7 @@ public final class Link implements AutoCloseable {
     private final Instant started = Instant.now();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+    private volatile boolean silentStop;
     private volatile State state;
     private volatile String failure;
 
@@ -238,6 +239,15 @@ public final class Link implements AutoCloseable {
 
     /** Stops the link: sends the stop packet twice, releases the port and the audio client. */
     public void stop() {
+        shutdown(State.STOPPED, null, null);
+    }
+
+    /**
+     * Stops the link without the stop packet: a hub does this to a worker whose client has
+     * reconnected from the same address and port, which the stop packet would stop again.
+     */
+    public void abandon() {
+        silentStop = true;
         shutdown(State.STOPPED, null, null);
     }
 
@@ -441,7 +451,7 @@ public final class Link implements AutoCloseable {
         }
         // The audio client first: once it is closed, no audio thread uses the socket.
         closeQuietly(null, session);
-        if (!peer.peerStopped()) {
+        if (!peer.peerStopped() && !silentStop) {
             loop.sendStop();
         }
         closeQuietly(channel, null);
