@@ -25,6 +25,36 @@ public sealed interface Command {
     }
 
     /**
+     * Run a hub client: ask the hub for a UDP port over TCP, then run a P2P client link to it.
+     *
+     * @param config the link; its peer port is the hub's TCP port until the hub answers
+     * @param remoteName the name for the hub ({@code -K}), or "" for the hub's default
+     * @param warnings as for {@link Run}
+     */
+    record HubClient(LinkConfig config, String remoteName, List<String> warnings) implements Command {
+        /** Copies the warnings. */
+        public HubClient {
+            Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(remoteName, "remoteName");
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
+     * Run a hub server.
+     *
+     * @param config the hub
+     * @param warnings as for {@link Run}
+     */
+    record HubServer(org.jamwire.hub.HubConfig config, List<String> warnings) implements Command {
+        /** Copies the warnings. */
+        public HubServer {
+            Objects.requireNonNull(config, "config");
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
      * Print the help.
      *
      * @param text the help, ending with a newline

@@ -64,7 +64,7 @@ public final class CommandLine {
             return early != null ? early : sub.parse(rest);
         }
         final Command early = helpOrVersion(list);
-        return early != null ? early : parseLink(list);
+        return early != null ? early : parseLinkOrHub(list);
     }
 
     /** The help text. */
@@ -82,13 +82,21 @@ public final class CommandLine {
         return null;
     }
 
-    /** Parses a link's arguments, with no command word and no help or version option. */
+    /** Parses a P2P link's arguments, with no command word and no help or version option. */
     static Command.Run parseLink(List<String> args) throws UsageException {
-        final ArgumentScanner scanner = new ArgumentScanner(LinkOptions.TABLE,
+        return LinkCommand.toRun(linkScanner().scan(args));
+    }
+
+    /** Parses a P2P link's or a hub's arguments, with no command word and no help or version option. */
+    static Command parseLinkOrHub(List<String> args) throws UsageException {
+        return LinkCommand.toCommand(linkScanner().scan(args));
+    }
+
+    private static ArgumentScanner linkScanner() {
+        return new ArgumentScanner(LinkOptions.TABLE,
                 new UnknownOption(LinkOptions.TABLE, null, List.of(
                         new UnknownOption.Elsewhere(DemoOptions.TABLE, "'jamwire demo'"),
                         new UnknownOption.Elsewhere(NetsimOptions.TABLE, "'jamwire netsim'"))));
-        return LinkCommand.toRun(scanner.scan(args));
     }
 
     private static Command parseDemo(List<String> args) throws UsageException {

@@ -15,6 +15,8 @@ import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkEvent;
 import org.jamwire.link.LinkException;
 import org.jamwire.link.LinkStats;
+import org.jamwire.net.HubException;
+import org.jamwire.net.HubHandshakeClient;
 
 /**
  * Runs links for the command line: prints their events to stderr and their {@code -I} lines and
@@ -23,6 +25,9 @@ import org.jamwire.link.LinkStats;
  * runs on the JVM's.
  */
 final class ConsoleLinkRunner implements LinkRunner {
+
+    /** How long a hub client retries a hub that refuses the connection, as jacktrip. */
+    private static final java.time.Duration HUB_RETRY = java.time.Duration.ofSeconds(30);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -56,6 +61,32 @@ final class ConsoleLinkRunner implements LinkRunner {
             return ExitCode.INTERRUPTED;
         }
         return link.state() == Link.State.FAILED ? ExitCode.FAILED : exit.get();
+    }
+
+    @Override
+    public int runHubClient(Command.HubClient hub) {
+        final LinkConfig config = hub.config();
+        final java.net.InetSocketAddress tcp = new java.net.InetSocketAddress(config.peerHost(), config.peerPort());
+        if (tcp.isUnresolved()) {
+            err.println("jamwire: cannot resolve hub host '" + config.peerHost()
+                    + "': check the name, or give an IP address");
+            return ExitCode.FAILED;
+        }
+        final int port;
+        try {
+            port = HubHandshakeClient.requestPort(tcp, config.bindPort(), hub.remoteName(), HUB_RETRY);
+        } catch (HubException e) {
+            err.println("jamwire: " + e.getMessage());
+            return ExitCode.FAILED;
+        }
+        err.println("jamwire: the hub at " + config.peerHost() + ":" + config.peerPort() + " gave UDP port " + port
+                + (hub.remoteName().isEmpty() ? "" : " to '" + hub.remoteName() + "'"));
+        return runLink(config.toBuilder().peerPort(port).build());
+    }
+
+    @Override
+    public int runHubServer(Command.HubServer hub) {
+        return HubConsole.run(hub.config(), out, err);
     }
 
     @Override

@@ -20,11 +20,13 @@ final class HelpText {
     static String render() {
         final StringBuilder out = new StringBuilder();
         out.append("JamWire ").append(BuildInfo.version()).append(": uncompressed network audio")
-                .append(" between JACK servers,\ncompatible with jacktrip's P2P mode.\n\n");
+                .append(" between JACK servers,\ncompatible with jacktrip's P2P and hub modes.\n\n");
         out.append("""
                 Usage:
                   jamwire -s [OPTIONS]          wait for a client (P2P server)
                   jamwire -c HOST [OPTIONS]     connect to HOST (P2P client)
+                  jamwire -S [OPTIONS]          run a hub that many clients connect to (hub server)
+                  jamwire -C HOST [OPTIONS]     connect to the hub on HOST (hub client)
                   jamwire demo [DEMO OPTIONS]   two ends on this machine streaming over loopback,
                                                 on the built-in backend (no JACK needed)
                   jamwire netsim --to HOST:PORT [NETSIM OPTIONS]
@@ -126,6 +128,12 @@ final class HelpText {
                 jamwire -c 127.0.0.1 -B 4466 -P 4465
               Losses in bursts of 4 datagrams on average, towards the server only:
                 jamwire netsim --to 192.0.2.10:4464 --burst 0.5 --burst-length 4 --direction to-server
+              A hub where every client hears every other one, and two of its clients:
+                jamwire -S -p 2
+                jacktrip -C 192.0.2.10 -K alice
+                jamwire -C 192.0.2.10 -K bob
+              A hub client on the hub's own machine (the hub's UDP ports start at 61002):
+                jamwire -C 127.0.0.1 -K local -B 4470
               The agent, for this machine's browser (it prints the URL to open, with the token):
                 jamwire agent
 
@@ -135,6 +143,11 @@ final class HelpText {
               datagrams come from. -o N adds N to both ports, so links side by side on one
               machine use -o 0, 10, 20 and 30, that is UDP ports 4464, 4474, 4484 and 4494;
               the firewall must let them through.
+              A hub listens for clients on TCP port 4464 (-B, -o) and gives each client a UDP port
+              of its own from 61002 up (-U; -o moves it too); a hub client asks on TCP port 4464
+              (-P, -o) and streams from UDP port 4464 (-B, -o). Two hub clients on one machine need
+              different -B. The hub has no authentication (jacktrip's -A) yet; a jacktrip -A
+              client is told so.
             """;
 
     private static void appendSection(StringBuilder out, String title, List<OptionSpec> options) {
@@ -240,7 +253,8 @@ final class HelpText {
 
     /** The README's tables of link, demo and network simulation options, in Markdown. */
     static String markdownOptionTables() {
-        return "Link options (`jamwire -s ...`, `jamwire -c HOST ...`):\n\n"
+        return "Link and hub options (`jamwire -s ...`, `jamwire -c HOST ...`, `jamwire -S ...`,"
+                + " `jamwire -C HOST ...`):\n\n"
                 + markdownTable(LinkOptions.TABLE.options())
                 + "\nDemo options (`jamwire demo ...`):\n\n"
                 + markdownTable(DemoOptions.TABLE.options())

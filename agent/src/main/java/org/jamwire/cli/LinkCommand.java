@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jamwire.cli.OptionValues.Mode;
 import org.jamwire.engine.UnderrunPolicy;
+import org.jamwire.hub.HubConfig;
+import org.jamwire.hub.PatchMode;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkConfig.BackendKind;
 import org.jamwire.link.LinkConfig.BuiltinSettings;
@@ -28,13 +30,36 @@ final class LinkCommand {
     private LinkCommand() {
     }
 
-    /** The link the values describe, with defaults filled in, or an error naming the option. */
+    /**
+     * The P2P link the values describe, with defaults filled in, or an error naming the option; a
+     * hub mode is refused, for front doors that run P2P links only.
+     */
     static Command.Run toRun(OptionValues v) throws UsageException {
+        final Command c = toCommand(v);
+        if (c instanceof Command.Run run) {
+            return run;
+        }
+        throw new UsageException(v.mode.givenBy().label() + ": hub mode runs from the command line only;"
+                + " the agent does not run hubs yet");
+    }
+
+    /** The P2P link, hub client or hub server the values describe, with defaults filled in. */
+    static Command toCommand(OptionValues v) throws UsageException {
         final Mode mode = v.mode.orElse(null);
         if (mode == null) {
             throw new UsageException("say which end this is: -s/--server (-r in the old manual)"
                     + " waits for a client, -c/--client HOST (-t HOST in the old manual)"
-                    + " connects to one");
+                    + " connects to one, -S runs a hub server, -C HOST connects to a hub");
+        }
+        if (!mode.hub() || mode.role() == Role.SERVER) {
+            onlyWith(v.remoteName, "-C/--pingtoserver (a hub client)");
+        }
+        if (!mode.hub() || mode.role() == Role.CLIENT) {
+            final String hubServer = "-S/--jacktripserver (a hub server)";
+            onlyWith(v.udpBasePort, hubServer);
+            onlyWith(v.hubPatch, hubServer);
+            onlyWith(v.includeServer, hubServer);
+            onlyWith(v.upmix, hubServer);
         }
         final int channels = v.channels.orElse(DEFAULT_CHANNELS);
         final int send = v.sendChannels.orElse(channels);
@@ -72,13 +97,44 @@ final class LinkCommand {
             b.jackServerName(v.jackServer.orElse(null));
         }
         final LinkConfig config = b.build();
-        return new Command.Run(config, warnings(v, config));
+        final List<String> warnings = warnings(v, config, mode);
+        if (!mode.hub()) {
+            return new Command.Run(config, warnings);
+        }
+        if (mode.role() == Role.CLIENT) {
+            return new Command.HubClient(config, v.remoteName.orElse(""), warnings);
+        }
+        return hubServer(v, config, warnings);
+    }
+
+    private static Command.HubServer hubServer(OptionValues v, LinkConfig config, List<String> warnings)
+            throws UsageException {
+        if (config.backend() != BackendKind.JACK) {
+            throw new UsageException(v.backend.givenBy().label() + ": a hub server runs on JACK, which"
+                    + " connects its clients' ports to each other; use --backend jack");
+        }
+        final int tcp = config.bindPort();
+        final int base = v.udpBasePort.orElse(HubConfig.defaultUdpBase(tcp));
+        if (base < 1 || base > 65535) {
+            throw new UsageException("-B/-o: the TCP port " + tcp + " puts the UDP base port at " + base
+                    + ", outside 1 to 65535; give -U/--udpbaseport");
+        }
+        final int maxClients = Math.min(HubConfig.MAX_CLIENTS, 65535 - base + 1);
+        final PatchMode patch = PatchMode.of(v.hubPatch.orElse(0));
+        if (v.includeServer.isSet() && patch != PatchMode.CLIENT_FAN_OUT_IN && patch != PatchMode.FULL_MIX) {
+            warnings.add("-i/--includeserver only has an effect with -p 2 or -p 4");
+        }
+        return new Command.HubServer(new HubConfig(tcp, base, maxClients, patch, v.includeServer.orElse(false),
+                v.upmix.orElse(false), config), warnings);
     }
 
     /** What the user should hear about before a link that is valid but may not do what was meant. */
-    private static List<String> warnings(OptionValues v, LinkConfig config) {
+    private static List<String> warnings(OptionValues v, LinkConfig config, Mode mode) {
         final List<String> warnings = new ArrayList<>();
-        if (config.role() == Role.SERVER && v.peerPort.isSet()) {
+        if (config.role() == Role.SERVER && mode.hub() && v.peerPort.isSet()) {
+            warnings.add(v.peerPort.givenBy().label() + " has no effect on a hub server: it listens"
+                    + " on -B and answers the ports its clients send from");
+        } else if (config.role() == Role.SERVER && v.peerPort.isSet()) {
             warnings.add(v.peerPort.givenBy().label() + " has no effect on a server: it answers"
                     + " the port the client sends from");
         }

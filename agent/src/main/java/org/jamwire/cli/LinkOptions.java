@@ -35,19 +35,26 @@ final class LinkOptions {
     static final OptionSpec SERVER = flag(Section.MODE, "-s -r --server", "none; give -s or -c",
             "Wait for a client (P2P server): bind the port and answer whoever sends the first"
                     + " datagram. -r is the old manual's name for it.",
-            (v, g) -> v.mode.set(g, new Mode(Role.SERVER, null)));
+            (v, g) -> v.mode.set(g, new Mode(Role.SERVER, null, false)));
 
     static final OptionSpec CLIENT = valued(Section.MODE, "-c -t --client", "HOST",
             "none; give -s or -c", "a host name or IP address",
             "Connect to HOST (P2P client) and start sending at once. -t HOST is the old manual's"
                     + " name for it.",
-            (v, g) -> {
-                if (g.raw().isBlank() || g.raw().startsWith("-")
-                        || g.raw().chars().anyMatch(Character::isWhitespace)) {
-                    throw g.notAllowed("give a host name or IP address");
-                }
-                v.mode.set(g, new Mode(Role.CLIENT, g.raw()));
-            });
+            (v, g) -> v.mode.set(g, new Mode(Role.CLIENT, host(g), false)));
+
+    static final OptionSpec HUB_SERVER = flag(Section.MODE, "-S --jacktripserver", "none",
+            "Run a hub server, as jacktrip -S: clients (jacktrip -C or jamwire -C) ask on TCP port"
+                    + " 4464 (-B, -o) for a UDP port of their own, from 61002 (-U) up; each gets its"
+                    + " own JACK client, named by its -K or its address, patched as -p says.",
+            (v, g) -> v.mode.set(g, new Mode(Role.SERVER, null, true)));
+
+    static final OptionSpec HUB_CLIENT = valued(Section.MODE, "-C --pingtoserver", "HOST",
+            "none", "a host name or IP address",
+            "Connect to the hub server on HOST (jacktrip -S or jamwire -S): ask on its TCP port"
+                    + " 4464 (-P, -o) for a UDP port, then stream to that port from UDP port 4464"
+                    + " (-B, -o).",
+            (v, g) -> v.mode.set(g, new Mode(Role.CLIENT, host(g), true)));
 
     static final OptionSpec CHANNELS = valued(Section.AUDIO, "-n -a --numchannels", "N",
             String.valueOf(DEFAULT_CHANNELS), "1 to " + MAX_CHANNELS,
@@ -150,6 +157,41 @@ final class LinkOptions {
                     + " (jacktrip's -t).",
             (v, g) -> v.timeout.set(g, true));
 
+    static final OptionSpec REMOTE_NAME = valued(Section.HUB, "-K --remotename", "NAME",
+            "none: the hub names the client by its IP address", "1 to 63 bytes of UTF-8",
+            "Hub client: the name the hub gives this client's JACK client there. Only with -C.",
+            (v, g) -> {
+                final int bytes = g.raw().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                if (bytes == 0 || bytes > 63 || g.raw().indexOf(':') >= 0 || g.raw().indexOf('\0') >= 0) {
+                    throw g.notAllowed("use 1 to 63 bytes of UTF-8 without ':' (it becomes a JACK client name)");
+                }
+                v.remoteName.set(g, g.raw());
+            });
+
+    static final OptionSpec UDP_BASE_PORT = valued(Section.HUB, "-U --udpbaseport", "PORT",
+            "61002 plus the TCP port's distance from 4464", "1 to 65535",
+            "Hub server: the first client's UDP port; client N (from 0, the lowest free number) gets"
+                    + " PORT + N. Only with -S.",
+            (v, g) -> v.udpBasePort.set(g, g.whole(1, 65535)));
+
+    static final OptionSpec HUB_PATCH = valued(Section.HUB, "-p --hubpatch", "MODE", "0", "0 to 5",
+            "Hub server: how clients' ports are connected. 0: each client to and from the hub's system"
+                    + " ports. 1: each client hears itself. 2: each client hears every other client,"
+                    + " not itself. 3: reserved (jacktrip's TU Berlin matrix); nothing is connected."
+                    + " 4: each client hears every client, itself included. 5: nothing is connected."
+                    + " Only with -S.",
+            (v, g) -> v.hubPatch.set(g, g.whole(0, 5)));
+
+    static final OptionSpec INCLUDE_SERVER = flag(Section.HUB, "-i --includeserver", "off",
+            "Hub server, with -p 2 or 4: the hub's system capture ports go to every client too, and"
+                    + " every client to its system playback ports.",
+            (v, g) -> v.includeServer.set(g, true));
+
+    static final OptionSpec UPMIX = flag(Section.HUB, "-u --upmix", "off",
+            "Hub server, with -p 1, 2 or 4: a client that sends one channel is heard on the second"
+                    + " channel of those who hear it as well as on their first.",
+            (v, g) -> v.upmix.set(g, true));
+
     static final OptionSpec JACK = flag(Section.BACKEND, "-j --jack", "on (JACK is the default)",
             "Use JACK for audio, as --backend jack. -j is the old manual's name for it.",
             (v, g) -> v.backend.set(g, BackendKind.JACK));
@@ -205,12 +247,19 @@ final class LinkOptions {
     static final OptionSpec VERSION = flag(Section.GENERAL, "-v --version", "off",
             "Print the version and exit.", (v, g) -> { });
 
-    static final OptionTable TABLE = new OptionTable(List.of(SERVER, CLIENT, CHANNELS,
+    static final OptionTable TABLE = new OptionTable(List.of(SERVER, CLIENT, HUB_SERVER, HUB_CLIENT, CHANNELS,
             SEND_CHANNELS, RECEIVE_CHANNELS, BITRES, QUEUE, REDUNDANCY, UNDERRUN, NO_DRIFT_CORRECTION, BUFFER_SIZE, BIND_PORT,
-            PEER_PORT, PORT_OFFSET, TIMEOUT, JACK, BACKEND, JACK_SERVER, CLIENT_NAME,
+            PEER_PORT, PORT_OFFSET, TIMEOUT, REMOTE_NAME, UDP_BASE_PORT, HUB_PATCH, INCLUDE_SERVER, UPMIX, JACK, BACKEND, JACK_SERVER, CLIENT_NAME,
             NO_AUTO_CONNECT, RATE, SIGNAL, IOSTAT, HELP, VERSION));
 
     private LinkOptions() {
+    }
+
+    private static String host(Given g) throws UsageException {
+        if (g.raw().isBlank() || g.raw().startsWith("-") || g.raw().chars().anyMatch(Character::isWhitespace)) {
+            throw g.notAllowed("give a host name or IP address");
+        }
+        return g.raw();
     }
 
     private static String nonBlank(Given g) throws UsageException {

@@ -19,6 +19,21 @@ public interface LinkRunner {
     int runLink(LinkConfig config);
 
     /**
+     * Runs a hub client: asks the hub for a UDP port, then runs the link to it until it stops, as
+     * {@link #runLink}.
+     *
+     * @return {@link ExitCode#OK}, {@link ExitCode#FAILED} or {@link ExitCode#INTERRUPTED}
+     */
+    int runHubClient(Command.HubClient hub);
+
+    /**
+     * Runs a hub server until Ctrl-C or a failure to start.
+     *
+     * @return {@link ExitCode#OK}, {@link ExitCode#FAILED} or {@link ExitCode#INTERRUPTED}
+     */
+    int runHubServer(Command.HubServer hub);
+
+    /**
      * Runs {@code jamwire demo}: the demo's server and client ends streaming to each other over
      * loopback, printing live figures, for {@link Command.Demo#seconds()} or until Ctrl-C.
      *

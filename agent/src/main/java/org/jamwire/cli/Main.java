@@ -43,6 +43,18 @@ public final class Main {
             }
             return runner.runLink(run.config());
         }
+        if (command instanceof Command.HubClient hub) {
+            for (String warning : hub.warnings()) {
+                err.println("jamwire: warning: " + warning);
+            }
+            return runner.runHubClient(hub);
+        }
+        if (command instanceof Command.HubServer hub) {
+            for (String warning : hub.warnings()) {
+                err.println("jamwire: warning: " + warning);
+            }
+            return runner.runHubServer(hub);
+        }
         if (command instanceof Command.LinkTest test) {
             return runner.runLinkTest(test);
         }

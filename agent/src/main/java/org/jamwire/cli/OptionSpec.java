@@ -24,6 +24,7 @@ record OptionSpec(List<String> names, String valueName, String defaultText, Stri
         MODE("Mode (give exactly one)"),
         AUDIO("Channels, samples and buffering"),
         NETWORK("Network"),
+        HUB("Hub"),
         BACKEND("Audio backend"),
         MONITOR("Monitoring"),
         DEMO("Demo"),

@@ -10,8 +10,8 @@ import org.jamwire.link.Role;
  */
 final class OptionValues {
 
-    /** Server, or client of a host. */
-    record Mode(Role role, String host) {
+    /** Server, or client of a host; of a P2P link or of a hub. */
+    record Mode(Role role, String host, boolean hub) {
     }
 
     /** A host and a UDP port, as in {@code --to HOST:PORT}. */
@@ -19,7 +19,13 @@ final class OptionValues {
     }
 
     final Slot<Mode> mode = new Slot<>("a link is either a server (-s, or -r in the old manual)"
-            + " or a client (-c HOST, or -t HOST in the old manual) of one host");
+            + " or a client (-c HOST, or -t HOST in the old manual) of one host, or one end of a hub"
+            + " (-S, or -C HOST)");
+    final Slot<String> remoteName = Slot.once("the name for the hub");
+    final Slot<Integer> udpBasePort = Slot.once("the UDP base port");
+    final Slot<Integer> hubPatch = Slot.once("the hub patch mode");
+    final Slot<Boolean> includeServer = Slot.once("-i");
+    final Slot<Boolean> upmix = Slot.once("-u");
     final Slot<Integer> channels = Slot.once("the channel count");
     final Slot<Integer> sendChannels = Slot.once("the send channel count");
     final Slot<Integer> receiveChannels = Slot.once("the receive channel count");

@@ -39,19 +39,12 @@ final class UnknownOption {
     record Elsewhere(OptionTable table, String scope) {
     }
 
-    private static final String HUB = "JamWire runs P2P links (-s, or -c HOST)";
+    private static final String HUB = "JamWire's hub (-S, -C HOST) does not authenticate yet";
     private static final String NETSIM = "run 'jamwire netsim' between the two ends instead";
 
     /** jacktrip 1.7's options that JamWire rejects, apart from those in {@link SeedFlag#ALL}. */
     static final List<JacktripOnly> JACKTRIP_ONLY = List.of(
-            new JacktripOnly("-S --jacktripserver", "hub server mode", HUB),
-            new JacktripOnly("-C --pingtoserver", "hub client mode", HUB),
-            new JacktripOnly("-U --udpbaseport", "hub UDP base port", HUB),
-            new JacktripOnly("-K --remotename", "hub client name", HUB),
-            new JacktripOnly("-p --hubpatch", "hub patching", HUB),
-            new JacktripOnly("-i --includeserver", "hub patching", HUB),
-            new JacktripOnly("-u --upmix", "hub upmixing", HUB),
-            new JacktripOnly("--appendthreadid", "hub client names", HUB),
+            new JacktripOnly("--appendthreadid", "hub client names", null),
             new JacktripOnly("-A --auth", "hub authentication", HUB),
             new JacktripOnly("--certfile", "hub authentication", HUB),
             new JacktripOnly("--keyfile", "hub authentication", HUB),

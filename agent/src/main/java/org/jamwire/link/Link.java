@@ -85,6 +85,7 @@ public final class Link implements AutoCloseable {
     private final Instant started = Instant.now();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+    private volatile boolean silentStop;
     private volatile State state;
     private volatile String failure;
 
@@ -126,7 +127,20 @@ public final class Link implements AutoCloseable {
     public static Link start(LinkConfig config, AudioBackend backend, Consumer<LinkEvent> listener)
             throws LinkException {
         final InetSocketAddress fixedPeer = config.role() == Role.CLIENT ? resolve(config) : null;
-        final DatagramChannel channel = bind(config);
+        return start(config, bind(config.bindPort()), fixedPeer, backend, listener);
+    }
+
+    /**
+     * Starts a link on a socket already bound (by {@link #bind(int)}), streaming with {@code peer}
+     * from the start, as a hub's worker does once its client's first datagram has come. The link
+     * owns the socket from here, and closes it even when it cannot start.
+     *
+     * @param peer the address to send to and the only one received from, or null to adopt the
+     *     source of the first datagram
+     */
+    public static Link start(LinkConfig config, DatagramChannel channel, InetSocketAddress peer,
+            AudioBackend backend, Consumer<LinkEvent> listener) throws LinkException {
+        final InetSocketAddress fixedPeer = peer;
         AudioSession session = null;
         try {
             final ProcessorSlot slot = new ProcessorSlot();
@@ -225,6 +239,15 @@ public final class Link implements AutoCloseable {
 
     /** Stops the link: sends the stop packet twice, releases the port and the audio client. */
     public void stop() {
+        shutdown(State.STOPPED, null, null);
+    }
+
+    /**
+     * Stops the link without the stop packet: a hub does this to a worker whose client has
+     * reconnected from the same address and port, which the stop packet would stop again.
+     */
+    public void abandon() {
+        silentStop = true;
         shutdown(State.STOPPED, null, null);
     }
 
@@ -428,7 +451,7 @@ public final class Link implements AutoCloseable {
         }
         // The audio client first: once it is closed, no audio thread uses the socket.
         closeQuietly(null, session);
-        if (!peer.peerStopped()) {
+        if (!peer.peerStopped() && !silentStop) {
             loop.sendStop();
         }
         closeQuietly(channel, null);
@@ -471,7 +494,13 @@ public final class Link implements AutoCloseable {
         }
     }
 
-    private static DatagramChannel bind(LinkConfig config) throws LinkException {
+    /**
+     * Opens a non-blocking UDP socket on {@code port} with the options a link's socket has
+     * (expedited TOS, 1 MiB buffers).
+     *
+     * @throws LinkException when the port is taken or the socket cannot be opened
+     */
+    public static DatagramChannel bind(int port) throws LinkException {
         DatagramChannel ch = null;
         try {
             ch = DatagramChannel.open(StandardProtocolFamily.INET);
@@ -482,17 +511,17 @@ public final class Link implements AutoCloseable {
             }
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
             ch.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
-            ch.bind(new InetSocketAddress(config.bindPort()));
+            ch.bind(new InetSocketAddress(port));
             // The audio thread sends and receives: neither may ever wait.
             ch.configureBlocking(false);
             return ch;
         } catch (BindException e) {
             closeQuietly(ch, null);
-            throw new LinkException("UDP port " + config.bindPort() + " is already in use: stop the program "
+            throw new LinkException("UDP port " + port + " is already in use: stop the program "
                     + "using it, or pick other ports with -o/--portoffset (e.g. -o 10 for 4474)");
         } catch (IOException e) {
             closeQuietly(ch, null);
-            throw new LinkException("cannot open UDP port " + config.bindPort() + ": " + e.getMessage(), e);
+            throw new LinkException("cannot open UDP port " + port + ": " + e.getMessage(), e);
         }
     }
 

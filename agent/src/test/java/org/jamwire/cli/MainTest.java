@@ -35,6 +35,17 @@ class MainTest {
         }
 
         @Override
+        public int runHubClient(Command.HubClient h) {
+            link = h.config();
+            return 3;
+        }
+
+        @Override
+        public int runHubServer(Command.HubServer h) {
+            return 4;
+        }
+
+        @Override
         public int runDemo(Command.Demo d) {
             demo = d;
             return 8;

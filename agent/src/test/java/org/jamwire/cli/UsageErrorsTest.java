@@ -80,8 +80,8 @@ class UsageErrorsTest {
     @Test
     void a_missing_mode_says_how_to_give_one() {
         assertEquals("say which end this is: -s/--server (-r in the old manual) waits for a"
-                + " client, -c/--client HOST (-t HOST in the old manual) connects to one",
-                problem("-n 2"));
+                + " client, -c/--client HOST (-t HOST in the old manual) connects to one, -S runs a"
+                + " hub server, -C HOST connects to a hub", problem("-n 2"));
     }
 
     @Test
@@ -159,7 +159,7 @@ class UsageErrorsTest {
     void seed_r_after_a_client_explains_both_meanings() {
         assertEquals("-r conflicts with -c h given earlier: a link is either a server (-s, or -r"
                 + " in the old manual) or a client (-c HOST, or -t HOST in the old manual) of one"
-                + " host; in the old manual -r means wait for a client, as -s; jacktrip's -r"
+                + " host, or one end of a hub (-S, or -C HOST); in the old manual -r means wait for a client, as -s; jacktrip's -r"
                 + " (redundancy) is --redundancy N here", problem("-c h -r 2"));
     }
 
@@ -206,7 +206,7 @@ class UsageErrorsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            -S               | -S/--jacktripserver: jacktrip's hub server mode is not supported; JamWire runs P2P links (-s, or -c HOST)
+            -S -A            | -A/--auth: jacktrip's hub authentication is not supported; JamWire's hub (-S, -C HOST) does not authenticate yet
             -s --zerounderrun | --zerounderrun: jacktrip's zeros on underrun is not supported
             -s --bufstrategy 1 | --bufstrategy: jacktrip's jitter buffer strategies is not supported
             """)

@@ -136,6 +136,11 @@ public final class JackServer implements AutoCloseable {
         return lsp.exitValue() == 0 ? lsp.output().lines().toList() : List.of();
     }
 
+    /** Connects two ports on this server with {@code jack_connect}; true if it did. */
+    public boolean connect(String source, String destination) {
+        return run(name, List.of("jack_connect", source, destination)).exitValue() == 0;
+    }
+
     /** Waits until the server named {@code server} has {@code port}. */
     public static void awaitPort(String server, String port, Duration timeout) {
         Deadlines.await(timeout, () -> lspOf(server).contains(port), () -> "port " + port + " on " + server

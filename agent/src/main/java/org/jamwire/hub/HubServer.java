@@ -1,0 +1,312 @@
+package org.jamwire.hub;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jamwire.audio.AudioBackendException;
+import org.jamwire.jack.JackGraph;
+import org.jamwire.link.Link;
+import org.jamwire.link.LinkConfig;
+import org.jamwire.link.LinkException;
+import org.jamwire.link.LinkStats;
+import org.jamwire.net.HubListener;
+import org.jamwire.protocol.HubHandshake;
+
+/**
+ * A hub server, as jacktrip's {@code -S}: answers handshakes on its TCP port, gives each client the
+ * lowest free slot and its UDP port, runs a {@link HubWorker} per slot, and connects the clients'
+ * JACK ports as the patch mode says. A client that reconnects from the address and UDP port of a
+ * slot replaces that slot. Control threads only: the handshake thread, one per slot, and one that
+ * patches.
+ */
+public final class HubServer implements AutoCloseable {
+
+    /** How long a TCP client may take to send its request. */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final HubConfig config;
+    private final Consumer<HubEvent> listener;
+    private final HubWorker[] slots;
+    private final ExecutorService patcher;
+    private final AtomicLong foreignDatagrams = new AtomicLong();
+    private final AtomicLong malformedDatagrams = new AtomicLong();
+    private JackGraph graph;
+    private HubListener tcp;
+    private volatile boolean running = true;
+
+    /** A client as the hub sees it, for the console and (later) the agent. */
+    public record ClientView(int slot, String name, String jackName, String address, int udpPort, LinkStats stats) {
+    }
+
+    private HubServer(HubConfig config, Consumer<HubEvent> listener) {
+        this.config = config;
+        this.listener = listener;
+        this.slots = new HubWorker[config.maxClients()];
+        this.patcher = Executors.newSingleThreadExecutor(r -> {
+            final Thread t = new Thread(r, "jamwire-hub-patch");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts the hub: opens a JACK client for patching (when the mode patches) and listens.
+     *
+     * @throws LinkException when the TCP port is taken or JACK cannot be reached
+     */
+    public static HubServer start(HubConfig config, Consumer<HubEvent> listener) throws LinkException {
+        final HubServer hub = new HubServer(config, listener);
+        try {
+            if (hub.patches()) {
+                hub.graph = JackGraph.open(config.worker().jackServerName(), "jamwire-hub");
+            }
+            hub.tcp = HubListener.start(config.tcpPort(), HANDSHAKE_TIMEOUT, hub::assign);
+        } catch (AudioBackendException e) {
+            hub.close();
+            throw new LinkException("the hub cannot patch on JACK: " + e.getMessage(), e);
+        } catch (BindException e) {
+            hub.close();
+            throw new LinkException("TCP port " + config.tcpPort() + " is already in use: stop the program using"
+                    + " it, or pick another with -B or -o");
+        } catch (IOException e) {
+            hub.close();
+            throw new LinkException("cannot listen on TCP port " + config.tcpPort() + ": " + e.getMessage(), e);
+        }
+        hub.emit(-1, null, "listening on TCP port " + hub.tcp.port() + "; clients get UDP ports from "
+                + config.udpBasePort() + "; patch mode " + config.patch().number() + " (" + config.patch().meaning()
+                + ")" + (config.includeServer() ? ", with the hub's system ports" : "")
+                + (config.upmix() ? ", mono clients upmixed" : ""));
+        return hub;
+    }
+
+    /** The TCP port it listens on. */
+    public int tcpPort() {
+        return tcp.port();
+    }
+
+    /** The handshake listener's counters. */
+    public long count(HubListener.Counter c) {
+        return tcp.count(c);
+    }
+
+    /** Datagrams a waiting slot dropped because they came from another address than its client's. */
+    public long foreignDatagrams() {
+        return foreignDatagrams.get();
+    }
+
+    /** The clients now holding a slot. */
+    public synchronized List<ClientView> clients() {
+        final List<ClientView> out = new ArrayList<>();
+        for (HubWorker w : slots) {
+            if (w == null) {
+                continue;
+            }
+            final Link l = w.link();
+            out.add(new ClientView(w.id(), w.name(), l == null ? null : l.clientName(),
+                    w.clientAddress().getHostAddress(), w.port(), l == null ? null : l.stats()));
+        }
+        return out;
+    }
+
+    private boolean patches() {
+        return config.patch() == PatchMode.CLIENT_ECHO || config.patch() == PatchMode.CLIENT_FAN_OUT_IN
+                || config.patch() == PatchMode.FULL_MIX;
+    }
+
+    /** The handshake's answer, on the handshake thread: a slot's UDP port, or -1 when none is free. */
+    private int assign(HubHandshake.Request request, InetSocketAddress from) {
+        HubWorker replaced = null;
+        final HubWorker worker;
+        synchronized (this) {
+            if (!running) {
+                return -1;
+            }
+            for (HubWorker w : slots) {
+                if (w != null && w.clientAddress().equals(from.getAddress()) && w.announcedPort() == request.udpPort()) {
+                    replaced = w;
+                    slots[w.id()] = null;
+                    break;
+                }
+            }
+            if (replaced != null) {
+                // Its port must be free again before it is given out: the slot ends without the stop
+                // packet, which would reach the client that has just come back.
+                replaced.stop(true);
+            }
+            worker = claimSlot(request, from, replaced);
+        }
+        if (replaced != null) {
+            emit(replaced.id(), replaced.name(), "replaced by a new connection from the same address and port");
+        }
+        if (worker == null) {
+            emit(-1, null, "no free slot for " + from.getAddress().getHostAddress() + "; its handshake is closed unanswered");
+            return -1;
+        }
+        emit(worker.id(), worker.name(), "connected from " + from.getAddress().getHostAddress()
+                + "; UDP port " + worker.port());
+        worker.start();
+        return worker.port();
+    }
+
+    /** The lowest free slot whose UDP port can be bound, preferring the replaced one's; null if none. */
+    private HubWorker claimSlot(HubHandshake.Request request, InetSocketAddress from, HubWorker replaced) {
+        final String name = request.name().isEmpty() ? from.getAddress().getHostAddress().replace(':', '_')
+                : request.name();
+        for (int i = replaced == null ? 0 : -1; i < slots.length; i++) {
+            final int slot = i < 0 ? replaced.id() : i;
+            if (slots[slot] != null) {
+                continue;
+            }
+            final int port = config.udpBasePort() + slot;
+            final DatagramChannel channel;
+            try {
+                channel = Link.bind(port);
+            } catch (LinkException e) {
+                continue; // taken by another program, or by a slot still closing: try the next
+            }
+            final HubWorker w = new HubWorker(this, slot, port, name, from.getAddress(), request.udpPort(), channel);
+            slots[slot] = w;
+            return w;
+        }
+        return null;
+    }
+
+    /** The link config of a slot's worker: the hub's template with the client's port, name and channels. */
+    LinkConfig workerConfig(int port, String name, int sendChannels, int receiveChannels) {
+        return config.worker().toBuilder()
+                .bindPort(port)
+                .clientName(name)
+                .sendChannels(sendChannels)
+                .receiveChannels(receiveChannels)
+                .peerTimeoutSeconds(HubWorker.IDLE_SECONDS)
+                .autoConnect(config.worker().autoConnect() && config.patch() == PatchMode.SERVER_TO_CLIENTS)
+                .build();
+    }
+
+    void streaming(HubWorker w, Link link, InetSocketAddress peer) {
+        emit(w.id(), w.name(), "streaming with " + peer.getAddress().getHostAddress() + ":" + peer.getPort()
+                + " as JACK client " + link.clientName() + " (sends " + link.format().sendChannels()
+                + ", receives " + link.format().receiveChannels() + " channels)");
+        repatch();
+    }
+
+    void released(HubWorker w) {
+        synchronized (this) {
+            if (slots[w.id()] == w) {
+                slots[w.id()] = null;
+            }
+        }
+        emit(w.id(), w.name(), "left; slot " + w.id() + " is free");
+        repatch();
+    }
+
+    void report(HubWorker w, String message) {
+        if (message != null) {
+            emit(w.id(), w.name(), message);
+        }
+    }
+
+    void countForeign() {
+        foreignDatagrams.incrementAndGet();
+    }
+
+    void countMalformed() {
+        malformedDatagrams.incrementAndGet();
+    }
+
+    /** Connects the clients' ports anew, on the patch thread; JACK drops a leaving client's connections itself. */
+    private void repatch() {
+        if (graph == null || !running) {
+            return;
+        }
+        try {
+            patcher.execute(this::patchNow);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Stopping.
+        }
+    }
+
+    private void patchNow() {
+        final List<HubPatch.Client> clients = new ArrayList<>();
+        synchronized (this) {
+            for (HubWorker w : slots) {
+                final Link l = w == null ? null : w.link();
+                if (l != null && l.state() != Link.State.STOPPED && l.state() != Link.State.FAILED) {
+                    clients.add(new HubPatch.Client(l.clientName(), l.format().sendChannels(),
+                            l.format().receiveChannels()));
+                }
+            }
+        }
+        final List<String> capture = new ArrayList<>();
+        final List<String> playback = new ArrayList<>();
+        for (JackGraph.Port p : graph.ports()) {
+            if (p.physical()) {
+                (p.output() ? capture : playback).add(p.name());
+            }
+        }
+        final Set<HubPatch.Connection> wanted = HubPatch.connections(config.patch(), config.includeServer(),
+                config.upmix(), clients, capture, playback);
+        for (HubPatch.Connection c : wanted) {
+            try {
+                graph.connect(c.source(), c.destination());
+            } catch (JackGraph.PortException e) {
+                // A client that left meanwhile: the next repatch, on its release, is right again.
+            }
+        }
+    }
+
+    private void emit(int slot, String name, String message) {
+        try {
+            listener.accept(new HubEvent(slot, name, message, Instant.now()));
+        } catch (RuntimeException e) {
+            // A faulty listener must not take the hub down.
+        }
+    }
+
+    /** Stops listening, stops every client (each gets the stop packet) and closes the patch client. */
+    @Override
+    public void close() {
+        final List<HubWorker> workers = new ArrayList<>();
+        synchronized (this) {
+            running = false;
+            for (HubWorker w : slots) {
+                if (w != null) {
+                    workers.add(w);
+                }
+            }
+        }
+        if (tcp != null) {
+            tcp.close();
+        }
+        for (HubWorker w : workers) {
+            w.stop(false);
+        }
+        for (HubWorker w : workers) {
+            try {
+                w.join(TimeUnit.SECONDS.toMillis(3));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        patcher.shutdownNow();
+        try {
+            patcher.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (graph != null) {
+            graph.close();
+        }
+    }
+}

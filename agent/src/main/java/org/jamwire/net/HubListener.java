@@ -1,0 +1,311 @@
+package org.jamwire.net;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.jamwire.protocol.HubHandshake;
+
+/**
+ * The hub's TCP side: takes jacktrip's 68-byte requests on many connections at once and answers
+ * each with 4 bytes. One control thread drives every connection through a selector, so a client
+ * that connects and then sends nothing, or sends a byte at a time, holds only its own connection,
+ * which is closed at its deadline; it never delays anyone else's answer. Every refused or expired
+ * connection is counted. The per-connection state is small and explicit so that a TLS layer
+ * (jacktrip's {@code -A}) can later sit between the socket and the request buffer.
+ */
+public final class HubListener implements AutoCloseable {
+
+    /** Decides the answer to a request: a UDP port, or a code above 65535; below 0 to close without one. */
+    @FunctionalInterface
+    public interface Handler {
+        int answer(HubHandshake.Request request, InetSocketAddress from);
+    }
+
+    /** What the listener counts. */
+    public enum Counter {
+        /** Connections accepted. */
+        ACCEPTED,
+        /** Requests answered with a port or code. */
+        ANSWERED,
+        /** Connections closed at their deadline before a whole request came. */
+        TIMED_OUT,
+        /** Connections closed by the client before a whole request came. */
+        CLOSED_EARLY,
+        /** Requests that were not a valid request (the message says which rule). */
+        MALFORMED,
+        /** Requests the handler declined (no free slot). */
+        DECLINED,
+        /** Clients asking for authentication, answered that the hub does not use it. */
+        AUTH_NOT_OFFERED,
+        /** Connections refused because too many were open at once. */
+        OVER_CAPACITY
+    }
+
+    /** Connections handled at once; beyond this a new one is closed at once. */
+    static final int MAX_OPEN = 4096;
+    /** A request that stops after its 4 port bytes for this long has no name (old jacktrip clients). */
+    private static final long NAME_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long SELECT_MILLIS = 100;
+
+    private final ServerSocketChannel server;
+    private final Selector selector;
+    private final Handler handler;
+    private final long deadlineNanos;
+    private final Thread thread;
+    private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
+    private final int port;
+    private volatile boolean running = true;
+    private volatile String lastMalformed;
+    private int open;
+
+    /** One client's handshake in progress. */
+    private static final class Connection {
+        final ByteBuffer in = ByteBuffer.allocate(HubHandshake.REQUEST_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out;
+        final long deadline;
+        long lastByte;
+
+        Connection(long deadline, long now) {
+            this.deadline = deadline;
+            this.lastByte = now;
+        }
+    }
+
+    private HubListener(ServerSocketChannel server, Selector selector, Handler handler, Duration timeout) throws IOException {
+        this.server = server;
+        this.selector = selector;
+        this.handler = handler;
+        this.deadlineNanos = timeout.toNanos();
+        this.port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+        this.thread = new Thread(this::run, "jamwire-hub-tcp-" + port);
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Listens on TCP {@code port} (0 for any) and starts answering.
+     *
+     * @param timeout how long a connection may take to send its request
+     * @throws IOException when the port cannot be bound
+     */
+    public static HubListener start(int port, Duration timeout, Handler handler) throws IOException {
+        final ServerSocketChannel server = ServerSocketChannel.open();
+        final Selector selector = Selector.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(new InetSocketAddress(port), 1024);
+            server.configureBlocking(false);
+            server.register(selector, SelectionKey.OP_ACCEPT);
+        } catch (IOException e) {
+            server.close();
+            selector.close();
+            throw e;
+        }
+        final HubListener l = new HubListener(server, selector, handler, timeout);
+        l.thread.start();
+        return l;
+    }
+
+    /** The bound TCP port. */
+    public int port() {
+        return port;
+    }
+
+    /** A counter's value. */
+    public long count(Counter c) {
+        return counters.get(c.ordinal());
+    }
+
+    /** Why the last malformed request was refused, or null. */
+    public String lastMalformed() {
+        return lastMalformed;
+    }
+
+    private void increment(Counter c) {
+        counters.incrementAndGet(c.ordinal());
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                selector.select(SELECT_MILLIS);
+                final long now = System.nanoTime();
+                final Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    final SelectionKey key = it.next();
+                    it.remove();
+                    if (!key.isValid()) {
+                        continue;
+                    }
+                    if (key.isAcceptable()) {
+                        acceptAll(now);
+                    } else if (key.isReadable()) {
+                        read(key, now);
+                    } else if (key.isWritable()) {
+                        write(key);
+                    }
+                }
+                expire(System.nanoTime());
+            }
+        } catch (IOException | ClosedSelectorException e) {
+            // Closed: the hub is stopping.
+        }
+    }
+
+    private void acceptAll(long now) throws IOException {
+        for (SocketChannel c = server.accept(); c != null; c = server.accept()) {
+            increment(Counter.ACCEPTED);
+            if (open >= MAX_OPEN) {
+                increment(Counter.OVER_CAPACITY);
+                c.close();
+                continue;
+            }
+            c.configureBlocking(false);
+            c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            c.register(selector, SelectionKey.OP_READ, new Connection(now + deadlineNanos, now));
+            open++;
+        }
+    }
+
+    private void read(SelectionKey key, long now) {
+        final Connection conn = (Connection) key.attachment();
+        final SocketChannel ch = (SocketChannel) key.channel();
+        final int n;
+        try {
+            n = ch.read(conn.in);
+        } catch (IOException e) {
+            increment(Counter.CLOSED_EARLY);
+            close(key);
+            return;
+        }
+        if (n < 0) {
+            increment(Counter.CLOSED_EARLY);
+            close(key);
+            return;
+        }
+        if (n > 0) {
+            conn.lastByte = now;
+        }
+        if (conn.in.position() >= 4 && conn.in.getInt(0) == HubHandshake.AUTH_OK) {
+            // A jacktrip -A client opens with 65536; a hub without authentication says so and closes.
+            increment(Counter.AUTH_NOT_OFFERED);
+            respond(key, conn, HubHandshake.AUTH_NOT_REQUIRED);
+            return;
+        }
+        if (!conn.in.hasRemaining()) {
+            handle(key, conn, ByteBuffer.wrap(conn.in.array()));
+        }
+    }
+
+    private void handle(SelectionKey key, Connection conn, ByteBuffer request) {
+        final HubHandshake.Request r;
+        try {
+            r = HubHandshake.parseRequest(request);
+        } catch (IllegalArgumentException e) {
+            lastMalformed = e.getMessage();
+            increment(Counter.MALFORMED);
+            close(key);
+            return;
+        }
+        final InetSocketAddress from;
+        try {
+            from = (InetSocketAddress) ((SocketChannel) key.channel()).getRemoteAddress();
+        } catch (IOException e) {
+            increment(Counter.CLOSED_EARLY);
+            close(key);
+            return;
+        }
+        final int answer = handler.answer(r, from);
+        if (answer < 0) {
+            increment(Counter.DECLINED);
+            close(key);
+            return;
+        }
+        respond(key, conn, answer);
+    }
+
+    private void respond(SelectionKey key, Connection conn, int answer) {
+        conn.out = ByteBuffer.wrap(HubHandshake.response(answer));
+        key.interestOps(SelectionKey.OP_WRITE);
+        write(key);
+    }
+
+    private void write(SelectionKey key) {
+        final Connection conn = (Connection) key.attachment();
+        try {
+            ((SocketChannel) key.channel()).write(conn.out);
+        } catch (IOException e) {
+            increment(Counter.CLOSED_EARLY);
+            close(key);
+            return;
+        }
+        if (!conn.out.hasRemaining()) {
+            increment(Counter.ANSWERED);
+            close(key);
+        }
+    }
+
+    private void expire(long now) {
+        for (SelectionKey key : selector.keys()) {
+            if (!(key.attachment() instanceof Connection conn) || !key.isValid()) {
+                continue;
+            }
+            if (conn.out == null && conn.in.position() >= 4 && conn.in.hasRemaining()
+                    && now - conn.lastByte > NAME_GRACE_NANOS) {
+                // jacktrip reads the name only when all 64 bytes came with the port: a client that
+                // sent just its port has no name.
+                final ByteBuffer padded = ByteBuffer.allocate(HubHandshake.REQUEST_LENGTH);
+                padded.put(conn.in.array(), 0, 4);
+                padded.clear();
+                handle(key, conn, padded);
+            } else if (now - conn.deadline > 0) {
+                increment(Counter.TIMED_OUT);
+                close(key);
+            }
+        }
+    }
+
+    private void close(SelectionKey key) {
+        if (key.attachment() instanceof Connection) {
+            open--;
+        }
+        key.attach(null);
+        key.cancel();
+        try {
+            key.channel().close();
+        } catch (IOException e) {
+            // Nothing to report about a handshake socket that is going anyway.
+        }
+    }
+
+    /** Stops listening and closes every open handshake. */
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            for (SelectionKey key : selector.keys()) {
+                key.channel().close();
+            }
+            selector.close();
+            server.close();
+        } catch (IOException | ClosedSelectorException e) {
+            // Closing: nothing left to report.
+        }
+    }
+}
