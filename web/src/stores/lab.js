@@ -68,8 +68,8 @@ export async function loadSshHosts() {
 }
 
 // The body of POST /api/lab/peers from the form: a port typed as digits goes as a number (anything
-// else as typed, for the agent to name the field); an empty port or JACK server is left to the
-// agent's defaults (22, "default").
+// else as typed, for the agent to name the field); an empty port, JACK server or agent token file is
+// left to the agent's defaults (22, "default", ~/.config/jamwire/token).
 export function peerRequest(form) {
   const body = {}
   for (const key of ['name', 'host', 'user', 'key']) body[key] = String(form[key] ?? '').trim()
@@ -77,6 +77,8 @@ export function peerRequest(form) {
   if (port !== '') body.port = /^\d+$/.test(port) ? Number(port) : port
   const jackServer = String(form.jackServer ?? '').trim()
   if (jackServer) body.jackServer = jackServer
+  const agentToken = String(form.agentToken ?? '').trim()
+  if (agentToken) body.agentToken = agentToken
   return body
 }
 

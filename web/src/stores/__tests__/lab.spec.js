@@ -63,7 +63,7 @@ describe('lab store', () => {
     vi.useRealTimers()
   })
 
-  it('builds a peer request: a typed port as a number, empty port and JACK server left to the agent', () => {
+  it('builds a peer request: a typed port as a number, empty port, JACK server and agent token file left to the agent', () => {
     expect(peerRequest({ name: ' studio-b ', host: '192.0.2.20', port: '2222', user: 'lab', key: '/k', jackServer: ' default ' })).toEqual({
       name: 'studio-b',
       host: '192.0.2.20',
@@ -78,6 +78,14 @@ describe('lab store', () => {
       user: 'u',
       key: '/k',
     })
+    expect(peerRequest({ name: 'b', host: 'h', user: 'u', key: '/k', agentToken: ' /srv/jamwire/token ' })).toEqual({
+      name: 'b',
+      host: 'h',
+      user: 'u',
+      key: '/k',
+      agentToken: '/srv/jamwire/token',
+    })
+    expect(peerRequest({ name: 'b', host: 'h', user: 'u', key: '/k', agentToken: ' ' })).not.toHaveProperty('agentToken')
     // not digits: sent as typed, so that the agent names the field
     expect(peerRequest({ name: 'b', host: 'h', port: '22a', user: 'u', key: '/k' }).port).toBe('22a')
   })

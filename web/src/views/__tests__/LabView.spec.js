@@ -130,7 +130,9 @@ describe('LabView', () => {
     const form = w.get('[data-test="peer-form"]')
     expect(w.get('[data-test="peer-port"]').element.value).toBe('22')
     expect(w.get('[data-test="peer-jack"]').element.value).toBe('default')
-    for (const f of ['name', 'host', 'port', 'user', 'key', 'jackServer']) expect(w.find(`label[for="peer-${f}"]`).exists()).toBe(true)
+    for (const f of ['name', 'host', 'port', 'user', 'key', 'jackServer', 'agentToken']) expect(w.find(`label[for="peer-${f}"]`).exists()).toBe(true)
+    expect(w.get('[data-test="peer-agent-token"]').element.value).toBe('')
+    expect(w.get('[data-test="peer-agent-token"]').attributes('aria-describedby')).toBe('peer-agentToken-hint')
 
     await w.get('[data-test="peer-name"]').setValue('studio-d')
     await w.get('[data-test="peer-host"]').setValue('192.0.2.40')
@@ -157,6 +159,34 @@ describe('LabView', () => {
     expect(card(w, 'studio-d').get('[data-test="host-key"]').attributes('data-state')).toBe('unchecked')
     expect(w.get('[data-test="peer-form-status"]').text()).toMatch(/^Added studio-d\./)
     expect(w.get('[data-test="peer-name"]').element.value).toBe('')
+    w.unmount()
+  })
+
+  it('adds a peer with its JACK server and agent token file, and shows the token file on its card', async () => {
+    const { calls } = mockFetch(routes({ 'POST /api/lab/peers': (call) => [201, peer({ ...call.body, hostKey: 'unchecked' })] }))
+    const w = mount(LabView)
+    await flushPromises()
+    await w.get('[data-test="peer-name"]').setValue('studio-e')
+    await w.get('[data-test="peer-host"]').setValue('192.0.2.50')
+    await w.get('[data-test="peer-user"]').setValue('lab')
+    await w.get('[data-test="peer-key"]').setValue('/home/lab/.ssh/id_ed25519')
+    await w.get('[data-test="peer-jack"]').setValue('live')
+    await w.get('[data-test="peer-agent-token"]').setValue(' /srv/jamwire/token ')
+    await w.get('[data-test="peer-form"]').trigger('submit')
+    await flushPromises()
+    const post = calls.filter((c) => c.method === 'POST').at(-1)
+    expect(post.body).toEqual({
+      name: 'studio-e',
+      host: '192.0.2.50',
+      port: 22,
+      user: 'lab',
+      key: '/home/lab/.ssh/id_ed25519',
+      jackServer: 'live',
+      agentToken: '/srv/jamwire/token',
+    })
+    expect(card(w, 'studio-e').get('[data-test="peer-agent-token-file"]').text()).toBe('/srv/jamwire/token')
+    expect(card(w, 'studio-e').get('[data-test="peer-jack-server"]').text()).toBe('live')
+    expect(w.get('[data-test="peer-agent-token"]').element.value).toBe('')
     w.unmount()
   })
 
