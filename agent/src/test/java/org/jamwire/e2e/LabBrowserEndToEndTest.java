@@ -37,14 +37,12 @@ class LabBrowserEndToEndTest {
 
     @Test
     void pairs_with_a_lab_host_from_the_lab_view() throws Exception {
-        final Path bin = Files.createDirectories(dir.resolve("bin"));
-        Files.createSymbolicLink(bin.resolve("jamwire"), Path.of(System.getProperty("jamwire.launcher")).toAbsolutePath());
         final Path tokenFile = dir.resolve("agent/token");
         Files.createDirectories(tokenFile.getParent());
         Files.writeString(dir.resolve("agent.json"), "{}");
         try (LabHosts lab = LabHosts.create(1);
              SshServer sshd = SshServer.start(dir.resolve("sshd"), lab.host(0).address(), lab.host(0).on(List.of()),
-                     List.of("SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin"));
+                     SshServer.jamwireOnPath(dir.resolve("bin")));
              Program agent = Program.jamwire(null, "agent", "--port", "0", "--token-file", tokenFile.toString(),
                      "--config", dir.resolve("agent.json").toString(), "--jack-server", "jamwire-e2e-none")) {
             agent.awaitOutput("Open the web UI", WAIT);

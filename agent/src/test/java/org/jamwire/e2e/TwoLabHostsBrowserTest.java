@@ -58,9 +58,7 @@ class TwoLabHostsBrowserTest {
 
     @Test
     void pairs_two_lab_hosts_from_the_lab_view_and_sees_both_ends_meters_move() throws Exception {
-        final Path bin = Files.createDirectories(dir.resolve("bin"));
-        Files.createSymbolicLink(bin.resolve("jamwire"), Path.of(System.getProperty("jamwire.launcher")).toAbsolutePath());
-        final List<String> path = List.of("SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin");
+        final List<String> path = SshServer.jamwireOnPath(dir.resolve("bin"));
         final Path tokenA = dir.resolve("a/token");
         final Path tokenB = dir.resolve("b/token");
         final Path tokenHere = dir.resolve("coordinator/token");

@@ -57,6 +57,17 @@ public final class SshServer implements AutoCloseable {
         return start(dir, address, prefix, List.of());
     }
 
+    /**
+     * sshd_config lines that put this build's {@code jamwire} launcher on the PATH of ssh sessions,
+     * through a link in {@code bin}, which is made here.
+     */
+    public static List<String> jamwireOnPath(Path bin) throws IOException {
+        Files.createDirectories(bin);
+        Files.createSymbolicLink(bin.resolve("jamwire"), Path.of(System.getProperty("jamwire.launcher"))
+                .toAbsolutePath());
+        return List.of("SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin");
+    }
+
     /** The same, with more sshd_config lines (e.g. {@code SetEnv PATH=...}). */
     public static SshServer start(Path dir, String address, List<String> prefix, List<String> extraConfig)
             throws IOException, InterruptedException {

@@ -28,10 +28,8 @@ class PairApiTest {
 
     @Test
     void starts_a_server_on_the_peer_and_a_client_here_and_stops_both() throws Exception {
-        final Path bin = Files.createDirectories(dir.resolve("bin"));
-        Files.createSymbolicLink(bin.resolve("jamwire"), Path.of(System.getProperty("jamwire.launcher")).toAbsolutePath());
         try (SshServer sshd = SshServer.start(dir.resolve("sshd"), "127.0.0.1", List.of(),
-                List.of("SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin"));
+                SshServer.jamwireOnPath(dir.resolve("bin")));
              AgentServer agent = AgentServer.start(AgentSettings.defaults(0, dir.resolve("agent/token"),
                      "jamwire-none-" + ProcessHandle.current().pid()))) {
             final AgentClient api = new AgentClient(agent.port(), agent.token().value());
@@ -69,10 +67,8 @@ class PairApiTest {
 
     @Test
     void a_link_test_measures_the_path_to_the_peers_echo_and_keeps_it() throws Exception {
-        final Path bin = Files.createDirectories(dir.resolve("bin2"));
-        Files.createSymbolicLink(bin.resolve("jamwire"), Path.of(System.getProperty("jamwire.launcher")).toAbsolutePath());
         try (SshServer sshd = SshServer.start(dir.resolve("sshd2"), "127.0.0.1", List.of(),
-                List.of("SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin"));
+                SshServer.jamwireOnPath(dir.resolve("bin2")));
              AgentServer agent = AgentServer.start(AgentSettings.defaults(0, dir.resolve("agent2/token"),
                      "jamwire-none-" + ProcessHandle.current().pid()))) {
             final AgentClient api = new AgentClient(agent.port(), agent.token().value());

@@ -43,9 +43,7 @@ class TwoLabHostsTest {
 
     @Test
     void the_coordinator_pairs_two_lab_hosts_and_relays_both_ends() throws Exception {
-        final Path bin = Files.createDirectories(dir.resolve("bin"));
-        Files.createSymbolicLink(bin.resolve("jamwire"), Path.of(System.getProperty("jamwire.launcher")).toAbsolutePath());
-        final List<String> path = List.of("SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin");
+        final List<String> path = SshServer.jamwireOnPath(dir.resolve("bin"));
         final Path tokenA = dir.resolve("a/token");
         final Path tokenB = dir.resolve("b/token");
         try (LabHosts lab = LabHosts.create(2);
