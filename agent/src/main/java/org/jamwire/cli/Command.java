@@ -29,9 +29,11 @@ public sealed interface Command {
      *
      * @param config the link; its peer port is the hub's TCP port until the hub answers
      * @param remoteName the name for the hub ({@code -K}), or "" for the hub's default
+     * @param login how to log in with {@code -A}, or null for a hub without authentication
      * @param warnings as for {@link Run}
      */
-    record HubClient(LinkConfig config, String remoteName, List<String> warnings) implements Command {
+    record HubClient(LinkConfig config, String remoteName, HubLoginOptions login, List<String> warnings)
+            implements Command {
         /** Copies the warnings. */
         public HubClient {
             Objects.requireNonNull(config, "config");

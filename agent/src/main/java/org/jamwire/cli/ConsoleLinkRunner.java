@@ -17,6 +17,7 @@ import org.jamwire.link.LinkException;
 import org.jamwire.link.LinkStats;
 import org.jamwire.net.HubException;
 import org.jamwire.net.HubHandshakeClient;
+import org.jamwire.net.HubLogin;
 
 /**
  * Runs links for the command line: prints their events to stderr and their {@code -I} lines and
@@ -72,12 +73,25 @@ final class ConsoleLinkRunner implements LinkRunner {
                     + "': check the name, or give an IP address");
             return ExitCode.FAILED;
         }
+        HubLogin login = null;
+        if (hub.login() != null) {
+            try {
+                login = new HubLoginReader(System.getenv(), System.console(), System.in, err).read(hub.login());
+            } catch (UsageException e) {
+                err.println("jamwire: " + e.getMessage());
+                return ExitCode.USAGE;
+            }
+        }
         final int port;
         try {
-            port = HubHandshakeClient.requestPort(tcp, config.bindPort(), hub.remoteName(), HUB_RETRY);
+            port = HubHandshakeClient.requestPort(tcp, config.bindPort(), hub.remoteName(), HUB_RETRY, login);
         } catch (HubException e) {
             err.println("jamwire: " + e.getMessage());
             return ExitCode.FAILED;
+        } finally {
+            if (login != null) {
+                login.wipe();
+            }
         }
         err.println("jamwire: the hub at " + config.peerHost() + ":" + config.peerPort() + " gave UDP port " + port
                 + (hub.remoteName().isEmpty() ? "" : " to '" + hub.remoteName() + "'"));

@@ -10,10 +10,12 @@ import static org.jamwire.cli.LinkOptions.DEFAULT_SIGNAL;
 import static org.jamwire.cli.LinkOptions.MAX_CHANNELS;
 import static org.jamwire.cli.LinkOptions.TIMEOUT_SECONDS;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jamwire.cli.OptionValues.Mode;
 import org.jamwire.engine.UnderrunPolicy;
+import org.jamwire.hub.HubAuthFiles;
 import org.jamwire.hub.HubConfig;
 import org.jamwire.hub.PatchMode;
 import org.jamwire.link.LinkConfig;
@@ -61,6 +63,7 @@ final class LinkCommand {
             onlyWith(v.includeServer, hubServer);
             onlyWith(v.upmix, hubServer);
         }
+        authOptions(v, mode);
         final int channels = v.channels.orElse(DEFAULT_CHANNELS);
         final int send = v.sendChannels.orElse(channels);
         final int receive = v.receiveChannels.orElse(channels);
@@ -102,7 +105,9 @@ final class LinkCommand {
             return new Command.Run(config, warnings);
         }
         if (mode.role() == Role.CLIENT) {
-            return new Command.HubClient(config, v.remoteName.orElse(""), warnings);
+            final HubLoginOptions login = v.auth.isSet() ? new HubLoginOptions(v.username.orElse(null),
+                    v.passwordFile.orElse(null), v.hubCert.orElse(null), v.insecureSkipCertCheck.orElse(false)) : null;
+            return new Command.HubClient(config, v.remoteName.orElse(""), login, warnings);
         }
         return hubServer(v, config, warnings);
     }
@@ -124,8 +129,42 @@ final class LinkCommand {
         if (v.includeServer.isSet() && patch != PatchMode.CLIENT_FAN_OUT_IN && patch != PatchMode.FULL_MIX) {
             warnings.add("-i/--includeserver only has an effect with -p 2 or -p 4");
         }
+        final HubAuthFiles auth = v.auth.isSet() ? new HubAuthFiles(Path.of(v.certFile.orElse(null)),
+                Path.of(v.keyFile.orElse(null)), Path.of(v.credsFile.orElse(null))) : null;
         return new Command.HubServer(new HubConfig(tcp, base, maxClients, patch, v.includeServer.orElse(false),
-                v.upmix.orElse(false), config), warnings);
+                v.upmix.orElse(false), config, auth), warnings);
+    }
+
+    /** -A and its options: each with the end of a hub it belongs to, and the server's files all given. */
+    private static void authOptions(OptionValues v, Mode mode) throws UsageException {
+        if (!mode.hub()) {
+            onlyWith(v.auth, "-S or -C HOST (a hub)");
+        }
+        final String server = "-S -A (a hub server requiring authentication)";
+        final String client = "-C HOST -A (a hub client authenticating)";
+        if (!mode.hub() || mode.role() == Role.CLIENT || !v.auth.isSet()) {
+            onlyWith(v.certFile, server);
+            onlyWith(v.keyFile, server);
+            onlyWith(v.credsFile, server);
+        }
+        if (!mode.hub() || mode.role() == Role.SERVER || !v.auth.isSet()) {
+            onlyWith(v.username, client);
+            onlyWith(v.passwordFile, client);
+            onlyWith(v.hubCert, client);
+            onlyWith(v.insecureSkipCertCheck, client);
+        }
+        if (mode.hub() && mode.role() == Role.SERVER && v.auth.isSet()) {
+            for (Slot<String> file : List.of(v.certFile, v.keyFile, v.credsFile)) {
+                if (!file.isSet()) {
+                    throw new UsageException("-A/--auth: a hub server that requires authentication needs"
+                            + " --certfile, --keyfile and --credsfile");
+                }
+            }
+        }
+        if (v.hubCert.isSet() && v.insecureSkipCertCheck.isSet()) {
+            throw new UsageException("--hub-cert and --insecure-skip-cert-check: give one; --hub-cert checks the"
+                    + " hub's certificate, the other does not");
+        }
     }
 
     /** What the user should hear about before a link that is valid but may not do what was meant. */

@@ -28,6 +28,8 @@ final class LinkOptions {
     static final String DEFAULT_SIGNAL = "sine";
     static final int TIMEOUT_SECONDS = 10;
     static final int MAX_CHANNELS = 255;
+    /** The environment variable a hub client's password may come from. */
+    static final String PASSWORD_VARIABLE = "JAMWIRE_HUB_PASSWORD";
     static final int MAX_BUFFER = 8192;
     static final String[] BIT_RESOLUTIONS = {"8", "16", "24", "32"};
     static final String[] SIGNALS = {"sine", "ramp", "silence"};
@@ -192,6 +194,61 @@ final class LinkOptions {
                     + " channel of those who hear it as well as on their first.",
             (v, g) -> v.upmix.set(g, true));
 
+    static final OptionSpec AUTH = flag(Section.HUB, "-A --auth", "off",
+            "Hub authentication, as jacktrip's -A. Hub server: require it, with --certfile, --keyfile and"
+                    + " --credsfile. Hub client: log in with --username and a password, which is never an"
+                    + " option: it is read from --password-file, else from the environment variable "
+                    + PASSWORD_VARIABLE + ", else from the terminal (or one line of standard input). The"
+                    + " hub's certificate is checked against Java's trust store unless --hub-cert pins it.",
+            (v, g) -> v.auth.set(g, true));
+
+    static final OptionSpec CERT_FILE = valued(Section.HUB, "--certfile", "FILE", "none", "a PEM file",
+            "Hub server with -A: its TLS certificate (e.g. made by openssl req -x509 -newkey rsa:2048"
+                    + " -nodes); the hub prints its SHA-256 fingerprint for clients to pin.",
+            (v, g) -> v.certFile.set(g, nonBlank(g)));
+
+    static final OptionSpec KEY_FILE = valued(Section.HUB, "--keyfile", "FILE", "none",
+            "an unencrypted PEM key, RSA or EC",
+            "Hub server with -A: the private key of --certfile.",
+            (v, g) -> v.keyFile.set(g, nonBlank(g)));
+
+    static final OptionSpec CREDS_FILE = valued(Section.HUB, "--credsfile", "FILE", "none",
+            "lines of user:$6$salt$hash:times",
+            "Hub server with -A: its users, in jacktrip's format: a SHA-512 crypt hash (openssl passwd -6)"
+                    + " and when each may connect: * always, empty never, or days with times of the"
+                    + " hub's local day, e.g. Mo*,Tu0900-1700. Read again when it changes; a line that"
+                    + " is not right is an error naming it.",
+            (v, g) -> v.credsFile.set(g, nonBlank(g)));
+
+    static final OptionSpec USERNAME = valued(Section.HUB, "--username", "NAME",
+            "asked for on the terminal (or read from standard input)", "1 to 1024 bytes of UTF-8",
+            "Hub client with -A: the user name.",
+            (v, g) -> {
+                final int bytes = g.raw().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                if (bytes == 0 || bytes > 1024 || g.raw().indexOf('\0') >= 0) {
+                    throw g.notAllowed("use 1 to 1024 bytes of UTF-8");
+                }
+                v.username.set(g, g.raw());
+            });
+
+    static final OptionSpec PASSWORD_FILE = valued(Section.HUB, "--password-file", "FILE",
+            "none: " + PASSWORD_VARIABLE + ", else the terminal", "a file only its owner can read",
+            "Hub client with -A: read the password from the first line of FILE, which must not be"
+                    + " readable or writable by group or others (chmod 600).",
+            (v, g) -> v.passwordFile.set(g, nonBlank(g)));
+
+    static final OptionSpec HUB_CERT = valued(Section.HUB, "--hub-cert", "PEM|SHA256", "none: Java's trust store",
+            "a PEM file, or 64 hex digits (colons and a sha256: prefix allowed)",
+            "Hub client with -A: trust only this certificate (jacktrip hubs use self-signed ones): the"
+                    + " hub's certificate file, or its SHA-256 fingerprint as the hub prints it.",
+            (v, g) -> v.hubCert.set(g, nonBlank(g)));
+
+    static final OptionSpec INSECURE_SKIP_CERT_CHECK = flag(Section.HUB, "--insecure-skip-cert-check", "off",
+            "Hub client with -A: do not check the hub's certificate at all, as jacktrip's client does;"
+                    + " whoever can intercept the connection can then pose as the hub and read the"
+                    + " password. Prints a warning.",
+            (v, g) -> v.insecureSkipCertCheck.set(g, true));
+
     static final OptionSpec JACK = flag(Section.BACKEND, "-j --jack", "on (JACK is the default)",
             "Use JACK for audio, as --backend jack. -j is the old manual's name for it.",
             (v, g) -> v.backend.set(g, BackendKind.JACK));
@@ -249,7 +306,8 @@ final class LinkOptions {
 
     static final OptionTable TABLE = new OptionTable(List.of(SERVER, CLIENT, HUB_SERVER, HUB_CLIENT, CHANNELS,
             SEND_CHANNELS, RECEIVE_CHANNELS, BITRES, QUEUE, REDUNDANCY, UNDERRUN, NO_DRIFT_CORRECTION, BUFFER_SIZE, BIND_PORT,
-            PEER_PORT, PORT_OFFSET, TIMEOUT, REMOTE_NAME, UDP_BASE_PORT, HUB_PATCH, INCLUDE_SERVER, UPMIX, JACK, BACKEND, JACK_SERVER, CLIENT_NAME,
+            PEER_PORT, PORT_OFFSET, TIMEOUT, REMOTE_NAME, UDP_BASE_PORT, HUB_PATCH, INCLUDE_SERVER, UPMIX, AUTH, CERT_FILE, KEY_FILE, CREDS_FILE, USERNAME,
+            PASSWORD_FILE, HUB_CERT, INSECURE_SKIP_CERT_CHECK, JACK, BACKEND, JACK_SERVER, CLIENT_NAME,
             NO_AUTO_CONNECT, RATE, SIGNAL, IOSTAT, HELP, VERSION));
 
     private LinkOptions() {

@@ -26,6 +26,14 @@ final class OptionValues {
     final Slot<Integer> hubPatch = Slot.once("the hub patch mode");
     final Slot<Boolean> includeServer = Slot.once("-i");
     final Slot<Boolean> upmix = Slot.once("-u");
+    final Slot<Boolean> auth = Slot.once("-A");
+    final Slot<String> certFile = Slot.once("the certificate file");
+    final Slot<String> keyFile = Slot.once("the key file");
+    final Slot<String> credsFile = Slot.once("the credentials file");
+    final Slot<String> username = Slot.once("the user name");
+    final Slot<String> passwordFile = Slot.once("the password file");
+    final Slot<String> hubCert = Slot.once("the hub's certificate");
+    final Slot<Boolean> insecureSkipCertCheck = Slot.once("--insecure-skip-cert-check");
     final Slot<Integer> channels = Slot.once("the channel count");
     final Slot<Integer> sendChannels = Slot.once("the send channel count");
     final Slot<Integer> receiveChannels = Slot.once("the receive channel count");

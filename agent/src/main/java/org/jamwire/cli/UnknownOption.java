@@ -39,18 +39,14 @@ final class UnknownOption {
     record Elsewhere(OptionTable table, String scope) {
     }
 
-    private static final String HUB = "JamWire's hub (-S, -C HOST) does not authenticate yet";
     private static final String NETSIM = "run 'jamwire netsim' between the two ends instead";
 
     /** jacktrip 1.7's options that JamWire rejects, apart from those in {@link SeedFlag#ALL}. */
     static final List<JacktripOnly> JACKTRIP_ONLY = List.of(
             new JacktripOnly("--appendthreadid", "hub client names", null),
-            new JacktripOnly("-A --auth", "hub authentication", HUB),
-            new JacktripOnly("--certfile", "hub authentication", HUB),
-            new JacktripOnly("--keyfile", "hub authentication", HUB),
-            new JacktripOnly("--credsfile", "hub authentication", HUB),
-            new JacktripOnly("--username", "hub authentication", HUB),
-            new JacktripOnly("--password", "hub authentication", HUB),
+            new JacktripOnly("--password", "password on the command line",
+                    "other users can read a command line: with -A, give --password-file FILE, or set "
+                            + LinkOptions.PASSWORD_VARIABLE + ", or type it when asked"),
             new JacktripOnly("-l --loopback", "loopback mode", null),
             new JacktripOnly("--jamlink", "JamLink mode", null),
             new JacktripOnly("--zerounderrun", "zeros on underrun", null),

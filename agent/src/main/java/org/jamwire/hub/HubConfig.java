@@ -16,9 +16,10 @@ import org.jamwire.link.LinkConfig;
  * @param upmix also feed a mono client's channel to the second channel of the others
  * @param worker the template of each worker's link: role SERVER; ports, channels and name are
  *     replaced per client
+ * @param auth the files of authentication ({@code -A}), or null for a hub that does not authenticate
  */
 public record HubConfig(int tcpPort, int udpBasePort, int maxClients, PatchMode patch, boolean includeServer,
-        boolean upmix, LinkConfig worker) {
+        boolean upmix, LinkConfig worker, HubAuthFiles auth) {
 
     /** jacktrip's default UDP base port. */
     public static final int DEFAULT_UDP_BASE = 61002;
@@ -36,6 +37,12 @@ public record HubConfig(int tcpPort, int udpBasePort, int maxClients, PatchMode 
             throw new IllegalArgumentException("UDP ports " + udpBasePort + " to " + (udpBasePort + maxClients - 1)
                     + " are not all within 1 to 65535");
         }
+    }
+
+    /** A hub that does not authenticate. */
+    public HubConfig(int tcpPort, int udpBasePort, int maxClients, PatchMode patch, boolean includeServer,
+            boolean upmix, LinkConfig worker) {
+        this(tcpPort, udpBasePort, maxClients, patch, includeServer, upmix, worker, null);
     }
 
     /** jacktrip's rule: the UDP base moves with the TCP port, 61002 + (TCP port - 4464). */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkException;
 import org.jamwire.link.LinkStats;
 import org.jamwire.net.HubListener;
+import org.jamwire.net.PemFiles;
 import org.jamwire.protocol.HubHandshake;
 
 /**
@@ -71,7 +73,7 @@ public final class HubServer implements AutoCloseable {
             if (hub.patches()) {
                 hub.graph = JackGraph.open(config.worker().jackServerName(), "jamwire-hub");
             }
-            hub.tcp = HubListener.start(config.tcpPort(), HANDSHAKE_TIMEOUT, hub::assign);
+            hub.tcp = hub.listen();
         } catch (AudioBackendException e) {
             hub.close();
             throw new LinkException("the hub cannot patch on JACK: " + e.getMessage(), e);
@@ -81,13 +83,46 @@ public final class HubServer implements AutoCloseable {
                     + " it, or pick another with -B or -o");
         } catch (IOException e) {
             hub.close();
-            throw new LinkException("cannot listen on TCP port " + config.tcpPort() + ": " + e.getMessage(), e);
+            throw new LinkException(config.auth() != null && !(e instanceof java.net.SocketException)
+                    ? e.getMessage() : "cannot listen on TCP port " + config.tcpPort() + ": " + e.getMessage(), e);
+        } catch (LinkException e) {
+            hub.close();
+            throw e;
         }
         hub.emit(-1, null, "listening on TCP port " + hub.tcp.port() + "; clients get UDP ports from "
                 + config.udpBasePort() + "; patch mode " + config.patch().number() + " (" + config.patch().meaning()
                 + ")" + (config.includeServer() ? ", with the hub's system ports" : "")
-                + (config.upmix() ? ", mono clients upmixed" : ""));
+                + (config.upmix() ? ", mono clients upmixed" : "")
+                + (config.auth() != null ? "; clients must authenticate (-A)" : ""));
         return hub;
+    }
+
+    /** Starts the handshake listener; with -A, first reads the certificate, key and users. */
+    private HubListener listen() throws IOException, LinkException {
+        final HubAuthFiles auth = config.auth();
+        if (auth == null) {
+            return HubListener.start(config.tcpPort(), HANDSHAKE_TIMEOUT, this::assign);
+        }
+        final javax.net.ssl.SSLContext tls = PemFiles.serverContext(auth.certFile(), auth.keyFile());
+        final CredentialsFile users;
+        try {
+            users = CredentialsFile.open(auth.credsFile(), Clock.systemDefaultZone(), m -> emit(-1, null, m));
+        } catch (IllegalArgumentException e) {
+            throw new LinkException(e.getMessage());
+        } catch (IOException e) {
+            throw new LinkException("cannot read the credentials file " + auth.credsFile() + ": " + e.getMessage(), e);
+        }
+        emit(-1, null, "certificate " + PemFiles.fingerprint(PemFiles.certificates(auth.certFile()).get(0))
+                + " (SHA-256; tell it to clients that pin it); " + users.current().size() + " users in "
+                + auth.credsFile());
+        return HubListener.startAuthenticating(config.tcpPort(), HANDSHAKE_TIMEOUT, this::assign, tls,
+                (user, password) -> {
+                    final int code = users.check(user, password);
+                    if (code != HubHandshake.AUTH_OK) {
+                        emit(-1, null, "refused '" + user + "': " + HubHandshake.describeCode(code));
+                    }
+                    return code;
+                });
     }
 
     /** The TCP port it listens on. */

@@ -17,8 +17,9 @@ import org.jamwire.protocol.HubHandshake;
  * the 4-byte answer. A refused connection is retried with jacktrip's backoff until a deadline, since
  * a hub is often started a moment after its clients. Runs on the control thread; blocks.
  *
- * <p>The socket is made by {@link #open}, so that an authenticating client can later wrap it in TLS
- * after the plain first exchange without changing the rest.
+ * <p>With a {@link HubLogin} ({@code -A}) the client opens with {@link HubHandshake#AUTH_OK} in plain,
+ * and once the hub has echoed it, runs TLS on the same socket, checking the hub's certificate as the
+ * login's {@link HubTrust} says, and sends the request with the user name and password inside.
  */
 public final class HubHandshakeClient {
 
@@ -41,11 +42,24 @@ public final class HubHandshakeClient {
      */
     public static int requestPort(InetSocketAddress hub, int udpPort, String name, Duration retryFor)
             throws HubException {
-        final byte[] request = HubHandshake.request(udpPort, name);
+        return requestPort(hub, udpPort, name, retryFor, null);
+    }
+
+    /**
+     * As {@link #requestPort(InetSocketAddress, int, String, Duration)}, authenticating with
+     * {@code login} when it is not null.
+     *
+     * @throws HubException also when the hub's certificate is not trusted, or the hub refuses the
+     *     login, does not authenticate, or requires authentication that was not given; the message
+     *     says what to do
+     */
+    public static int requestPort(InetSocketAddress hub, int udpPort, String name, Duration retryFor,
+            HubLogin login) throws HubException {
+        final byte[] request = login == null ? HubHandshake.request(udpPort, name) : null;
         final long deadline = System.nanoTime() + retryFor.toNanos();
         for (int attempt = 0; ; attempt++) {
             try (Socket s = open(hub)) {
-                return exchange(s, request, hub);
+                return login == null ? exchange(s, request, hub) : HubTlsLogin.exchange(s, hub, udpPort, name, login);
             } catch (ConnectException e) {
                 final long backoff = backoffMillis(attempt);
                 if (System.nanoTime() + backoff * 1_000_000L > deadline) {
@@ -91,7 +105,20 @@ public final class HubHandshakeClient {
         final OutputStream out = s.getOutputStream();
         out.write(request);
         out.flush();
-        final InputStream in = s.getInputStream();
+        final int port = readAnswer(s.getInputStream(), hub);
+        if (port == HubHandshake.AUTH_REQUIRED) {
+            throw new HubException("the hub at " + where(hub) + " requires authentication: add -A and --username"
+                    + " NAME, and give the password as 'jamwire --help' describes under -A");
+        }
+        if (port > 65535 || port < 1) {
+            throw new HubException("the hub at " + where(hub) + " did not give a port: "
+                    + HubHandshake.describeCode(port));
+        }
+        return port;
+    }
+
+    /** The hub's 4-byte answer. */
+    static int readAnswer(InputStream in, InetSocketAddress hub) throws IOException, HubException {
         final byte[] answer = new byte[HubHandshake.RESPONSE_LENGTH];
         int got = 0;
         while (got < answer.length) {
@@ -102,15 +129,10 @@ public final class HubHandshakeClient {
             }
             got += n;
         }
-        final int port = HubHandshake.parseResponse(answer);
-        if (port > 65535 || port < 1) {
-            throw new HubException("the hub at " + where(hub) + " did not give a port: "
-                    + HubHandshake.describeCode(port));
-        }
-        return port;
+        return HubHandshake.parseResponse(answer);
     }
 
-    private static String where(InetSocketAddress a) {
+    static String where(InetSocketAddress a) {
         return (a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString()) + ":" + a.getPort();
     }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import javax.net.ssl.SSLContext;
 import org.jamwire.protocol.HubHandshake;
 
 /**
@@ -21,8 +22,13 @@ import org.jamwire.protocol.HubHandshake;
  * each with 4 bytes. One control thread drives every connection through a selector, so a client
  * that connects and then sends nothing, or sends a byte at a time, holds only its own connection,
  * which is closed at its deadline; it never delays anyone else's answer. Every refused or expired
- * connection is counted. The per-connection state is small and explicit so that a TLS layer
- * (jacktrip's {@code -A}) can later sit between the socket and the request buffer.
+ * connection is counted.
+ *
+ * <p>With authentication (jacktrip's {@code -A}, {@link #startAuthenticating}) a client opens with
+ * 65536 in plain, gets it back, and then runs TLS on the same connection; a {@link TlsConnection}
+ * sits between the socket and the request, driven by the same selector without ever waiting, and
+ * the same deadline covers the TLS handshake. A client that does not open with 65536 is told that
+ * authentication is required.
  */
 public final class HubListener implements AutoCloseable {
 
@@ -30,6 +36,12 @@ public final class HubListener implements AutoCloseable {
     @FunctionalInterface
     public interface Handler {
         int answer(HubHandshake.Request request, InetSocketAddress from);
+    }
+
+    /** Checks the credentials of an authenticated request: {@link HubHandshake#AUTH_OK} or the code to answer. */
+    @FunctionalInterface
+    public interface Authenticator {
+        int check(String user, String password);
     }
 
     /** What the listener counts. */
@@ -49,11 +61,19 @@ public final class HubListener implements AutoCloseable {
         /** Clients asking for authentication, answered that the hub does not use it. */
         AUTH_NOT_OFFERED,
         /** Connections refused because too many were open at once. */
-        OVER_CAPACITY
+        OVER_CAPACITY,
+        /** Plain requests to an authenticating hub, answered that authentication is required. */
+        AUTH_REQUIRED,
+        /** Authenticated requests refused for their credentials or the time. */
+        LOGIN_REFUSED,
+        /** Connections whose TLS failed (a client that does not trust the certificate, or not TLS). */
+        TLS_FAILED
     }
 
     /** Connections handled at once; beyond this a new one is closed at once. */
     static final int MAX_OPEN = 4096;
+    /** Connections in TLS at once (each holds about 50 kB of buffers); beyond this a new one is closed. */
+    static final int MAX_TLS = 512;
     /** A request that stops after its 4 port bytes for this long has no name (old jacktrip clients). */
     private static final long NAME_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long SELECT_MILLIS = 100;
@@ -61,6 +81,8 @@ public final class HubListener implements AutoCloseable {
     private final ServerSocketChannel server;
     private final Selector selector;
     private final Handler handler;
+    private final SSLContext tls;
+    private final Authenticator authenticator;
     private final long deadlineNanos;
     private final Thread thread;
     private final AtomicLongArray counters = new AtomicLongArray(Counter.values().length);
@@ -68,11 +90,14 @@ public final class HubListener implements AutoCloseable {
     private volatile boolean running = true;
     private volatile String lastMalformed;
     private int open;
+    private int openTls;
 
     /** One client's handshake in progress. */
     private static final class Connection {
         final ByteBuffer in = ByteBuffer.allocate(HubHandshake.REQUEST_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer out;
+        TlsConnection tls;
+        boolean answered;
         final long deadline;
         long lastByte;
 
@@ -82,10 +107,13 @@ public final class HubListener implements AutoCloseable {
         }
     }
 
-    private HubListener(ServerSocketChannel server, Selector selector, Handler handler, Duration timeout) throws IOException {
+    private HubListener(ServerSocketChannel server, Selector selector, Handler handler, Duration timeout,
+            SSLContext tls, Authenticator authenticator) throws IOException {
         this.server = server;
         this.selector = selector;
         this.handler = handler;
+        this.tls = tls;
+        this.authenticator = authenticator;
         this.deadlineNanos = timeout.toNanos();
         this.port = ((InetSocketAddress) server.getLocalAddress()).getPort();
         this.thread = new Thread(this::run, "jamwire-hub-tcp-" + port);
@@ -99,6 +127,21 @@ public final class HubListener implements AutoCloseable {
      * @throws IOException when the port cannot be bound
      */
     public static HubListener start(int port, Duration timeout, Handler handler) throws IOException {
+        return start(port, timeout, handler, null, null);
+    }
+
+    /**
+     * As {@link #start}, for a hub that requires authentication: TLS with {@code tls}'s identity,
+     * and {@code authenticator} decides on each request's credentials before {@code handler} is asked.
+     */
+    public static HubListener startAuthenticating(int port, Duration timeout, Handler handler, SSLContext tls,
+            Authenticator authenticator) throws IOException {
+        return start(port, timeout, handler, java.util.Objects.requireNonNull(tls, "tls"),
+                java.util.Objects.requireNonNull(authenticator, "authenticator"));
+    }
+
+    private static HubListener start(int port, Duration timeout, Handler handler, SSLContext tls,
+            Authenticator authenticator) throws IOException {
         final ServerSocketChannel server = ServerSocketChannel.open();
         final Selector selector = Selector.open();
         try {
@@ -111,7 +154,7 @@ public final class HubListener implements AutoCloseable {
             selector.close();
             throw e;
         }
-        final HubListener l = new HubListener(server, selector, handler, timeout);
+        final HubListener l = new HubListener(server, selector, handler, timeout, tls, authenticator);
         l.thread.start();
         return l;
     }
@@ -180,6 +223,10 @@ public final class HubListener implements AutoCloseable {
     private void read(SelectionKey key, long now) {
         final Connection conn = (Connection) key.attachment();
         final SocketChannel ch = (SocketChannel) key.channel();
+        if (conn.tls != null) {
+            readTls(key, conn);
+            return;
+        }
         final int n;
         try {
             n = ch.read(conn.in);
@@ -195,6 +242,15 @@ public final class HubListener implements AutoCloseable {
         }
         if (n > 0) {
             conn.lastByte = now;
+        }
+        if (tls != null && conn.in.position() >= 4) {
+            if (conn.in.getInt(0) == HubHandshake.AUTH_OK) {
+                startTls(key, conn);
+            } else {
+                increment(Counter.AUTH_REQUIRED);
+                respond(key, conn, HubHandshake.AUTH_REQUIRED);
+            }
+            return;
         }
         if (conn.in.position() >= 4 && conn.in.getInt(0) == HubHandshake.AUTH_OK) {
             // A jacktrip -A client opens with 65536; a hub without authentication says so and closes.
@@ -242,6 +298,10 @@ public final class HubListener implements AutoCloseable {
 
     private void write(SelectionKey key) {
         final Connection conn = (Connection) key.attachment();
+        if (conn.tls != null) {
+            flushTls(key, conn);
+            return;
+        }
         try {
             ((SocketChannel) key.channel()).write(conn.out);
         } catch (IOException e) {
@@ -260,7 +320,7 @@ public final class HubListener implements AutoCloseable {
             if (!(key.attachment() instanceof Connection conn) || !key.isValid()) {
                 continue;
             }
-            if (conn.out == null && conn.in.position() >= 4 && conn.in.hasRemaining()
+            if (tls == null && conn.out == null && conn.in.position() >= 4 && conn.in.hasRemaining()
                     && now - conn.lastByte > NAME_GRACE_NANOS) {
                 // jacktrip reads the name only when all 64 bytes came with the port: a client that
                 // sent just its port has no name.
@@ -275,9 +335,138 @@ public final class HubListener implements AutoCloseable {
         }
     }
 
+    private void startTls(SelectionKey key, Connection conn) {
+        if (openTls >= MAX_TLS) {
+            increment(Counter.OVER_CAPACITY);
+            close(key);
+            return;
+        }
+        final ByteBuffer early = ByteBuffer.wrap(conn.in.array(), 4, conn.in.position() - 4);
+        try {
+            conn.tls = new TlsConnection((SocketChannel) key.channel(), tls.createSSLEngine(), HubHandshake.response(HubHandshake.AUTH_OK), early);
+        } catch (javax.net.ssl.SSLException e) {
+            increment(Counter.TLS_FAILED);
+            close(key);
+            return;
+        }
+        openTls++;
+        flushTls(key, conn);
+    }
+
+    private void readTls(SelectionKey key, Connection conn) {
+        try {
+            if (!conn.tls.unwrap()) {
+                increment(Counter.CLOSED_EARLY);
+                close(key);
+                return;
+            }
+        } catch (javax.net.ssl.SSLException e) {
+            increment(Counter.TLS_FAILED);
+            close(key);
+            return;
+        } catch (IOException e) {
+            increment(Counter.CLOSED_EARLY);
+            close(key);
+            return;
+        }
+        afterInput(key, conn);
+    }
+
+    /** Answers once the whole request has come through TLS, else sends what TLS has to send. */
+    private void afterInput(SelectionKey key, Connection conn) {
+        if (!conn.answered && conn.tls.established()) {
+            final HubHandshake.AuthRequest request;
+            final ByteBuffer app = conn.tls.application();
+            try {
+                request = HubHandshake.parseAuthRequest(app);
+            } catch (IllegalArgumentException e) {
+                lastMalformed = e.getMessage();
+                increment(Counter.MALFORMED);
+                close(key);
+                return;
+            } finally {
+                conn.tls.doneLooking();
+            }
+            if (request != null) {
+                answerTls(key, conn, request);
+                return;
+            }
+        }
+        flushTls(key, conn);
+    }
+
+    private void answerTls(SelectionKey key, Connection conn, HubHandshake.AuthRequest request) {
+        int answer = authenticator.check(request.user(), request.password());
+        if (answer != HubHandshake.AUTH_OK) {
+            increment(Counter.LOGIN_REFUSED);
+        } else {
+            final InetSocketAddress from;
+            try {
+                from = (InetSocketAddress) ((SocketChannel) key.channel()).getRemoteAddress();
+            } catch (IOException e) {
+                increment(Counter.CLOSED_EARLY);
+                close(key);
+                return;
+            }
+            answer = handler.answer(request.request(), from);
+            if (answer < 0) {
+                increment(Counter.DECLINED);
+                close(key);
+                return;
+            }
+        }
+        try {
+            conn.tls.send(HubHandshake.response(answer));
+        } catch (javax.net.ssl.SSLException e) {
+            increment(Counter.TLS_FAILED);
+            close(key);
+            return;
+        } catch (IOException e) {
+            increment(Counter.CLOSED_EARLY);
+            close(key);
+            return;
+        }
+        conn.answered = true;
+        flushTls(key, conn);
+    }
+
+    /** Writes what TLS has to send; closes once an answer has gone, else waits for the client. */
+    private void flushTls(SelectionKey key, Connection conn) {
+        boolean all;
+        try {
+            all = !conn.tls.hasOutput() || conn.tls.flush();
+            if (all && !conn.answered && conn.tls.stalled()) {
+                if (!conn.tls.resume()) {
+                    increment(Counter.CLOSED_EARLY);
+                    close(key);
+                    return;
+                }
+                afterInput(key, conn);
+                return;
+            }
+        } catch (javax.net.ssl.SSLException e) {
+            increment(Counter.TLS_FAILED);
+            close(key);
+            return;
+        } catch (IOException e) {
+            increment(Counter.CLOSED_EARLY);
+            close(key);
+            return;
+        }
+        if (all && conn.answered) {
+            increment(Counter.ANSWERED);
+            close(key);
+        } else {
+            key.interestOps(all ? SelectionKey.OP_READ : SelectionKey.OP_WRITE);
+        }
+    }
+
     private void close(SelectionKey key) {
-        if (key.attachment() instanceof Connection) {
+        if (key.attachment() instanceof Connection conn) {
             open--;
+            if (conn.tls != null) {
+                openTls--;
+            }
         }
         key.attach(null);
         key.cancel();

@@ -5,10 +5,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * jacktrip's hub handshake over TCP, without authentication: the client sends 68 bytes (its UDP
- * bind port as a little-endian int32, then its name in 64 NUL-padded bytes), the hub answers with
- * 4 bytes (the UDP port of the client's worker, or an authentication code above 65535) and closes.
- * Pure functions over buffers; any thread.
+ * jacktrip's hub handshake over TCP: the client sends 68 bytes (its UDP bind port as a
+ * little-endian int32, then its name in 64 NUL-padded bytes), the hub answers with 4 bytes (the UDP
+ * port of the client's worker, or an authentication code above 65535) and closes. With
+ * authentication ({@code -A}) the client first sends {@link #AUTH_OK} in plain, the hub echoes it,
+ * both switch to TLS on the same socket, and the request inside TLS carries a user name and a
+ * password after the name (see {@link #authRequest}). Pure functions over buffers; any thread.
  *
  * <pre>
  *  client -> hub (68 bytes)                      hub -> client (4 bytes)
@@ -35,8 +37,23 @@ public final class HubHandshake {
     public static final int AUTH_WRONG_CREDENTIALS = 262144;
     public static final int AUTH_WRONG_TIME = 327680;
 
+    /** Bytes of an authenticated request before the user name: port, name, and the two lengths. */
+    public static final int AUTH_HEADER_LENGTH = REQUEST_LENGTH + 8;
+    /** The longest user name or password a hub takes, in UTF-8 bytes; jacktrip sets no limit. */
+    public static final int MAX_CREDENTIAL_BYTES = 1024;
+
     /** A parsed request: the client's UDP bind port and its name ("" when it sent none). */
     public record Request(int udpPort, String name) {
+    }
+
+    /** A parsed authenticated request: the plain request and the credentials that came with it. */
+    public record AuthRequest(Request request, String user, String password) {
+
+        /** Leaves the password out, so that a log line or a failed assertion never shows it. */
+        @Override
+        public String toString() {
+            return "AuthRequest[" + request + ", user=" + user + "]";
+        }
     }
 
     private HubHandshake() {
@@ -60,6 +77,84 @@ public final class HubHandshake {
         final ByteBuffer b = ByteBuffer.allocate(REQUEST_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(udpPort).put(n);
         return b.array();
+    }
+
+    /**
+     * The request an authenticating client sends inside TLS:
+     *
+     * <pre>
+     *  +-------------+-------------------+-------------+-------------+-----------+-----------+
+     *  | u32 LE port | name (64, as plain)| u32 LE ulen | u32 LE plen | user, NUL | pass, NUL |
+     *  +-------------+-------------------+-------------+-------------+-----------+-----------+
+     * </pre>
+     *
+     * The lengths leave out the NULs.
+     *
+     * @throws IllegalArgumentException as {@link #request}, or when the user name or password is
+     *     over {@value #MAX_CREDENTIAL_BYTES} bytes in UTF-8
+     */
+    public static byte[] authRequest(int udpPort, String name, String user, char[] password) {
+        final byte[] plain = request(udpPort, name);
+        final byte[] u = user.getBytes(StandardCharsets.UTF_8);
+        final ByteBuffer encoded = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password));
+        final byte[] p = new byte[encoded.remaining()];
+        encoded.get(p);
+        java.util.Arrays.fill(encoded.array(), (byte) 0);
+        if (u.length > MAX_CREDENTIAL_BYTES || p.length > MAX_CREDENTIAL_BYTES) {
+            throw new IllegalArgumentException("the user name and the password may each be at most "
+                    + MAX_CREDENTIAL_BYTES + " bytes in UTF-8");
+        }
+        final ByteBuffer b = ByteBuffer.allocate(AUTH_HEADER_LENGTH + u.length + p.length + 2)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        b.put(plain).putInt(u.length).putInt(p.length).put(u).put((byte) 0).put(p).put((byte) 0);
+        java.util.Arrays.fill(p, (byte) 0);
+        return b.array();
+    }
+
+    /**
+     * Parses an authenticated request at the buffer's position, or returns null when more bytes
+     * are needed.
+     *
+     * @throws IllegalArgumentException as {@link #parseRequest}, or when a length is negative or over
+     *     {@value #MAX_CREDENTIAL_BYTES}, a field lacks its NUL, or is not UTF-8
+     */
+    public static AuthRequest parseAuthRequest(ByteBuffer in) {
+        if (in.remaining() < AUTH_HEADER_LENGTH) {
+            return null;
+        }
+        final ByteBuffer b = in.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        final int start = b.position();
+        final int userLength = b.getInt(start + REQUEST_LENGTH);
+        final int passwordLength = b.getInt(start + REQUEST_LENGTH + 4);
+        if (userLength < 0 || userLength > MAX_CREDENTIAL_BYTES || passwordLength < 0
+                || passwordLength > MAX_CREDENTIAL_BYTES) {
+            throw new IllegalArgumentException("the request's user name or password length ("
+                    + Integer.toUnsignedString(userLength) + ", " + Integer.toUnsignedString(passwordLength)
+                    + ") is outside 0 to " + MAX_CREDENTIAL_BYTES);
+        }
+        if (in.remaining() < AUTH_HEADER_LENGTH + userLength + passwordLength + 2) {
+            return null;
+        }
+        final Request request = parseRequest(b);
+        b.position(start + AUTH_HEADER_LENGTH);
+        final String user = terminated(b, userLength, "user name");
+        final String password = terminated(b, passwordLength, "password");
+        return new AuthRequest(request, user, password);
+    }
+
+    private static String terminated(ByteBuffer b, int length, String what) {
+        final byte[] field = new byte[length];
+        b.get(field);
+        if (b.get() != 0) {
+            throw new IllegalArgumentException("the request's " + what + " does not end with a NUL after its "
+                    + length + " bytes");
+        }
+        final String s = new String(field, StandardCharsets.UTF_8);
+        java.util.Arrays.fill(field, (byte) 0);
+        if (s.indexOf('\uFFFD') >= 0 || s.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("the request's " + what + " is not valid UTF-8 without NULs");
+        }
+        return s;
     }
 
     /**
@@ -112,7 +207,7 @@ public final class HubHandshake {
     public static String describeCode(int code) {
         return switch (code) {
             case AUTH_OK -> "authentication accepted";
-            case AUTH_REQUIRED -> "the hub requires authentication (jacktrip -A), which JamWire does not do yet";
+            case AUTH_REQUIRED -> "the hub requires authentication (jacktrip -A)";
             case AUTH_NOT_REQUIRED -> "the hub does not use authentication";
             case AUTH_WRONG_CREDENTIALS -> "the hub refused the user name or password";
             case AUTH_WRONG_TIME -> "the hub refused this user at this time of day";

@@ -1,0 +1,132 @@
+package org.jamwire.cli;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.jamwire.net.HubLogin;
+import org.jamwire.net.HubTrust;
+
+/**
+ * Gathers a hub client's login ({@code -A}) when it runs: the user name from {@code --username} or a
+ * prompt, the password from {@code --password-file} (only if no one but its owner may read or
+ * write it), else from {@value LinkOptions#PASSWORD_VARIABLE}, else from the terminal without echo,
+ * else from one line of standard input; and the certificate check. Never from the command line.
+ * Main thread.
+ */
+final class HubLoginReader {
+
+    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+
+    private final Map<String, String> env;
+    private final Console console;
+    private final BufferedReader stdin;
+    private final PrintStream err;
+
+    HubLoginReader(Map<String, String> env, Console console, InputStream stdin, PrintStream err) {
+        this.env = env;
+        this.console = console;
+        this.stdin = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
+        this.err = err;
+    }
+
+    /**
+     * The login the options describe.
+     *
+     * @throws UsageException saying which source failed and how to fix it
+     */
+    HubLogin read(HubLoginOptions o) throws UsageException {
+        final HubTrust trust = trust(o);
+        final String user = o.username() != null ? o.username() : ask("Username: ", false);
+        if (user == null || user.isEmpty()) {
+            throw new UsageException("-A/--auth: no user name: give --username NAME");
+        }
+        final char[] password = password(o);
+        if (password.length == 0) {
+            throw new UsageException("-A/--auth: the password is empty; a hub refuses an empty password");
+        }
+        if (trust.kind() == HubTrust.Kind.ANY) {
+            err.println("jamwire: warning: --insecure-skip-cert-check: the hub's certificate is not checked, so"
+                    + " whoever can intercept this connection can pose as the hub and read the password");
+        }
+        return new HubLogin(user, password, trust);
+    }
+
+    private static HubTrust trust(HubLoginOptions o) throws UsageException {
+        if (o.insecureSkipCertCheck()) {
+            return HubTrust.any();
+        }
+        if (o.hubCert() == null) {
+            return HubTrust.system();
+        }
+        try {
+            return HubTrust.pinned(o.hubCert());
+        } catch (IOException e) {
+            throw new UsageException("--hub-cert: '" + o.hubCert() + "' is neither a SHA-256 fingerprint (64 hex"
+                    + " digits) nor a readable PEM certificate: " + e.getMessage());
+        }
+    }
+
+    private char[] password(HubLoginOptions o) throws UsageException {
+        if (o.passwordFile() != null) {
+            return fromFile(Path.of(o.passwordFile()));
+        }
+        final String fromEnv = env.get(LinkOptions.PASSWORD_VARIABLE);
+        if (fromEnv != null) {
+            return fromEnv.toCharArray();
+        }
+        if (console != null) {
+            final char[] typed = console.readPassword("Password: ");
+            if (typed == null) {
+                throw new UsageException("-A/--auth: no password was typed");
+            }
+            return typed;
+        }
+        final String line = ask("", true);
+        if (line == null) {
+            throw new UsageException("-A/--auth: no password: give --password-file FILE, set "
+                    + LinkOptions.PASSWORD_VARIABLE + ", or type it when asked");
+        }
+        return line.toCharArray();
+    }
+
+    private static char[] fromFile(Path file) throws UsageException {
+        try {
+            final Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+            if (perms.stream().anyMatch(OTHERS::contains)) {
+                throw new UsageException("--password-file: " + file + " may be read or written by others than its"
+                        + " owner: chmod 600 " + file);
+            }
+            final String first = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+            return first.toCharArray();
+        } catch (UnsupportedOperationException e) {
+            throw new UsageException("--password-file: cannot check who may read " + file
+                    + " on this file system; set " + LinkOptions.PASSWORD_VARIABLE + " instead");
+        } catch (IOException e) {
+            throw new UsageException("--password-file: cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** A line from the terminal, or from standard input when there is none; null at its end. */
+    private String ask(String prompt, boolean secret) throws UsageException {
+        if (console != null && !secret) {
+            return console.readLine(prompt);
+        }
+        try {
+            return stdin.readLine();
+        } catch (IOException e) {
+            throw new UsageException("-A/--auth: cannot read standard input: " + e.getMessage());
+        }
+    }
+}
