@@ -132,6 +132,9 @@ final class HelpText {
                 jamwire -S -p 2
                 jacktrip -C 192.0.2.10 -K alice
                 jamwire -C 192.0.2.10 -K bob
+              A hub that requires a login, and a client pinning its self-signed certificate:
+                jamwire -S -A --certfile cert.pem --keyfile key.pem --credsfile users
+                jamwire -C 192.0.2.10 -A --username alice --hub-cert sha256:FINGERPRINT
               A hub client on the hub's own machine (the hub's UDP ports start at 61002):
                 jamwire -C 127.0.0.1 -K local -B 4470
               The agent, for this machine's browser (it prints the URL to open, with the token):
@@ -146,8 +149,11 @@ final class HelpText {
               A hub listens for clients on TCP port 4464 (-B, -o) and gives each client a UDP port
               of its own from 61002 up (-U; -o moves it too); a hub client asks on TCP port 4464
               (-P, -o) and streams from UDP port 4464 (-B, -o). Two hub clients on one machine need
-              different -B. The hub has no authentication (jacktrip's -A) yet; a jacktrip -A
-              client is told so.
+              different -B.
+              With -A the handshake runs in TLS and clients log in (jacktrip's -A): the hub needs
+              --certfile, --keyfile and --credsfile; a client needs --username and a password from
+              --password-file, JAMWIRE_HUB_PASSWORD or the terminal (never an option), and checks
+              the hub's certificate unless told otherwise (--hub-cert, --insecure-skip-cert-check).
             """;
 
     private static void appendSection(StringBuilder out, String title, List<OptionSpec> options) {

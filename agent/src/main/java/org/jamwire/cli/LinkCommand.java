@@ -205,8 +205,8 @@ final class LinkCommand {
     private static void onlyWith(Slot<?> slot, String needed) throws UsageException {
         if (slot.isSet()) {
             final Given given = slot.givenBy();
-            throw new UsageException(given.label() + ": '" + given.raw() + "' only applies with "
-                    + needed);
+            throw new UsageException(given.label() + (given.raw() == null ? "" : ": '" + given.raw() + "'")
+                    + " only applies with " + needed);
         }
     }
 }

@@ -206,11 +206,25 @@ class UsageErrorsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            -S -A            | -A/--auth: jacktrip's hub authentication is not supported; JamWire's hub (-S, -C HOST) does not authenticate yet
+            -C h -A --password x | --password: jacktrip's password on the command line is not supported; other users can read a command line: with -A, give --password-file FILE, or set JAMWIRE_HUB_PASSWORD, or type it when asked
             -s --zerounderrun | --zerounderrun: jacktrip's zeros on underrun is not supported
             -s --bufstrategy 1 | --bufstrategy: jacktrip's jitter buffer strategies is not supported
             """)
     void a_jacktrip_option_jamwire_lacks_says_so(String line, String expected) {
+        assertEquals(expected, problem(line.strip()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            -s -A                                   | -A/--auth only applies with -S or -C HOST (a hub)
+            -S -A --certfile c --keyfile k          | -A/--auth: a hub server that requires authentication needs --certfile, --keyfile and --credsfile
+            -S --credsfile u                        | --credsfile: 'u' only applies with -S -A (a hub server requiring authentication)
+            -C h -A --certfile c                    | --certfile: 'c' only applies with -S -A (a hub server requiring authentication)
+            -C h --username alice                   | --username: 'alice' only applies with -C HOST -A (a hub client authenticating)
+            -S -A --username alice                  | --username: 'alice' only applies with -C HOST -A (a hub client authenticating)
+            -C h -A --hub-cert c --insecure-skip-cert-check | --hub-cert and --insecure-skip-cert-check: give one; --hub-cert checks the hub's certificate, the other does not
+            """)
+    void authentication_options_belong_to_one_end_of_a_hub(String line, String expected) {
         assertEquals(expected, problem(line.strip()));
     }
 

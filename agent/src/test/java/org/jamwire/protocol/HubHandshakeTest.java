@@ -63,4 +63,30 @@ class HubHandshakeTest {
         assertTrue(HubHandshake.describeCode(HubHandshake.AUTH_REQUIRED).contains("requires authentication"));
         assertTrue(HubHandshake.describeCode(HubHandshake.AUTH_WRONG_TIME).contains("time"));
     }
+
+    @Test
+    void an_authenticated_request_carries_lengths_then_nul_terminated_credentials() {
+        final byte[] r = HubHandshake.authRequest(4464, "bob", "alice", "pw".toCharArray());
+        assertEquals(68 + 8 + 6 + 3, r.length);
+        assertEquals("0500000002000000616c69636500707700", HexFormat.of().formatHex(r, 68, r.length));
+        final HubHandshake.AuthRequest parsed = HubHandshake.parseAuthRequest(ByteBuffer.wrap(r));
+        assertEquals(new HubHandshake.Request(4464, "bob"), parsed.request());
+        assertEquals("alice", parsed.user());
+        assertEquals("pw", parsed.password());
+        assertTrue(!parsed.toString().contains("pw"), parsed.toString());
+    }
+
+    @Test
+    void an_authenticated_request_waits_for_all_its_bytes() {
+        final byte[] r = HubHandshake.authRequest(4464, "", "alice", "pw".toCharArray());
+        assertEquals(null, HubHandshake.parseAuthRequest(ByteBuffer.wrap(r, 0, 70)));
+        assertEquals(null, HubHandshake.parseAuthRequest(ByteBuffer.wrap(r, 0, r.length - 1)));
+    }
+
+    @Test
+    void an_authenticated_request_with_a_huge_length_is_refused() {
+        final byte[] r = HubHandshake.authRequest(4464, "", "alice", "pw".toCharArray());
+        ByteBuffer.wrap(r).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(68, 1 << 30);
+        assertThrows(IllegalArgumentException.class, () -> HubHandshake.parseAuthRequest(ByteBuffer.wrap(r)));
+    }
 }
