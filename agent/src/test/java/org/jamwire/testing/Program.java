@@ -47,11 +47,35 @@ public final class Program implements AutoCloseable {
     }
 
     /**
+     * As {@link #jacktrip}, writing {@code input} to its standard input (jacktrip's client reads a
+     * missing user name and password from there).
+     */
+    public static Program jacktripWithInput(String jackServer, String input, String... args) throws IOException {
+        final Program p = jacktrip(jackServer, args);
+        p.process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        p.process.getOutputStream().flush();
+        return p;
+    }
+
+    /**
+     * As {@link #jamwire}, with {@code env} added to its environment (e.g. a hub password, which
+     * never goes on its command line).
+     */
+    public static Program jamwire(String jackServer, java.util.Map<String, String> env, String... args)
+            throws IOException {
+        return start(jamwireCommand(args), jackServer, env);
+    }
+
+    /**
      * Starts JamWire's shaded jar (system property {@code jamwire.jar}, set by the build) with
      * {@code args}, with JACK_DEFAULT_SERVER set to {@code jackServer}, under the JVM options users
      * get from {@code ./jamwire} (the file named by system property {@code jamwire.jvmOptions}).
      */
     public static Program jamwire(String jackServer, String... args) throws IOException {
+        return start(jamwireCommand(args), jackServer);
+    }
+
+    private static List<String> jamwireCommand(String... args) throws IOException {
         final String jar = System.getProperty("jamwire.jar");
         if (jar == null || !new java.io.File(jar).isFile()) {
             throw new IllegalStateException("system property jamwire.jar does not name the built jar: " + jar
@@ -62,7 +86,7 @@ public final class Program implements AutoCloseable {
         cmd.addAll(jvmOptions());
         cmd.addAll(List.of("-jar", jar));
         cmd.addAll(List.of(args));
-        return start(cmd, jackServer);
+        return cmd;
     }
 
     /** The options in jvm.options at the repository root, as ./jamwire reads them. */
@@ -96,7 +120,13 @@ public final class Program implements AutoCloseable {
     }
 
     private static Program start(List<String> cmd, String jackServer) throws IOException {
+        return start(cmd, jackServer, java.util.Map.of());
+    }
+
+    private static Program start(List<String> cmd, String jackServer, java.util.Map<String, String> env)
+            throws IOException {
         final ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
         if (jackServer != null) {
             pb.environment().put("JACK_DEFAULT_SERVER", jackServer);
         }
