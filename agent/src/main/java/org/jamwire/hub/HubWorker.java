@@ -36,6 +36,7 @@ final class HubWorker {
     private final InetAddress clientAddress;
     private final int announcedPort;
     private final DatagramChannel channel;
+    private final java.time.Instant joined = java.time.Instant.now();
     private final Thread thread;
     private volatile Link link;
     private volatile boolean stopping;
@@ -76,6 +77,11 @@ final class HubWorker {
 
     int announcedPort() {
         return announcedPort;
+    }
+
+    /** When the slot was given out. */
+    java.time.Instant joined() {
+        return joined;
     }
 
     /** The running link, or null before the first datagram and after the end. */
