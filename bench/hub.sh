@@ -5,21 +5,22 @@
 # each way per client, patch mode 2 (each client hears every other client) unless told otherwise.
 # The hub runs on a private JACK server of its own (dummy driver); the clients share a few more
 # (several jacktrip clients on one JACK server, each with its own -J name), so that 2 cores can
-# carry them. The hubs take turns: each round starts the hub, then the clients, waits until every
-# client streams (its ports exist at the hub), warms up, measures, and stops the clients and the
-# hub. Prints a Markdown table and the load average around each window.
+# carry them, and so that the run needs few of the 8 JACK servers a machine can have. The servers
+# are started once; the hubs take turns on them: each round starts the hub, then the clients,
+# waits until every client streams (its ports exist at the hub), warms up, measures, and stops
+# the clients and the hub. Prints a Markdown table and the load average around each window.
 #
 # Usage: bench/hub.sh [--clients N] [--servers N] [--seconds N] [--warmup N] [--rounds N]
 #                     [--patch P] [--frames N] [--queue Q]
 #   --clients N   jacktrip -C clients, 16 unless given
-#   --servers N   JACK servers the clients share, 4 unless given
+#   --servers N   JACK servers the clients share, 2 unless given
 #   --rounds N    rounds of both hubs; the order alternates (JamWire first, then jacktrip first...)
 # JamWire runs with the JVM options in jvm.options, as ./jamwire starts it.
 set -euo pipefail
 
 me=bench/hub.sh
 clients=16
-servers=4
+servers=2
 seconds=30
 warmup=15
 rounds=1
@@ -68,18 +69,23 @@ load1() {
     cut -d" " -f1 /proc/loadavg
 }
 
+hub_server=$(jack_name hub)
+start_jack "$hub_server" "$frames" $((8 * clients + 64)) >/dev/null || exit 1
+client_servers=()
+for s in $(seq "$servers"); do
+    client_servers+=("$(jack_name "c$s")")
+    start_jack "${client_servers[-1]}" "$frames" $((8 * clients + 64)) >/dev/null || exit 1
+done
+
 # One hub's round. Prints: cpu_percent clients_streaming load_before load_after xruns; or "fail REASON".
 run_hub() { # kind round
-    local kind="$1" round="$2" label="$1-$2" first hub_jack hub i s c0 c1 load0 load_end x0 x1 n
+    local kind="$1" round="$2" label="$1-$2" first hub i s c0 c1 load0 load_end x0 x1 n
     first=$(tracked)
     first=$((first + 1))
-    local hub_server client_servers=()
-    hub_server=$(jack_name "$label-hub")
-    hub_jack=$(start_jack "$hub_server" "$frames" $((8 * clients + 64))) || { echo "fail the hub's jackd did not start"; return 0; }
-    for s in $(seq "$servers"); do
-        client_servers+=("$(jack_name "$label-c$s")")
-        start_jack "${client_servers[-1]}" "$frames" $((8 * clients + 64)) >/dev/null \
-            || { stop_tracked "$first"; echo "fail a client jackd did not start"; return 0; }
+    # The last round's clients' ports go with their processes: wait until JACK has dropped them.
+    for _ in $(seq 100); do
+        [[ "$(streaming "$hub_server")" == 0 ]] && break
+        sleep 0.1
     done
     if [[ "$kind" == jamwire ]]; then
         hub=$(start_end jamwire "$hub_server" "$label-hub" -S -p "$patch" -B "$tcp_port" -U "$udp_base" -q "$queue" \
@@ -157,7 +163,7 @@ if (( runs[jamwire] > 0 && runs[jacktrip] > 0 )); then
     awk -v a="${total[jamwire]}" -v na="${runs[jamwire]}" -v b="${total[jacktrip]}" -v nb="${runs[jacktrip]}" -v c="$clients" \
         'BEGIN { ja = a / na; jt = b / nb;
                  printf "Mean hub CPU: JamWire %.2f %% (%.3f %% per client), jacktrip %.2f %% (%.3f %% per client); ratio JamWire/jacktrip %.2f\n",
-                        ja, ja / c, jt, jt / c, jt > 0 ? ja / jt : 0 }'
+                        ja, ja / c, jt, jt / c, (jt > 0 ? ja / jt : 0) }'
 fi
 if [[ ${#notes[@]} -gt 0 ]]; then
     echo
