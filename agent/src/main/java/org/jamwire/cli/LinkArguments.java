@@ -100,9 +100,27 @@ public final class LinkArguments {
             }
             list.add(new OptionInfo(key, o.names(), o.valueName(), o.defaultText(), o.rangeText(), o.description(),
                     o.section().title, !o.takesValue(), CHOICES.get(key),
-                    "hubpatch".equals(key) ? patchMeanings() : null, ONLY_IN.getOrDefault(key, MODES)));
+                    "hubpatch".equals(key) ? patchMeanings() : null, modes(o, key)));
         }
         return list;
+    }
+
+    /**
+     * The modes that take an option: those listed for it, else, for a hub option described as being
+     * for one end of a hub ("Hub server: ...", "Hub client: ..."), that end, else all four.
+     */
+    private static List<String> modes(OptionSpec o, String key) {
+        final List<String> listed = ONLY_IN.get(key);
+        if (listed != null) {
+            return listed;
+        }
+        if (o.section() == Section.HUB && o.description().startsWith("Hub server")) {
+            return List.of("hubserver");
+        }
+        if (o.section() == Section.HUB && o.description().startsWith("Hub client")) {
+            return List.of("hubclient");
+        }
+        return MODES;
     }
 
     private static Map<String, String> patchMeanings() {

@@ -161,6 +161,38 @@ class AgentHubTest {
         return true;
     }
 
+    @Test
+    void a_hub_client_link_from_the_api_streams_with_a_jacktrip_hub_and_leaves_it_on_stop() throws Exception {
+        try (JackServer hubJack = JackServer.start(RATE, PERIOD, 2, 2);
+             JackServer mine = JackServer.start(RATE, PERIOD, 2, 2);
+             Program hub = Program.jacktrip(hubJack.name(), "-S", "-p", "5", "-B", Integer.toString(TCP_PORT + 1),
+                     "-U", Integer.toString(UDP_BASE + 50), "-q", "4", "-D");
+             AgentServer agent = AgentServer.start(AgentSettings.defaults(0, dir.resolve("token"), mine.name()))) {
+            final AgentClient api = new AgentClient(agent.port(), agent.token().value());
+            final AgentClient.Response started = api.post("/api/links", "{\"mode\": \"hubclient\", \"host\":"
+                    + " \"127.0.0.1\", \"options\": {\"peerport\": " + (TCP_PORT + 1) + ", \"bindport\": "
+                    + (CLIENT_UDP + 50) + ", \"remotename\": \"agentclient\", \"clientname\": \"tohub\","
+                    + " \"nojackportsconnect\": true}}");
+            assertEquals(201, started.status(), started.body() + "\nhub: " + hub.output());
+            final String id = started.json().get("id").asText();
+            assertEquals("hubclient", started.json().get("mode").asText());
+            assertEquals(UDP_BASE + 50, started.json().get("hubPort").asInt(), started.body());
+            assertEquals("jamwire --pingtoserver 127.0.0.1 --peerport " + (TCP_PORT + 1) + " --bindport "
+                    + (CLIENT_UDP + 50) + " --remotename agentclient --clientname tohub --nojackportsconnect",
+                    started.json().get("commandLine").asText());
+            Deadlines.await(Duration.ofSeconds(10), () -> hubJack.lsp().contains("agentclient:receive_2"),
+                    () -> "the hub's ports for the agent's client: " + hubJack.lsp() + "\n" + hub.output());
+            Deadlines.await(Duration.ofSeconds(10), () -> api.get("/api/links/" + id).json().get("state").asText()
+                    .equals("connected"), () -> "connected: " + api.get("/api/links/" + id).body());
+            final long recv = api.get("/api/links/" + id + "/counters").json().get("recv").asLong();
+            Deadlines.await(Duration.ofSeconds(5), () -> api.get("/api/links/" + id + "/counters").json().get("recv")
+                    .asLong() > recv, () -> "datagrams from the hub");
+            assertEquals("stopped", api.delete("/api/links/" + id).json().get("state").asText());
+            Deadlines.await(Duration.ofSeconds(5), () -> !hubJack.lsp().contains("agentclient:receive_2"),
+                    () -> "the hub dropping the client on its stop packet: " + hubJack.lsp() + "\n" + hub.output());
+        }
+    }
+
     private static Set<String> streaming(JsonNode clients) {
         final Set<String> names = new TreeSet<>();
         for (JsonNode c : clients) {
