@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.jamwire.link.Backends;
 import org.jamwire.link.Link;
@@ -36,7 +37,7 @@ final class HubWorker {
     private final InetAddress clientAddress;
     private final int announcedPort;
     private final DatagramChannel channel;
-    private final java.time.Instant joined = java.time.Instant.now();
+    private final Instant joined = Instant.now();
     private final Thread thread;
     private volatile Link link;
     private volatile boolean stopping;
@@ -80,7 +81,7 @@ final class HubWorker {
     }
 
     /** When the slot was given out. */
-    java.time.Instant joined() {
+    Instant joined() {
         return joined;
     }
 
