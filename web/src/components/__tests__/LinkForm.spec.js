@@ -293,3 +293,14 @@ describe('LinkForm hub modes', () => {
     expect(checks(fetchMock.calls).at(-1).body).toEqual({ mode: 'hubclient', host: '192.0.2.10', options: { remotename: 'alice' } })
   })
 })
+
+describe('LinkForm choices', () => {
+  it('gives an option with choices a select and no text field besides', () => {
+    setToken('t'.repeat(32))
+    mockFetch({ 'POST /api/links/check': [200, { commandLine: 'jamwire -s', warnings: [] }] })
+    const w = mount(LinkForm, { props: { options: LINK_OPTIONS } })
+    const field = w.get('[data-test="opt-bitres"]').element.closest('.field')
+    expect(field.querySelectorAll('input').length).toBe(0)
+    expect(field.querySelectorAll('select').length).toBe(1)
+  })
+})

@@ -50,7 +50,18 @@ describe('ClientsView', () => {
     vi.stubGlobal('WebSocket', FakeWebSocket)
     linksStore.loaded = true
     linksStore.list = [link({ id: 'l1', state: 'connected' }), hubLink()]
-    mockFetch({ 'GET /api/counters': [200, [{ label: 'lost', meaning: 'packets that never arrived' }]] })
+    mockFetch({
+      'GET /api/counters': [200, [{ label: 'lost', meaning: 'packets that never arrived' }]],
+      'GET /api/links/l2': [
+        200,
+        hubLink({
+          events: [
+            { link: 'l2', client: { slot: 0, name: 'alice' }, kind: 'client_joined', message: 'alice (slot 0): connected from 127.0.0.1; UDP port 61002', time: '2026-11-25T19:00:00Z' },
+            { link: 'l2', kind: 'listening', message: 'listening on TCP port 4464', time: '2026-11-25T18:59:59Z' },
+          ],
+        }),
+      ],
+    })
   })
   afterEach(() => {
     resetLive()
@@ -121,5 +132,13 @@ describe('ClientsView', () => {
     const w = mount(ClientsView)
     await flushPromises()
     expect(w.get('[data-test="no-hubs"]').text()).toContain('Hub server')
+  })
+
+  it('shows the joins from before the page opened, from the link itself', async () => {
+    const w = mount(ClientsView)
+    await flushPromises()
+    const text = w.get('[data-test="client-events"]').text()
+    expect(text).toContain('alice (slot 0): connected from 127.0.0.1')
+    expect(text).not.toContain('listening on TCP port')
   })
 })
