@@ -1,10 +1,11 @@
-// Hash routing between the views: #/links, #/live, #/jack, #/lab. The Live view also takes a
-// link to show first: #/live/l3.
+// Hash routing between the views: #/links, #/live, #/clients, #/jack, #/lab. The Live view also
+// takes a link to show first, #/live/l3, and the Clients view a hub server link, #/clients/l2.
 import { reactive } from 'vue'
 
 export const ROUTES = [
   { name: 'links', label: 'Links' },
   { name: 'live', label: 'Live' },
+  { name: 'clients', label: 'Clients' },
   { name: 'jack', label: 'JACK' },
   { name: 'lab', label: 'Lab' },
 ]

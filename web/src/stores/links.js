@@ -83,12 +83,26 @@ export function linkOptions(values) {
 }
 
 // The body of POST /api/links and /api/links/check from the form's values.
-export function linkRequest({ mode, host, values }) {
+// Only the options the mode takes are sent (keys: the shown options' keys, when given).
+export function linkRequest({ mode, host, values, keys = null }) {
   const body = { mode }
-  if (mode === 'client') body.host = (host || '').trim()
-  body.options = linkOptions(values)
+  if (mode === 'client' || mode === 'hubclient') body.host = (host || '').trim()
+  const given = keys ? Object.fromEntries(Object.entries(values || {}).filter(([k]) => keys.includes(k))) : values
+  body.options = linkOptions(given)
   return body
 }
+
+// Whether an option (GET /api/link-options) is taken in a mode; options without modes are taken in all.
+export function optionInMode(option, mode) {
+  return !Array.isArray(option?.modes) || option.modes.includes(mode)
+}
+
+export const MODES = [
+  { value: 'server', label: 'Server: wait for a client', short: 'server' },
+  { value: 'client', label: 'Client: connect to a server', short: 'client' },
+  { value: 'hubserver', label: 'Hub server: clients connect here (-S)', short: 'hub server' },
+  { value: 'hubclient', label: 'Hub client: connect to a hub (-C)', short: 'hub client' },
+]
 
 // { ok: true, commandLine, warnings } or { ok: false, error: ApiError }
 export async function checkLink(body) {

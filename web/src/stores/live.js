@@ -31,7 +31,31 @@ export const liveStore = reactive({
   // name -> { state, message, links, counters: { id: {...} }, meters: { id: {...} }, events },
   // for each followed peer
   peers: {},
+  // The hub server link whose clients are followed (the Clients view's choice), or null.
+  hubId: null,
+  // link id -> { clients: [...], counters: { slot: {...} }, meters: { slot: {...} } } (topic hub:ID)
+  hubs: {},
 })
+
+function hubFeed(id) {
+  if (!liveStore.hubs[id]) liveStore.hubs[id] = { clients: [], counters: {}, meters: {} }
+  return liveStore.hubs[id]
+}
+
+// A client list is whole: a slot missing from it, or held by a client that joined later, loses
+// what was kept of the client before.
+function applyClients(msg) {
+  const hub = hubFeed(msg.link)
+  const before = new Map(hub.clients.map((c) => [c.slot, c.joinedAt]))
+  const now = new Map((msg.clients || []).map((c) => [c.slot, c.joinedAt]))
+  for (const slot of before.keys()) {
+    if (now.get(slot) !== before.get(slot)) {
+      delete hub.counters[slot]
+      delete hub.meters[slot]
+    }
+  }
+  hub.clients = msg.clients || []
+}
 
 function newPeerFeed() {
   return { state: 'connecting', message: null, links: [], counters: {}, meters: {}, events: [] }
@@ -76,9 +100,18 @@ export function handleMessage(msg, now = Date.now()) {
     handlePeerMessage(msg)
     return
   }
+  if (typeof msg.client === 'number' && (msg.type === 'counters' || msg.type === 'meters')) {
+    const hub = hubFeed(msg.link)
+    if (msg.type === 'counters') hub.counters[msg.client] = { ...(hub.counters[msg.client] || {}), ...(msg.values || {}) }
+    else hub.meters[msg.client] = { t: msg.t, send: msg.send, receive: msg.receive }
+    return
+  }
   switch (msg.type) {
     case 'links':
       applyLinksFeed(msg.links)
+      break
+    case 'clients':
+      applyClients(msg)
       break
     case 'jack':
       applyJackFeed(msg.jack)
@@ -127,19 +160,27 @@ export function handleMessage(msg, now = Date.now()) {
 }
 
 // The shared topics, then counters and meters of each link followed (the Live view's, then the
-// Lab view's), then the relayed feed of each peer followed.
-export function topicsFor(linkId, ends = {}) {
+// Lab view's), then the relayed feed of each peer followed, then the clients of the hub followed.
+export function topicsFor(linkId, ends = {}, hubId = null) {
   const links = [...new Set([linkId, ...(ends.links || [])].filter(Boolean))]
   const peers = [...new Set((ends.peers || []).filter(Boolean))]
   return [
     ...BASE_TOPICS,
     ...links.flatMap((id) => [`counters:${id}`, `meters:${id}`]),
     ...peers.map((name) => `peer:${name}`),
+    ...(hubId ? [`hub:${hubId}`] : []),
   ]
 }
 
 function subscribe() {
-  liveClient().subscribe(topicsFor(liveStore.linkId, liveStore.ends))
+  liveClient().subscribe(topicsFor(liveStore.linkId, liveStore.ends, liveStore.hubId))
+}
+
+// Follows one hub server link's clients, their counters and meters (null: none).
+export function followHub(linkId) {
+  if (liveStore.hubId === linkId) return
+  liveStore.hubId = linkId
+  subscribe()
 }
 
 let client = null
@@ -151,7 +192,7 @@ export function liveClient() {
       onMessage: (msg) => handleMessage(msg),
       onUnauthorized: () => rejectToken(),
     })
-    client.subscribe(topicsFor(liveStore.linkId, liveStore.ends))
+    client.subscribe(topicsFor(liveStore.linkId, liveStore.ends, liveStore.hubId))
   }
   return client
 }
@@ -200,4 +241,6 @@ export function resetLive() {
   liveStore.clockOffsetMs = 0
   liveStore.ends = { links: [], peers: [] }
   liveStore.peers = {}
+  liveStore.hubId = null
+  liveStore.hubs = {}
 }

@@ -170,3 +170,137 @@ describe('LinkForm', () => {
     w.unmount()
   })
 })
+
+describe('LinkForm hub modes', () => {
+  const HUB_OPTIONS = [
+    ...LINK_OPTIONS.map((o) => ({ ...o, modes: ['server', 'client', 'hubserver', 'hubclient'] })),
+    {
+      key: 'remotename',
+      names: ['-K', '--remotename'],
+      valueName: 'NAME',
+      default: 'none',
+      allowed: '1 to 63 bytes of UTF-8',
+      description: 'Hub client: the name the hub gives this client.',
+      section: 'Hub',
+      flag: false,
+      choices: null,
+      modes: ['hubclient'],
+    },
+    {
+      key: 'hubpatch',
+      names: ['-p', '--hubpatch'],
+      valueName: 'MODE',
+      default: '0',
+      allowed: '0 to 5',
+      description: 'Hub server: how clients are connected.',
+      section: 'Hub',
+      flag: false,
+      choices: ['0', '1', '2', '3', '4', '5'],
+      choiceMeanings: {
+        0: "each client to and from the hub's system ports",
+        1: 'each client hears itself',
+        2: 'each client hears every other client, not itself',
+        3: 'reserved',
+        4: 'each client hears every client, itself included',
+        5: 'no ports are connected',
+      },
+      modes: ['hubserver'],
+    },
+    {
+      key: 'includeserver',
+      names: ['-i', '--includeserver'],
+      valueName: null,
+      default: 'off',
+      allowed: null,
+      description: "Hub server: the hub's system ports too.",
+      section: 'Hub',
+      flag: true,
+      choices: null,
+      modes: ['hubserver'],
+    },
+  ]
+  let fetchMock
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
+    setToken('t'.repeat(32))
+    linksStore.list = []
+    fetchMock = mockFetch({
+      'POST /api/links/check': (call) => {
+        const { mode, host, options } = call.body
+        if (mode === 'hubclient' && !host) return [400, { error: 'invalid', field: 'host', message: 'host: a hub client needs the hub to connect to' }]
+        let line = { hubserver: 'jamwire --jacktripserver', hubclient: `jamwire --pingtoserver ${host}` }[mode] || 'jamwire -s'
+        for (const [k, v] of Object.entries(options)) line += v === true ? ` --${k}` : ` --${k} ${v}`
+        return [200, { commandLine: line, warnings: [] }]
+      },
+      'POST /api/links': () => [201, link({ id: 'l9', mode: 'hubserver', state: 'waiting', commandLine: 'jamwire --jacktripserver' })],
+    })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('shows each mode only its own options', async () => {
+    const w = mount(LinkForm, { props: { options: HUB_OPTIONS } })
+    expect(w.find('[data-test="opt-hubpatch"]').exists()).toBe(false)
+    expect(w.find('[data-test="opt-remotename"]').exists()).toBe(false)
+    await w.get('[data-test="mode-hubserver"]').setValue(true)
+    expect(w.find('[data-test="opt-hubpatch"]').exists()).toBe(true)
+    expect(w.find('[data-test="opt-includeserver"]').exists()).toBe(true)
+    expect(w.find('[data-test="opt-remotename"]').exists()).toBe(false)
+    expect(w.find('#link-host').exists()).toBe(false)
+    await w.get('[data-test="mode-hubclient"]').setValue(true)
+    expect(w.find('[data-test="opt-hubpatch"]').exists()).toBe(false)
+    expect(w.find('[data-test="opt-remotename"]').exists()).toBe(true)
+    expect(w.get('label[for="link-host"]').text()).toBe('Hub host')
+  })
+
+  it('says what each patch mode does, in the choice and beside it', async () => {
+    const w = mount(LinkForm, { props: { options: HUB_OPTIONS } })
+    await w.get('[data-test="mode-hubserver"]').setValue(true)
+    const labels = w.findAll('[data-test="opt-hubpatch"] option').map((o) => o.text())
+    expect(labels).toContain('2: each client hears every other client, not itself')
+    expect(w.get('[data-test="meanings-hubpatch"]').text()).toContain('each client hears itself')
+    await w.get('[data-test="opt-hubpatch"]').setValue('2')
+    expect(w.get('[data-test="meanings-hubpatch"] .chosen').text()).toContain('every other client')
+  })
+
+  it('sends a hub server request with its options only, and starts the hub', async () => {
+    const w = mount(LinkForm, { props: { options: HUB_OPTIONS } })
+    await w.get('[data-test="mode-hubclient"]').setValue(true)
+    await w.get('[data-test="opt-remotename"]').setValue('alice')
+    await w.get('[data-test="mode-hubserver"]').setValue(true)
+    await w.get('[data-test="opt-hubpatch"]').setValue('2')
+    await w.get('[data-test="opt-includeserver"]').setValue(true)
+    await settle()
+    const last = checks(fetchMock.calls).at(-1)
+    // the hub client's name is not sent with a hub server
+    expect(last.body).toEqual({ mode: 'hubserver', options: { hubpatch: '2', includeserver: true } })
+    expect(w.get('[data-test="command-line"]').text()).toBe('jamwire --jacktripserver --hubpatch 2 --includeserver')
+    expect(w.get('[data-test="start-link"]').text()).toBe('Start hub')
+    await w.get('form').trigger('submit')
+    await flushPromises()
+    expect(w.get('[data-test="start-status"]').text()).toContain('Started link l9')
+  })
+
+  it('asks a hub client for its hub and names the field when it is missing', async () => {
+    const w = mount(LinkForm, { props: { options: HUB_OPTIONS } })
+    await w.get('[data-test="mode-hubclient"]').setValue(true)
+    await settle()
+    expect(w.get('#err-host').text()).toContain('hub client needs the hub')
+    await w.get('#link-host').setValue('192.0.2.10')
+    await w.get('[data-test="opt-remotename"]').setValue('alice')
+    await settle()
+    expect(checks(fetchMock.calls).at(-1).body).toEqual({ mode: 'hubclient', host: '192.0.2.10', options: { remotename: 'alice' } })
+  })
+})
+
+describe('LinkForm choices', () => {
+  it('gives an option with choices a select and no text field besides', () => {
+    setToken('t'.repeat(32))
+    mockFetch({ 'POST /api/links/check': [200, { commandLine: 'jamwire -s', warnings: [] }] })
+    const w = mount(LinkForm, { props: { options: LINK_OPTIONS } })
+    const field = w.get('[data-test="opt-bitres"]').element.closest('.field')
+    expect(field.querySelectorAll('input').length).toBe(0)
+    expect(field.querySelectorAll('select').length).toBe(1)
+  })
+})

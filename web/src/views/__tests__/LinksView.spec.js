@@ -95,4 +95,26 @@ describe('LinksView', () => {
     expect(w.get('[data-test="command-line"]').text()).toBe('jamwire -s')
     w.unmount()
   })
+
+  it('shows a hub server link with its client count and a way to its Clients view', async () => {
+    fetchMock = mockFetch({
+      'GET /api/links': [
+        200,
+        [
+          link({ id: 'l3', mode: 'hubserver', state: 'connected', peer: null, localPort: 4464, format: { bitResolution: 16 }, hub: { tcpPort: 4464, udpBasePort: 61002, patch: 2, clients: 2 } }),
+          link({ id: 'l4', mode: 'hubclient', host: '192.0.2.10', hubPort: 61003 }),
+        ],
+      ],
+      'GET /api/link-options': [200, LINK_OPTIONS],
+      'POST /api/links/check': [200, { commandLine: 'jamwire -s', warnings: [] }],
+    })
+    const w = mount(LinksView)
+    await flushPromises()
+    const hub = w.get('[data-link-id="l3"]')
+    expect(hub.text()).toContain('hub server, patch 2')
+    expect(hub.get('[data-test="hub-client-count"]').text()).toBe('2 clients')
+    expect(hub.get('[data-test="hub-clients-link"]').attributes('href')).toBe('#/clients/l3')
+    expect(hub.text()).toContain('each client its own')
+    expect(w.get('[data-link-id="l4"]').text()).toContain('hub client of 192.0.2.10 (hub port 61003)')
+  })
 })

@@ -131,4 +131,12 @@ describe('LiveView', () => {
     expect(w.find('[data-test="live-link"]').exists()).toBe(false)
     w.unmount()
   })
+
+  it('sends a hub server link to its Clients view rather than showing meters it has not', async () => {
+    linksStore.list = [link({ id: 'l5', mode: 'hubserver', state: 'connected', format: { bitResolution: 16 }, hub: { clients: 2 } })]
+    const w = mount(LiveView)
+    await flushPromises()
+    expect(w.get('[data-test="live-hub-note"] a').attributes('href')).toBe('#/clients/l5')
+    expect(w.find('.meter-groups').exists()).toBe(false)
+  })
 })

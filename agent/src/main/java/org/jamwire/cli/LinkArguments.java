@@ -8,12 +8,13 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jamwire.cli.OptionSpec.Section;
+import org.jamwire.hub.PatchMode;
 
 /**
  * A link described the way the agent's API takes it (a mode, a host and options keyed by long name)
  * turned into the command line it stands for and parsed by the same parser, so that the API accepts
- * exactly what {@code jamwire -s}/{@code -c} accepts and refuses it with the same messages. Called
- * on HTTP threads; holds no state.
+ * exactly what {@code jamwire -s}/{@code -c}/{@code -S}/{@code -C} accepts and refuses it with the
+ * same messages. Called on HTTP threads; holds no state.
  */
 public final class LinkArguments {
 
@@ -29,10 +30,17 @@ public final class LinkArguments {
      * @param section the help's heading for it
      * @param flag whether it takes no value
      * @param choices the values of an option that takes one of a fixed set, or null
+     * @param choiceMeanings what each choice does, for an option whose values need saying (the hub's
+     *     patch modes), or null
+     * @param modes the request modes the option is allowed with
      */
     public record OptionInfo(String key, List<String> names, String valueName, String defaultText, String allowed,
-            String description, String section, boolean flag, List<String> choices) {
+            String description, String section, boolean flag, List<String> choices, Map<String, String> choiceMeanings,
+            List<String> modes) {
     }
+
+    /** The modes a request may ask for, as the command line's -s, -c, -S and -C. */
+    public static final List<String> MODES = List.of("server", "client", "hubserver", "hubclient");
 
     /**
      * A request that cannot become a link.
@@ -61,12 +69,21 @@ public final class LinkArguments {
     }
 
     /** Options that the request's mode and host stand for, or that do nothing in a request. */
-    private static final Set<String> NOT_IN_REQUESTS = Set.of("server", "client", "jack", "help", "version");
+    private static final Set<String> NOT_IN_REQUESTS = Set.of("server", "client", "jacktripserver", "pingtoserver",
+            "jack", "help", "version");
     private static final Map<String, List<String>> CHOICES = Map.of(
             "bitres", List.of(LinkOptions.BIT_RESOLUTIONS),
             "underrun", List.of("predict", "repeat", "zeros"),
             "backend", List.of("jack", "builtin"),
-            "signal", List.of(LinkOptions.SIGNALS));
+            "signal", List.of(LinkOptions.SIGNALS),
+            "hubpatch", List.of("0", "1", "2", "3", "4", "5"));
+    /** Options of one end of a hub only; the parser refuses them elsewhere with its own message. */
+    private static final Map<String, List<String>> ONLY_IN = Map.of(
+            "remotename", List.of("hubclient"),
+            "udpbaseport", List.of("hubserver"),
+            "hubpatch", List.of("hubserver"),
+            "includeserver", List.of("hubserver"),
+            "upmix", List.of("hubserver"));
     private static final Pattern LONG_NAME = Pattern.compile("--([a-z][a-z-]*)");
     private static final String NOT_ALLOWED = " is not allowed: ";
 
@@ -82,38 +99,69 @@ public final class LinkArguments {
                 continue;
             }
             list.add(new OptionInfo(key, o.names(), o.valueName(), o.defaultText(), o.rangeText(), o.description(),
-                    o.section().title, !o.takesValue(), CHOICES.get(key)));
+                    o.section().title, !o.takesValue(), CHOICES.get(key),
+                    "hubpatch".equals(key) ? patchMeanings() : null, modes(o, key)));
         }
         return list;
     }
 
     /**
+     * The modes that take an option: those listed for it, else, for a hub option described as being
+     * for one end of a hub ("Hub server: ...", "Hub client: ..."), that end, else all four.
+     */
+    private static List<String> modes(OptionSpec o, String key) {
+        final List<String> listed = ONLY_IN.get(key);
+        if (listed != null) {
+            return listed;
+        }
+        if (o.section() == Section.HUB && o.description().startsWith("Hub server")) {
+            return List.of("hubserver");
+        }
+        if (o.section() == Section.HUB && o.description().startsWith("Hub client")) {
+            return List.of("hubclient");
+        }
+        return MODES;
+    }
+
+    private static Map<String, String> patchMeanings() {
+        final Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (PatchMode p : PatchMode.values()) {
+            m.put(String.valueOf(p.number()), p.meaning());
+        }
+        return m;
+    }
+
+    /**
      * The command-line arguments a request stands for.
      *
-     * @param mode {@code server} or {@code client}
-     * @param host the host a client connects to; must be null or empty for a server
+     * @param mode {@code server}, {@code client}, {@code hubserver} or {@code hubclient}
+     * @param host the host a client or hub client connects to; must be null or empty for a server
      * @param options option values keyed by long name: a String or a whole number for an option
      *     with a value, {@code true} or {@code false} for a flag
      * @throws InvalidLink naming the field that is wrong
      */
     public static List<String> arguments(String mode, String host, Map<String, ?> options) throws InvalidLink {
         final List<String> args = new ArrayList<>();
-        if ("server".equals(mode)) {
+        if ("server".equals(mode) || "hubserver".equals(mode)) {
+            final boolean hub = "hubserver".equals(mode);
             if (host != null && !host.isEmpty()) {
-                throw invalid("host", "give no host for a server", "host: a server waits for its client and"
-                        + " connects to no host; leave host out, or use mode client");
+                throw invalid("host", "give no host for a " + (hub ? "hub server" : "server"), "host: a "
+                        + (hub ? "hub server waits for its clients" : "server waits for its client")
+                        + " and connects to no host; leave host out, or use mode " + (hub ? "hubclient" : "client"));
             }
-            args.add("--server");
-        } else if ("client".equals(mode)) {
+            args.add(hub ? "--jacktripserver" : "--server");
+        } else if ("client".equals(mode) || "hubclient".equals(mode)) {
+            final boolean hub = "hubclient".equals(mode);
             if (host == null || host.isEmpty()) {
-                throw invalid("host", "give a host name or IP address", "host: a client needs the host to"
-                        + " connect to");
+                throw invalid("host", "give a host name or IP address", "host: a " + (hub ? "hub client needs the"
+                        + " hub" : "client needs the host") + " to connect to");
             }
-            args.add("--client");
+            args.add(hub ? "--pingtoserver" : "--client");
             args.add(host);
         } else {
-            throw invalid("mode", "use server or client", "mode: '" + mode + "' is not allowed: use server"
-                    + " (wait for a client) or client (connect to host)");
+            throw invalid("mode", "use server, client, hubserver or hubclient", "mode: '" + mode + "' is not allowed:"
+                    + " use server (wait for a client), client (connect to host), hubserver (a hub, as -S) or"
+                    + " hubclient (connect to the hub on host, as -C)");
         }
         if (options != null) {
             for (Map.Entry<String, ?> e : options.entrySet()) {
@@ -159,6 +207,19 @@ public final class LinkArguments {
     public static Command.Run parse(List<String> args) throws InvalidLink {
         try {
             return CommandLine.parseLink(List.copyOf(args));
+        } catch (UsageException e) {
+            throw new InvalidLink(problemOf(e.problem()));
+        }
+    }
+
+    /**
+     * Parses the arguments into the P2P link, hub client or hub server they describe.
+     *
+     * @throws InvalidLink naming the option at fault, with the parser's own message
+     */
+    public static Command parseAny(List<String> args) throws InvalidLink {
+        try {
+            return CommandLine.parseLinkOrHub(List.copyOf(args));
         } catch (UsageException e) {
             throw new InvalidLink(problemOf(e.problem()));
         }

@@ -41,8 +41,8 @@ final class LinkCommand {
         if (c instanceof Command.Run run) {
             return run;
         }
-        throw new UsageException(v.mode.givenBy().label() + ": hub mode runs from the command line only;"
-                + " the agent does not run hubs yet");
+        throw new UsageException(v.mode.givenBy().label() + ": a hub cannot be used here, only a P2P link"
+                + " (-s, or -c HOST)");
     }
 
     /** The P2P link, hub client or hub server the values describe, with defaults filled in. */

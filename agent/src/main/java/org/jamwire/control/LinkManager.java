@@ -1,5 +1,7 @@
 package org.jamwire.control;
 
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,14 +10,19 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jamwire.hub.HubConfig;
+import org.jamwire.hub.HubEvent;
+import org.jamwire.hub.HubServer;
 import org.jamwire.link.Backends;
 import org.jamwire.link.Link;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkEvent;
 import org.jamwire.link.LinkException;
+import org.jamwire.net.HubException;
+import org.jamwire.net.HubHandshakeClient;
 
 /**
- * The agent's links: starts them from requests, lists them, stops them, and forwards their events
+ * The agent's links (P2P links, hub clients and hub servers): starts them from requests, lists them, stops them, and forwards their events
  * to the {@link EventBus}. Stopped links stay listed until the agent stops, so that their end can
  * be read. Called on HTTP threads; links report on their own supervisor threads.
  */
@@ -31,6 +38,8 @@ public final class LinkManager implements AutoCloseable {
     }
 
     private static final long STOP_WAIT_SECONDS = 3;
+    /** How long a hub client retries a refused connection to its hub, as the command line does. */
+    static final int HUB_RETRY_SECONDS = 30;
 
     private final String jackServer;
     private final EventBus bus;
@@ -81,6 +90,70 @@ public final class LinkManager implements AutoCloseable {
         return managed;
     }
 
+    /**
+     * Starts a hub client: asks the hub at the config's peer host and port for a UDP port, retrying
+     * a refused connection for {@value #HUB_RETRY_SECONDS} s as the command line does (this blocks
+     * the caller meanwhile), then runs the link to that port.
+     *
+     * @param remoteName the name for the hub ({@code -K}), or "" for its default
+     * @throws StartFailed when the hub cannot be reached or refuses, or the link cannot start
+     */
+    public ManagedLink startHubClient(String host, Map<String, Object> options, String commandLine,
+            LinkConfig config, String remoteName, List<String> warnings) throws StartFailed {
+        final ManagedLink managed = begin("hubclient", host, options, commandLine, warnings);
+        try {
+            final InetSocketAddress tcp = new InetSocketAddress(config.peerHost(), config.peerPort());
+            if (tcp.isUnresolved()) {
+                throw new HubException("cannot resolve hub host '" + config.peerHost()
+                        + "': check the name, or give an IP address");
+            }
+            final int port = HubHandshakeClient.requestPort(tcp, config.bindPort(), remoteName,
+                    Duration.ofSeconds(HUB_RETRY_SECONDS));
+            managed.hubPort(port);
+            publish(managed, "hub_port", "the hub at " + config.peerHost() + ":" + config.peerPort() + " gave UDP port "
+                    + port + (remoteName.isEmpty() ? "" : " to '" + remoteName + "'"));
+            final LinkConfig toPort = config.toBuilder().peerPort(port).build();
+            managed.attach(Link.start(toPort, Backends.forConfig(toPort), e -> publish(managed, e)));
+        } catch (HubException | LinkException e) {
+            return failed(managed, e);
+        }
+        return managed;
+    }
+
+    /**
+     * Starts a hub server; its clients' arrivals, departures and problems become the link's events,
+     * with the client they are about.
+     *
+     * @throws StartFailed when the TCP port is taken or JACK refuses
+     */
+    public ManagedLink startHubServer(Map<String, Object> options, String commandLine, HubConfig config,
+            List<String> warnings) throws StartFailed {
+        final ManagedLink managed = begin("hubserver", null, options, commandLine, warnings);
+        try {
+            managed.attach(HubServer.start(config, e -> publish(managed, e)));
+        } catch (LinkException e) {
+            return failed(managed, e);
+        }
+        return managed;
+    }
+
+    private ManagedLink begin(String mode, String host, Map<String, Object> options, String commandLine,
+            List<String> warnings) {
+        final ManagedLink managed = new ManagedLink("l" + nextId.getAndIncrement(), mode, host, options, commandLine);
+        links.put(managed.id(), managed);
+        publish(managed, "link_started", commandLine);
+        for (String w : warnings) {
+            publish(managed, "warning", w);
+        }
+        return managed;
+    }
+
+    private ManagedLink failed(ManagedLink managed, Exception e) throws StartFailed {
+        links.remove(managed.id());
+        publish(managed, "failed", e.getMessage());
+        throw new StartFailed(e.getMessage(), e);
+    }
+
     /** Every link, oldest first. */
     public List<ManagedLink> list() {
         final List<ManagedLink> list = new ArrayList<>(links.values());
@@ -99,7 +172,8 @@ public final class LinkManager implements AutoCloseable {
 
     /** Links that have not stopped or failed. */
     public long running() {
-        return links.values().stream().filter(m -> m.link() != null && isRunning(m.link())).count();
+        return links.values().stream().filter(m -> m.link() != null ? isRunning(m.link())
+                : m.hub() != null && m.hub().running()).count();
     }
 
     private static boolean isRunning(Link link) {
@@ -116,6 +190,13 @@ public final class LinkManager implements AutoCloseable {
         if (managed == null) {
             return null;
         }
+        if (managed.hub() != null) {
+            if (managed.hub().running()) {
+                managed.hub().close();
+                publish(managed, "stopped", "the hub stopped; its clients were sent the stop packet");
+            }
+            return managed;
+        }
         managed.link().stop();
         managed.link().awaitStop(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
         return managed;
@@ -127,6 +208,23 @@ public final class LinkManager implements AutoCloseable {
         }
         final AgentEvent event = new AgentEvent(managed.id(), e.kind().name().toLowerCase(Locale.ROOT), e.message(),
                 e.time());
+        managed.record(event);
+        bus.publish(event);
+    }
+
+    private void publish(ManagedLink managed, HubEvent e) {
+        final String kind = switch (e.kind()) {
+            case LISTENING -> "listening";
+            case JOINED -> "client_joined";
+            case STREAMING -> "client_streaming";
+            case LEFT -> "client_left";
+            case REPLACED -> "client_replaced";
+            case REFUSED -> "client_refused";
+            case NOTE -> e.client() < 0 ? "warning" : "client_note";
+        };
+        final AgentEvent event = new AgentEvent(managed.id(), kind,
+                e.client() < 0 ? e.message() : e.name() + " (slot " + e.client() + "): " + e.message(), e.at(),
+                e.client() < 0 ? null : new AgentEvent.Client(e.client(), e.name()));
         managed.record(event);
         bus.publish(event);
     }
@@ -143,6 +241,9 @@ public final class LinkManager implements AutoCloseable {
         for (ManagedLink m : links.values()) {
             if (m.link() != null) {
                 m.link().stop();
+            }
+            if (m.hub() != null) {
+                m.hub().close();
             }
         }
     }

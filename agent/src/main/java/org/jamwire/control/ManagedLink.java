@@ -5,12 +5,14 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import org.jamwire.hub.HubServer;
 import org.jamwire.link.Latency;
 import org.jamwire.link.LatencyException;
 import org.jamwire.link.Link;
 
 /**
- * A link the agent started, with how it was asked for and its recent events. The link itself is
+ * A link the agent started, with how it was asked for and its recent events: a P2P link or a hub
+ * client's link ({@link #link()}), or a hub server ({@link #hub()}). The link and the hub are
  * thread-safe; the event list is guarded by this object. Read on HTTP and feed threads.
  */
 public final class ManagedLink {
@@ -26,6 +28,8 @@ public final class ManagedLink {
     private final Instant started;
     private final ArrayDeque<AgentEvent> events = new ArrayDeque<>();
     private volatile Link link;
+    private volatile HubServer hub;
+    private volatile int hubPort = -1;
 
     ManagedLink(String id, String mode, String host, Map<String, Object> options, String commandLine) {
         this.id = id;
@@ -40,17 +44,25 @@ public final class ManagedLink {
         this.link = running;
     }
 
+    void attach(HubServer running) {
+        this.hub = running;
+    }
+
+    void hubPort(int port) {
+        this.hubPort = port;
+    }
+
     /** The agent's id of the link, e.g. {@code l1}. */
     public String id() {
         return id;
     }
 
-    /** {@code server} or {@code client}. */
+    /** {@code server}, {@code client}, {@code hubserver} or {@code hubclient}. */
     public String mode() {
         return mode;
     }
 
-    /** The host a client connects to, or null. */
+    /** The host a client or hub client connects to, or null. */
     public String host() {
         return host;
     }
@@ -70,9 +82,24 @@ public final class ManagedLink {
         return started;
     }
 
-    /** The running link; null only while it starts. */
+    /** The running link of a P2P link or hub client; null for a hub server, and while it starts. */
     public Link link() {
         return link;
+    }
+
+    /** The hub of a hub server link; null for any other, and while it starts. */
+    public HubServer hub() {
+        return hub;
+    }
+
+    /** For a hub client, the UDP port the hub gave it; else -1. */
+    public int hubPort() {
+        return hubPort;
+    }
+
+    /** Whether it has started: its link or hub is there. */
+    public boolean attached() {
+        return link != null || hub != null;
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jamwire.audio.AudioBackendException;
+import org.jamwire.engine.LevelMeter;
 import org.jamwire.jack.JackGraph;
 import org.jamwire.link.Link;
 import org.jamwire.link.LinkConfig;
@@ -47,8 +48,22 @@ public final class HubServer implements AutoCloseable {
     private HubListener tcp;
     private volatile boolean running = true;
 
-    /** A client as the hub sees it, for the console and (later) the agent. */
-    public record ClientView(int slot, String name, String jackName, String address, int udpPort, LinkStats stats) {
+    /**
+     * A client as the hub sees it, for the console and the agent.
+     *
+     * @param slot its slot, from 0
+     * @param name its -K name, or its address
+     * @param jackName its JACK client's name, or null before its first datagram
+     * @param address the address its handshake came from
+     * @param udpPort the hub's UDP port for it
+     * @param clientPort the UDP port it said it sends from
+     * @param joined when it was given the slot
+     * @param stats its link's state and counters, or null before its first datagram
+     * @param sendLevels what its link sends it, or null before its first datagram
+     * @param receiveLevels what its link hears from it, or null before its first datagram
+     */
+    public record ClientView(int slot, String name, String jackName, String address, int udpPort, int clientPort,
+            Instant joined, LinkStats stats, LevelMeter sendLevels, LevelMeter receiveLevels) {
     }
 
     private HubServer(HubConfig config, Consumer<HubEvent> listener) {
@@ -89,7 +104,7 @@ public final class HubServer implements AutoCloseable {
             hub.close();
             throw e;
         }
-        hub.emit(-1, null, "listening on TCP port " + hub.tcp.port() + "; clients get UDP ports from "
+        hub.emit(-1, null, HubEvent.Kind.LISTENING, "listening on TCP port " + hub.tcp.port() + "; clients get UDP ports from "
                 + config.udpBasePort() + "; patch mode " + config.patch().number() + " (" + config.patch().meaning()
                 + ")" + (config.includeServer() ? ", with the hub's system ports" : "")
                 + (config.upmix() ? ", mono clients upmixed" : "")
@@ -130,6 +145,11 @@ public final class HubServer implements AutoCloseable {
         return tcp.port();
     }
 
+    /** Whether it still runs: not yet closed. */
+    public boolean running() {
+        return running;
+    }
+
     /** The handshake listener's counters. */
     public long count(HubListener.Counter c) {
         return tcp.count(c);
@@ -138,6 +158,16 @@ public final class HubServer implements AutoCloseable {
     /** Datagrams a waiting slot dropped because they came from another address than its client's. */
     public long foreignDatagrams() {
         return foreignDatagrams.get();
+    }
+
+    /** Datagrams a waiting slot dropped because they were not JackTrip packets. */
+    public long malformedDatagrams() {
+        return malformedDatagrams.get();
+    }
+
+    /** The hub's settings. */
+    public HubConfig config() {
+        return config;
     }
 
     /** The clients now holding a slot. */
@@ -149,7 +179,8 @@ public final class HubServer implements AutoCloseable {
             }
             final Link l = w.link();
             out.add(new ClientView(w.id(), w.name(), l == null ? null : l.clientName(),
-                    w.clientAddress().getHostAddress(), w.port(), l == null ? null : l.stats()));
+                    w.clientAddress().getHostAddress(), w.port(), w.announcedPort(), w.joined(),
+                    l == null ? null : l.stats(), l == null ? null : l.sendLevels(), l == null ? null : l.receiveLevels()));
         }
         return out;
     }
@@ -182,13 +213,13 @@ public final class HubServer implements AutoCloseable {
             worker = claimSlot(request, from, replaced);
         }
         if (replaced != null) {
-            emit(replaced.id(), replaced.name(), "replaced by a new connection from the same address and port");
+            emit(replaced.id(), replaced.name(), HubEvent.Kind.REPLACED, "replaced by a new connection from the same address and port");
         }
         if (worker == null) {
-            emit(-1, null, "no free slot for " + from.getAddress().getHostAddress() + "; its handshake is closed unanswered");
+            emit(-1, null, HubEvent.Kind.REFUSED, "no free slot for " + from.getAddress().getHostAddress() + "; its handshake is closed unanswered");
             return -1;
         }
-        emit(worker.id(), worker.name(), "connected from " + from.getAddress().getHostAddress()
+        emit(worker.id(), worker.name(), HubEvent.Kind.JOINED, "connected from " + from.getAddress().getHostAddress()
                 + "; UDP port " + worker.port());
         worker.start();
         return worker.port();
@@ -230,7 +261,7 @@ public final class HubServer implements AutoCloseable {
     }
 
     void streaming(HubWorker w, Link link, InetSocketAddress peer) {
-        emit(w.id(), w.name(), "streaming with " + peer.getAddress().getHostAddress() + ":" + peer.getPort()
+        emit(w.id(), w.name(), HubEvent.Kind.STREAMING, "streaming with " + peer.getAddress().getHostAddress() + ":" + peer.getPort()
                 + " as JACK client " + link.clientName() + " (sends " + link.format().sendChannels()
                 + ", receives " + link.format().receiveChannels() + " channels)");
         repatch();
@@ -242,13 +273,13 @@ public final class HubServer implements AutoCloseable {
                 slots[w.id()] = null;
             }
         }
-        emit(w.id(), w.name(), "left; slot " + w.id() + " is free");
+        emit(w.id(), w.name(), HubEvent.Kind.LEFT, "left; slot " + w.id() + " is free");
         repatch();
     }
 
     void report(HubWorker w, String message) {
         if (message != null) {
-            emit(w.id(), w.name(), message);
+            emit(w.id(), w.name(), HubEvent.Kind.NOTE, message);
         }
     }
 
@@ -301,9 +332,9 @@ public final class HubServer implements AutoCloseable {
         }
     }
 
-    private void emit(int slot, String name, String message) {
+    private void emit(int slot, String name, HubEvent.Kind kind, String message) {
         try {
-            listener.accept(new HubEvent(slot, name, message, Instant.now()));
+            listener.accept(new HubEvent(slot, name, kind, message, Instant.now()));
         } catch (RuntimeException e) {
             // A faulty listener must not take the hub down.
         }

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.jamwire.link.Backends;
 import org.jamwire.link.Link;
@@ -36,6 +37,7 @@ final class HubWorker {
     private final InetAddress clientAddress;
     private final int announcedPort;
     private final DatagramChannel channel;
+    private final Instant joined = Instant.now();
     private final Thread thread;
     private volatile Link link;
     private volatile boolean stopping;
@@ -76,6 +78,11 @@ final class HubWorker {
 
     int announcedPort() {
         return announcedPort;
+    }
+
+    /** When the slot was given out. */
+    Instant joined() {
+        return joined;
     }
 
     /** The running link, or null before the first datagram and after the end. */

@@ -172,6 +172,7 @@ public final class AgentServer implements AutoCloseable {
             config.routes.get("/api/links/{id}", api::getLink);
             config.routes.delete("/api/links/{id}", api::stopLink);
             config.routes.get("/api/links/{id}/counters", api::linkCounters);
+            config.routes.get("/api/links/{id}/clients", api::hubClients);
             config.routes.post("/api/links/{id}/latency", api::measureLatency);
             config.routes.get("/api/lab/peers", labApi::list);
             config.routes.get("/api/lab/ssh-config", labApi::sshConfig);

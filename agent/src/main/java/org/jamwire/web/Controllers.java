@@ -17,6 +17,7 @@ import org.jamwire.control.JackMonitor;
 import org.jamwire.control.LinkManager;
 import org.jamwire.control.ManagedLink;
 import org.jamwire.engine.LinkCounter;
+import org.jamwire.hub.HubConfig;
 import org.jamwire.jack.JackGraph;
 import org.jamwire.link.LatencyException;
 import org.jamwire.link.LinkConfig;
@@ -130,12 +131,24 @@ final class Controllers {
         ctx.status(201).json(Views.link(m, true));
     }
 
-    /** Starts a checked link; a taken port is a 409, a refusing audio backend a 503. */
+    /**
+     * Starts a checked link; a taken port is a 409, a refusing audio backend a 503, a hub that cannot be
+     * reached or refuses a 502.
+     */
     ManagedLink start(Request r) {
         final ManagedLink m;
         try {
-            m = links.start(r.mode, r.host, r.options, r.commandLine, r.config, r.warnings);
+            if (r.command instanceof Command.HubServer hub) {
+                m = links.startHubServer(r.options, r.commandLine, hub.config(), r.warnings);
+            } else if (r.command instanceof Command.HubClient hub) {
+                m = links.startHubClient(r.host, r.options, r.commandLine, r.config, hub.remoteName(), r.warnings);
+            } else {
+                m = links.start(r.mode, r.host, r.options, r.commandLine, r.config, r.warnings);
+            }
         } catch (LinkManager.StartFailed e) {
+            if (e.getCause() instanceof org.jamwire.net.HubException) {
+                throw new ApiException(502, "hub", null, null, e.getMessage());
+            }
             final boolean portTaken = e.getMessage() != null && e.getMessage().contains("port");
             throw new ApiException(portTaken ? 409 : 503, portTaken ? "conflict" : "unavailable", null, null,
                     e.getMessage());
@@ -152,7 +165,17 @@ final class Controllers {
     }
 
     void linkCounters(Context ctx) {
-        ctx.json(Views.counters(link(ctx).link().stats()));
+        final ManagedLink m = link(ctx);
+        ctx.json(m.hub() != null ? Views.hubCounters(m.hub()) : Views.counters(m.link().stats()));
+    }
+
+    void hubClients(Context ctx) {
+        final ManagedLink m = link(ctx);
+        if (m.hub() == null) {
+            throw ApiException.notFound("link " + m.id() + " is a " + m.mode() + " link, not a hub server: only a"
+                    + " hub server has clients");
+        }
+        ctx.json(Views.clients(m.hub(), true));
     }
 
     void stopLink(Context ctx) throws InterruptedException {
@@ -166,6 +189,10 @@ final class Controllers {
      */
     void measureLatency(Context ctx) {
         final ManagedLink m = link(ctx);
+        if (m.hub() != null) {
+            throw new ApiException(409, "conflict", null, null, "link " + m.id() + " is a hub server, which has no"
+                    + " audio of its own: run the latency test on a client's end");
+        }
         final JsonNode body = ctx.body().isBlank() ? json.createObjectNode() : object(ctx);
         onlyFields(body, "channel", "timeoutMs");
         final int channels = Math.min(m.link().format().sendChannels(), m.link().format().receiveChannels());
@@ -210,16 +237,19 @@ final class Controllers {
     private ManagedLink link(Context ctx) {
         final String id = ctx.pathParam("id");
         final ManagedLink m = id.matches("l[0-9]{1,9}") ? links.get(id) : null;
-        if (m == null || m.link() == null) {
+        if (m == null || !m.attached()) {
             throw ApiException.notFound("no link '" + (id.length() > 40 ? id.substring(0, 40) + "…" : id)
                     + "': GET /api/links lists them");
         }
         return m;
     }
 
-    /** A link request, checked: what it stands for and the link it makes. */
+    /**
+     * A link request, checked: what it stands for and the link it makes ({@code config}: a hub
+     * server's worker template; {@code command}: the P2P link, hub client or hub server).
+     */
     record Request(String mode, String host, Map<String, Object> options, String commandLine,
-            LinkConfig config, List<String> warnings) {
+            LinkConfig config, List<String> warnings, Command command) {
     }
 
     private Request linkRequest(Context ctx) {
@@ -237,22 +267,41 @@ final class Controllers {
     Request checked(String mode, String host, Map<String, Object> options) {
         try {
             final List<String> args = LinkArguments.arguments(mode, host, options);
-            final Command.Run run = LinkArguments.parse(args);
-            LinkConfig config = run.config();
-            if (config.backend() == LinkConfig.BackendKind.JACK) {
-                final String server = links.jackServer();
-                if (config.jackServerName() != null && !config.jackServerName().equals(server)) {
-                    throw ApiException.invalid("options.jack-server", "use '" + server + "' or leave it out",
-                            "options.jack-server: this agent uses the JACK server '" + server + "', and one"
-                                    + " process can only talk to one JACK server; run another agent for server '"
-                                    + config.jackServerName() + "'");
-                }
-                config = config.toBuilder().jackServerName(server).build();
+            final Command command = LinkArguments.parseAny(args);
+            final String line = LinkArguments.commandLine(args);
+            if (command instanceof Command.HubServer hub) {
+                final LinkConfig worker = onThisServer(hub.config().worker());
+                final HubConfig c = hub.config();
+                return new Request(mode, host, options, line, worker, hub.warnings(), new Command.HubServer(
+                        new HubConfig(c.tcpPort(), c.udpBasePort(), c.maxClients(), c.patch(), c.includeServer(),
+                                c.upmix(), worker), hub.warnings()));
             }
-            return new Request(mode, host, options, LinkArguments.commandLine(args), config, run.warnings());
+            if (command instanceof Command.HubClient hub) {
+                final LinkConfig config = onThisServer(hub.config());
+                return new Request(mode, host, options, line, config, hub.warnings(),
+                        new Command.HubClient(config, hub.remoteName(), hub.warnings()));
+            }
+            final Command.Run run = (Command.Run) command;
+            final LinkConfig config = onThisServer(run.config());
+            return new Request(mode, host, options, line, config, run.warnings(), new Command.Run(config, run.warnings()));
         } catch (LinkArguments.InvalidLink e) {
             throw ApiException.invalid(e.problem().field(), e.problem().rule(), e.problem().message());
         }
+    }
+
+    /** The config on this agent's JACK server, which is the only one it can use; a link on another is refused. */
+    private LinkConfig onThisServer(LinkConfig config) {
+        if (config.backend() != LinkConfig.BackendKind.JACK) {
+            return config;
+        }
+        final String server = links.jackServer();
+        if (config.jackServerName() != null && !config.jackServerName().equals(server)) {
+            throw ApiException.invalid("options.jack-server", "use '" + server + "' or leave it out",
+                    "options.jack-server: this agent uses the JACK server '" + server + "', and one"
+                            + " process can only talk to one JACK server; run another agent for server '"
+                            + config.jackServerName() + "'");
+        }
+        return config.toBuilder().jackServerName(server).build();
     }
 
     /**

@@ -53,7 +53,7 @@ final class LiveFeed implements AutoCloseable {
     static final int PROVISION_LINES = 50;
     private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1) / MAX_RATE_HZ;
     private static final Pattern TOPIC = Pattern.compile(
-            "links|jack|events|provisions|(counters|meters):(\\*|l[0-9]{1,9})|peer:[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+            "links|jack|events|provisions|(counters|meters|hub):(\\*|l[0-9]{1,9})|peer:[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final ObjectMapper json;
@@ -86,6 +86,8 @@ final class LiveFeed implements AutoCloseable {
         final Map<String, Object> lastMeters = new HashMap<>();
         Object lastLinks;
         Object lastJack;
+        /** The client list last sent of each hub server link, by link id. */
+        final Map<String, Object> lastClients = new HashMap<>();
         /** What was last sent of each relayed peer: keys NAME:status, NAME:links, NAME:counters:ID, NAME:meters:ID. */
         final Map<String, Object> lastPeer = new HashMap<>();
         /** Of each provisioning job: the version last sent in full, and the number of the next line to send. */
@@ -203,7 +205,7 @@ final class LiveFeed implements AutoCloseable {
         for (int i = 0; i < topics.size(); i++) {
             final JsonNode t = topics.get(i);
             if (!t.isTextual() || !TOPIC.matcher(t.asText()).matches()) {
-                bad(c, "topics[" + i + "]", "links, jack, events, provisions, counters:ID, meters:ID (ID a link id or *) or"
+                bad(c, "topics[" + i + "]", "links, jack, events, provisions, counters:ID, meters:ID, hub:ID (ID a link id or *) or"
                         + " peer:NAME (a peer's name)",
                         "topics[" + i + "]: " + (t.isTextual() ? "'" + clip(t.asText()) + "'" : t.getNodeType())
                                 + " is not a topic");
@@ -227,6 +229,7 @@ final class LiveFeed implements AutoCloseable {
         c.lastMeters.clear();
         c.lastLinks = null;
         c.lastJack = null;
+        c.lastClients.clear();
         c.lastPeer.clear();
         c.provisionSent.clear();
         c.nextSendNanos = System.nanoTime();
@@ -307,12 +310,15 @@ final class LiveFeed implements AutoCloseable {
         final Map<String, Object> meters;
         final Object linkList;
         final Object jack;
+        /** Of each hub server link: its clients, each with its key, counters and meters. */
+        final Map<String, List<HubClientFigures>> hubs;
         private Object linksWithoutUptime;
         private final Map<String, Owed> owed = new HashMap<>();
 
         Snapshot(List<ManagedLink> links, Map<String, Map<String, Object>> counters, Map<String, Object> meters,
-                Object linkList, Object jack) {
+                Object linkList, Object jack, Map<String, List<HubClientFigures>> hubs) {
             this.links = links;
+            this.hubs = hubs;
             this.counters = counters;
             this.meters = meters;
             this.linkList = linkList;
@@ -338,6 +344,18 @@ final class LiveFeed implements AutoCloseable {
             }
             return now;
         }
+    }
+
+    /**
+     * One hub client's figures in a snapshot.
+     *
+     * @param key the link id, slot and join time: a new client in a slot is another key
+     * @param view the client as the {@code clients} message lists it
+     * @param counters its link's counters, or null before its first datagram
+     * @param meters its send and receive levels, or null before its first datagram
+     */
+    private record HubClientFigures(String key, int slot, String name, Map<String, Object> view,
+            Map<String, Object> counters, Map<String, Object> meters) {
     }
 
     /** For a socket that last had {@code before}: the message it is owed (null for none) and what it then has. */
@@ -381,6 +399,7 @@ final class LiveFeed implements AutoCloseable {
                         snapshot = snapshot();
                     }
                     sendChanges(c, snapshot);
+                    sendHubs(c, snapshot);
                     sendPeers(c, snapshot.t);
                     sendProvisions(c);
                 }
@@ -390,10 +409,16 @@ final class LiveFeed implements AutoCloseable {
     }
 
     private Snapshot snapshot() {
-        final List<ManagedLink> list = links.list().stream().filter(m -> m.link() != null).toList();
+        final List<ManagedLink> list = links.list().stream().filter(ManagedLink::attached).toList();
         final Map<String, Map<String, Object>> counters = new HashMap<>();
         final Map<String, Object> meters = new HashMap<>();
+        final Map<String, List<HubClientFigures>> hubs = new HashMap<>();
         for (ManagedLink m : list) {
+            if (m.hub() != null) {
+                counters.put(m.id(), Views.hubCounters(m.hub()));
+                hubs.put(m.id(), hubFigures(m));
+                continue;
+            }
             counters.put(m.id(), Views.counters(m.link().stats()));
             final Map<String, Object> v = new LinkedHashMap<>();
             v.put("send", Views.levels(m.link().sendLevels()));
@@ -401,7 +426,69 @@ final class LiveFeed implements AutoCloseable {
             meters.put(m.id(), v);
         }
         final Object linkList = list.stream().map(m -> Views.link(m, false)).toList();
-        return new Snapshot(list, counters, meters, linkList, jack.state());
+        return new Snapshot(list, counters, meters, linkList, jack.state(), hubs);
+    }
+
+    private static List<HubClientFigures> hubFigures(ManagedLink m) {
+        final List<HubClientFigures> figures = new ArrayList<>();
+        for (org.jamwire.hub.HubServer.ClientView k : m.hub().clients()) {
+            Map<String, Object> levels = null;
+            if (k.sendLevels() != null) {
+                levels = new LinkedHashMap<>();
+                levels.put("send", Views.levels(k.sendLevels()));
+                levels.put("receive", Views.levels(k.receiveLevels()));
+            }
+            figures.add(new HubClientFigures(m.id() + "/" + k.slot() + "/" + k.joined().toEpochMilli(), k.slot(),
+                    k.name(), Views.client(k, false), k.stats() == null ? null : Views.counters(k.stats()), levels));
+        }
+        return figures;
+    }
+
+    /**
+     * What a socket subscribed to {@code hub:ID} is owed of each hub server link: its client list
+     * when it changed, and each client's changed counters and new meters, marked with its slot.
+     */
+    private void sendHubs(Client c, Snapshot s) {
+        for (Map.Entry<String, List<HubClientFigures>> hub : s.hubs.entrySet()) {
+            final String id = hub.getKey();
+            if (!c.topics.contains("hub:" + id) && !c.topics.contains("hub:*")) {
+                continue;
+            }
+            final List<HubClientFigures> figures = hub.getValue();
+            final List<Map<String, Object>> list = figures.stream().map(HubClientFigures::view).toList();
+            if (!list.equals(c.lastClients.put(id, list))) {
+                queue(c, write(Map.of("type", "clients", "link", id, "t", s.t, "clients", list)));
+                final java.util.Set<String> keys = new java.util.HashSet<>();
+                figures.forEach(f -> keys.add(f.key()));
+                c.lastCounters.keySet().removeIf(k -> k.startsWith(id + "/") && !keys.contains(k));
+                c.lastMeters.keySet().removeIf(k -> k.startsWith(id + "/") && !keys.contains(k));
+            }
+            for (HubClientFigures f : figures) {
+                if (f.counters() != null) {
+                    final Map<String, Object> last = c.lastCounters.put(f.key(), f.counters());
+                    final Map<String, Object> changed = new LinkedHashMap<>();
+                    for (Map.Entry<String, Object> e : f.counters().entrySet()) {
+                        if (last == null || !Objects.equals(last.get(e.getKey()), e.getValue())) {
+                            changed.put(e.getKey(), e.getValue());
+                        }
+                    }
+                    if (!changed.isEmpty()) {
+                        queue(c, write(Map.of("type", "counters", "link", id, "client", f.slot(), "name", f.name(),
+                                "t", s.t, "values", changed)));
+                    }
+                }
+                if (f.meters() != null && !f.meters().equals(c.lastMeters.put(f.key(), f.meters()))) {
+                    final Map<String, Object> v = new LinkedHashMap<>();
+                    v.put("type", "meters");
+                    v.put("link", id);
+                    v.put("client", f.slot());
+                    v.put("name", f.name());
+                    v.put("t", s.t);
+                    v.putAll(f.meters());
+                    queue(c, write(v));
+                }
+            }
+        }
     }
 
     private void sendChanges(Client c, Snapshot s) {
@@ -441,7 +528,7 @@ final class LiveFeed implements AutoCloseable {
                 c.lastCounters.put(id, after);
                 queue(c, o.message());
             }
-            if (c.topics.contains("meters:" + id) || c.topics.contains("meters:*")) {
+            if (m.hub() == null && (c.topics.contains("meters:" + id) || c.topics.contains("meters:*"))) {
                 final Owed o = s.owed("meters:" + id, c.lastMeters.get(id), before -> {
                     final Object now = s.meters.get(id);
                     if (Objects.equals(now, before)) {

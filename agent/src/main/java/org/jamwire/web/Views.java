@@ -1,6 +1,8 @@
 package org.jamwire.web;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,10 +12,13 @@ import org.jamwire.control.ManagedLink;
 import org.jamwire.engine.LevelMeter;
 import org.jamwire.engine.LinkCounter;
 import org.jamwire.engine.ReceiveQueue;
+import org.jamwire.hub.HubConfig;
+import org.jamwire.hub.HubServer;
 import org.jamwire.link.Latency;
 import org.jamwire.link.Link;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkStats;
+import org.jamwire.net.HubListener;
 
 /** How links, counters and meters look in JSON. Pure functions, called on HTTP and feed threads. */
 final class Views {
@@ -24,8 +29,14 @@ final class Views {
     private Views() {
     }
 
-    /** A link as {@code GET /api/links/{id}} shows it; without counters and events when {@code full} is false. */
+    /**
+     * A link as {@code GET /api/links/{id}} shows it; without counters, events (and a hub's clients)
+     * when {@code full} is false.
+     */
     static Map<String, Object> link(ManagedLink m, boolean full) {
+        if (m.hub() != null) {
+            return hubLink(m, full);
+        }
         final Link link = m.link();
         final LinkStats s = link.stats();
         final Map<String, Object> v = new LinkedHashMap<>();
@@ -40,6 +51,9 @@ final class Views {
         v.put("commandLine", m.commandLine());
         v.put("options", m.options());
         v.put("format", format(link));
+        if (m.hubPort() >= 0) {
+            v.put("hubPort", m.hubPort());
+        }
         if (full) {
             v.put("counters", counters(s));
         }
@@ -48,6 +62,94 @@ final class Views {
         v.put("startedAt", m.started().toString());
         if (full) {
             v.put("events", m.events().stream().map(Views::event).toList());
+        }
+        return v;
+    }
+
+    /** A hub server link: its settings and, when {@code full}, its counters, clients and events. */
+    private static Map<String, Object> hubLink(ManagedLink m, boolean full) {
+        final HubServer hub = m.hub();
+        final HubConfig c = hub.config();
+        final List<HubServer.ClientView> clients = hub.clients();
+        final Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", m.id());
+        v.put("mode", m.mode());
+        v.put("host", null);
+        v.put("state", !hub.running() ? "stopped"
+                : clients.stream().anyMatch(k -> k.stats() != null && k.stats().state() == Link.State.CONNECTED)
+                        ? "connected" : "waiting");
+        v.put("failure", null);
+        v.put("clientName", null);
+        v.put("localPort", c.tcpPort());
+        v.put("peer", null);
+        v.put("commandLine", m.commandLine());
+        v.put("options", m.options());
+        final LinkConfig w = c.worker();
+        final Map<String, Object> f = new LinkedHashMap<>();
+        f.put("bitResolution", w.bitResolution());
+        f.put("queue", w.queue() == ReceiveQueue.AUTO ? "auto" : String.valueOf(w.queue()));
+        f.put("redundancy", w.redundancy());
+        f.put("backend", w.backend().name().toLowerCase(Locale.ROOT));
+        v.put("format", f);
+        final Map<String, Object> h = new LinkedHashMap<>();
+        h.put("tcpPort", c.tcpPort());
+        h.put("udpBasePort", c.udpBasePort());
+        h.put("patch", c.patch().number());
+        h.put("patchMeaning", c.patch().meaning());
+        h.put("includeServer", c.includeServer());
+        h.put("upmix", c.upmix());
+        h.put("clients", clients.size());
+        v.put("hub", h);
+        if (full) {
+            v.put("counters", hubCounters(hub));
+            v.put("clients", clients.stream().map(k -> client(k, true)).toList());
+        }
+        v.put("xruns", 0);
+        v.put("uptimeSeconds", Duration.between(m.started(), Instant.now()).toMillis() / 1000.0);
+        v.put("startedAt", m.started().toString());
+        if (full) {
+            v.put("events", m.events().stream().map(Views::event).toList());
+        }
+        return v;
+    }
+
+    /** A hub's own counters: its clients, and what its handshake listener and waiting slots counted. */
+    static Map<String, Object> hubCounters(HubServer hub) {
+        final List<HubServer.ClientView> clients = hub.clients();
+        final Map<String, Object> c = new LinkedHashMap<>();
+        c.put("clients", clients.size());
+        c.put("streaming", clients.stream().filter(k -> k.stats() != null
+                && k.stats().state() == Link.State.CONNECTED).count());
+        for (HubListener.Counter counter : HubListener.Counter.values()) {
+            c.put("handshakes_" + counter.name().toLowerCase(Locale.ROOT), hub.count(counter));
+        }
+        c.put("foreign_datagrams", hub.foreignDatagrams());
+        c.put("malformed_datagrams", hub.malformedDatagrams());
+        return c;
+    }
+
+    /** A hub's clients, lowest slot first, each with its counters when {@code withCounters}. */
+    static List<Map<String, Object>> clients(HubServer hub, boolean withCounters) {
+        return hub.clients().stream().map(k -> client(k, withCounters)).toList();
+    }
+
+    /** One hub client: who it is, where, its state and uptime, and the counters of its link. */
+    static Map<String, Object> client(HubServer.ClientView k, boolean withCounters) {
+        final Map<String, Object> v = new LinkedHashMap<>();
+        v.put("slot", k.slot());
+        v.put("name", k.name());
+        v.put("jackName", k.jackName());
+        v.put("address", k.address());
+        v.put("clientPort", k.clientPort());
+        v.put("udpPort", k.udpPort());
+        v.put("state", k.stats() == null ? "waiting" : state(k.stats().state()));
+        v.put("peer", k.stats() == null ? null : address(k.stats().peer()));
+        v.put("sendChannels", k.stats() == null ? null : k.stats().format().sendChannels());
+        v.put("receiveChannels", k.stats() == null ? null : k.stats().format().receiveChannels());
+        v.put("joinedAt", k.joined().toString());
+        if (withCounters) {
+            v.put("uptimeSeconds", Duration.between(k.joined(), Instant.now()).toMillis() / 1000.0);
+            v.put("counters", k.stats() == null ? null : counters(k.stats()));
         }
         return v;
     }
@@ -103,6 +205,9 @@ final class Views {
     static Map<String, Object> event(AgentEvent e) {
         final Map<String, Object> v = new LinkedHashMap<>();
         v.put("link", e.link());
+        if (e.client() != null) {
+            v.put("client", Map.of("slot", e.client().slot(), "name", e.client().name()));
+        }
         v.put("kind", e.kind());
         v.put("message", e.message());
         v.put("time", e.time().toString());

@@ -57,4 +57,34 @@ class LinkArgumentsTest {
         assertEquals("use a whole number", p.rule());
         assertEquals("options", LinkArguments.problemOf("say which end this is").field());
     }
+
+    @Test
+    void hub_requests_parse_as_the_command_line_hubs() throws Exception {
+        final Command server = LinkArguments.parseAny(LinkArguments.arguments("hubserver", null,
+                Map.of("hubpatch", "4", "upmix", true, "bindport", 5000)));
+        final org.jamwire.hub.HubConfig hub = ((Command.HubServer) server).config();
+        assertEquals(org.jamwire.hub.PatchMode.FULL_MIX, hub.patch());
+        assertEquals(5000, hub.tcpPort());
+        assertEquals(org.jamwire.hub.HubConfig.defaultUdpBase(5000), hub.udpBasePort());
+        assertEquals(true, hub.upmix());
+        final Command client = LinkArguments.parseAny(LinkArguments.arguments("hubclient", "192.0.2.10",
+                Map.of("remotename", "alice")));
+        assertEquals("alice", ((Command.HubClient) client).remoteName());
+        assertEquals("192.0.2.10", ((Command.HubClient) client).config().peerHost());
+    }
+
+    @Test
+    void a_hub_option_at_the_wrong_end_names_its_option() {
+        final LinkArguments.Problem p = assertThrows(LinkArguments.InvalidLink.class, () -> LinkArguments.parseAny(
+                LinkArguments.arguments("hubclient", "h.example", Map.of("hubpatch", "2")))).problem();
+        assertEquals("options.hubpatch", p.field());
+        final LinkArguments.Problem k = assertThrows(LinkArguments.InvalidLink.class, () -> LinkArguments.parseAny(
+                LinkArguments.arguments("hubclient", "h.example", Map.of("remotename", "a:b")))).problem();
+        assertEquals("options.remotename", k.field());
+    }
+
+    @Test
+    void the_p2p_parser_still_refuses_hubs_for_front_doors_that_run_p2p_links_only() {
+        assertEquals("options", problem("hubserver", null, Map.of()).field().substring(0, 7));
+    }
 }

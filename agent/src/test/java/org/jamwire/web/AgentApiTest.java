@@ -113,6 +113,98 @@ class AgentApiTest {
     }
 
     @Test
+    void hub_requests_check_out_as_their_command_lines() {
+        final AgentClient.Response server = api.post("/api/links/check", "{\"mode\": \"hubserver\", \"options\":"
+                + " {\"hubpatch\": \"2\", \"includeserver\": true, \"upmix\": true, \"udpbaseport\": 40000}}");
+        assertEquals(200, server.status(), server.body());
+        assertEquals("jamwire --jacktripserver --hubpatch 2 --includeserver --upmix --udpbaseport 40000",
+                server.json().get("commandLine").asText());
+        final AgentClient.Response client = api.post("/api/links/check", "{\"mode\": \"hubclient\", \"host\":"
+                + " \"192.0.2.10\", \"options\": {\"remotename\": \"alice\"}}");
+        assertEquals(200, client.status(), client.body());
+        assertEquals("jamwire --pingtoserver 192.0.2.10 --remotename alice", client.json().get("commandLine").asText());
+    }
+
+    @Test
+    void hub_options_are_refused_at_the_wrong_end_naming_the_field() {
+        final AgentClient.Response name = api.post("/api/links/check",
+                "{\"mode\": \"hubserver\", \"options\": {\"remotename\": \"alice\"}}");
+        assertEquals(400, name.status(), name.body());
+        assertEquals("options.remotename", name.json().get("field").asText(), name.body());
+        final AgentClient.Response patch = api.post("/api/links/check",
+                "{\"mode\": \"client\", \"host\": \"h.example\", \"options\": {\"hubpatch\": \"2\"}}");
+        assertEquals("options.hubpatch", patch.json().get("field").asText(), patch.body());
+        final AgentClient.Response range = api.post("/api/links/check",
+                "{\"mode\": \"hubserver\", \"options\": {\"hubpatch\": \"7\"}}");
+        assertEquals("options.hubpatch", range.json().get("field").asText(), range.body());
+        assertEquals("0 to 5", range.json().get("rule").asText().replace("use a whole number from ", "")
+                .replace("use ", ""), range.body());
+        assertEquals("host", api.post("/api/links/check", "{\"mode\": \"hubclient\"}").json().get("field").asText());
+        assertEquals("host", api.post("/api/links/check", "{\"mode\": \"hubserver\", \"host\": \"h\"}").json()
+                .get("field").asText());
+    }
+
+    @Test
+    void link_options_say_which_modes_take_them_and_what_each_patch_mode_does() {
+        final JsonNode options = api.get("/api/link-options").json();
+        assertEquals(List.of("hubclient"), AgentClient.JSON.convertValue(find(options, "remotename").get("modes"),
+                List.class));
+        final JsonNode patch = find(options, "hubpatch");
+        assertEquals(List.of("hubserver"), AgentClient.JSON.convertValue(patch.get("modes"), List.class));
+        assertEquals(6, patch.get("choiceMeanings").size(), patch.toString());
+        assertTrue(patch.get("choiceMeanings").get("2").asText().contains("every other client"), patch.toString());
+        assertEquals(4, find(options, "queue").get("modes").size());
+    }
+
+    @Test
+    void a_hub_server_link_starts_lists_no_clients_and_stops() throws Exception {
+        final int tcp = freeTcpPort();
+        final AgentClient.Response r = api.post("/api/links", "{\"mode\": \"hubserver\", \"options\":"
+                + " {\"bindport\": " + tcp + ", \"udpbaseport\": " + freeUdpPort() + "}}");
+        assertEquals(201, r.status(), r.body());
+        final String id = r.json().get("id").asText();
+        assertEquals("hubserver", r.json().get("mode").asText());
+        assertEquals("waiting", r.json().get("state").asText());
+        assertEquals(tcp, r.json().get("hub").get("tcpPort").asInt(), r.body());
+        assertEquals(0, r.json().get("clients").size(), r.body());
+        final AgentClient.Response clients = api.get("/api/links/" + id + "/clients");
+        assertEquals(200, clients.status(), clients.body());
+        assertEquals(0, clients.json().size());
+        assertEquals(0, api.get("/api/links/" + id + "/counters").json().get("clients").asInt());
+        assertEquals(409, api.post("/api/links/" + id + "/latency", "").status());
+        final AgentClient.Response taken = api.post("/api/links", "{\"mode\": \"hubserver\", \"options\":"
+                + " {\"bindport\": " + tcp + ", \"udpbaseport\": " + freeUdpPort() + "}}");
+        assertEquals(409, taken.status(), taken.body());
+        assertEquals("stopped", api.delete("/api/links/" + id).json().get("state").asText());
+    }
+
+    @Test
+    void the_clients_of_a_link_that_is_no_hub_server_are_a_404() throws Exception {
+        final AgentClient.Response r = api.post("/api/links", "{\"mode\": \"server\", \"options\": {\"backend\":"
+                + " \"builtin\", \"bindport\": " + freeUdpPort() + "}}");
+        assertEquals(201, r.status(), r.body());
+        final String id = r.json().get("id").asText();
+        assertEquals(404, api.get("/api/links/" + id + "/clients").status());
+        api.delete("/api/links/" + id);
+    }
+
+    @Test
+    void a_hub_client_whose_hub_cannot_be_found_is_a_502_saying_why() throws Exception {
+        final AgentClient.Response r = api.post("/api/links", "{\"mode\": \"hubclient\", \"host\":"
+                + " \"no-such-host.invalid\", \"options\": {\"backend\": \"builtin\", \"bindport\": "
+                + freeUdpPort() + "}}");
+        assertEquals(502, r.status(), r.body());
+        assertEquals("hub", r.json().get("error").asText());
+        assertTrue(r.json().get("message").asText().contains("no-such-host.invalid"), r.body());
+    }
+
+    static int freeTcpPort() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
     void malformed_json_is_a_400_naming_the_body() {
         for (String body : List.of("{\"mode\": ", "[1, 2]", "\"server\"", "{} {}", "")) {
             final AgentClient.Response r = api.post("/api/links/check", body);

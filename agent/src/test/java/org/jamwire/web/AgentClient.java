@@ -173,6 +173,16 @@ final class AgentClient {
             socket.sendText(text, true).join();
         }
 
+        /** The next message that matches, within the timeout; fails the test otherwise, saying {@code what}. */
+        JsonNode await(Predicate<JsonNode> wanted, Duration timeout, java.util.function.Supplier<String> what)
+                throws InterruptedException {
+            try {
+                return await(wanted, timeout, "");
+            } catch (AssertionError e) {
+                throw new AssertionError("no " + what.get() + " within " + timeout, e);
+            }
+        }
+
         /** The next message that matches, within the timeout; fails the test otherwise. */
         JsonNode await(Predicate<JsonNode> wanted, Duration timeout, String what) throws InterruptedException {
             final long end = System.nanoTime() + timeout.toNanos();
