@@ -121,20 +121,20 @@ public final class HubServer implements AutoCloseable {
         final javax.net.ssl.SSLContext tls = PemFiles.serverContext(auth.certFile(), auth.keyFile());
         final CredentialsFile users;
         try {
-            users = CredentialsFile.open(auth.credsFile(), Clock.systemDefaultZone(), m -> emit(-1, null, m));
+            users = CredentialsFile.open(auth.credsFile(), Clock.systemDefaultZone(), m -> emit(-1, null, HubEvent.Kind.NOTE, m));
         } catch (IllegalArgumentException e) {
             throw new LinkException(e.getMessage());
         } catch (IOException e) {
             throw new LinkException("cannot read the credentials file " + auth.credsFile() + ": " + e.getMessage(), e);
         }
-        emit(-1, null, "certificate " + PemFiles.fingerprint(PemFiles.certificates(auth.certFile()).get(0))
+        emit(-1, null, HubEvent.Kind.NOTE, "certificate " + PemFiles.fingerprint(PemFiles.certificates(auth.certFile()).get(0))
                 + " (SHA-256; tell it to clients that pin it); " + users.current().size() + " users in "
                 + auth.credsFile());
         return HubListener.startAuthenticating(config.tcpPort(), HANDSHAKE_TIMEOUT, this::assign, tls,
                 (user, password) -> {
                     final int code = users.check(user, password);
                     if (code != HubHandshake.AUTH_OK) {
-                        emit(-1, null, "refused '" + user + "': " + HubHandshake.describeCode(code));
+                        emit(-1, null, HubEvent.Kind.REFUSED, "refused '" + user + "': " + HubHandshake.describeCode(code));
                     }
                     return code;
                 });

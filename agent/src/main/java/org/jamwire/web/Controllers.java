@@ -274,12 +274,17 @@ final class Controllers {
                 final HubConfig c = hub.config();
                 return new Request(mode, host, options, line, worker, hub.warnings(), new Command.HubServer(
                         new HubConfig(c.tcpPort(), c.udpBasePort(), c.maxClients(), c.patch(), c.includeServer(),
-                                c.upmix(), worker), hub.warnings()));
+                                c.upmix(), worker, c.auth()), hub.warnings()));
             }
             if (command instanceof Command.HubClient hub) {
+                if (hub.login() != null) {
+                    throw ApiException.invalid("options.auth", "leave it out", "options.auth: the agent does not log"
+                            + " in to an authenticating hub yet (it would need the password); run jamwire -C HOST -A"
+                            + " from a terminal, which asks for it");
+                }
                 final LinkConfig config = onThisServer(hub.config());
                 return new Request(mode, host, options, line, config, hub.warnings(),
-                        new Command.HubClient(config, hub.remoteName(), hub.warnings()));
+                        new Command.HubClient(config, hub.remoteName(), hub.login(), hub.warnings()));
             }
             final Command.Run run = (Command.Run) command;
             final LinkConfig config = onThisServer(run.config());
