@@ -268,12 +268,16 @@ public final class HubServer implements AutoCloseable {
     }
 
     void released(HubWorker w) {
+        final boolean replaced;
         synchronized (this) {
-            if (slots[w.id()] == w) {
+            // Only a replaced worker has lost its place in the slots: its successor may hold it now.
+            replaced = slots[w.id()] != w;
+            if (!replaced) {
                 slots[w.id()] = null;
             }
         }
-        emit(w.id(), w.name(), HubEvent.Kind.LEFT, "left; slot " + w.id() + " is free");
+        emit(w.id(), w.name(), HubEvent.Kind.LEFT, replaced ? "left; its new connection took its place"
+                : "left; slot " + w.id() + " is free");
         repatch();
     }
 

@@ -114,6 +114,7 @@ final class HubWorker {
     private void run() {
         try {
             final InetSocketAddress peer;
+            final long firstNanos;
             final int sendChannels;
             final int receiveChannels;
             try (Selector selector = Selector.open()) {
@@ -151,6 +152,7 @@ final class HubWorker {
                     from = source;
                 }
                 peer = from;
+                firstNanos = System.nanoTime();
                 // jacktrip's rule: the hub sends what the client receives (byte 14) and hears what it sends.
                 sendChannels = PacketHeader.incomingChannels(rx, 0);
                 receiveChannels = PacketHeader.payloadChannels(rx, 0);
@@ -179,8 +181,17 @@ final class HubWorker {
                 return;
             }
             hub.streaming(this, started, peer);
-            while (!started.awaitStop(1, TimeUnit.SECONDS)) {
-                // The link's own supervisor ends it: idle, stop packet, mismatch or the hub's stop.
+            // The link's own supervisor ends it: idle, stop packet, mismatch or the hub's stop. Its idle
+            // clock starts at the first datagram it receives itself; the client's first was the
+            // worker's, so a client silent since that one is timed out here.
+            boolean timedOut = false;
+            while (!started.awaitStop(100, TimeUnit.MILLISECONDS)) {
+                if (!timedOut && started.state() == Link.State.WAITING_FOR_PEER
+                        && System.nanoTime() - firstNanos > TimeUnit.SECONDS.toNanos(IDLE_SECONDS)) {
+                    timedOut = true;
+                    hub.report(this, "no datagram came in " + IDLE_SECONDS + " s after the first; slot freed");
+                    started.stop();
+                }
             }
         } catch (IOException e) {
             if (!stopping) {
