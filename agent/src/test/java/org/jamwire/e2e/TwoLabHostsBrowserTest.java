@@ -166,8 +166,8 @@ class TwoLabHostsBrowserTest {
                 until(driver, WAIT, "the pair stopped", d -> "stopped".equals(d.findElement(
                         By.cssSelector("[data-test=pair-job]")).getAttribute("data-outcome"))
                         && d.findElement(By.cssSelector("[data-test=pair-summary]")).getText().startsWith("Stopped"));
-                Deadlines.await(Duration.ofSeconds(20), () -> !JackServer.lspOf(jackA.name()).contains("JackTrip:send_1")
-                        && !JackServer.lspOf(jackB.name()).contains(far + ":send_1"),
+                Deadlines.await(Duration.ofSeconds(20), () -> JackServer.portGone(jackA.name(), "JackTrip:send_1")
+                        && JackServer.portGone(jackB.name(), far + ":send_1"),
                         () -> "both ends' JACK ports gone: A " + JackServer.lspOf(jackA.name()) + ", B "
                                 + JackServer.lspOf(jackB.name()));
             } finally {

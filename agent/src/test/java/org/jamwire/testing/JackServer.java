@@ -136,6 +136,16 @@ public final class JackServer implements AutoCloseable {
         return lsp.exitValue() == 0 ? lsp.output().lines().toList() : List.of();
     }
 
+    /**
+     * Whether the server named {@code server} lists its ports and {@code port} is not among them.
+     * A listing without the server's own system ports is not believed: jack_lsp gives none when it
+     * fails, which must not pass for a port that went.
+     */
+    public static boolean portGone(String server, String port) {
+        final List<String> ports = lspOf(server);
+        return ports.contains("system:capture_1") && !ports.contains(port);
+    }
+
     /** Connects two ports on this server with {@code jack_connect}; true if it did. */
     public boolean connect(String source, String destination) {
         return run(name, List.of("jack_connect", source, destination)).exitValue() == 0;

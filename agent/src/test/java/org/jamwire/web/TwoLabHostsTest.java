@@ -148,8 +148,8 @@ class TwoLabHostsTest {
             final JsonNode stopped = api.delete("/api/lab/pairs/" + id).json();
             assertEquals("stopped", stopped.get("state").asText(), stopped.toString());
             assertFalse(stopped.get("serverRunning").asBoolean(), stopped.toString());
-            Deadlines.await(Duration.ofSeconds(20), () -> !JackServer.lspOf(jackA.name()).contains("JackTrip:send_1")
-                    && !JackServer.lspOf(jackB.name()).contains("pairfar:send_1"),
+            Deadlines.await(Duration.ofSeconds(20), () -> JackServer.portGone(jackA.name(), "JackTrip:send_1")
+                    && JackServer.portGone(jackB.name(), "pairfar:send_1"),
                     () -> "both ends' JACK ports gone: A " + JackServer.lspOf(jackA.name()) + ", B "
                             + JackServer.lspOf(jackB.name()));
         }
