@@ -62,11 +62,14 @@ class SeedCommandLinesTest {
                     nearProbe.awaitFrames(RECORD_FRAMES, Duration.ofSeconds(30));
                     final String context = "xruns A=" + jackA.xruns() + " B=" + jackB.xruns() + "\nserver:\n"
                             + server.output() + "\nclient:\n" + client.output();
+                    // At the manual's 64-frame periods a loaded 2-core machine has xruns; each is forgiven a
+                    // few concealed periods, and 90 % must still be the signal exactly.
+                    final long xruns = jackA.xruns() + jackB.xruns();
                     for (int c = 1; c <= 8; c++) {
                         SignalCheck.of(atServer[c - 1], 2 * RATE, c, PERIOD,
-                                1.0 / 32768).assertStreaming("client → server channel " + c, context);
+                                1.0 / 32768).assertStreaming("client → server channel " + c, xruns, context);
                         SignalCheck.of(nearProbe.recording(c), 2 * RATE, c,
-                                PERIOD, 1.0 / 32768).assertStreaming("server → client channel " + c, context);
+                                PERIOD, 1.0 / 32768).assertStreaming("server → client channel " + c, xruns, context);
                     }
                 }
                 client.interrupt();
