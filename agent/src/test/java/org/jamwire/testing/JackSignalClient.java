@@ -17,7 +17,8 @@ import org.jaudiolibs.jnajack.JackStatus;
 
 /**
  * A JACK client for tests, built on JNAJack so that it shares no code with the backend under test:
- * output ports {@code out_1..n} play {@link #sample(int, long)}, input ports {@code in_1..m} record
+ * output ports {@code out_1..n} play {@link #sample(int, long)} (or a {@link Signal} of the test's
+ * own, e.g. a tone per port), input ports {@code in_1..m} record
  * into memory, indexed by this client's own frame counter. Opened and read from the test thread;
  * its process callback runs on JACK's process thread and may allocate.
  */
@@ -35,15 +36,25 @@ public final class JackSignalClient implements AutoCloseable {
     private static final CLibrary LIBC = Native.load("c", CLibrary.class);
     private static final Object ENVIRONMENT = new Object();
 
+    /** What the output ports play. */
+    @FunctionalInterface
+    public interface Signal {
+        /** The sample of 1-based output {@code channel} at this client's frame {@code frame}. */
+        float sample(int channel, long frame);
+    }
+
     private final JackClient client;
+    private final Signal signal;
     private final JackPort[] outputs;
     private final JackPort[] inputs;
     private final float[][] recorded;
     private final int capacity;
     private volatile long frames;
 
-    private JackSignalClient(JackClient client, int outputCount, int inputCount, int capacity) throws JackException {
+    private JackSignalClient(JackClient client, int outputCount, int inputCount, int capacity, Signal signal)
+            throws JackException {
         this.client = client;
+        this.signal = signal;
         this.outputs = new JackPort[outputCount];
         this.inputs = new JackPort[inputCount];
         this.recorded = new float[inputCount][capacity];
@@ -67,8 +78,20 @@ public final class JackSignalClient implements AutoCloseable {
         return open(server.name(), name, outputs, inputs, capacity);
     }
 
+    /** As {@link #open(JackServer, String, int, int, int)}, its outputs playing {@code signal}. */
+    public static JackSignalClient open(JackServer server, String name, int outputs, int inputs, int capacity,
+            Signal signal) {
+        return open(server.name(), name, outputs, inputs, capacity, signal);
+    }
+
     /** Opens and activates a client on the server named {@code serverName}. */
     public static JackSignalClient open(String serverName, String name, int outputs, int inputs, int capacity) {
+        return open(serverName, name, outputs, inputs, capacity, JackSignalClient::sample);
+    }
+
+    /** Opens and activates a client on the server named {@code serverName}, its outputs playing {@code signal}. */
+    public static JackSignalClient open(String serverName, String name, int outputs, int inputs, int capacity,
+            Signal signal) {
         // JNAJack 1.4.0 cannot pass a server name; libjack falls back to JACK_DEFAULT_SERVER.
         synchronized (ENVIRONMENT) {
             final String previous = LIBC.getenv("JACK_DEFAULT_SERVER");
@@ -77,7 +100,7 @@ public final class JackSignalClient implements AutoCloseable {
                 final EnumSet<JackStatus> status = EnumSet.noneOf(JackStatus.class);
                 final JackClient client = Jack.getInstance().openClient(name, EnumSet.of(JackOptions.JackNoStartServer), status);
                 try {
-                    return new JackSignalClient(client, outputs, inputs, capacity);
+                    return new JackSignalClient(client, outputs, inputs, capacity, signal);
                 } catch (JackException | RuntimeException e) {
                     client.close();
                     throw e;
@@ -116,7 +139,7 @@ public final class JackSignalClient implements AutoCloseable {
         for (int c = 0; c < outputs.length; c++) {
             final FloatBuffer out = outputs[c].getFloatBuffer();
             for (int i = 0; i < n; i++) {
-                out.put(i, sample(c + 1, start + i));
+                out.put(i, signal.sample(c + 1, start + i));
             }
         }
         if (start + n <= capacity) {
@@ -176,6 +199,12 @@ public final class JackSignalClient implements AutoCloseable {
     public float[] recording(int channel) {
         final long available = Math.min(frames, capacity);
         return Arrays.copyOf(recorded[channel - 1], (int) available);
+    }
+
+    /** The last {@code count} frames input {@code in_c} recorded (fewer while it has recorded fewer). */
+    public float[] recent(int channel, int count) {
+        final int available = (int) Math.min(frames, capacity);
+        return Arrays.copyOfRange(recorded[channel - 1], Math.max(0, available - count), available);
     }
 
     /**
