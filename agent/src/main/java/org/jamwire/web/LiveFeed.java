@@ -33,7 +33,6 @@ import org.jamwire.control.EventBus;
 import org.jamwire.control.JackMonitor;
 import org.jamwire.control.LinkManager;
 import org.jamwire.control.ManagedLink;
-import org.jamwire.coordinator.PeerFeed;
 import org.jamwire.coordinator.PeerFeeds;
 
 /**
@@ -62,6 +61,7 @@ final class LiveFeed implements AutoCloseable {
     private final JackMonitor jack;
     private final AgentSettings settings;
     private final PeerFeeds peers;
+    private final PeerTopics peerTopics;
     private final java.util.function.Supplier<List<org.jamwire.coordinator.ProvisionJob>> provisions;
     private long lastSweep = System.nanoTime();
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
@@ -106,6 +106,7 @@ final class LiveFeed implements AutoCloseable {
         this.json = json;
         this.provisions = provisions;
         this.peers = peers;
+        this.peerTopics = new PeerTopics(peers);
         this.token = token;
         this.links = links;
         this.jack = jack;
@@ -400,7 +401,7 @@ final class LiveFeed implements AutoCloseable {
                     }
                     sendChanges(c, snapshot);
                     sendHubs(c, snapshot);
-                    sendPeers(c, snapshot.t);
+                    peerTopics.owed(c.topics, c.lastPeer, snapshot.t, m -> queue(c, write(m)));
                     sendProvisions(c);
                 }
                 flush(c);
@@ -465,13 +466,8 @@ final class LiveFeed implements AutoCloseable {
             }
             for (HubClientFigures f : figures) {
                 if (f.counters() != null) {
-                    final Map<String, Object> last = c.lastCounters.put(f.key(), f.counters());
-                    final Map<String, Object> changed = new LinkedHashMap<>();
-                    for (Map.Entry<String, Object> e : f.counters().entrySet()) {
-                        if (last == null || !Objects.equals(last.get(e.getKey()), e.getValue())) {
-                            changed.put(e.getKey(), e.getValue());
-                        }
-                    }
+                    final Map<String, Object> changed = changed(c.lastCounters.put(f.key(), f.counters()),
+                            f.counters());
                     if (!changed.isEmpty()) {
                         queue(c, write(Map.of("type", "counters", "link", id, "client", f.slot(), "name", f.name(),
                                 "t", s.t, "values", changed)));
@@ -513,13 +509,7 @@ final class LiveFeed implements AutoCloseable {
             if (c.topics.contains("counters:" + id) || c.topics.contains("counters:*")) {
                 final Owed o = s.owed("counters:" + id, c.lastCounters.get(id), before -> {
                     final Map<String, Object> now = s.counters.get(id);
-                    final Map<?, ?> last = (Map<?, ?>) before;
-                    final Map<String, Object> changed = new LinkedHashMap<>();
-                    for (Map.Entry<String, Object> e : now.entrySet()) {
-                        if (last == null || !Objects.equals(last.get(e.getKey()), e.getValue())) {
-                            changed.put(e.getKey(), e.getValue());
-                        }
-                    }
+                    final Map<String, Object> changed = changed((Map<?, ?>) before, now);
                     return new Owed(before, now, changed.isEmpty() ? null
                             : write(Map.of("type", "counters", "link", id, "t", s.t, "values", changed)));
                 });
@@ -550,64 +540,6 @@ final class LiveFeed implements AutoCloseable {
     }
 
     /**
-     * What a socket subscribed to {@code peer:NAME} is owed of that peer's relayed feed: the
-     * relay's state when it changed, the peer's links, and each link's changed counters and new
-     * meters, each marked with the peer's name.
-     */
-    private void sendPeers(Client c, long t) {
-        for (String topic : c.topics) {
-            if (!topic.startsWith("peer:")) {
-                continue;
-            }
-            final String name = topic.substring("peer:".length());
-            final PeerFeed f = peers.want(name);
-            final PeerFeed.Status status = f.status();
-            if (!status.equals(c.lastPeer.put(name + ":status", status))) {
-                final Map<String, Object> v = new LinkedHashMap<>();
-                v.put("type", "peer");
-                v.put("peer", name);
-                v.put("state", status.state());
-                v.put("message", status.message());
-                queue(c, write(v));
-            }
-            final Object links = f.links();
-            if (links != null && links != c.lastPeer.put(name + ":links", links)) {
-                queue(c, write(Map.of("type", "links", "peer", name, "links", links)));
-            }
-            for (Map.Entry<String, Map<String, com.fasterxml.jackson.databind.JsonNode>> e : f.counters().entrySet()) {
-                final Object before = c.lastPeer.put(name + ":counters:" + e.getKey(), e.getValue());
-                if (before == e.getValue()) {
-                    continue;
-                }
-                final Map<?, ?> last = before instanceof Map<?, ?> m ? m : null;
-                final Map<String, Object> changed = new LinkedHashMap<>();
-                e.getValue().forEach((k, val) -> {
-                    if (last == null || !Objects.equals(last.get(k), val)) {
-                        changed.put(k, val);
-                    }
-                });
-                if (!changed.isEmpty()) {
-                    queue(c, write(Map.of("type", "counters", "peer", name, "link", e.getKey(), "t", t, "values",
-                            changed)));
-                }
-            }
-            for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : f.meters().entrySet()) {
-                if (e.getValue() == c.lastPeer.put(name + ":meters:" + e.getKey(), e.getValue())) {
-                    continue;
-                }
-                final Map<String, Object> v = new LinkedHashMap<>();
-                v.put("type", "meters");
-                v.put("peer", name);
-                v.put("link", e.getKey());
-                v.put("t", t);
-                v.put("send", e.getValue().get("send"));
-                v.put("receive", e.getValue().get("receive"));
-                queue(c, write(v));
-            }
-        }
-    }
-
-    /**
      * What a socket subscribed to {@code provisions} is owed of each provisioning job: where it is,
      * and the lines it has not been sent yet, at most {@link #PROVISION_LINES} a message. A job that
      * printed more goes on at the socket's next send, so that a big run reaches the browser in
@@ -630,6 +562,17 @@ final class LiveFeed implements AutoCloseable {
             }
             queue(c, write(ProvisionController.feedMessage(j, lines)));
         }
+    }
+
+    /** The entries of {@code now} whose values differ from {@code last}'s (all of them when {@code last} is null). */
+    static Map<String, Object> changed(Map<?, ?> last, Map<String, ?> now) {
+        final Map<String, Object> changed = new LinkedHashMap<>();
+        for (Map.Entry<String, ?> e : now.entrySet()) {
+            if (last == null || !Objects.equals(last.get(e.getKey()), e.getValue())) {
+                changed.put(e.getKey(), e.getValue());
+            }
+        }
+        return changed;
     }
 
     /** The link list without the uptime, which changes every tick and is not worth a message. */
