@@ -231,13 +231,11 @@ public final class HubListener implements AutoCloseable {
         try {
             n = ch.read(conn.in);
         } catch (IOException e) {
-            increment(Counter.CLOSED_EARLY);
-            close(key);
+            drop(key, Counter.CLOSED_EARLY);
             return;
         }
         if (n < 0) {
-            increment(Counter.CLOSED_EARLY);
-            close(key);
+            drop(key, Counter.CLOSED_EARLY);
             return;
         }
         if (n > 0) {
@@ -269,22 +267,19 @@ public final class HubListener implements AutoCloseable {
             r = HubHandshake.parseRequest(request);
         } catch (IllegalArgumentException e) {
             lastMalformed = e.getMessage();
-            increment(Counter.MALFORMED);
-            close(key);
+            drop(key, Counter.MALFORMED);
             return;
         }
         final InetSocketAddress from;
         try {
             from = (InetSocketAddress) ((SocketChannel) key.channel()).getRemoteAddress();
         } catch (IOException e) {
-            increment(Counter.CLOSED_EARLY);
-            close(key);
+            drop(key, Counter.CLOSED_EARLY);
             return;
         }
         final int answer = handler.answer(r, from);
         if (answer < 0) {
-            increment(Counter.DECLINED);
-            close(key);
+            drop(key, Counter.DECLINED);
             return;
         }
         respond(key, conn, answer);
@@ -305,13 +300,11 @@ public final class HubListener implements AutoCloseable {
         try {
             ((SocketChannel) key.channel()).write(conn.out);
         } catch (IOException e) {
-            increment(Counter.CLOSED_EARLY);
-            close(key);
+            drop(key, Counter.CLOSED_EARLY);
             return;
         }
         if (!conn.out.hasRemaining()) {
-            increment(Counter.ANSWERED);
-            close(key);
+            drop(key, Counter.ANSWERED);
         }
     }
 
@@ -329,44 +322,44 @@ public final class HubListener implements AutoCloseable {
                 padded.clear();
                 handle(key, conn, padded);
             } else if (now - conn.deadline > 0) {
-                increment(Counter.TIMED_OUT);
-                close(key);
+                drop(key, Counter.TIMED_OUT);
             }
         }
     }
 
     private void startTls(SelectionKey key, Connection conn) {
         if (openTls >= MAX_TLS) {
-            increment(Counter.OVER_CAPACITY);
-            close(key);
+            drop(key, Counter.OVER_CAPACITY);
             return;
         }
         final ByteBuffer early = ByteBuffer.wrap(conn.in.array(), 4, conn.in.position() - 4);
         try {
             conn.tls = new TlsConnection((SocketChannel) key.channel(), tls.createSSLEngine(), HubHandshake.response(HubHandshake.AUTH_OK), early);
         } catch (javax.net.ssl.SSLException e) {
-            increment(Counter.TLS_FAILED);
-            close(key);
+            drop(key, Counter.TLS_FAILED);
             return;
         }
         openTls++;
         flushTls(key, conn);
     }
 
+    /** Counts why a connection ends and closes it. */
+    private void drop(SelectionKey key, Counter why) {
+        increment(why);
+        close(key);
+    }
+
     private void readTls(SelectionKey key, Connection conn) {
         try {
             if (!conn.tls.unwrap()) {
-                increment(Counter.CLOSED_EARLY);
-                close(key);
+                drop(key, Counter.CLOSED_EARLY);
                 return;
             }
         } catch (javax.net.ssl.SSLException e) {
-            increment(Counter.TLS_FAILED);
-            close(key);
+            drop(key, Counter.TLS_FAILED);
             return;
         } catch (IOException e) {
-            increment(Counter.CLOSED_EARLY);
-            close(key);
+            drop(key, Counter.CLOSED_EARLY);
             return;
         }
         afterInput(key, conn);
@@ -381,8 +374,7 @@ public final class HubListener implements AutoCloseable {
                 request = HubHandshake.parseAuthRequest(app);
             } catch (IllegalArgumentException e) {
                 lastMalformed = e.getMessage();
-                increment(Counter.MALFORMED);
-                close(key);
+                drop(key, Counter.MALFORMED);
                 return;
             } finally {
                 conn.tls.doneLooking();
@@ -404,26 +396,22 @@ public final class HubListener implements AutoCloseable {
             try {
                 from = (InetSocketAddress) ((SocketChannel) key.channel()).getRemoteAddress();
             } catch (IOException e) {
-                increment(Counter.CLOSED_EARLY);
-                close(key);
+                drop(key, Counter.CLOSED_EARLY);
                 return;
             }
             answer = handler.answer(request.request(), from);
             if (answer < 0) {
-                increment(Counter.DECLINED);
-                close(key);
+                drop(key, Counter.DECLINED);
                 return;
             }
         }
         try {
             conn.tls.send(HubHandshake.response(answer));
         } catch (javax.net.ssl.SSLException e) {
-            increment(Counter.TLS_FAILED);
-            close(key);
+            drop(key, Counter.TLS_FAILED);
             return;
         } catch (IOException e) {
-            increment(Counter.CLOSED_EARLY);
-            close(key);
+            drop(key, Counter.CLOSED_EARLY);
             return;
         }
         conn.answered = true;
@@ -437,25 +425,21 @@ public final class HubListener implements AutoCloseable {
             all = !conn.tls.hasOutput() || conn.tls.flush();
             if (all && !conn.answered && conn.tls.stalled()) {
                 if (!conn.tls.resume()) {
-                    increment(Counter.CLOSED_EARLY);
-                    close(key);
+                    drop(key, Counter.CLOSED_EARLY);
                     return;
                 }
                 afterInput(key, conn);
                 return;
             }
         } catch (javax.net.ssl.SSLException e) {
-            increment(Counter.TLS_FAILED);
-            close(key);
+            drop(key, Counter.TLS_FAILED);
             return;
         } catch (IOException e) {
-            increment(Counter.CLOSED_EARLY);
-            close(key);
+            drop(key, Counter.CLOSED_EARLY);
             return;
         }
         if (all && conn.answered) {
-            increment(Counter.ANSWERED);
-            close(key);
+            drop(key, Counter.ANSWERED);
         } else {
             key.interestOps(all ? SelectionKey.OP_READ : SelectionKey.OP_WRITE);
         }
