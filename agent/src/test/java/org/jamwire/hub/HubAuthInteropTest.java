@@ -21,10 +21,7 @@ import org.jamwire.link.Role;
 import org.jamwire.net.HubListener;
 import org.jamwire.testing.Deadlines;
 import org.jamwire.testing.JackServer;
-import org.jamwire.testing.JackSignalClient;
 import org.jamwire.testing.Program;
-import org.jamwire.testing.SignalCheck;
-import org.jamwire.testing.SignalProbe;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,31 +81,7 @@ class HubAuthInteropTest {
             try (Program client = client(a, tcp, 25_666, "alice", "secret1")) {
                 final String context = "hub:\n" + hub.output() + "\nclient:\n" + client.output();
                 client.awaitOutput("gave UDP port " + udpBase + " to 'jw'", Duration.ofSeconds(20));
-                Deadlines.await(Duration.ofSeconds(20), () -> b.lsp().contains("jw:receive_2"),
-                        () -> "the worker's ports on " + b + ": " + b.lsp() + "\n" + context);
-                Deadlines.await(Duration.ofSeconds(20), () -> a.lsp().contains("near:receive_2"),
-                        () -> "the client's ports on " + a + ": " + a.lsp() + "\n" + client.output());
-                final List<String> hubConnections = new ArrayList<>(List.of(
-                        "hubprobe:out_3>jw:send_1", "hubprobe:out_4>jw:send_2",
-                        "jw:receive_1>hubprobe:in_1", "jw:receive_2>hubprobe:in_2"));
-                try (SignalProbe hubProbe = SignalProbe.start(b.name(), "hubprobe", 4, 2, RECORD_FRAMES, hubConnections);
-                     JackSignalClient nearProbe = JackSignalClient.open(a, "nearprobe", 2, 2, RECORD_FRAMES)) {
-                    nearProbe.connect(nearProbe.output(1), "near:send_1");
-                    nearProbe.connect(nearProbe.output(2), "near:send_2");
-                    nearProbe.connect("near:receive_1", nearProbe.input(1));
-                    nearProbe.connect("near:receive_2", nearProbe.input(2));
-                    hubProbe.awaitReady(Duration.ofSeconds(30));
-                    final long xrunsBefore = a.xruns() + b.xruns();
-                    final float[][] atHub = hubProbe.recording(Duration.ofSeconds(60));
-                    nearProbe.awaitFrames(RECORD_FRAMES, Duration.ofSeconds(30));
-                    final long xruns = a.xruns() + b.xruns() - xrunsBefore;
-                    for (int c = 1; c <= 2; c++) {
-                        SignalCheck.of(atHub[c - 1], JUDGE_FROM, c, PERIOD, 1.0 / 32768)
-                                .assertClean("client → hub channel " + c, xruns, context);
-                        SignalCheck.of(nearProbe.recording(c), JUDGE_FROM, c + 2, PERIOD, 1.0 / 32768)
-                                .assertClean("hub → client channel " + c, xruns, context);
-                    }
-                }
+                HubClientInteropTest.assertBothWays(a, b, "jw", () -> context, client::output, context);
             }
         }
     }

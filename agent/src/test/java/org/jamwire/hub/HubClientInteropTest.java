@@ -3,6 +3,7 @@ package org.jamwire.hub;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jamwire.testing.Deadlines;
 import org.jamwire.testing.JackServer;
 import org.jamwire.testing.JackSignalClient;
@@ -23,7 +24,7 @@ class HubClientInteropTest {
     private static final int RATE = 48_000;
     // 256 frames: two servers, two ends and two probes on 2 cores xrun often at 128.
     private static final int PERIOD = 256;
-    private static final int RECORD_FRAMES = 4 * RATE;
+    static final int RECORD_FRAMES = 4 * RATE;
     private static final int JUDGE_FROM = 2 * RATE;
     private static final int TCP_PORT = 25_464;
     private static final int UDP_BASE = 25_470;
@@ -41,31 +42,41 @@ class HubClientInteropTest {
             final String context = "hub:\n" + hub.output() + "\nclient:\n" + client.output();
             client.awaitOutput("gave UDP port " + UDP_BASE + " to 'jamwire1'", Duration.ofSeconds(20));
             // The worker's JACK client appears once the first datagram has come, named by -K.
-            Deadlines.await(Duration.ofSeconds(20), () -> b.lsp().contains("jamwire1:receive_2"),
-                    () -> "the worker's ports on " + b + ": " + b.lsp() + "\n" + hub.output() + "\n" + client.output());
-            Deadlines.await(Duration.ofSeconds(20), () -> a.lsp().contains("near:receive_2"),
-                    () -> "the client's ports on " + a + ": " + a.lsp() + "\n" + client.output());
-            // The hub's probe plays signals 3 and 4 to the client; the client's plays 1 and 2 to the hub.
-            final List<String> hubConnections = new ArrayList<>(List.of(
-                    "hubprobe:out_3>jamwire1:send_1", "hubprobe:out_4>jamwire1:send_2",
-                    "jamwire1:receive_1>hubprobe:in_1", "jamwire1:receive_2>hubprobe:in_2"));
-            try (SignalProbe hubProbe = SignalProbe.start(b.name(), "hubprobe", 4, 2, RECORD_FRAMES, hubConnections);
-                 JackSignalClient nearProbe = JackSignalClient.open(a, "nearprobe", 2, 2, RECORD_FRAMES)) {
-                nearProbe.connect(nearProbe.output(1), "near:send_1");
-                nearProbe.connect(nearProbe.output(2), "near:send_2");
-                nearProbe.connect("near:receive_1", nearProbe.input(1));
-                nearProbe.connect("near:receive_2", nearProbe.input(2));
-                hubProbe.awaitReady(Duration.ofSeconds(30));
-                final long xrunsBefore = a.xruns() + b.xruns();
-                final float[][] atHub = hubProbe.recording(Duration.ofSeconds(60));
-                nearProbe.awaitFrames(RECORD_FRAMES, Duration.ofSeconds(30));
-                final long xruns = a.xruns() + b.xruns() - xrunsBefore;
-                for (int c = 1; c <= 2; c++) {
-                    SignalCheck.of(atHub[c - 1], JUDGE_FROM, c, PERIOD, 1.0 / 32768)
-                            .assertClean("client → hub channel " + c, xruns, context);
-                    SignalCheck.of(nearProbe.recording(c), JUDGE_FROM, c + 2, PERIOD, 1.0 / 32768)
-                            .assertClean("hub → client channel " + c, xruns, context);
-                }
+            assertBothWays(a, b, "jamwire1", () -> hub.output() + "\n" + client.output(), client::output, context);
+        }
+    }
+
+    /**
+     * Signals both ways through a hub link: the hub's probe on server {@code b} plays signals 3 and
+     * 4 to the worker {@code worker}, the client's probe on server {@code a} plays 1 and 2 to the
+     * client's ports {@code near}; each end must receive the other's exactly (an xrun forgives a
+     * period, as {@link SignalCheck#assertClean} says).
+     */
+    static void assertBothWays(JackServer a, JackServer b, String worker, Supplier<String> portsContext,
+            Supplier<String> clientOutput, String context) throws Exception {
+        Deadlines.await(Duration.ofSeconds(20), () -> b.lsp().contains(worker + ":receive_2"),
+                () -> "the worker's ports on " + b + ": " + b.lsp() + "\n" + portsContext.get());
+        Deadlines.await(Duration.ofSeconds(20), () -> a.lsp().contains("near:receive_2"),
+                () -> "the client's ports on " + a + ": " + a.lsp() + "\n" + clientOutput.get());
+        final List<String> hubConnections = new ArrayList<>(List.of(
+                "hubprobe:out_3>" + worker + ":send_1", "hubprobe:out_4>" + worker + ":send_2",
+                worker + ":receive_1>hubprobe:in_1", worker + ":receive_2>hubprobe:in_2"));
+        try (SignalProbe hubProbe = SignalProbe.start(b.name(), "hubprobe", 4, 2, RECORD_FRAMES, hubConnections);
+             JackSignalClient nearProbe = JackSignalClient.open(a, "nearprobe", 2, 2, RECORD_FRAMES)) {
+            nearProbe.connect(nearProbe.output(1), "near:send_1");
+            nearProbe.connect(nearProbe.output(2), "near:send_2");
+            nearProbe.connect("near:receive_1", nearProbe.input(1));
+            nearProbe.connect("near:receive_2", nearProbe.input(2));
+            hubProbe.awaitReady(Duration.ofSeconds(30));
+            final long xrunsBefore = a.xruns() + b.xruns();
+            final float[][] atHub = hubProbe.recording(Duration.ofSeconds(60));
+            nearProbe.awaitFrames(RECORD_FRAMES, Duration.ofSeconds(30));
+            final long xruns = a.xruns() + b.xruns() - xrunsBefore;
+            for (int c = 1; c <= 2; c++) {
+                SignalCheck.of(atHub[c - 1], JUDGE_FROM, c, PERIOD, 1.0 / 32768)
+                        .assertClean("client → hub channel " + c, xruns, context);
+                SignalCheck.of(nearProbe.recording(c), JUDGE_FROM, c + 2, PERIOD, 1.0 / 32768)
+                        .assertClean("hub → client channel " + c, xruns, context);
             }
         }
     }
