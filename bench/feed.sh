@@ -84,14 +84,7 @@ topics=(links jack events 'counters:*' 'meters:*')
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 bench_setup java mvn curl ps
 
-load_class="$root/agent/target/test-classes/org/jamwire/testing/FeedLoad.class"
-load_source="$root/agent/src/test/java/org/jamwire/testing/FeedLoad.java"
-if [[ ! -f "$load_class" || "$load_source" -nt "$load_class" ]]; then
-    echo "$me: compiling the test classes…" >&2
-    (cd "$root" && mvn -q -B -pl agent test-compile) >&2
-fi
-(cd "$root" && mvn -q -B dependency:build-classpath -pl agent -Dmdep.outputFile="$work/classpath") >&2
-classpath="$root/agent/target/test-classes:$(cat "$work/classpath")"
+classpath="$(test_classpath)"
 
 # "tid name ticks", one line per thread of a process (as bench/threads.sh reads them). The name
 # sits between the first '(' and the last ')' and may hold spaces (written as '_' here).

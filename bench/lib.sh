@@ -38,6 +38,16 @@ bench_setup() { # tools...
     trap 'exit 143' TERM
 }
 
+# Compiles the test classes (Maven skips what is up to date) and prints the classpath that runs
+# a class from them: the test classes and every dependency of the agent. The web UI's module is
+# resolved from this reactor build, so a fresh clone needs no `mvn install` first.
+test_classpath() {
+    echo "$me: compiling the test classes…" >&2
+    (cd "$root" && mvn -q -B -DskipTests -pl agent -am test-compile dependency:build-classpath \
+        -Dmdep.outputFile="$work/classpath") >&2
+    echo "$root/agent/target/test-classes:$(cat "$work/classpath")"
+}
+
 bench_cleanup() {
     stop_tracked 1
     wait 2>/dev/null || true
