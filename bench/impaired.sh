@@ -10,11 +10,12 @@
 #  - channels 2..N are played at the far end, and all of 1..N are recorded there, so each
 #    direction is judged on its own: server -> client on channels 1..N at the far end,
 #    client -> server on channels 2..N at the near end.
-# Both directions run at once. Each period of each recorded channel, after the warm-up, is judged:
-# it is clean if it continues the signal at the delay of the last clean period within 16-bit
-# resolution (1/32768); a glitch block otherwise: silence, concealment or any other sound, or the
-# signal at another delay (a jump: a repeated or skipped period). Each direction's figure is the
-# count on its worst channel. JACK xruns (the machine missing a deadline) glitch too, so the table
+# Both directions run at once. Each recorded channel is judged after the warm-up by the tests'
+# judge (AudioJudge): aligned once, then each period is clean only if it is the signal exactly as
+# 16 bits carry it, at that delay. A glitch block is a period that is not (silence, concealment, a
+# crossfade), or a period of the signal dropped (the delay shrank). An event is a run of them; a
+# shifted event moved the delay by other than whole packets (resampled or stretched audio). Each
+# direction's figure is the count on its worst channel. JACK xruns (the machine missing a deadline) glitch too, so the table
 # gives the xruns of both servers over the run. Prints a Markdown table.
 #
 # Usage: bench/impaired.sh [--seconds N] [--warmup N] [--queue Q] [--jamwire-queue Q]
@@ -72,20 +73,13 @@ fi
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib.sh"
 bench_setup jackd jacktrip jack_connect jack_lsp java mvn ps
 
-probe_class="$root/agent/target/test-classes/org/jamwire/testing/GlitchProbe.class"
-probe_source="$root/agent/src/test/java/org/jamwire/testing/GlitchProbe.java"
-if [[ ! -f "$probe_class" || "$probe_source" -nt "$probe_class" ]]; then
-    echo "$me: compiling the test classes…" >&2
-    (cd "$root" && mvn -q -B test-compile) >&2
-fi
-(cd "$root" && mvn -q -B dependency:build-classpath -pl agent -Dmdep.outputFile="$work/classpath") >&2
-classpath="$root/agent/target/test-classes:$(cat "$work/classpath")"
+classpath="$(test_classpath)"
 
 # Starts a GlitchProbe on a JACK server; prints its pid.
 start_probe() { # server name log outputs inputs connections...
     local server="$1" name="$2" log="$3" outputs="$4" inputs="$5"; shift 5
     java -cp "$classpath" org.jamwire.testing.GlitchProbe "$server" "$name" "$outputs" "$inputs" "$rate" "$frames" \
-        "$warmup" "$seconds" "$(awk 'BEGIN { print 1 / 32768 }')" "$@" >"$work/$log.log" 2>&1 &
+        "$warmup" "$seconds" 16 "$@" >"$work/$log.log" 2>&1 &
     local pid=$!
     track "$pid"
     echo "$pid"
@@ -101,10 +95,10 @@ await_line() { # log pattern pid seconds
     return 1
 }
 
-# The worst channel of a probe's report: "glitches periods silent wrong jumps", over channels from..to.
+# The worst channel of a probe's report: "glitches periods events lost shifted", over channels from..to.
 worst() { # log from to
     awk -v from="$2" -v to="$3" '/^channel [0-9]+ periods/ && $2 >= from && $2 <= to && $6 >= g {
-            g = $6; line = $6 " " $4 " " $8 " " $10 " " $12 }
+            g = $6; line = $6 " " $4 " " $12 " " $10 " " $14 }
         END { print (line == "" ? "none" : line) }' "$work/$1.log"
 }
 
@@ -115,7 +109,7 @@ relay_loss() { # direction log
 }
 
 # Runs one program and prints:
-# "ok s2c(glitches periods silent wrong jumps) c2s(...) round_trip xruns lost_to_server lost_to_client"
+# "ok s2c(glitches periods events lost shifted) c2s(...) round_trip xruns lost_to_server lost_to_client"
 # or "fail REASON"; then stops everything it started.
 run_program() { # kind port
     local first
@@ -180,7 +174,7 @@ measure() { # kind port
     # The relay prints its summary when it stops.
     stop_process "$relay"
     local round_trip
-    round_trip=$(awk '/^channel 1 periods/ { print $14 }' "$work/$label-near-probe.log")
+    round_trip=$(awk '/^channel 1 periods/ { print $16 }' "$work/$label-near-probe.log")
     local lost_to_server lost_to_client
     lost_to_server=$(relay_loss to-server "$label-relay")
     lost_to_client=$(relay_loss to-client "$label-relay")
@@ -188,10 +182,10 @@ measure() { # kind port
         "$(( x1 - x0 )) ${lost_to_server:-?} ${lost_to_client:-?}"
 }
 
-# "G (P %: S silent, W other, J jumps)" from "glitches periods silent wrong jumps".
-describe() { # glitches periods silent wrong jumps
-    awk -v g="$1" -v p="$2" -v s="$3" -v w="$4" -v j="$5" \
-        'BEGIN { printf "%d of %d (%.2f %%): %d silent, %d other, %d jumps", g, p, p ? 100 * g / p : 0, s, w, j }'
+# "G of P (x %): E events, L lost, S shifted" from "glitches periods events lost shifted".
+describe() { # glitches periods events lost shifted
+    awk -v g="$1" -v p="$2" -v e="$3" -v l="$4" -v s="$5" \
+        'BEGIN { printf "%d of %d (%.2f %%): %d events, %d periods lost, %d shifted", g, p, p ? 100 * g / p : 0, e, l, s }'
 }
 
 echo "Glitch blocks under impairment: $rate Hz, $frames frames, 16-bit, $channels channels each way, relay: loss $loss %," \

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jamwire.cli.OptionValues.Mode;
+import org.jamwire.engine.ReceiveQueue;
 import org.jamwire.engine.UnderrunPolicy;
 import org.jamwire.hub.HubAuthFiles;
 import org.jamwire.hub.HubConfig;
@@ -71,6 +72,9 @@ final class LinkCommand {
             throw new UsageException("--sendchannels/--receivechannels: both are 0: at least one"
                     + " direction needs from 1 to " + MAX_CHANNELS + " channels");
         }
+        if (v.queue.orElse(DEFAULT_QUEUE) != ReceiveQueue.AUTO) {
+            onlyWith(v.maxQueueMillis, "-q auto");
+        }
         final int offset = v.portOffset.orElse(0);
         final BackendKind backend = v.backend.orElse(BackendKind.JACK);
         final LinkConfig.Builder b = LinkConfig.builder(mode.role(), mode.host())
@@ -81,6 +85,7 @@ final class LinkCommand {
                 .redundancy(v.redundancy.orElse(DEFAULT_REDUNDANCY))
                 .underrunPolicy(v.underrun.orElse(UnderrunPolicy.PREDICT))
                 .followDrift(!v.noDriftCorrection.orElse(false))
+                .maxQueueMillis(v.maxQueueMillis.orElse(0))
                 .bindPort(portWithOffset(v.bindPort, v.portOffset, offset, "bind"))
                 .peerPort(portWithOffset(v.peerPort, v.portOffset, offset, "peer"))
                 .clientName(v.clientName.orElse(null))

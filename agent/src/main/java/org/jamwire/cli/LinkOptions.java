@@ -83,11 +83,11 @@ final class LinkOptions {
     static final OptionSpec QUEUE = valued(Section.AUDIO, "-q --queue", "N",
             String.valueOf(DEFAULT_QUEUE), "1 to 1000 (whole numbers) or auto",
             "Receive queue length in packets: longer rides out more jitter, at the cost of"
-                    + " latency. auto starts at 2 periods and keeps the smallest length that"
-                    + " plays without glitches, up to 100 ms of audio: it grows by a period when"
-                    + " the queue runs dry or a packet arrives after its place was played, and"
-                    + " after 6 s or more in which every packet arrived early enough, plays off"
-                    + " what it did not need. Loss alone does not move it.",
+                    + " latency. auto starts at 2 periods and then plays just far enough behind to"
+                    + " cover the packets' delay spread over the last 10 s (all but the latest"
+                    + " 0.3 %): it grows at once when a packet arrives after its place, and"
+                    + " shrinks a period at a time, at a gap or after 5 s, once even the latest"
+                    + " 0.1 % would be early. Loss alone does not move it; --max-queue-ms caps it.",
             (v, g) -> {
                 if (g.raw().equals("auto")) {
                     v.queue.set(g, ReceiveQueue.AUTO);
@@ -98,6 +98,12 @@ final class LinkOptions {
                     throw g.notAllowed("use a whole number from 1 to 1000, or auto");
                 }
             });
+
+    static final OptionSpec MAX_QUEUE = valued(Section.AUDIO, "--max-queue-ms", "MS", "100",
+            "1 to 1000",
+            "The most delay -q auto may add, in milliseconds: past it, late packets are concealed"
+                    + " rather than waited for. For players who prefer a glitch to more delay.",
+            (v, g) -> v.maxQueueMillis.set(g, g.whole(1, 1000)));
 
     static final OptionSpec REDUNDANCY = valued(Section.AUDIO, "-b --redundancy", "N",
             String.valueOf(DEFAULT_REDUNDANCY), "1 to 16",
@@ -123,9 +129,10 @@ final class LinkOptions {
 
     static final OptionSpec NO_DRIFT_CORRECTION = flag(Section.AUDIO, "--no-drift-correction",
             "off: the queue follows the peer's clock",
-            "Do not play the occasional period one frame longer or shorter to follow the peer's audio"
-                    + " clock; drift between the two clocks then shows as overflows or underruns, as"
-                    + " with jacktrip.",
+            "Do not resample the received audio to follow the peer's audio clock when it runs at"
+                    + " another rate than this end's (drift is measured from both ends' clocks, so"
+                    + " two ends on one clock are never corrected); drift then shows as skipped or"
+                    + " concealed periods, as with jacktrip.",
             (v, g) -> v.noDriftCorrection.set(g, true));
 
     static final OptionSpec BUFFER_SIZE = valued(Section.AUDIO, "-z --buffersize", "FRAMES",
@@ -305,7 +312,7 @@ final class LinkOptions {
             "Print the version and exit.", (v, g) -> { });
 
     static final OptionTable TABLE = new OptionTable(List.of(SERVER, CLIENT, HUB_SERVER, HUB_CLIENT, CHANNELS,
-            SEND_CHANNELS, RECEIVE_CHANNELS, BITRES, QUEUE, REDUNDANCY, UNDERRUN, NO_DRIFT_CORRECTION, BUFFER_SIZE, BIND_PORT,
+            SEND_CHANNELS, RECEIVE_CHANNELS, BITRES, QUEUE, MAX_QUEUE, REDUNDANCY, UNDERRUN, NO_DRIFT_CORRECTION, BUFFER_SIZE, BIND_PORT,
             PEER_PORT, PORT_OFFSET, TIMEOUT, REMOTE_NAME, UDP_BASE_PORT, HUB_PATCH, INCLUDE_SERVER, UPMIX, AUTH, CERT_FILE, KEY_FILE, CREDS_FILE, USERNAME,
             PASSWORD_FILE, HUB_CERT, INSECURE_SKIP_CERT_CHECK, JACK, BACKEND, JACK_SERVER, CLIENT_NAME,
             NO_AUTO_CONNECT, RATE, SIGNAL, IOSTAT, HELP, VERSION));

@@ -39,6 +39,7 @@ final class OptionValues {
     final Slot<Integer> receiveChannels = Slot.once("the receive channel count");
     final Slot<Integer> bitResolution = Slot.once("the bit resolution");
     final Slot<Integer> queue = Slot.once("the queue length");
+    final Slot<Integer> maxQueueMillis = Slot.once("the automatic queue's cap");
     final Slot<Integer> redundancy = Slot.once("the redundancy");
     final Slot<UnderrunPolicy> underrun = Slot.once("the underrun policy");
     final Slot<Boolean> noDriftCorrection = Slot.once("drift correction");

@@ -216,6 +216,17 @@ public final class Concealer {
     }
 
     /**
+     * Marks a splice: the audio played next does not follow what was played last (the queue
+     * skipped ahead). Like a concealment of no length, so that the next real frames are
+     * crossfaded from what would have followed into what does.
+     */
+    public void splice() {
+        if (!concealing) {
+            start();
+        }
+    }
+
+    /**
      * Takes note of real frames in {@code out[c][offset..offset+n)}; the first frames after a
      * concealment are crossfaded in place from the concealment into them.
      */

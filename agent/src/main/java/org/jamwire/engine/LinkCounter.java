@@ -20,8 +20,8 @@ public enum LinkCounter {
     PACKETS_REVIVED("revived", "lost packets recovered from redundant copies"),
     /** Packets that arrived after a newer one and took their place in the queue. */
     PACKETS_REORDERED("reordered", "packets arriving after a newer one, queued in their place and no longer lost"),
-    /** Reordered packets whose place had already been played (audio thread). */
-    PACKETS_LATE("late", "reordered packets arriving after their place was played, concealed"),
+    /** Packets whose place had already been played, concealed, when they came (audio thread). */
+    PACKETS_LATE("late", "packets arriving after their place was played (it was concealed)"),
     /** Datagrams whose newest packet was already delivered. */
     PACKETS_DUPLICATE("dup", "datagrams bringing no packet not already delivered, dropped"),
     /** Datagrams older than the reorder window or than the link's first packet. */
@@ -44,12 +44,17 @@ public enum LinkCounter {
     SEND_QUEUE_FULL("tx_full", "periods not sent because the send queue was full"),
     /** Packets the audio thread could not keep up with: the receive queue was full. */
     RECEIVE_QUEUE_FULL("rx_full", "packets dropped because the receive queue was full"),
-    /** Periods played with too few received frames. */
-    UNDERRUNS("underrun", "periods played short of received audio"),
+    /** Periods played with frames that had not arrived yet. */
+    UNDERRUNS("underrun", "periods played before all their audio had arrived (the rest concealed)"),
     /** Frames played from concealment in place of lost or late audio, silence included. */
     CONCEALED("concealed", "frames made up for lost or late audio"),
-    /** Times the receive queue held more than its length and dropped its oldest audio. */
-    OVERFLOWS("overflow", "times the oldest queued audio was dropped to hold the queue length"),
+    /** Times the receive queue held more than its length for a second and skipped its oldest audio. */
+    OVERFLOWS("overflow", "times the queue held a period too many for a second and skipped it"),
+    /**
+     * Times playback stepped back to play audio that kept arriving late, holding until the queue
+     * was full again: what had been concealed became delay.
+     */
+    STEP_BACKS("stepback", "times packets kept arriving late and playback stepped back to play them"),
     /** Audio frames currently queued for playback (a level, not a count). */
     QUEUE_LEVEL("level", "frames queued for playback now"),
     /** The receive queue's target level in frames (a level, not a count). */
@@ -58,13 +63,13 @@ public enum LinkCounter {
     QUEUE_SHRINKS("shrinks", "times the automatic queue shrank its target by a period"),
     /** Smoothed packet arrival jitter, as RTP estimates it (a level, not a count). */
     JITTER_US("jitter_us", "packet arrival jitter in microseconds, smoothed as in RFC 3550"),
-    /** Periods played one frame longer or shorter to follow the peer's clock. */
-    DRIFT_CORRECTIONS("drift_fix", "periods stretched or shrunk by one frame to follow the peer's clock"),
+    /** Periods resampled to follow the peer's audio clock. */
+    DRIFT_CORRECTIONS("drift_fix", "periods resampled to follow the peer's audio clock"),
     /**
-     * The rate the peer's audio arrives at against the rate this end plays it, from the
-     * corrections (a level, not a count): the clocks' drift, plus a period per xrun at either end.
+     * How much faster the peer's audio clock runs than this end's, once measured clear of noise
+     * (a level, not a count; 0 until then, and on one clock).
      */
-    DRIFT_PPM("drift_ppm", "the peer's audio clock against this end's, in parts per million (xruns count too)");
+    DRIFT_PPM("drift_ppm", "the peer's audio clock against this end's, in parts per million, once measured");
 
     private final String label;
     private final String meaning;

@@ -51,7 +51,7 @@ public final class LinkEngine implements AudioProcessor {
         this.history = new byte[format.datagramLength()];
         this.packet = ByteBuffer.allocate(packetLength);
         this.queue = new ReceiveQueue(format.receiveChannels(), format.bufferSize(), format.queue(),
-                format.sampleRate(), format.underrunPolicy(), format.followDrift(), counters);
+                format.maxQueueMillis(), format.sampleRate(), format.underrunPolicy(), format.followDrift(), counters);
         if (outgoing.slotSize() < history.length) {
             throw new IllegalArgumentException("send slots of " + outgoing.slotSize()
                     + " bytes cannot hold a " + history.length + "-byte datagram");
@@ -70,8 +70,10 @@ public final class LinkEngine implements AudioProcessor {
 
     @Override
     public void process(float[][] inputs, float[][] outputs, int frames) {
+        // One reading a period: the send timestamp, and when this period began for the drift estimate.
+        final long now = clock.micros();
         if (frames == format.bufferSize()) {
-            send(inputs, frames);
+            send(inputs, frames, now);
         }
         if (resetRequested) {
             resetRequested = false;
@@ -79,11 +81,11 @@ public final class LinkEngine implements AudioProcessor {
             queue.clear();
         }
         drain(false);
-        queue.pull(outputs, frames);
+        queue.pull(outputs, frames, now);
     }
 
-    private void send(float[][] inputs, int frames) {
-        PacketHeader.write(packet, 0, clock.micros(), sequence, frames, format.rateCode(), format.bits(),
+    private void send(float[][] inputs, int frames, long now) {
+        PacketHeader.write(packet, 0, now, sequence, frames, format.rateCode(), format.bits(),
                 format.receiveChannels(), format.sendChannels());
         SampleCodec.encode(inputs, format.sendChannels(), frames, format.bits(), packet,
                 PacketHeader.LENGTH);
@@ -113,7 +115,7 @@ public final class LinkEngine implements AudioProcessor {
                 final ByteBuffer p = incoming.buffer(slot);
                 queue.push(p, PacketHeader.LENGTH, PacketHeader.bitResolution(p, 0),
                         PacketHeader.bufferSize(p, 0), PacketHeader.payloadChannels(p, 0),
-                        incoming.tag(slot));
+                        incoming.tag(slot), PacketHeader.timestamp(p, 0));
             }
             incoming.release();
         }

@@ -5,19 +5,41 @@ import java.util.Arrays;
 import org.jamwire.protocol.SampleCodec;
 
 /**
- * The playout side of a link: received packets are decoded into one sample ring per channel, and
- * each period reads a period's frames. The queue aims to hold {@code queue} local periods; it holds
- * playback until that many frames are queued, drops the oldest audio when more than two periods
- * above it, follows the peer's clock (see {@link DriftControl}), and conceals what is missing
- * (see {@link Concealer}). Because it counts frames, not packets, a peer with another period size works, as with jacktrip. Runs on the JACK thread only;
- * allocation-free.
+ * The playout side of a link: received packets are decoded into one sample ring per channel at the
+ * place their sequence number gives them, and each period plays the next period's frames on a
+ * fixed schedule. Runs on the JACK thread only; allocation-free. Time is a parameter.
  *
- * <p>Packets are placed by sequence number. A gap in the sequence takes its place in the ring as
- * frames marked missing; a reordered packet that arrives before its gap is played fills it in, and
- * what is still missing is concealed only when it is played: by then the concealer's history holds everything played before
- * the gap, and the gap counts towards the queue level, so the queue neither underruns for it nor
- * grows. A period the queue cannot fill, and every period while it refills after an underrun, is
- * concealed too; the first real frames after any concealment are crossfaded into.
+ * <p><b>Schedule.</b> Playback starts once {@code queue} periods are queued and from then on
+ * moves one period per period, whatever arrives: frames missing at their turn (a lost packet, or
+ * one not arrived yet) are concealed (see {@link Concealer}) and the schedule goes on, so a
+ * packet that comes after its place was played is late and counted, and the audio after it plays
+ * at the same delay as before. Jitter, a lost packet or an xrun at either end therefore never
+ * shifts the stream: at most a period is concealed in place. Because it counts frames, not
+ * packets, a peer with another period size works, as with jacktrip.
+ *
+ * <p><b>Slips.</b> The schedule moves by whole periods only, and only when the stream itself
+ * moved:
+ * <ul>
+ *   <li>when packets keep coming after their place ({@value #LATE_IN_ROW} in a row: the peer's
+ *       audio clock fell behind, e.g. its audio server skipped time), playback steps back to the
+ *       first frame it had to make up, plays the late audio from there, and holds until the
+ *       queue is full again: the concealed periods become delay, nothing more is lost;</li>
+ *   <li>when the queue held a whole period more than its length at every period of a
+ *       {@value #SURPLUS_SECONDS} s window (this end's clock fell behind), that period is
+ *       skipped and the audio after it crossfaded in. A burst after a late period does not last
+ *       a window and is played as it comes.</li>
+ * </ul>
+ * An automatic queue ({@link #AUTO}) moves the same way, as its {@link QueueSizer} says: it steps
+ * back at the first late packet (it was too short), and shortens itself by skipping a period at
+ * the next gap it comes to, which would have been concealed anyway.
+ *
+ * <p><b>Drift.</b> When a {@link DriftEstimator} believes the peer's audio clock runs at another
+ * rate than this end's, the whole stream is resampled at the measured ratio (six-point Lagrange
+ * interpolation, inaudible), with a gentle pull of the level towards the queue's middle; until
+ * then, and always on one clock, frames are played exactly as received.
+ *
+ * <p>A gap whose following audio has arrived is interpolated from both sides where the policy
+ * predicts (see {@link Concealer#interpolate}), so the audio after it plays untouched.
  */
 public final class ReceiveQueue {
 
@@ -29,32 +51,55 @@ public final class ReceiveQueue {
     /** Flag ORed into a {@link #push} tag: the packet starts a new sequence. */
     public static final int RESTART = 1 << 16;
 
+    /** Flag ORed into a {@link #push} tag: a redundant copy, not an arrival of its own. */
+    public static final int REVIVED = 1 << 17;
+
+    /** Packets in a row arriving after their place was played that make the schedule step back. */
+    public static final int LATE_IN_ROW = 2;
+    /** Seconds the queue must hold a surplus period throughout before it is skipped. */
+    static final double SURPLUS_SECONDS = 1.0;
+    /**
+     * Seconds an automatic queue waits for a gap to skip (which costs nothing: it would be
+     * concealed anyway) before it skips a period of audio to shorten itself.
+     */
+    static final double FORCE_SHRINK_SECONDS = 5.0;
+    /** Interpolation points of the resampler, and how many frames it reads before a position. */
+    private static final int TAPS = 6;
+    private static final int TAPS_BEFORE = 2;
+    /**
+     * How strongly a drift-corrected queue's level is pulled towards its middle: the fraction of
+     * the error removed per second, as a rate, and the most it may add, in ppm.
+     */
+    private static final double LEVEL_PULL_PER_SECOND = 1.0 / 30;
+    private static final double LEVEL_PULL_MAX_PPM = 100;
+
     private final float[][] rings;
     private final boolean[] missing;
     private final int mask;
     private final int channels;
     private final int localFrames;
+    private final int sampleRate;
     private int targetFrames;
     private int overflowFrames;
     private final QueueSizer sizer;
     /**
-     * Frames an automatic queue's level still has to move after its target changed: positive to
-     * play off, one frame more than a period once per {@link #shrinkEvery} periods (a pitch change
-     * of at most 1/128, unhurried); negative to build up, {@link #growStep} frames fewer every
-     * period (1/32, so a period is gained in 32 periods, because packets are arriving too late).
+     * Periods an automatic queue may play off, and the periods left before it does so even if no
+     * gap comes to skip.
      */
-    private int resizeLeft;
-    private final int shrinkEvery;
-    private final int growStep;
-    private int resizeCountdown;
+    private int shrinkPeriods;
+    private int shrinkWait;
+    private final int forceShrinkAfter;
     private final Counters counters;
     private final Concealer concealer;
     private final float[] scratch = new float[MAX_PEER_FRAMES];
     /** The audio after a gap, and the gap's interpolation, per channel. */
     private final float[][] after;
     private final float[][] between;
-    private final DriftControl drift;
+    private final DriftEstimator drift;
+    /** The next frame to play, and the fraction of a frame past it while resampling. */
     private long readPos;
+    private double phase;
+    /** One past the newest frame queued. */
     private long writePos;
     /** Sequence number of the newest packet queued, or -1 before the first. */
     private int lastSeq = -1;
@@ -65,6 +110,19 @@ public final class ReceiveQueue {
     private long floorPos;
     private boolean playing;
     private boolean started;
+    /** Periods still to be concealed without moving on, while the queue fills after a step back. */
+    private int holdPeriods;
+    /** The first frame made up because it had not arrived, since the last packet in time; -1 if none. */
+    private long aheadFrom = -1;
+    private int lateInRow;
+    private final int surplusWindow;
+    private int surplusPeriods;
+    private long surplusMin = Long.MAX_VALUE;
+    /** Frames played by this end, for the drift estimator's clock. */
+    private long played;
+    /** The level before each period, smoothed over about a second, while drift is corrected. */
+    private double smoothedLevel = Double.NaN;
+    private final double levelSmoothing;
 
     /**
      * Creates a queue.
@@ -83,23 +141,31 @@ public final class ReceiveQueue {
 
     /**
      * Creates a queue that follows the peer's clock only if {@code followDrift}; otherwise drift
-     * shows as overflows or underruns, as with jacktrip.
+     * shows as periods skipped or concealed, as with jacktrip.
      */
     public ReceiveQueue(int channels, int localFrames, int queue, int sampleRate, UnderrunPolicy policy,
             boolean followDrift, Counters counters) {
+        this(channels, localFrames, queue, 0, sampleRate, policy, followDrift, counters);
+    }
+
+    /**
+     * Creates a queue; an automatic one adds at most {@code maxQueueMillis} of delay (0: its
+     * default, {@value QueueSizer#MAX_SECONDS} s).
+     */
+    public ReceiveQueue(int channels, int localFrames, int queue, int maxQueueMillis, int sampleRate,
+            UnderrunPolicy policy, boolean followDrift, Counters counters) {
         this.channels = channels;
         this.localFrames = localFrames;
+        this.sampleRate = sampleRate;
         this.counters = counters;
-        this.sizer = queue == AUTO ? new QueueSizer(localFrames, sampleRate) : null;
-        // Resizing moves one frame at most once per 128 frames: a pitch change of 1/128.
-        this.shrinkEvery = Math.max(1, (128 + localFrames - 1) / localFrames);
-        this.growStep = Math.max(1, localFrames / 32);
+        this.sizer = queue == AUTO ? new QueueSizer(localFrames, sampleRate, maxQueueMillis) : null;
+        this.forceShrinkAfter = Math.max(1, (int) Math.round(FORCE_SHRINK_SECONDS * sampleRate / localFrames));
         setTarget(sizer != null ? sizer.target() : queue * localFrames);
-        final int most = (sizer != null ? QueueSizer.maxPeriods(localFrames, sampleRate) : queue)
+        final int most = (sizer != null ? QueueSizer.maxPeriods(localFrames, sampleRate, maxQueueMillis) : queue)
                 * localFrames + 2 * localFrames;
-        // Between plays the ring holds at most the overflow length, a gap up to that length and
-        // one packet.
-        final int wanted = Math.max(2 * (most + MAX_PEER_FRAMES), 16384);
+        // The ring holds the overflow length, a gap up to that length, one packet, and as much
+        // again of audio already played, which a step back may play once more.
+        final int wanted = Math.max(4 * (most + MAX_PEER_FRAMES), 32768);
         final int capacity = Integer.highestOneBit(wanted - 1) << 1;
         this.mask = capacity - 1;
         this.rings = new float[channels][capacity];
@@ -107,28 +173,33 @@ public final class ReceiveQueue {
         this.concealer = new Concealer(policy, channels, localFrames, sampleRate);
         this.after = new float[channels][policy == UnderrunPolicy.PREDICT ? Concealer.AHEAD : 0];
         this.between = new float[channels][policy == UnderrunPolicy.PREDICT ? concealer.maxInterpolation() : 0];
-        this.drift = followDrift ? new DriftControl(localFrames) : null;
+        this.drift = followDrift ? new DriftEstimator(sampleRate) : null;
+        this.surplusWindow = Math.max(8, (int) Math.round(SURPLUS_SECONDS * sampleRate / localFrames));
+        this.levelSmoothing = Math.min(1.0, (double) localFrames / sampleRate);
     }
 
     private void setTarget(int frames) {
         targetFrames = frames;
-        // Two periods above the target: room for a burst of arrivals on top of the half period the
-        // drift control leaves alone. An automatic queue plays off what it does not need itself,
-        // so only its largest target bounds it.
-        overflowFrames = (sizer != null ? sizer.maxTarget() : targetFrames) + 2 * localFrames;
+        // Far above anything the schedule lets it hold: a bound on the ring, not a playout rule.
+        overflowFrames = (sizer != null ? sizer.maxTarget() : targetFrames) + 8 * localFrames;
         counters.set(LinkCounter.QUEUE_TARGET, targetFrames);
     }
 
-    /** Frames currently queued. */
+    /** Frames currently queued ahead of playback (negative while playback runs ahead of arrivals). */
     public int level() {
         return (int) (writePos - readPos);
     }
 
+    /** As {@link #push(ByteBuffer, int, int, int, int, int, long)}, for a packet without a usable timestamp. */
+    public void push(ByteBuffer packet, int payloadOffset, int bits, int frames, int peerChannels, int tag) {
+        push(packet, payloadOffset, bits, frames, peerChannels, tag, Long.MIN_VALUE);
+    }
+
     /**
      * Queues one packet's audio in its place by sequence number. A packet newer than the last one
-     * goes at the end, after a gap of missing frames for the packets between them, to be concealed
-     * when played unless they arrive in time. An older packet goes back into its gap if the gap
-     * has not been played yet; otherwise it is counted late and dropped.
+     * goes after a gap of missing frames for the packets between them, to be concealed when played
+     * unless they arrive in time. An older packet goes back into its gap if the gap has not been
+     * played yet; otherwise it is counted late and dropped.
      *
      * @param packet buffer holding the packet
      * @param payloadOffset offset of the packet's planar payload
@@ -137,59 +208,112 @@ public final class ReceiveQueue {
      * @param peerChannels channels in the packet's payload
      * @param tag the packet's 16-bit sequence number, ORed with {@link #RESTART} when the sequence
      *     starts afresh (the first packet, or the peer restarted), so nothing before it is missing
+     * @param sentMicros when the peer sent it, from the header ({@link Long#MIN_VALUE} if unknown)
      */
     public void push(ByteBuffer packet, int payloadOffset, int bits, int frames, int peerChannels,
-            int tag) {
+            int tag, long sentMicros) {
         final int seq = tag & 0xFFFF;
+        final long pos;
         if ((tag & RESTART) != 0 || lastSeq < 0) {
-            floorPos = writePos;
+            pos = playing ? Math.max(writePos, readPos) : writePos;
+            floorPos = pos;
+            lateInRow = 0;
+            aheadFrom = -1;
+            if (drift != null) {
+                drift.remoteRestart();
+            }
+            if (sizer != null) {
+                sizer.restart();
+            }
         } else {
             final int ahead = (short) (seq - lastSeq);
             if (ahead <= 0) {
-                putBack(packet, payloadOffset, bits, frames, peerChannels, -ahead);
+                putBack(packet, payloadOffset, bits, frames, peerChannels, -ahead, (tag & REVIVED) == 0);
                 return;
             }
-            if (ahead > 1) {
-                final long wanted = (long) (ahead - 1) * frames;
-                final int gap = (int) Math.min(wanted, overflowFrames);
-                for (int c = 0; c < channels; c++) {
-                    fill(rings[c], writePos, gap, 0f);
+            final long wanted = lastPos + lastFrames + (long) (ahead - 1) * frames;
+            // A gap longer than the ring can hold is clipped, and nothing reordered goes before it.
+            final long most = Math.max(writePos, readPos) + overflowFrames;
+            if (wanted > most) {
+                pos = most;
+                floorPos = pos;
+                if (drift != null) {
+                    drift.remoteRestart();
                 }
-                mark(writePos, gap, true);
-                writePos += gap;
-                if (gap < wanted) {
-                    floorPos = writePos;
-                }
+            } else {
+                pos = wanted;
             }
         }
         lastSeq = seq;
-        lastPos = writePos;
+        lastPos = pos;
         lastFrames = frames;
-        if (playing && sizer != null) {
-            sizer.arrival((int) (writePos - readPos));
+        if (drift != null && sentMicros != Long.MIN_VALUE) {
+            drift.remote(pos, sentMicros);
         }
-        decodeAt(packet, payloadOffset, bits, frames, peerChannels, writePos);
-        writePos += frames;
-        trimOverflow();
+        if (sizer != null && (tag & REVIVED) == 0) {
+            sizer.arrival(played - pos);
+        }
+        if (pos > writePos) {
+            mark(writePos, (int) (pos - writePos), true);
+        }
+        decodeAt(packet, payloadOffset, bits, frames, peerChannels, pos);
+        writePos = Math.max(writePos, pos + frames);
+        if (!playing) {
+            return;
+        }
+        if (pos + frames <= readPos) {
+            // Its place was played: made up because it had not come. Kept in the ring all the same, so
+            // that a step back plays it.
+            counters.increment(LinkCounter.PACKETS_LATE);
+            // To a fixed queue a single late packet is jitter, and lateness that lasts the stream
+            // falling behind; an automatic queue was too short and grows at once.
+            if (++lateInRow >= (sizer != null ? 1 : LATE_IN_ROW)) {
+                stepBack();
+            }
+            return;
+        }
+        lateInRow = 0;
+        aheadFrom = -1;
+        if (level() > overflowFrames) {
+            skipTo(writePos - targetFrames);
+        }
+    }
+
+    /**
+     * Packets keep arriving after their place was played: the peer's stream fell behind the
+     * schedule. Plays on from the first frame made up since, so the late audio is heard and what
+     * was concealed becomes delay, and holds until the queue holds its length again.
+     */
+    private void stepBack() {
+        lateInRow = 0;
+        if (aheadFrom < 0 || aheadFrom > readPos) {
+            return;
+        }
+        readPos = aheadFrom;
+        phase = 0;
+        aheadFrom = -1;
+        shrinkPeriods = 0;
+        // A fixed queue fills to its length again; an automatic one has grown by what it concealed,
+        // and its sizer decides whether that was too much.
+        final int missingFrames = sizer == null ? targetFrames - level() : 0;
+        holdPeriods = missingFrames > 0 ? (missingFrames + localFrames - 1) / localFrames : 0;
+        counters.increment(LinkCounter.STEP_BACKS);
+        relearnLevel();
     }
 
     /** Puts a reordered packet {@code back} packets before the newest into its gap, if unplayed. */
     private void putBack(ByteBuffer packet, int payloadOffset, int bits, int frames, int peerChannels,
-            int back) {
+            int back, boolean arrival) {
         final long pos = lastPos - (long) back * frames;
+        if (sizer != null && arrival && back > 0 && pos >= floorPos) {
+            sizer.arrival(played - pos);
+        }
         if (back == 0 || frames != lastFrames || pos < floorPos || pos < readPos
                 || !isGap(pos, frames)) {
             counters.increment(LinkCounter.PACKETS_LATE);
-            if (sizer != null && back > 0 && playing && sizer.grow()) {
-                setTarget(sizer.target());
-                resize(-localFrames);
-            }
             return;
         }
         decodeAt(packet, payloadOffset, bits, frames, peerChannels, pos);
-        if (playing && sizer != null) {
-            sizer.arrival((int) (pos - readPos));
-        }
     }
 
     private void decodeAt(ByteBuffer packet, int payloadOffset, int bits, int frames, int peerChannels,
@@ -210,52 +334,85 @@ public final class ReceiveQueue {
         return missing[(int) (pos & mask)] && run(pos, n, true) == n;
     }
 
-    /** Writes one period into {@code outputs}, all {@code frames} samples of every channel. */
+    /** As {@link #pull(float[][], int, long)}, for a caller without a clock: drift is not measured. */
     public void pull(float[][] outputs, int frames) {
-        trimOverflow();
+        pull(outputs, frames, Long.MIN_VALUE);
+    }
+
+    /**
+     * Writes one period into {@code outputs}, all {@code frames} samples of every channel.
+     *
+     * @param nowMicros when this period began, on the same kind of clock as the peer's timestamps
+     *     ({@link Long#MIN_VALUE} if unknown)
+     */
+    public void pull(float[][] outputs, int frames, long nowMicros) {
+        if (drift != null && nowMicros != Long.MIN_VALUE) {
+            drift.local(played, nowMicros);
+            counters.set(LinkCounter.DRIFT_PPM, Math.round(drift.ppm()));
+        }
+        final long before = played;
+        played += frames;
         if (!playing && level() >= targetFrames && level() > 0) {
             playing = true;
+            relearnLevel();
         }
-        if (playing && sizer != null) {
-            final int shrunk = sizer.period();
-            if (shrunk > 0) {
-                setTarget(sizer.target());
-                resize(shrunk);
-                counters.increment(LinkCounter.QUEUE_SHRINKS);
-            }
+        if (!playing) {
+            silence(outputs, 0, frames);
+            finish(0);
+            return;
         }
-        if (playing && resizeLeft != 0) {
-            final int step = resizeLeft > 0 ? 1 : -Math.min(growStep, -resizeLeft);
-            final int consumed = frames + step;
-            if (--resizeCountdown <= 0 && level() >= consumed && isWhole(readPos, consumed)) {
-                resizeCountdown = resizeLeft > 0 ? shrinkEvery : 1;
-                stretch(outputs, frames, consumed);
-                resizeLeft -= step;
-                if (resizeLeft == 0) {
-                    relearnDrift();
-                }
-                counters.set(LinkCounter.QUEUE_LEVEL, level());
-                return;
+        if (holdPeriods > 0) {
+            holdPeriods--;
+            finish(concealer.conceal(outputs, 0, frames) + blank(outputs, frames));
+            return;
+        }
+        watchSurplus();
+        if (sizer != null) {
+            if (sizer.period()) {
+                aim(before - readPos);
             }
-        } else if (playing && drift != null) {
-            final int step = drift.observe(level());
-            counters.set(LinkCounter.DRIFT_PPM, drift.ppm(frames));
-            if (step != 0 && level() >= frames + step && isWhole(readPos, frames + step)) {
-                stretch(outputs, frames, frames + step);
+            shrinkIfDue(frames);
+        }
+        if (drift != null && drift.believed()) {
+            final double consumed = frames * (1 + ratePpm() * 1e-6);
+            if (resample(outputs, frames, consumed)) {
                 counters.increment(LinkCounter.DRIFT_CORRECTIONS);
-                counters.set(LinkCounter.QUEUE_LEVEL, level());
+                finish(0);
                 return;
             }
         }
-        final int available = playing ? Math.min(level(), frames) : 0;
+        finish(play(outputs, frames));
+    }
+
+    /** The drift plus a pull of the level towards the queue's middle, in ppm. */
+    private double ratePpm() {
+        final double middle = targetFrames - localFrames / 2.0;
+        final double level = writePos - readPos - phase;
+        smoothedLevel = Double.isNaN(smoothedLevel) ? level : smoothedLevel + (level - smoothedLevel) * levelSmoothing;
+        final double pull = (smoothedLevel - middle) / sampleRate * LEVEL_PULL_PER_SECOND * 1e6;
+        return drift.ppm() + Math.max(-LEVEL_PULL_MAX_PPM, Math.min(LEVEL_PULL_MAX_PPM, pull));
+    }
+
+    /** Plays {@code frames} frames from the schedule's position as they are, concealing what is missing. */
+    private long play(float[][] outputs, int frames) {
         long concealed = 0;
-        for (int done = 0; done < available; ) {
+        boolean underrun = false;
+        for (int done = 0; done < frames; ) {
             final long at = readPos + done;
+            if (at >= writePos) {
+                // Not arrived: made up now, and a packet that brings it later is late.
+                if (aheadFrom < 0) {
+                    aheadFrom = at;
+                }
+                underrun = true;
+                concealed += started ? concealer.conceal(outputs, done, frames - done) : blankFrom(outputs, done, frames);
+                break;
+            }
             if (missing[(int) (at & mask)]) {
                 interpolate(at);
             }
             final boolean gap = missing[(int) (at & mask)];
-            final int run = run(at, available - done, gap);
+            final int run = run(at, (int) Math.min(frames - done, writePos - at), gap);
             if (gap) {
                 concealed += concealer.conceal(outputs, done, run);
             } else {
@@ -267,52 +424,37 @@ public final class ReceiveQueue {
             }
             done += run;
         }
-        if (available < frames) {
-            if (started) {
-                concealed += concealer.conceal(outputs, available, frames - available);
-            } else {
-                for (int c = 0; c < channels && c < outputs.length; c++) {
-                    Arrays.fill(outputs[c], available, frames, 0f);
-                }
-            }
-        }
         for (int c = channels; c < outputs.length; c++) {
             Arrays.fill(outputs[c], 0, frames, 0f);
         }
-        readPos += available;
-        if (playing && available < frames) {
+        readPos += frames;
+        if (underrun) {
             counters.increment(LinkCounter.UNDERRUNS);
-            playing = false;
-            relearnDrift();
-            if (sizer != null) {
-                // The refill to the new target builds the level up at once.
-                sizer.grow();
-                setTarget(sizer.target());
-                resizeLeft = 0;
-            }
         }
-        if (concealed > 0) {
-            counters.add(LinkCounter.CONCEALED, concealed);
-        }
-        counters.set(LinkCounter.QUEUE_LEVEL, level());
+        return concealed;
     }
 
     /**
-     * Plays {@code consumed} queued frames, one more or one fewer than the period, as one period:
-     * linear interpolation across the whole period spreads the frame gained or lost over it, a
-     * pitch change of one part in the period's length for that period only.
+     * Plays {@code consumed} queued frames (a fractional number) as {@code frames}, by six-point
+     * Lagrange interpolation, if every frame it reads has arrived; otherwise plays nothing and
+     * returns false.
      */
-    private void stretch(float[][] outputs, int frames, int consumed) {
-        final double step = (consumed - 1) / (double) (frames - 1);
+    private boolean resample(float[][] outputs, int frames, double consumed) {
+        final double end = phase + consumed;
+        final long first = readPos - TAPS_BEFORE;
+        final int span = (int) Math.ceil(end) + TAPS;
+        if (first < floorPos || first + span > writePos || span > scratch.length || !isWhole(first, span)) {
+            return false;
+        }
+        final double step = consumed / frames;
         for (int c = 0; c < channels && c < outputs.length; c++) {
-            copyOut(rings[c], readPos, scratch, 0, consumed);
+            copyOut(rings[c], first, scratch, 0, span);
             final float[] out = outputs[c];
             for (int i = 0; i < frames; i++) {
-                final double x = i * step;
-                final int i0 = (int) x;
-                final int i1 = Math.min(i0 + 1, consumed - 1);
-                final float f = (float) (x - i0);
-                out[i] = scratch[i0] + (scratch[i1] - scratch[i0]) * f;
+                final double x = phase + i * step;
+                final int k = (int) x;
+                final double t = x - k;
+                out[i] = (float) lagrange(scratch, k, t);
             }
         }
         for (int c = channels; c < outputs.length; c++) {
@@ -320,7 +462,88 @@ public final class ReceiveQueue {
         }
         concealer.play(outputs, 0, frames);
         started = true;
-        readPos += consumed;
+        final long whole = (long) Math.floor(end);
+        readPos += whole;
+        phase = end - whole;
+        return true;
+    }
+
+    /** Six-point Lagrange interpolation at {@code t} past sample {@code k + TAPS_BEFORE} of {@code s}. */
+    private static double lagrange(float[] s, int k, double t) {
+        final double am2 = t + 2;
+        final double am1 = t + 1;
+        final double a0 = t;
+        final double a1 = t - 1;
+        final double a2 = t - 2;
+        final double a3 = t - 3;
+        final double c0 = -am1 * a0 * a1 * a2 * a3 / 120;
+        final double c1 = am2 * a0 * a1 * a2 * a3 / 24;
+        final double c2 = -am2 * am1 * a1 * a2 * a3 / 12;
+        final double c3 = am2 * am1 * a0 * a2 * a3 / 12;
+        final double c4 = -am2 * am1 * a0 * a1 * a3 / 24;
+        final double c5 = am2 * am1 * a0 * a1 * a2 / 120;
+        return c0 * s[k] + c1 * s[k + 1] + c2 * s[k + 2] + c3 * s[k + 3] + c4 * s[k + 4] + c5 * s[k + 5];
+    }
+
+    /**
+     * Skips a period when the queue held a whole period more than its length at every period of
+     * a window: this end fell behind the peer's stream for good, not for a burst.
+     */
+    private void watchSurplus() {
+        surplusMin = Math.min(surplusMin, writePos - readPos);
+        if (++surplusPeriods < surplusWindow) {
+            return;
+        }
+        final long surplus = surplusMin - targetFrames;
+        surplusPeriods = 0;
+        surplusMin = Long.MAX_VALUE;
+        if (sizer == null && surplus >= localFrames && phase == 0) {
+            skipTo(readPos + surplus / localFrames * localFrames);
+        }
+    }
+
+    /** Drops queued audio up to {@code pos}: the oldest goes, the schedule moves on, and the audio after is crossfaded in. */
+    private void skipTo(long pos) {
+        if (pos <= readPos) {
+            return;
+        }
+        readPos = pos;
+        phase = 0;
+        concealer.splice();
+        if (readPos > writePos) {
+            writePos = readPos;
+        }
+        counters.increment(LinkCounter.OVERFLOWS);
+        relearnLevel();
+    }
+
+    private void finish(long concealed) {
+        if (concealed > 0) {
+            counters.add(LinkCounter.CONCEALED, concealed);
+        }
+        counters.set(LinkCounter.QUEUE_LEVEL, Math.max(0, level()));
+    }
+
+    private void silence(float[][] outputs, int from, int frames) {
+        for (float[] out : outputs) {
+            Arrays.fill(out, from, frames, 0f);
+        }
+    }
+
+    /** Silences the channels this queue does not play; returns 0 (nothing concealed). */
+    private int blank(float[][] outputs, int frames) {
+        for (int c = channels; c < outputs.length; c++) {
+            Arrays.fill(outputs[c], 0, frames, 0f);
+        }
+        return 0;
+    }
+
+    /** Silence before the first real audio: nothing to conceal from yet. Returns the frames. */
+    private int blankFrom(float[][] outputs, int from, int frames) {
+        for (int c = 0; c < channels && c < outputs.length; c++) {
+            Arrays.fill(outputs[c], from, frames, 0f);
+        }
+        return frames - from;
     }
 
     /**
@@ -354,16 +577,50 @@ public final class ReceiveQueue {
         return true;
     }
 
-    /** Starts moving the level by {@code frames}: positive plays them off, negative builds up. */
-    private void resize(int frames) {
-        resizeLeft = frames;
-        resizeCountdown = frames > 0 ? shrinkEvery : 1;
+    /**
+     * Moves an automatic queue's lag ({@code lag}: frames played before this period less the next
+     * frame to play, as the sizer's transits count them) as its sizer says.
+     */
+    private void aim(long lag) {
+        final long change = sizer.change(lag);
+        setTarget(sizer.target());
+        final int periods = change < 0 ? (int) (-change / localFrames) : 0;
+        if (shrinkPeriods == 0 && periods > 0) {
+            shrinkWait = forceShrinkAfter;
+        }
+        shrinkPeriods = periods;
     }
 
-    private void relearnDrift() {
-        if (drift != null) {
-            drift.relearn();
+    /**
+     * Shortens an automatic queue by a period where its sizer found one too many: at the first
+     * gap the schedule comes to (the period would be concealed; skipping it instead costs nothing
+     * more), or after {@value #FORCE_SHRINK_SECONDS} s without one. The audio after the skip is
+     * crossfaded in, as after a concealment.
+     */
+    private void shrinkIfDue(int frames) {
+        if (shrinkPeriods == 0 || phase != 0) {
+            return;
         }
+        final boolean gap = readPos >= writePos || missing[(int) (readPos & mask)];
+        // Forced, a skip needs audio to skip to: this period and the next queued.
+        if (!gap && (--shrinkWait > 0 || readPos + 2L * frames > writePos)) {
+            return;
+        }
+        shrinkPeriods--;
+        shrinkWait = forceShrinkAfter;
+        counters.increment(LinkCounter.QUEUE_SHRINKS);
+        readPos += frames;
+        if (aheadFrom >= 0 && aheadFrom < readPos) {
+            // What was skipped is not made up, so a late packet for it is no reason to step back.
+            aheadFrom = readPos;
+        }
+        concealer.splice();
+    }
+
+    private void relearnLevel() {
+        smoothedLevel = Double.NaN;
+        surplusPeriods = 0;
+        surplusMin = Long.MAX_VALUE;
     }
 
     /** True if none of the {@code n} frames from {@code pos} is missing. */
@@ -374,18 +631,18 @@ public final class ReceiveQueue {
     /** Empties the queue, e.g. when a new peer is adopted. */
     public void clear() {
         readPos = writePos;
+        phase = 0;
         lastSeq = -1;
         playing = false;
         started = false;
+        holdPeriods = 0;
+        aheadFrom = -1;
+        lateInRow = 0;
+        shrinkPeriods = 0;
         concealer.reset();
-        relearnDrift();
-    }
-
-    private void trimOverflow() {
-        if (level() > overflowFrames) {
-            readPos = writePos - targetFrames;
-            counters.increment(LinkCounter.OVERFLOWS);
-            relearnDrift();
+        relearnLevel();
+        if (drift != null) {
+            drift.reset();
         }
     }
 

@@ -17,20 +17,22 @@ import org.jamwire.protocol.SampleRateCode;
  * @param redundancy packets per datagram
  * @param queue receive queue length in periods
  * @param underrunPolicy what the receive queue plays for audio that did not arrive
- * @param followDrift whether the receive queue follows the peer's clock (see {@link DriftControl})
+ * @param followDrift whether the receive queue follows the peer's clock (see {@link DriftEstimator})
+ * @param maxQueueMillis the most delay an automatic queue adds, in ms, or 0 for its default
  */
 public record StreamFormat(int sampleRate, int bufferSize, int bits, int sendChannels,
-        int receiveChannels, int redundancy, int queue, UnderrunPolicy underrunPolicy, boolean followDrift) {
+        int receiveChannels, int redundancy, int queue, UnderrunPolicy underrunPolicy, boolean followDrift,
+        int maxQueueMillis) {
 
     /** Checks that a policy is set. */
     public StreamFormat {
         Objects.requireNonNull(underrunPolicy, "underrunPolicy");
     }
 
-    /** A format whose receive queue follows the peer's clock. */
+    /** A format whose receive queue follows the peer's clock, an automatic one up to its default length. */
     public StreamFormat(int sampleRate, int bufferSize, int bits, int sendChannels, int receiveChannels,
             int redundancy, int queue, UnderrunPolicy underrunPolicy) {
-        this(sampleRate, bufferSize, bits, sendChannels, receiveChannels, redundancy, queue, underrunPolicy, true);
+        this(sampleRate, bufferSize, bits, sendChannels, receiveChannels, redundancy, queue, underrunPolicy, true, 0);
     }
 
     /** The wire code of {@link #sampleRate()}. */

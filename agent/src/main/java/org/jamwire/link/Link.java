@@ -100,7 +100,7 @@ public final class Link implements AutoCloseable {
         this.listener = listener;
         this.format = new StreamFormat(session.sampleRate(), session.bufferSize(), config.bitResolution(),
                 config.sendChannels(), config.receiveChannels(), config.redundancy(), config.queue(),
-                config.underrunPolicy(), config.followDrift());
+                config.underrunPolicy(), config.followDrift(), config.maxQueueMillis());
         final PacketRing outgoing = new PacketRing(OUTGOING_SLOTS, format.datagramLength());
         final PacketRing incoming = new PacketRing(INCOMING_SLOTS, PacketLoop.MAX_DATAGRAM + 1);
         this.sendLevels = new LevelMeter(format.sendChannels(), format.sampleRate());

@@ -27,6 +27,7 @@ import org.jamwire.engine.UnderrunPolicy;
  * @param builtin settings of the built-in backend, used when {@code backend} is BUILTIN
  * @param underrunPolicy what the receive queue plays for audio that did not arrive; PREDICT if null
  * @param followDrift whether the receive queue follows the peer's audio clock
+ * @param maxQueueMillis the most delay an automatic queue ({@code -q auto}) adds, in ms; 0 for its default
  */
 public record LinkConfig(
         Role role,
@@ -47,7 +48,8 @@ public record LinkConfig(
         String jackServerName,
         BuiltinSettings builtin,
         UnderrunPolicy underrunPolicy,
-        boolean followDrift) {
+        boolean followDrift,
+        int maxQueueMillis) {
 
     /** Default UDP port of a P2P link, as jacktrip's. */
     public static final int DEFAULT_PORT = 4464;
@@ -104,7 +106,7 @@ public record LinkConfig(
      */
     public static LinkConfig defaults(Role role, String peerHost) {
         return new LinkConfig(role, peerHost, 2, 2, 16, 4, 1, DEFAULT_PORT, DEFAULT_PORT, null, true, 0,
-                0, 0, BackendKind.JACK, null, BuiltinSettings.defaults(), UnderrunPolicy.PREDICT, true);
+                0, 0, BackendKind.JACK, null, BuiltinSettings.defaults(), UnderrunPolicy.PREDICT, true, 0);
     }
 
     /**
@@ -149,6 +151,7 @@ public record LinkConfig(
         private BuiltinSettings builtin;
         private UnderrunPolicy underrunPolicy;
         private boolean followDrift;
+        private int maxQueueMillis;
 
         private Builder(LinkConfig c) {
             role = c.role;
@@ -170,6 +173,7 @@ public record LinkConfig(
             builtin = c.builtin;
             underrunPolicy = c.underrunPolicy;
             followDrift = c.followDrift;
+            maxQueueMillis = c.maxQueueMillis;
         }
 
         public Builder role(Role v) { role = v; return this; }
@@ -192,13 +196,14 @@ public record LinkConfig(
         public Builder builtin(BuiltinSettings v) { builtin = v; return this; }
         public Builder underrunPolicy(UnderrunPolicy v) { underrunPolicy = v; return this; }
         public Builder followDrift(boolean v) { followDrift = v; return this; }
+        public Builder maxQueueMillis(int v) { maxQueueMillis = v; return this; }
 
         /** The config; throws IllegalArgumentException when an invariant does not hold. */
         public LinkConfig build() {
             return new LinkConfig(role, peerHost, sendChannels, receiveChannels, bitResolution, queue,
                     redundancy, bindPort, peerPort, clientName, autoConnect, ioStatSeconds,
                     peerTimeoutSeconds, expectedBufferSize, backend, jackServerName, builtin,
-                    underrunPolicy, followDrift);
+                    underrunPolicy, followDrift, maxQueueMillis);
         }
     }
 }

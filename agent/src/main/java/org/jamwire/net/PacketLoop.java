@@ -251,7 +251,8 @@ public final class PacketLoop {
             dst.clear();
             rx.limit(i * stride + stride).position(i * stride);
             dst.put(rx);
-            incoming.commit(slot, stride, seqs[i] | restart);
+            // Only a datagram's own packet (copy 0) is an arrival; older copies are redundancy.
+            incoming.commit(slot, stride, seqs[i] | restart | (i == 0 ? 0 : ReceiveQueue.REVIVED));
             counters.increment(LinkCounter.PACKETS_RECEIVED);
         }
     }

@@ -38,6 +38,8 @@ class AutoQueueTest {
     private final PriorityQueue<double[]> inFlight = new PriorityQueue<>((a, b) -> Double.compare(a[0], b[0]));
     private long period;
     private double[] delays = new double[0];
+    /** Whether every period played whole was a whole number of periods after its sending. */
+    private boolean wholePeriodDelays = true;
 
     /**
      * Runs {@code seconds}: each period sends one packet that arrives {@code delayMs} plus an even
@@ -62,12 +64,23 @@ class AutoQueueTest {
             }
             queue.pull(out, FRAMES);
             final long id = Math.round(out[0][0] / SCALE) - 1;
-            if (id >= 0) {
+            if (id >= 0 && isWhole(out[0])) {
                 final long frames = Math.floorMod(period * FRAMES - id, WRAP);
                 delays[played++] = 1000.0 * frames / RATE;
+                wholePeriodDelays &= frames % FRAMES == 0;
             }
         }
         delays = Arrays.copyOf(delays, played);
+    }
+
+    /** True if the period holds consecutive frames of one packet, as sent: not concealed, crossfaded or stretched. */
+    private static boolean isWhole(float[] period) {
+        for (int i = 1; i < period.length; i++) {
+            if (period[i] != period[0] + i * SCALE) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private double maxDelay() {
@@ -121,7 +134,7 @@ class AutoQueueTest {
     }
 
     @Test
-    void resizing_plays_every_frame_it_received_once() {
+    void resizing_moves_by_whole_periods_and_plays_every_other_frame_as_sent() {
         run(30, 5, 8);
         final long concealed = counters.get(LinkCounter.CONCEALED);
         final long late = counters.get(LinkCounter.PACKETS_LATE);
@@ -129,6 +142,7 @@ class AutoQueueTest {
         assertTrue(counters.get(LinkCounter.QUEUE_SHRINKS) > 0);
         assertEquals(concealed, counters.get(LinkCounter.CONCEALED), "nothing concealed while shrinking");
         assertEquals(late, counters.get(LinkCounter.PACKETS_LATE));
-        assertEquals(0, counters.get(LinkCounter.OVERFLOWS), "nothing dropped while shrinking");
+        assertEquals(0, counters.get(LinkCounter.OVERFLOWS), "nothing dropped but the periods the queue shrank by");
+        assertTrue(wholePeriodDelays, "a period played a fraction of a period off: resampled or stretched");
     }
 }

@@ -68,10 +68,11 @@ class ReceiveQueueConcealmentTest {
             q.push(packet, 0, TestStream.BITS, F, 1, p);
             q.pull(out, F);
         }
+        // The queue holds two periods before each pull: one plays what is left, three have nothing.
         for (int p = 0; p < 4; p++) {
             q.pull(out, F);
         }
-        assertEquals(1, counters.get(LinkCounter.UNDERRUNS));
+        assertEquals(3, counters.get(LinkCounter.UNDERRUNS), "one per period played with nothing queued");
         double sum = 0;
         for (float v : out[0]) {
             sum += v * v;
@@ -92,6 +93,7 @@ class ReceiveQueueConcealmentTest {
             final long allocated = mx.getCurrentThreadAllocatedBytes() - before;
             assertEquals(0, allocated, policy + ": bytes allocated over 20000 periods");
             assertTrue(d.counters.get(LinkCounter.UNDERRUNS) > 100, policy + ": outages exercised");
+            assertTrue(d.counters.get(LinkCounter.DRIFT_CORRECTIONS) > 100, policy + ": resampling exercised");
             assertTrue(d.counters.get(LinkCounter.CONCEALED) > 100 * F, policy + ": concealment exercised");
         }
     }
@@ -100,7 +102,10 @@ class ReceiveQueueConcealmentTest {
         return new ReceiveQueue(1, F, 2, TestStream.RATE, policy, counters);
     }
 
-    /** Eight channels of tone, with random single losses, bursts and 40-period outages. */
+    /**
+     * Eight channels of tone, with random single losses, bursts and 40-period outages, from a peer
+     * whose clock runs 1000 ppm fast, so that the queue resamples.
+     */
     private static final class Driver {
         final Counters counters = new Counters();
         final ReceiveQueue queue;
@@ -109,6 +114,7 @@ class ReceiveQueueConcealmentTest {
         final float[][] out = new float[8][F];
         long random = 0x9E3779B97F4A7C15L;
         int seq;
+        long pulls;
         int outage;
 
         Driver(UnderrunPolicy policy) {
@@ -133,10 +139,10 @@ class ReceiveQueueConcealmentTest {
                     outage = 40;
                 } else if (dice >= 30) {
                     // The queue caps a gap at its overflow length, as after a long outage.
-                    queue.push(packet, 0, 24, F, 8, seq & 0xFFFF);
+                    queue.push(packet, 0, 24, F, 8, seq & 0xFFFF, Math.round(seq * (F * 1e6 / 48_048)));
                 }
                 seq++;
-                queue.pull(out, F);
+                queue.pull(out, F, Math.round(pulls++ * (F * 1e6 / TestStream.RATE)));
             }
         }
     }

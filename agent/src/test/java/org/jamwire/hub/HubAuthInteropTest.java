@@ -15,10 +15,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jamwire.engine.UnderrunPolicy;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.Role;
 import org.jamwire.net.HubListener;
+import org.jamwire.testing.AudioJudge;
 import org.jamwire.testing.Deadlines;
 import org.jamwire.testing.JackServer;
 import org.jamwire.testing.Program;
@@ -81,7 +81,8 @@ class HubAuthInteropTest {
             try (Program client = client(a, tcp, 25_666, "alice", "secret1")) {
                 final String context = "hub:\n" + hub.output() + "\nclient:\n" + client.output();
                 client.awaitOutput("gave UDP port " + udpBase + " to 'jw'", Duration.ofSeconds(20));
-                HubClientInteropTest.assertBothWays(a, b, "jw", () -> context, client::output, context);
+                HubClientInteropTest.assertBothWays(a, b, "jw", () -> context, client::output, context,
+                        AudioJudge.JACKTRIP_PER_XRUN);
             }
         }
     }
@@ -89,7 +90,7 @@ class HubAuthInteropTest {
     private static Program client(JackServer on, int tcp, int udp, String user, String password) throws Exception {
         return Program.jamwire(on.name(), Map.of("JAMWIRE_HUB_PASSWORD", password), "-C", "127.0.0.1",
                 "-P", Integer.toString(tcp), "-B", Integer.toString(udp), "-K", "jw", "-J", "near", "-D", "-n", "2",
-                "--underrun", "zeros", "--no-drift-correction", "-q", "4", "-A", "--username", user,
+                "-q", "4", "-A", "--username", user,
                 "--hub-cert", resource("hub-cert.pem").toString());
     }
 
@@ -99,8 +100,8 @@ class HubAuthInteropTest {
         final int udpBase = 25_770;
         final List<String> events = Collections.synchronizedList(new ArrayList<>());
         try (JackServer h = JackServer.start(RATE, PERIOD, 2, 2); JackServer c = JackServer.start(RATE, PERIOD, 2, 2)) {
-            final LinkConfig worker = LinkConfig.builder(Role.SERVER, null).underrunPolicy(UnderrunPolicy.ZEROS)
-                    .followDrift(false).autoConnect(false).jackServerName(h.name()).build();
+            final LinkConfig worker = LinkConfig.builder(Role.SERVER, null).autoConnect(false)
+                    .jackServerName(h.name()).build();
             final HubAuthFiles auth = new HubAuthFiles(resource("hub-cert.pem"), resource("hub-key.pem"), users());
             try (HubServer hub = HubServer.start(new HubConfig(tcp, udpBase, 16, PatchMode.NONE, false, false, worker,
                     auth), e -> events.add(e.client() + " " + e.name() + ": " + e.message()))) {

@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.jamwire.audio.builtin.BuiltinBackend;
-import org.jamwire.audio.builtin.TestSignal;
 import org.jamwire.engine.LinkCounter;
 import org.jamwire.engine.ReceiveQueue;
 import org.jamwire.link.Link;
@@ -19,7 +17,9 @@ import org.jamwire.link.LinkEvent;
 import org.jamwire.link.LinkException;
 import org.jamwire.link.LinkStats;
 import org.jamwire.link.Role;
+import org.jamwire.testing.AudioJudge;
 import org.jamwire.testing.Deadlines;
+import org.jamwire.testing.SignalBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +31,13 @@ class RelayLinkTest {
 
     private static final int FRAMES = 64;
     private static final int PACKETS_EACH_WAY = 3000;
+    private static final int SETTLE_SECONDS = 15;
+    private static final int MEASURE_SECONDS = 20;
+    private static final int RECORD_SECONDS = SETTLE_SECONDS + MEASURE_SECONDS + 10;
 
     private final List<Link> links = new CopyOnWriteArrayList<>();
+    /** Each link's audio, in the order the links started. */
+    private final List<SignalBackend> audio = new CopyOnWriteArrayList<>();
     private final List<LinkEvent> events = new CopyOnWriteArrayList<>();
     private Relay relay;
 
@@ -99,11 +104,22 @@ class RelayLinkTest {
     }
 
     private Link startWith(LinkConfig.Builder config) throws LinkException {
+        final SignalBackend backend = new SignalBackend(48000, FRAMES, 48000, 1, RECORD_SECONDS * 48000);
         final Link link = Link.start(config.bindPort(0).backend(LinkConfig.BackendKind.BUILTIN)
-                .channels(2).bitResolution(16).build(),
-                new BuiltinBackend(48000, FRAMES, 48000, TestSignal.Kind.RAMP), events::add);
+                .channels(2).bitResolution(16).build(), backend, events::add);
         links.add(link);
+        audio.add(backend);
         return link;
+    }
+
+    /**
+     * Judges what link {@code index} played from frame {@code from} to frame {@code to}: the signal,
+     * sample for sample, but for what {@code causes} counted events cost.
+     */
+    private void assertPlayed(int index, long from, long to, long causes, String context) {
+        final float[] played = Arrays.copyOf(audio.get(index).recording(1), (int) to);
+        AudioJudge.of(played, (int) (from / FRAMES * FRAMES), 1, 16, FRAMES).assertAccounted(
+                links.get(index).config().clientName(), causes, AudioJudge.JAMWIRE_PER_XRUN, context);
     }
 
     /** Every datagram a link's receiver looked at, whatever it then did with it. */
@@ -151,11 +167,13 @@ class RelayLinkTest {
         final long xrunsBefore = server.stats().xruns() + client.stats().xruns();
         final long concealedBefore = server.stats().get(LinkCounter.CONCEALED)
                 + client.stats().get(LinkCounter.CONCEALED);
+        final long[] playedFrom = {audio.get(0).frames() + 48000, audio.get(1).frames() + 48000};
         Deadlines.await(Duration.ofSeconds(30), () -> r.arrived(Direction.TO_SERVER) >= PACKETS_EACH_WAY
                 && r.arrived(Direction.TO_CLIENT) >= PACKETS_EACH_WAY, () -> r.summary() + events);
         // What was played up to now; once the relay stops, the queues run dry.
         final LinkStats serverPlayed = server.stats();
         final LinkStats clientPlayed = client.stats();
+        final long[] playedTo = {audio.get(0).frames(), audio.get(1).frames()};
         relay.stop();
         Deadlines.await(Duration.ofSeconds(5), () -> handled(server) == r.sent(Direction.TO_SERVER)
                 && handled(client) == r.sent(Direction.TO_CLIENT),
@@ -196,6 +214,10 @@ class RelayLinkTest {
         assertTrue(concealed <= (lostForGood + xruns * (4 + 2)) * FRAMES, concealed + " frames concealed, "
                 + lostForGood + " packets lost for good, " + xruns + " xruns" + both);
         assertTrue(underruns <= 2 * xruns, underruns + " underruns with " + xruns + " xruns" + both);
+        // Sample by sample, from a second in: every packet lost for good is one event, and so is each xrun.
+        for (int i = 0; i < 2; i++) {
+            assertPlayed(i, playedFrom[i], playedTo[i], lostForGood + xruns, both);
+        }
     }
 
     @Test
@@ -210,24 +232,26 @@ class RelayLinkTest {
                 .peerPort(relay.localPort()).clientName("client").queue(ReceiveQueue.AUTO));
         Deadlines.await(Duration.ofSeconds(10), () -> server.stats().get(LinkCounter.PACKETS_RECEIVED) > 0
                 && client.stats().get(LinkCounter.PACKETS_RECEIVED) > 0, () -> relay.record().summary() + events);
-        // Settling: the queue grows at each glitch until it covers the jitter, and a shrink that
-        // a glitch follows doubles the wait before the next (6 s, then 12 s): 40 s covers both.
-        final long settle = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        Deadlines.await(Duration.ofSeconds(45), () -> System.nanoTime() >= settle, () -> "settling");
+        // Settling: the queue covers the spread it measures within a window (half a second), and
+        // drops the start-up length once ten seconds of arrivals show it is too long.
+        audio.get(0).awaitFrames(audio.get(0).frames() + SETTLE_SECONDS * 48000L, Duration.ofSeconds(SETTLE_SECONDS + 10));
         final LinkStats s0 = server.stats();
         final LinkStats c0 = client.stats();
-        final long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        Deadlines.await(Duration.ofSeconds(25), () -> System.nanoTime() >= end, () -> "measuring");
+        final long[] from = {audio.get(0).frames(), audio.get(1).frames()};
+        audio.get(0).awaitFrames(from[0] + MEASURE_SECONDS * 48000L, Duration.ofSeconds(MEASURE_SECONDS + 10));
+        audio.get(1).awaitFrames(from[1] + MEASURE_SECONDS * 48000L, Duration.ofSeconds(10));
         final LinkStats s1 = server.stats();
         final LinkStats c1 = client.stats();
+        final long[] to = {audio.get(0).frames(), audio.get(1).frames()};
         final long xruns = s1.xruns() + c1.xruns() - s0.xruns() - c0.xruns();
         final long glitches = glitches(s1) + glitches(c1) - glitches(s0) - glitches(c0);
         final String both = "\nserver " + s0.statLine() + "\n    -> " + s1.statLine() + "\nclient "
                 + c0.statLine() + "\n    -> " + c1.statLine();
-        System.out.println("automatic queue under 5 ± 3 ms of jitter, 20 s after 40 s of settling:" + both);
+        System.out.println("automatic queue under 5 ± 3 ms of jitter, " + MEASURE_SECONDS + " s after "
+                + SETTLE_SECONDS + " s of settling:" + both);
         // A queue that did not cover the jitter would glitch thousands of times in 20 s (4,000
         // packets arrive reordered); allowed: a few, and what a late audio clock (an xrun) costs.
-        assertTrue(glitches <= 4 + 3 * xruns, glitches + " underruns and late packets in 20 s with " + xruns
+        assertTrue(glitches <= 4 + 3 * xruns, glitches + " underruns and late packets in " + MEASURE_SECONDS + " s with " + xruns
                 + " xruns" + both);
         // Covering 6 ms of spread takes about 5 periods; far below the 100 ms limit.
         for (LinkStats s : List.of(s1, c1)) {
@@ -235,6 +259,11 @@ class RelayLinkTest {
             assertTrue(target >= FRAMES && target <= 12 * FRAMES, "target " + target + both);
             assertEquals(0, s.get(LinkCounter.OVERFLOWS), both);
         }
+        // Settled: no resizing while measured, so every sample is the signal but for the glitches.
+        assertEquals(s0.get(LinkCounter.QUEUE_SHRINKS) + c0.get(LinkCounter.QUEUE_SHRINKS),
+                s1.get(LinkCounter.QUEUE_SHRINKS) + c1.get(LinkCounter.QUEUE_SHRINKS), "shrinks while measured" + both);
+        assertPlayed(0, from[0], to[0], glitches(s1) - glitches(s0) + s1.xruns() - s0.xruns(), both);
+        assertPlayed(1, from[1], to[1], glitches(c1) - glitches(c0) + c1.xruns() - c0.xruns(), both);
     }
 
     private static long glitches(LinkStats s) {

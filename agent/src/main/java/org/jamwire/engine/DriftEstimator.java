@@ -1,0 +1,226 @@
+package org.jamwire.engine;
+
+/**
+ * Measures how fast the peer's audio clock runs against this end's, from two clocks that each
+ * audio stream carries with it: the peer's packets say when it sent them (the header's
+ * timestamp, from its system clock) and how many frames it had sent (the sequence number); this
+ * end knows when each of its periods began (its own system clock) and how many frames it has
+ * played. Each side's frames against its own system clock give that side's audio clock rate;
+ * with system clocks that agree in rate (one machine, or machines kept by NTP), the difference
+ * of the two rates is the drift between the audio clocks.
+ *
+ * <p>Neither the network nor the queue enters: jitter, loss and queue changes cannot look like
+ * drift. Each side's clock is followed by its lower envelope (the earliest a period began within
+ * each second: scheduling only ever delays), and its rate is the median change of that envelope
+ * from one second to the next, over the last {@value #BLOCKS} seconds. An xrun moves a clock's
+ * envelope once, by up to its length, and stays there: one outlier among the changes, which the
+ * median ignores, so a step is never taken for a slope. The scatter of the changes (their
+ * median absolute deviation) sets how uncertain the estimate is, and the drift is reported only
+ * when it stands clear of that uncertainty ({@value #DEADBAND_SIGMAS} standard errors) and of
+ * {@value #FLOOR_PPM} ppm; until then it is 0, exactly, and nothing is corrected. Two ends on
+ * one clock therefore measure no drift, however many xruns either has.
+ *
+ * <p>Runs on the JACK thread; allocation-free. Time is a parameter.
+ */
+final class DriftEstimator {
+
+    /** Length of a block over which a clock's lower envelope is taken, in microseconds. */
+    static final long BLOCK_MICROS = 1_000_000;
+    /** Block-to-block changes kept per clock: the window of the estimate, in seconds. */
+    static final int BLOCKS = 64;
+    /** Changes needed on each clock before any estimate. */
+    static final int MIN_BLOCKS = 4;
+    /** Standard errors by which a drift must stand clear of zero to be believed. */
+    static final double DEADBAND_SIGMAS = 5;
+    /** Drift too small to act on, in ppm: a period slips in about 45 minutes at 128 frames. */
+    static final double FLOOR_PPM = 1;
+    /** A rate beyond any audio clock's: timestamps that give it are not a clock (e.g. all zero). */
+    static final double MAX_PPM = 2500;
+
+    private final Track remote;
+    private final Track local;
+    private boolean believed;
+    private double ppm;
+
+    /** @param sampleRate the nominal rate of both ends, in Hz */
+    DriftEstimator(int sampleRate) {
+        this.remote = new Track(sampleRate);
+        this.local = new Track(sampleRate);
+    }
+
+    /** The peer sent frame {@code frame} of its stream (a queue position) at {@code micros}, its clock. */
+    void remote(long frame, long micros) {
+        if (remote.observe(frame, micros)) {
+            update();
+        }
+    }
+
+    /** This end began playing frame {@code frame} of its own count at {@code micros}, its clock. */
+    void local(long frame, long micros) {
+        if (local.observe(frame, micros)) {
+            update();
+        }
+    }
+
+    /** The peer's stream started again (new sequence): its clock is followed afresh. */
+    void remoteRestart() {
+        remote.reset();
+        update();
+    }
+
+    /** Forgets everything, e.g. when a new peer is adopted. */
+    void reset() {
+        remote.reset();
+        local.reset();
+        believed = false;
+        ppm = 0;
+    }
+
+    /**
+     * The drift believed, in ppm: positive when the peer's clock is faster, so that this end must
+     * play its audio faster to keep pace. 0 until a drift stands clear of the measured noise.
+     */
+    double ppm() {
+        return believed ? ppm : 0;
+    }
+
+    /** Whether a drift has been believed since the last reset. */
+    boolean believed() {
+        return believed;
+    }
+
+    private void update() {
+        if (remote.count < MIN_BLOCKS || local.count < MIN_BLOCKS) {
+            return;
+        }
+        final double r = remote.ppm() - local.ppm();
+        final double se = Math.hypot(remote.standardError(), local.standardError());
+        if (Math.abs(r) > MAX_PPM) {
+            ppm = 0;
+            return;
+        }
+        ppm = r;
+        // Once believed, a drift stays corrected while its estimate moves: a clock's rate does not
+        // vanish, and the correction must not switch on and off.
+        if (!believed && Math.abs(r) > Math.max(FLOOR_PPM, DEADBAND_SIGMAS * se)) {
+            believed = true;
+        }
+    }
+
+    /** One clock: frames counted against microseconds of a system clock. */
+    private static final class Track {
+        private final double microsPerFrame;
+        private final double[] changes = new double[BLOCKS];
+        private final double[] sorted = new double[BLOCKS];
+        private int head;
+        private int count;
+        private boolean started;
+        private long originFrame;
+        private long originMicros;
+        private long blockEnd;
+        private long blockIndex;
+        private double blockMin;
+        private double lastMin;
+        private long lastBlock;
+        private double median;
+        private double deviation;
+
+        Track(int sampleRate) {
+            this.microsPerFrame = 1e6 / sampleRate;
+            reset();
+        }
+
+        void reset() {
+            started = false;
+            count = 0;
+            head = 0;
+            lastMin = Double.NaN;
+            blockMin = Double.POSITIVE_INFINITY;
+            median = 0;
+            deviation = 0;
+        }
+
+        /** Takes one observation; returns true when it closed a block and the estimate moved. */
+        boolean observe(long frame, long micros) {
+            if (!started) {
+                started = true;
+                originFrame = frame;
+                originMicros = micros;
+                blockEnd = micros + BLOCK_MICROS;
+                blockIndex = 0;
+            }
+            // How far behind its frame count this clock's time runs: falls as the audio clock runs fast.
+            final double offset = (micros - originMicros) - (frame - originFrame) * microsPerFrame;
+            boolean moved = false;
+            if (micros >= blockEnd) {
+                final long blocks = (micros - blockEnd) / BLOCK_MICROS + 1;
+                moved = closeBlock();
+                blockEnd += blocks * BLOCK_MICROS;
+                blockIndex += blocks;
+            }
+            if (offset < blockMin) {
+                blockMin = offset;
+            }
+            return moved;
+        }
+
+        private boolean closeBlock() {
+            if (blockMin == Double.POSITIVE_INFINITY) {
+                return false;
+            }
+            boolean moved = false;
+            if (!Double.isNaN(lastMin)) {
+                // Microseconds per second of change: ppm, falling when the audio clock is fast.
+                final double change = (blockMin - lastMin) / (blockIndex - lastBlock);
+                changes[head] = change;
+                head = (head + 1) % BLOCKS;
+                if (count < BLOCKS) {
+                    count++;
+                }
+                summarize();
+                moved = true;
+            }
+            lastMin = blockMin;
+            lastBlock = blockIndex;
+            blockMin = Double.POSITIVE_INFINITY;
+            return moved;
+        }
+
+        private void summarize() {
+            System.arraycopy(changes, 0, sorted, 0, count);
+            sort(sorted, count);
+            median = middle(sorted, count);
+            for (int i = 0; i < count; i++) {
+                sorted[i] = Math.abs(changes[i] - median);
+            }
+            sort(sorted, count);
+            deviation = middle(sorted, count);
+        }
+
+        /** This clock's audio rate above nominal, in ppm. */
+        double ppm() {
+            return -median;
+        }
+
+        /** The standard error of {@link #ppm}: the scatter of the changes, as a median's error. */
+        double standardError() {
+            return 1.2533 * 1.4826 * deviation / Math.sqrt(count);
+        }
+
+        private static double middle(double[] a, int n) {
+            return (n & 1) == 1 ? a[n / 2] : 0.5 * (a[n / 2 - 1] + a[n / 2]);
+        }
+
+        private static void sort(double[] a, int n) {
+            for (int i = 1; i < n; i++) {
+                final double v = a[i];
+                int j = i - 1;
+                while (j >= 0 && a[j] > v) {
+                    a[j + 1] = a[j];
+                    j--;
+                }
+                a[j + 1] = v;
+            }
+        }
+    }
+}
