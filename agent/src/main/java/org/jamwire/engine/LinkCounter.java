@@ -59,8 +59,10 @@ public enum LinkCounter {
     QUEUE_LEVEL("level", "frames queued for playback now"),
     /** The receive queue's target level in frames (a level, not a count). */
     QUEUE_TARGET("target", "frames the receive queue aims to hold"),
-    /** Times {@code -q auto} shrank the queue's target by a period (underruns grow it). */
-    QUEUE_SHRINKS("shrinks", "times the automatic queue shrank its target by a period"),
+    /** Times {@code -q auto} shortened its queue by a period. */
+    QUEUE_SHRINKS("shrinks", "times the automatic queue shortened itself by a period"),
+    /** Times {@code -q auto} lengthened its queue by a period, holding at a gap. */
+    QUEUE_GROWS("grows", "times the automatic queue lengthened itself by a period at a gap"),
     /** Smoothed packet arrival jitter, as RTP estimates it (a level, not a count). */
     JITTER_US("jitter_us", "packet arrival jitter in microseconds, smoothed as in RFC 3550"),
     /** Periods resampled to follow the peer's audio clock. */

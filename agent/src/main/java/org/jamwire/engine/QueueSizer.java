@@ -29,13 +29,13 @@ final class QueueSizer {
     /** Windows the spread is taken over: ten seconds. */
     static final int WINDOWS = 20;
     /** Packets, in percent, that may arrive after their place: the lag grows to cover the rest. */
-    static final double LATE_SHARE_PERCENT = 0.3;
+    static final double LATE_SHARE_PERCENT = 0.05;
     /**
      * The share, in percent, that the lag must still cover with half a period to spare before it
      * shrinks: less than {@link #LATE_SHARE_PERCENT}, so that a spread on the edge of a period
      * neither grows nor shrinks the lag back and forth.
      */
-    static final double KEEP_SHARE_PERCENT = 0.1;
+    static final double KEEP_SHARE_PERCENT = 0.01;
     /** The largest delay an automatic queue adds by default, in seconds. */
     static final double MAX_SECONDS = 0.1;
     /** The length a link starts with, in periods, before the first window has measured anything. */

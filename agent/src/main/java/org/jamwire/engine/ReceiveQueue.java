@@ -30,8 +30,8 @@ import org.jamwire.protocol.SampleCodec;
  *       a window and is played as it comes.</li>
  * </ul>
  * An automatic queue ({@link #AUTO}) moves the same way, as its {@link QueueSizer} says: it steps
- * back at the first late packet (it was too short), and shortens itself by skipping a period at
- * the next gap it comes to, which would have been concealed anyway.
+ * back at the first late packet (it was too short), and lengthens or shortens itself by holding
+ * or skipping periods at the next gap it comes to, which would have been concealed anyway.
  *
  * <p><b>Drift.</b> When a {@link DriftEstimator} believes the peer's audio clock runs at another
  * rate than this end's, the whole stream is resampled at the measured ratio (six-point Lagrange
@@ -60,9 +60,9 @@ public final class ReceiveQueue {
     static final double SURPLUS_SECONDS = 1.0;
     /**
      * Seconds an automatic queue waits for a gap to skip (which costs nothing: it would be
-     * concealed anyway) before it skips a period of audio to shorten itself.
+     * concealed anyway) before it skips audio to shorten itself.
      */
-    static final double FORCE_SHRINK_SECONDS = 5.0;
+    static final double FORCE_SHRINK_SECONDS = 1.0;
     /** Interpolation points of the resampler, and how many frames it reads before a position. */
     private static final int TAPS = 6;
     private static final int TAPS_BEFORE = 2;
@@ -84,8 +84,9 @@ public final class ReceiveQueue {
     private final QueueSizer sizer;
     /**
      * Periods an automatic queue may play off, and the periods left before it does so even if no
-     * gap comes to skip.
+     * gap comes to skip; periods it should lengthen by, at the next gaps it comes to.
      */
+    private int growPeriods;
     private int shrinkPeriods;
     private int shrinkWait;
     private final int forceShrinkAfter;
@@ -293,6 +294,7 @@ public final class ReceiveQueue {
         phase = 0;
         aheadFrom = -1;
         shrinkPeriods = 0;
+        growPeriods = 0;
         // A fixed queue fills to its length again; an automatic one has grown by what it concealed,
         // and its sizer decides whether that was too much.
         final int missingFrames = sizer == null ? targetFrames - level() : 0;
@@ -370,6 +372,9 @@ public final class ReceiveQueue {
         if (sizer != null) {
             if (sizer.period()) {
                 aim(before - readPos);
+            }
+            if (growIfDue(outputs, frames)) {
+                return;
             }
             shrinkIfDue(frames);
         }
@@ -589,27 +594,47 @@ public final class ReceiveQueue {
             shrinkWait = forceShrinkAfter;
         }
         shrinkPeriods = periods;
+        growPeriods = change > 0 ? (int) ((change + localFrames - 1) / localFrames) : 0;
     }
 
     /**
-     * Shortens an automatic queue by a period where its sizer found one too many: at the first
-     * gap the schedule comes to (the period would be concealed; skipping it instead costs nothing
-     * more), or after {@value #FORCE_SHRINK_SECONDS} s without one. The audio after the skip is
-     * crossfaded in, as after a concealment.
+     * Lengthens an automatic queue by a period where its sizer found it too short, at a gap: the
+     * period is concealed either way, but held, not passed, so a packet that is only late can
+     * still fill it. Returns true when it held this period.
+     */
+    private boolean growIfDue(float[][] outputs, int frames) {
+        if (growPeriods == 0 || phase != 0 || !(readPos >= writePos || missing[(int) (readPos & mask)])) {
+            return false;
+        }
+        growPeriods--;
+        counters.increment(LinkCounter.QUEUE_GROWS);
+        finish(concealer.conceal(outputs, 0, frames) + blank(outputs, frames));
+        return true;
+    }
+
+    /**
+     * Shortens an automatic queue by the periods its sizer found too many, all at once: at the
+     * first gap the schedule comes to (the period would be concealed; skipping instead costs
+     * nothing more), or after {@value #FORCE_SHRINK_SECONDS} s without one. The audio after the
+     * skip is crossfaded in, as after a concealment. Only audio that has arrived is skipped.
      */
     private void shrinkIfDue(int frames) {
         if (shrinkPeriods == 0 || phase != 0) {
             return;
         }
         final boolean gap = readPos >= writePos || missing[(int) (readPos & mask)];
-        // Forced, a skip needs audio to skip to: this period and the next queued.
-        if (!gap && (--shrinkWait > 0 || readPos + 2L * frames > writePos)) {
+        if (!gap && --shrinkWait > 0) {
             return;
         }
-        shrinkPeriods--;
-        shrinkWait = forceShrinkAfter;
+        // Keep a period to play after the skip; at a gap, the gap itself may go.
+        final long queued = (writePos - readPos) / frames - (gap ? 0 : 1);
+        final long periods = Math.min(shrinkPeriods, queued);
+        if (periods <= 0) {
+            return;
+        }
+        shrinkPeriods = 0;
         counters.increment(LinkCounter.QUEUE_SHRINKS);
-        readPos += frames;
+        readPos += periods * frames;
         if (aheadFrom >= 0 && aheadFrom < readPos) {
             // What was skipped is not made up, so a late packet for it is no reason to step back.
             aheadFrom = readPos;
@@ -639,6 +664,7 @@ public final class ReceiveQueue {
         aheadFrom = -1;
         lateInRow = 0;
         shrinkPeriods = 0;
+        growPeriods = 0;
         concealer.reset();
         relearnLevel();
         if (drift != null) {

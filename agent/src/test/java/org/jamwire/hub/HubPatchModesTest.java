@@ -49,6 +49,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * every path through the hub is heard.
  */
 @Tag("integration")
+@Tag("quiet")
 class HubPatchModesTest {
 
     private static final int RATE = 48_000;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * frames: they connect, stream 8 channels both ways, and Ctrl-C on one end stops both.
  */
 @Tag("integration")
+@Tag("quiet")
 class SeedCommandLinesTest {
 
     private static final int RATE = 48_000;

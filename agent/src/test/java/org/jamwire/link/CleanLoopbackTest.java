@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * the network threads) run under SCHED_FIFO where allowed.
  */
 @Tag("integration")
+@Tag("quiet")
 class CleanLoopbackTest {
 
     /** What the network does: none of it may happen on a clean loopback link. */

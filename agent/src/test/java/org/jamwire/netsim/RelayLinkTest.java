@@ -253,21 +253,29 @@ class RelayLinkTest {
         // packets arrive reordered); allowed: a few, and what a late audio clock (an xrun) costs.
         assertTrue(glitches <= 4 + 3 * xruns, glitches + " underruns and late packets in " + MEASURE_SECONDS + " s with " + xruns
                 + " xruns" + both);
-        // Covering 6 ms of spread takes about 5 periods; far below the 100 ms limit.
+        // Covering 6 ms of spread takes about 5 periods, far below the 100 ms limit. An xrun (the
+        // built-in clock skipping periods) in the ten seconds the queue measures over moves the
+        // transits inside a window by what it skipped, which the queue then covers too.
         for (LinkStats s : List.of(s1, c1)) {
             final long target = s.get(LinkCounter.QUEUE_TARGET);
-            assertTrue(target >= FRAMES && target <= 12 * FRAMES, "target " + target + both);
+            assertTrue(target >= FRAMES && (target <= 12 * FRAMES || xruns > 0), "target " + target + " with " + xruns
+                    + " xruns" + both);
             assertEquals(0, s.get(LinkCounter.OVERFLOWS), both);
         }
-        // Settled: no resizing while measured, so every sample is the signal but for the glitches.
-        assertEquals(s0.get(LinkCounter.QUEUE_SHRINKS) + c0.get(LinkCounter.QUEUE_SHRINKS),
-                s1.get(LinkCounter.QUEUE_SHRINKS) + c1.get(LinkCounter.QUEUE_SHRINKS), "shrinks while measured" + both);
-        assertPlayed(0, from[0], to[0], glitches(s1) - glitches(s0) + s1.xruns() - s0.xruns(), both);
-        assertPlayed(1, from[1], to[1], glitches(c1) - glitches(c0) + c1.xruns() - c0.xruns(), both);
+        // Every sample is the signal but for the glitches, the queue's moves (each by whole
+        // periods, at a gap or crossfaded) and what the xruns cost.
+        assertPlayed(0, from[0], to[0], events(s1) - events(s0) + s1.xruns() - s0.xruns(), both);
+        assertPlayed(1, from[1], to[1], events(c1) - events(c0) + c1.xruns() - c0.xruns(), both);
     }
 
     private static long glitches(LinkStats s) {
         return s.get(LinkCounter.UNDERRUNS) + s.get(LinkCounter.PACKETS_LATE);
+    }
+
+    /** Everything a link counted that may change what it plays: glitches and the queue's moves. */
+    private static long events(LinkStats s) {
+        return glitches(s) + s.get(LinkCounter.STEP_BACKS) + s.get(LinkCounter.QUEUE_GROWS)
+                + s.get(LinkCounter.QUEUE_SHRINKS) + s.get(LinkCounter.OVERFLOWS);
     }
 
     private void assertPredicted(Link receiver, Direction d) {

@@ -239,17 +239,33 @@ public final class AudioJudge {
         long delay = -1;
         long first = -1;
         int p = 0;
+        int unaligned = 0;
+        String unalignedFirst = null;
         for (; p < periods; p++) {
             final int start = from + p * period;
-            if (isSilent(start)) {
+            if (unaligned == 0 && isSilent(start)) {
                 lead++;
                 continue;
             }
-            first = search(start);
-            break;
+            // A period that fits no delay (a glitch right at the first sound) is bad; the delay
+            // is searched for again, every few periods, as after any event.
+            if (unaligned % SEARCH_EVERY == 0) {
+                first = search(start);
+                if (first >= 0) {
+                    break;
+                }
+            }
+            if (unalignedFirst == null) {
+                unalignedFirst = "no delay fits from frame " + start;
+            }
+            unaligned++;
         }
         if (first < 0) {
             return new Judgement(periods - lead, 0, lead, -1, -1, events, period);
+        }
+        if (unaligned > 0) {
+            events.add(new Event(from + (long) (p - unaligned) * period, unaligned, 0, false, unaligned,
+                    unalignedFirst));
         }
         delay = first;
         long eventFrame = -1;

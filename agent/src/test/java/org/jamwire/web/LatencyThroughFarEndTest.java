@@ -50,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The far end prints its statistics every second (-I 1), for its queue's level.
  */
 @Tag("integration")
+@Tag("quiet")
 class LatencyThroughFarEndTest {
 
     private static final int RATE = 48_000;

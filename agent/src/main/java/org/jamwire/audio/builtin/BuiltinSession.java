@@ -14,7 +14,8 @@ import org.jamwire.audio.RealtimePriority;
  * One client of the {@link BuiltinBackend}: a clock thread that wakes at each period's deadline,
  * fills the send channels with the test signal, runs the processor and meters both sides. A period
  * that starts more than one period late counts as an xrun and the clock skips ahead, as an audio
- * server would. Control methods are called on the control thread.
+ * server would; the xruns count the periods skipped. Control methods are called on the control
+ * thread.
  */
 public final class BuiltinSession implements AudioSession {
 
@@ -146,7 +147,8 @@ public final class BuiltinSession implements AudioSession {
             deadline += periodNanos;
             long wait = deadline - System.nanoTime();
             if (wait < -periodNanos) {
-                xruns.lazySet(xruns.get() + 1);
+                // Each whole period the clock fell behind is skipped, as an audio server's would be.
+                xruns.lazySet(xruns.get() + -wait / periodNanos);
                 deadline = System.nanoTime();
                 wait = 0;
             }
