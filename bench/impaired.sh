@@ -19,13 +19,19 @@
 # gives the xruns of both servers over the run. Prints a Markdown table.
 #
 # Usage: bench/impaired.sh [--seconds N] [--warmup N] [--queue Q] [--jamwire-queue Q]
-#                          [--underrun POLICY] [--channels N] [--frames N]
-#                          [--loss PCT] [--delay MS] [--jitter MS] [--seed N] [--programs LIST]
+#                          [--underrun POLICY] [--channels N] [--frames N] [--redundancy N]
+#                          [--loss PCT] [--delay MS] [--jitter MS] [--seed N] [--direct]
+#                          [--runs N] [--programs LIST]
 #   --queue Q           both programs' -q: 4 unless given
 #   --jamwire-queue Q   JamWire's -q alone (e.g. auto): --queue unless given
 #   --underrun POLICY   JamWire's --underrun (predict, repeat or zeros): its default (predict)
 #                       unless given. jacktrip runs with its default (no -z).
 #   --channels N        channels each way, at least 2: 2 unless given
+#   --redundancy N      packets per datagram, both programs (JamWire --redundancy, jacktrip -r):
+#                       1 unless given
+#   --direct            no relay: the client sends straight to the server, on one clock (two
+#                       dummy JACK servers on this machine), to see what the programs do alone
+#   --runs N            each program N times, a row per run (1 unless given)
 #   --seconds N         seconds judged after --warmup N (60 and 10 unless given)
 #   --loss, --delay, --jitter, --seed: the relay's options (2, 5, 3 and 1 unless given)
 #   --programs "jamwire jacktrip"   which programs to run
@@ -45,6 +51,9 @@ delay=5
 jitter=3
 seed=1
 programs="jamwire jacktrip"
+redundancy=1
+direct=""
+runs=1
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --seconds) seconds="$2"; shift 2 ;;
@@ -59,6 +68,9 @@ while [[ $# -gt 0 ]]; do
         --jitter) jitter="$2"; shift 2 ;;
         --seed) seed="$2"; shift 2 ;;
         --programs) programs="$2"; shift 2 ;;
+        --redundancy) redundancy="$2"; shift 2 ;;
+        --direct) direct=1; shift ;;
+        --runs) runs="$2"; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | cut -c3-; exit 0 ;;
         *) echo "$me: unknown option $1" >&2; exit 2 ;;
     esac
@@ -109,7 +121,8 @@ relay_loss() { # direction log
 }
 
 # Runs one program and prints:
-# "ok s2c(glitches periods events lost shifted) c2s(...) round_trip xruns lost_to_server lost_to_client"
+# "ok s2c(glitches periods events lost shifted) c2s(...) round_trip xruns lost_to_server lost_to_client
+#  drift_corrections"
 # or "fail REASON"; then stops everything it started.
 run_program() { # kind port
     local first
@@ -130,16 +143,25 @@ measure() { # kind port
     start_jack "$far" "$frames" "$ports" >/dev/null || { echo "fail jackd did not start"; return 0; }
     local opts
     read -r -a opts <<<"$(link_opts "$kind" "$underrun")"
-    local server client relay
+    if [[ "$kind" == jamwire ]]; then
+        opts+=(--redundancy "$redundancy")
+    else
+        opts+=(-r "$redundancy")
+    fi
+    local server client relay="" to_port=$((port + 2))
     server=$(start_end "$kind" "$near" "$label-server" -s -n "$channels" -q "$q" -B "$port" -J "$srv" -D -I 5 "${opts[@]}")
     await_port "$near" "$srv:send_1" "$server" 2>/dev/null || { echo "fail the server did not start: $(last_words "$label-server")"; return 0; }
-    java -jar "$jar" netsim --to "127.0.0.1:$port" --listen $((port + 2)) --loss "$loss" --delay "$delay" \
-        --jitter "$jitter" --seed "$seed" >"$work/$label-relay.log" 2>&1 &
-    relay=$!
-    track "$relay"
-    await_line "$label-relay" "relaying" "$relay" 10 || { echo "fail the relay did not start: $(last_words "$label-relay")"; return 0; }
+    if [[ -n "$direct" ]]; then
+        to_port=$port
+    else
+        java -jar "$jar" netsim --to "127.0.0.1:$port" --listen $((port + 2)) --loss "$loss" --delay "$delay" \
+            --jitter "$jitter" --seed "$seed" >"$work/$label-relay.log" 2>&1 &
+        relay=$!
+        track "$relay"
+        await_line "$label-relay" "relaying" "$relay" 10 || { echo "fail the relay did not start: $(last_words "$label-relay")"; return 0; }
+    fi
     client=$(start_end "$kind" "$far" "$label-client" -c 127.0.0.1 -n "$channels" -q "$q" -B $((port + 1)) \
-        -P $((port + 2)) -J "$cli" -D -I 5 "${opts[@]}")
+        -P "$to_port" -J "$cli" -D -I 5 "${opts[@]}")
     await_port "$far" "$cli:send_1" "$client" 2>/dev/null || { echo "fail the client did not start: $(last_words "$label-client")"; return 0; }
     connect "$far" "$cli:receive_1" "$cli:send_1" || { echo "fail cannot loop channel 1 back at the far end"; return 0; }
     local c near_connections=() far_connections=() near_name="bw$$-nprobe" far_name="bw$$-fprobe"
@@ -175,11 +197,23 @@ measure() { # kind port
     stop_process "$relay"
     local round_trip
     round_trip=$(awk '/^channel 1 periods/ { print $16 }' "$work/$label-near-probe.log")
-    local lost_to_server lost_to_client
-    lost_to_server=$(relay_loss to-server "$label-relay")
-    lost_to_client=$(relay_loss to-client "$label-relay")
+    local lost_to_server="" lost_to_client=""
+    if [[ -z "$direct" ]]; then
+        lost_to_server=$(relay_loss to-server "$label-relay")
+        lost_to_client=$(relay_loss to-client "$label-relay")
+    fi
+    local fixes=n/a
+    if [[ "$kind" == jamwire ]]; then
+        # Periods resampled to follow a drift, at both ends, from their last statistics lines.
+        fixes=$(( $(drift_fixes "$label-server") + $(drift_fixes "$label-client") ))
+    fi
     echo "ok $(worst "$label-far-probe" 1 "$channels") $(worst "$label-near-probe" 2 "$channels") $round_trip" \
-        "$(( x1 - x0 )) ${lost_to_server:-?} ${lost_to_client:-?}"
+        "$(( x1 - x0 )) ${lost_to_server:-none} ${lost_to_client:-none} $fixes"
+}
+
+# The last drift_fix count a JamWire end printed, or 0.
+drift_fixes() { # log
+    { grep -o 'drift_fix=[0-9]*' "$work/$1.log" || true; } | tail -1 | cut -d= -f2 | sed 's/^$/0/'
 }
 
 # "G of P (x %): E events, L lost, S shifted" from "glitches periods events lost shifted".
@@ -188,32 +222,42 @@ describe() { # glitches periods events lost shifted
         'BEGIN { printf "%d of %d (%.2f %%): %d events, %d periods lost, %d shifted", g, p, p ? 100 * g / p : 0, e, l, s }'
 }
 
-echo "Glitch blocks under impairment: $rate Hz, $frames frames, 16-bit, $channels channels each way, relay: loss $loss %," \
-    "delay $delay ms +/- $jitter ms each way (seed $seed), ${seconds} s judged after ${warmup} s warm-up, $(nproc) cores"
+if [[ -n "$direct" ]]; then
+    network="no relay: the client sends straight to the server (both JACK servers on this machine's clock)"
+else
+    network="relay: loss $loss %, delay $delay ms +/- $jitter ms each way (seed $seed)"
+fi
+echo "Glitch blocks: $rate Hz, $frames frames, 16-bit, $channels channels each way, redundancy $redundancy, $network," \
+    "${seconds} s judged after ${warmup} s warm-up, $(nproc) cores"
 echo
-echo "| program | queue | underrun | glitch blocks server → client | glitch blocks client → server | round trip, frames (ms) | datagrams lost to server / to client | xruns |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| program | queue | underrun | glitch blocks server → client | glitch blocks client → server | round trip, frames (ms) | datagrams lost to server / to client | xruns | drift corrections |"
+echo "|---|---|---|---|---|---|---|---|---|"
 notes=()
 port=54464
-for kind in $programs; do
-    result=$(run_program "$kind" "$port")
-    port=$((port + 10))
-    if [[ "$kind" == jamwire ]]; then
-        name=JamWire q="-q $jamwire_queue" policy="--underrun ${underrun:-predict (its default)}"
-    else
-        name=jacktrip q="-q $queue" policy="its default (no -z)"
-        strategy=$(grep -o "JitterBuffer strategy [0-9]*" "$work/$kind-server.log" | head -1 || true)
-        [[ -n "$strategy" ]] && policy+=", $strategy"
-    fi
-    read -r status rest <<<"$result"
-    if [[ "$status" != ok ]]; then
-        echo "| $name | $q | $policy | did not run | did not run | n/a | n/a | n/a |"
-        notes+=("$name: $rest")
-        continue
-    fi
-    read -r g1 p1 s1 w1 j1 g2 p2 s2 w2 j2 rt xr ls lc <<<"$rest"
-    rt_cell=$(awk -v f="$rt" -v r="$rate" 'BEGIN { if (f >= 0) printf "%d (%.1f ms)", f, 1000 * f / r; else print "no clean period" }')
-    echo "| $name | $q | $policy | $(describe "$g1" "$p1" "$s1" "$w1" "$j1") | $(describe "$g2" "$p2" "$s2" "$w2" "$j2") | $rt_cell | $ls % / $lc % | $xr |"
+for run in $(seq "$runs"); do
+    for kind in $programs; do
+        result=$(run_program "$kind" "$port")
+        port=$((port + 10))
+        if [[ "$kind" == jamwire ]]; then
+            name=JamWire q="-q $jamwire_queue" policy="--underrun ${underrun:-predict (its default)}"
+        else
+            name=jacktrip q="-q $queue" policy="its default (no -z)"
+            strategy=$(grep -o "JitterBuffer strategy [0-9]*" "$work/$kind-server.log" | head -1 || true)
+            [[ -n "$strategy" ]] && policy+=", $strategy"
+        fi
+        (( runs > 1 )) && name+=" (run $run)"
+        read -r status rest <<<"$result"
+        if [[ "$status" != ok ]]; then
+            echo "| $name | $q | $policy | did not run | did not run | n/a | n/a | n/a | n/a |"
+            notes+=("$name: $rest")
+            continue
+        fi
+        read -r g1 p1 s1 w1 j1 g2 p2 s2 w2 j2 rt xr ls lc fixes <<<"$rest"
+        rt_cell=$(awk -v f="$rt" -v r="$rate" 'BEGIN { if (f >= 0) printf "%d (%.1f ms)", f, 1000 * f / r; else print "no clean period" }')
+        loss_cell="$ls % / $lc %"
+        [[ -n "$direct" ]] && loss_cell="no relay"
+        echo "| $name | $q | $policy | $(describe "$g1" "$p1" "$s1" "$w1" "$j1") | $(describe "$g2" "$p2" "$s2" "$w2" "$j2") | $rt_cell | $loss_cell | $xr | $fixes |"
+    done
 done
 [[ -f "$work/notes" ]] && mapfile -t -O "${#notes[@]}" notes <"$work/notes"
 if [[ ${#notes[@]} -gt 0 ]]; then
