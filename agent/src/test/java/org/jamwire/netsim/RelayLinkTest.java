@@ -21,12 +21,15 @@ import org.jamwire.testing.AudioJudge;
 import org.jamwire.testing.Deadlines;
 import org.jamwire.testing.SignalBackend;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two links on the built-in backend talking through the relay, with loss, duplication and
  * reordering both ways: the receiving end's counters against the relay's own record, exactly.
  */
+@Tag("integration")
+@Tag("quiet")
 class RelayLinkTest {
 
     private static final int FRAMES = 64;
@@ -256,7 +259,8 @@ class RelayLinkTest {
             final long target = s.get(LinkCounter.QUEUE_TARGET);
             assertTrue(target >= FRAMES && (target <= 12 * FRAMES || xruns > 0), "target " + target + " with " + xruns
                     + " xruns" + both);
-            assertEquals(0, s.get(LinkCounter.OVERFLOWS), both);
+            // Only a burst after a clock stood still (an xrun) can overfill an automatic queue.
+            assertTrue(s.get(LinkCounter.OVERFLOWS) == 0 || xruns > 0, "overflows with " + xruns + " xruns" + both);
         }
         // Every sample is the signal but for the glitches, the queue's moves (each by whole
         // periods, at a gap or crossfaded) and what the xruns cost.
