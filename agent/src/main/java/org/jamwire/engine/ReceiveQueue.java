@@ -58,6 +58,8 @@ public final class ReceiveQueue {
     public static final int LATE_IN_ROW = 2;
     /** Seconds the queue must hold a surplus period throughout before it is skipped. */
     static final double SURPLUS_SECONDS = 1.0;
+    /** Seconds after playback starts in which a surplus is looked for over a quarter of that. */
+    static final double SETTLING_SECONDS = 2.0;
     /**
      * Seconds an automatic queue waits for a gap to skip (which costs nothing: it would be
      * concealed anyway) before it skips audio to shorten itself.
@@ -117,6 +119,10 @@ public final class ReceiveQueue {
     private long aheadFrom = -1;
     private int lateInRow;
     private final int surplusWindow;
+    /** The window while playback settles in: a start-up surplus goes before most listeners notice. */
+    private final int settlingWindow;
+    private final int settlingPeriods;
+    private long playedSinceStart;
     private int surplusPeriods;
     private long surplusMin = Long.MAX_VALUE;
     /** Frames played by this end, for the drift estimator's clock. */
@@ -176,6 +182,8 @@ public final class ReceiveQueue {
         this.between = new float[channels][policy == UnderrunPolicy.PREDICT ? concealer.maxInterpolation() : 0];
         this.drift = followDrift ? new DriftEstimator(sampleRate) : null;
         this.surplusWindow = Math.max(8, (int) Math.round(SURPLUS_SECONDS * sampleRate / localFrames));
+        this.settlingWindow = Math.max(4, surplusWindow / 4);
+        this.settlingPeriods = (int) Math.round(SETTLING_SECONDS * sampleRate / localFrames);
         this.levelSmoothing = Math.min(1.0, (double) localFrames / sampleRate);
     }
 
@@ -356,6 +364,12 @@ public final class ReceiveQueue {
         played += frames;
         if (!playing && level() >= targetFrames && level() > 0) {
             playing = true;
+            // What queued up before playback began (a burst while the audio client was starting)
+            // is only delay: playback starts at the queue's length from the newest audio.
+            if (sizer == null && level() > targetFrames) {
+                readPos = writePos - targetFrames;
+            }
+            playedSinceStart = 0;
             relearnLevel();
         }
         if (!playing) {
@@ -496,7 +510,8 @@ public final class ReceiveQueue {
      */
     private void watchSurplus() {
         surplusMin = Math.min(surplusMin, writePos - readPos);
-        if (++surplusPeriods < surplusWindow) {
+        final int window = playedSinceStart++ < settlingPeriods ? settlingWindow : surplusWindow;
+        if (++surplusPeriods < window) {
             return;
         }
         final long surplus = surplusMin - targetFrames;

@@ -1,12 +1,12 @@
 package org.jamwire.hub;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,17 +17,18 @@ import org.jamwire.audio.AudioProcessor;
 import org.jamwire.audio.AudioSession;
 import org.jamwire.audio.AudioSpec;
 import org.jamwire.audio.builtin.BuiltinBackend;
+import org.jamwire.audio.builtin.BuiltinSession;
 import org.jamwire.audio.builtin.TestSignal;
-import org.jamwire.engine.UnderrunPolicy;
 import org.jamwire.link.Link;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.Role;
 import org.jamwire.net.HubHandshakeClient;
+import org.jamwire.testing.AudioJudge;
 import org.jamwire.testing.Deadlines;
 import org.jamwire.testing.JackServer;
 import org.jamwire.testing.JackSignalClient;
 import org.jamwire.testing.Program;
-import org.jamwire.testing.Tones;
+import org.jamwire.testing.QuietMachine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -36,17 +37,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A real {@code jamwire -S -p MODE} hub on a JACK server (dummy driver) with three clients, each
- * sending a tone of its own frequency: which tones each client hears shows how the patch mode routed
- * them. Tones are found by their power at their exact frequency (Goertzel) over a second heard, so
- * a mix of several is told apart.
+ * A real {@code jamwire -S -p MODE} hub on a JACK server (dummy driver) with three clients that
+ * take turns: each in its own slot of {@value #SLOT_SECONDS} s plays its own signal (noise, see
+ * {@link JackSignalClient#sample}) while the others play silence. Who hears whom shows in the
+ * slots: a client the mode routes the source to must play that source's signal sample for sample
+ * in the slot (judged by {@link AudioJudge}, but for what the JACK servers' counted xruns cost),
+ * and any other client exact silence. One source at a time, so a mix never needs taking apart.
  *
  * <p>Modes 0, 1, 2 and 4 are checked with three {@code jacktrip -C} clients (1.7) sharing a second
- * JACK server under names of their own ({@code -J}); this JVM plays each one's tone into its send
+ * JACK server under names of their own ({@code -J}); this JVM plays each one's turns into its send
  * port there and records what its receive port plays. With the dummy driver the hub's capture
  * ports are silent, so mode 0 is checked by the hub's JACK connections, and by every client hearing
- * none of the tones. Three JamWire hub clients on the built-in backend are checked in mode 4, where
- * every path through the hub is heard.
+ * silence. Three JamWire hub clients on the built-in backend are checked in mode 4, where every
+ * path through the hub is heard.
  */
 @Tag("integration")
 @Tag("quiet")
@@ -54,11 +57,15 @@ class HubPatchModesTest {
 
     private static final int RATE = 48_000;
     private static final int PERIOD = 256;
-    private static final int[] TONES = {300, 500, 700};
-    private static final double AMPLITUDE = 0.2;
-    /** A tone a client hears is at least this loud; one it does not hear is below {@link #SILENT}. */
-    private static final double HEARD = AMPLITUDE / 2;
-    private static final double SILENT = AMPLITUDE / 20;
+    private static final int CLIENTS = 3;
+    /** Each source's turn; the first {@value #UNJUDGED_SECONDS} s of it are not judged. */
+    private static final double SLOT_SECONDS = 1.5;
+    /**
+     * The start of a turn that is not judged: longer than any path's delay through the hub, and
+     * than a concealment fading out after the turn before.
+     */
+    private static final double UNJUDGED_SECONDS = 0.5;
+    private static final int SLOT = (int) (SLOT_SECONDS * RATE);
     private static final int RECORD_FRAMES = 40 * RATE;
     private static final AtomicInteger PORTS = new AtomicInteger(25_700);
 
@@ -81,17 +88,41 @@ class HubPatchModesTest {
         }
     }
 
+    /**
+     * When the turns begin, on a frame count that each player sets once every path is set up;
+     * until then everyone plays silence.
+     */
+    private static final class Turns {
+        private volatile long origin = Long.MAX_VALUE;
+
+        /** Source {@code n}'s (from 1) sample at its frame {@code frame}: its signal in its turn, else silence. */
+        float sample(int n, long frame) {
+            final long since = frame - origin;
+            return since >= 0 && since / SLOT == n - 1 ? JackSignalClient.sample(n, frame) : 0f;
+        }
+
+        /** Begins the turns a moment after frame {@code now}. */
+        void begin(long now) {
+            origin = now + RATE / 4;
+        }
+
+        long origin() {
+            return origin;
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = PatchMode.class, names = {"SERVER_TO_CLIENTS", "CLIENT_ECHO", "CLIENT_FAN_OUT_IN", "FULL_MIX"})
     void jacktrip_clients_hear_what_the_patch_mode_routes_to_them(PatchMode mode) throws Exception {
         final int tcp = PORTS.getAndAdd(10);
         awaitNoClientsLeft();
         final List<Program> clients = new ArrayList<>();
+        final Turns turns = new Turns();
         try (Program hub = startHub(mode, tcp);
-                JackSignalClient tones = JackSignalClient.open(c, "tones", TONES.length, TONES.length, RECORD_FRAMES,
-                        (channel, frame) -> Tones.sample(AMPLITUDE, TONES[channel - 1], RATE, frame))) {
+                JackSignalClient players = JackSignalClient.open(c, "turns", CLIENTS, CLIENTS, RECORD_FRAMES,
+                        turns::sample)) {
             try {
-                for (int n = 1; n <= TONES.length; n++) {
+                for (int n = 1; n <= CLIENTS; n++) {
                     clients.add(Program.jacktrip(c.name(), "-C", "127.0.0.1", "-P", Integer.toString(tcp),
                             "-B", Integer.toString(tcp + 4 + n), "-K", "c" + n, "-J", "jt" + n, "-n", "1",
                             "-q", "4", "-D"));
@@ -103,39 +134,41 @@ class HubPatchModesTest {
                     }
                     return b.toString();
                 };
-                final List<Ear> ears = new ArrayList<>();
-                for (int n = 1; n <= TONES.length; n++) {
+                for (int n = 1; n <= CLIENTS; n++) {
                     final String hubPort = "c" + n + ":receive_1";
                     final String jt = "jt" + n;
                     Deadlines.await(Duration.ofSeconds(20), () -> h.lsp().contains(hubPort)
                             && c.lsp().contains(jt + ":receive_1"), () -> "jacktrip client " + jt + "'s ports: hub "
                             + h.lsp() + ", client " + c.lsp() + context.get());
-                    tones.connect(tones.output(n), jt + ":send_1");
-                    tones.connect(jt + ":receive_1", tones.input(n));
+                    players.connect(players.output(n), jt + ":send_1");
+                    players.connect(jt + ":receive_1", players.input(n));
+                }
+                awaitPatched(mode, context);
+                final List<Ear> ears = new ArrayList<>();
+                for (int n = 1; n <= CLIENTS; n++) {
                     final int channel = n;
                     ears.add(new Ear() {
                         @Override
                         public long frames() {
-                            return tones.frames();
+                            return players.frames();
                         }
 
                         @Override
-                        public float[] last(int count) {
-                            return tones.recent(channel, count);
+                        public float[] recording() {
+                            return players.recording(channel);
+                        }
+
+                        @Override
+                        public long origin() {
+                            return turns.origin();
                         }
                     });
                 }
+                QuietMachine.await();
+                turns.begin(players.frames());
+                judge("jacktrip", mode, ears, AudioJudge.JAMWIRE_PER_XRUN + AudioJudge.JACKTRIP_PER_XRUN, context);
                 if (mode == PatchMode.SERVER_TO_CLIENTS) {
-                    for (int n = 1; n <= TONES.length; n++) {
-                        final String name = "c" + n;
-                        Deadlines.await(Duration.ofSeconds(10), () -> patchedToSystem(name),
-                                () -> name + " to the system ports: " + h.connections(name + ":receive_1") + " "
-                                        + h.connections(name + ":send_1") + context.get());
-                    }
-                }
-                judge("jacktrip", mode, ears, context);
-                if (mode == PatchMode.SERVER_TO_CLIENTS) {
-                    for (int n = 1; n <= TONES.length; n++) {
+                    for (int n = 1; n <= CLIENTS; n++) {
                         final String name = "c" + n;
                         assertTrue(patchedToSystem(name), name + " still only to the system ports: "
                                 + h.connections(name + ":receive_1") + " " + h.connections(name + ":send_1"));
@@ -158,26 +191,50 @@ class HubPatchModesTest {
         final List<String> events = new ArrayList<>();
         try (Program hub = startHub(mode, tcp)) {
             try {
-                final List<Ear> ears = new ArrayList<>();
-                for (int n = 1; n <= TONES.length; n++) {
+                final List<TurnBackend> ends = new ArrayList<>();
+                for (int n = 1; n <= CLIENTS; n++) {
                     final int udp = tcp + 4 + n;
                     final int port = HubHandshakeClient.requestPort(new InetSocketAddress("127.0.0.1", tcp), udp,
                             "c" + n, Duration.ofSeconds(5));
-                    final ToneBackend end = new ToneBackend(TONES[n - 1]);
-                    ears.add(end);
+                    final TurnBackend end = new TurnBackend(n);
+                    ends.add(end);
                     final int client = n;
                     links.add(Link.start(LinkConfig.builder(Role.CLIENT, "127.0.0.1").channels(1).bindPort(udp)
                             .peerPort(port).clientName("end" + n).backend(LinkConfig.BackendKind.BUILTIN)
-                            .underrunPolicy(UnderrunPolicy.ZEROS).build(), end, e -> {
+                            .build(), end, e -> {
                                 synchronized (events) {
                                     events.add(client + ": " + e);
                                 }
                             }));
                 }
-                judge("JamWire", mode, ears, () -> {
+                final Supplier<String> context = () -> {
                     synchronized (events) {
                         return "\nclients: " + events + "\nhub:\n" + hub.output();
                     }
+                };
+                for (int n = 1; n <= CLIENTS; n++) {
+                    final String hubPort = "c" + n + ":receive_1";
+                    Deadlines.await(Duration.ofSeconds(20), () -> h.lsp().contains(hubPort),
+                            () -> "hub client " + hubPort + context.get());
+                }
+                awaitPatched(mode, context);
+                QuietMachine.await();
+                // The built-in clocks run at one rate from different starts: each begins its turns
+                // at its own frame count, at one moment.
+                for (TurnBackend end : ends) {
+                    end.begin();
+                }
+                long clockXruns = 0;
+                for (TurnBackend end : ends) {
+                    clockXruns += end.xruns();
+                }
+                final long before = clockXruns;
+                judge("JamWire", mode, new ArrayList<>(ends), AudioJudge.JAMWIRE_PER_XRUN, () -> {
+                    long now = 0;
+                    for (TurnBackend end : ends) {
+                        now += end.xruns();
+                    }
+                    return context.get() + "\nbuilt-in clock xruns while judged: " + (now - before);
                 });
             } finally {
                 for (Link l : links) {
@@ -205,7 +262,7 @@ class HubPatchModesTest {
      * they had are free again (JACK would give a new client of the same name another one).
      */
     private static void awaitNoClientsLeft() {
-        for (int n = 1; n <= TONES.length; n++) {
+        for (int n = 1; n <= CLIENTS; n++) {
             final String hubPort = "c" + n + ":receive_1";
             final String clientPort = "jt" + n + ":receive_1";
             Deadlines.await(Duration.ofSeconds(10), () -> JackServer.portGone(h.name(), hubPort)
@@ -220,7 +277,7 @@ class HubPatchModesTest {
                 && h.connections(name + ":send_1").equals(Set.of("system:capture_1"));
     }
 
-    /** Whether client {@code listener} hears client {@code source} in {@code mode}, from 0. */
+    /** Whether client {@code listener} hears client {@code source} in {@code mode}, both from 1. */
     private static boolean hears(PatchMode mode, int listener, int source) {
         return switch (mode) {
             case CLIENT_ECHO -> listener == source;
@@ -230,125 +287,120 @@ class HubPatchModesTest {
         };
     }
 
-    /**
-     * Waits until every client hears every tone {@code mode} routes to it, then over the next
-     * whole second heard asserts that each of those is loud and every other tone is absent.
-     */
-    private static void judge(String kind, PatchMode mode, List<Ear> ears, Supplier<String> context) {
-        final long[] checked = new long[ears.size()];
-        Deadlines.await(Duration.ofSeconds(20), () -> {
-            // Looked at again only every tenth of a second heard: each look reads seconds of audio.
-            for (int i = 0; i < ears.size(); i++) {
-                if (ears.get(i).frames() < checked[i] + RATE / 10) {
-                    return false;
+    /** Waits until the hub has made the connections its mode asks for. */
+    private static void awaitPatched(PatchMode mode, Supplier<String> context) {
+        for (int n = 1; n <= CLIENTS; n++) {
+            final int listener = n;
+            Deadlines.await(Duration.ofSeconds(10), () -> {
+                if (mode == PatchMode.SERVER_TO_CLIENTS) {
+                    return patchedToSystem("c" + listener);
                 }
-            }
-            for (int i = 0; i < ears.size(); i++) {
-                checked[i] = ears.get(i).frames();
-                final float[] heard = ears.get(i).last(RATE);
-                for (int j = 0; j < TONES.length; j++) {
-                    if (hears(mode, i, j) && (heard.length < RATE || Tones.level(heard, TONES[j], RATE) < HEARD)) {
+                final Set<String> feeding = h.connections("c" + listener + ":send_1");
+                for (int source = 1; source <= CLIENTS; source++) {
+                    if (hears(mode, listener, source) != feeding.contains("c" + source + ":receive_1")) {
                         return false;
                     }
                 }
-            }
-            return true;
-        }, () -> kind + " clients, mode " + mode.number() + ": every client to hear its tones; they hear "
-                + describe(levels(ears)) + context.get());
-        final long[] from = new long[ears.size()];
-        for (int i = 0; i < ears.size(); i++) {
-            from[i] = ears.get(i).frames();
+                return true;
+            }, () -> "the hub's connections to c" + listener + ":send_1: " + h.connections("c" + listener
+                    + ":send_1") + context.get());
         }
-        Deadlines.await(Duration.ofSeconds(5), () -> {
-            for (int i = 0; i < ears.size(); i++) {
-                if (ears.get(i).frames() < from[i] + RATE) {
-                    return false;
-                }
-            }
-            return true;
-        }, () -> "a second more heard" + context.get());
-        final double[][] levels = levels(ears);
-        System.out.println(kind + " clients, mode " + mode.number() + ": " + describe(levels));
-        for (int i = 0; i < ears.size(); i++) {
-            for (int j = 0; j < TONES.length; j++) {
-                final String what = kind + " clients, mode " + mode.number() + ": client " + (i + 1)
-                        + (hears(mode, i, j) ? " hears" : " does not hear") + " client " + (j + 1) + " ("
-                        + TONES[j] + " Hz); " + describe(levels);
-                if (hears(mode, i, j)) {
-                    assertTrue(levels[i][j] >= HEARD, what + context.get());
+    }
+
+    /**
+     * Records every client through all the turns, then judges each client's recording in each
+     * turn: the source's signal, exactly but for what the JACK servers' xruns in the meantime
+     * cost ({@code perXrun} periods each), where the mode routes it; silence elsewhere.
+     */
+    private static void judge(String kind, PatchMode mode, List<? extends Ear> ears, int perXrun,
+            Supplier<String> context) {
+        final long xrunsBefore = h.xruns() + c.xruns();
+        for (Ear ear : ears) {
+            final long end = ear.origin() + (long) CLIENTS * SLOT;
+            Deadlines.await(Duration.ofSeconds(30), () -> ear.frames() >= end, () -> "the turns played" + context.get());
+        }
+        final long xruns = h.xruns() + c.xruns() - xrunsBefore;
+        for (int listener = 1; listener <= CLIENTS; listener++) {
+            final float[] heard = ears.get(listener - 1).recording();
+            for (int source = 1; source <= CLIENTS; source++) {
+                final int from = (int) (ears.get(listener - 1).origin() + (long) (source - 1) * SLOT
+                        + (long) (UNJUDGED_SECONDS * RATE));
+                final int to = (int) (ears.get(listener - 1).origin() + (long) source * SLOT);
+                final String what = kind + " clients, mode " + mode.number() + ": client " + listener
+                        + (hears(mode, listener, source) ? " hears" : " does not hear") + " client " + source;
+                final float[] turn = Arrays.copyOfRange(heard, from / PERIOD * PERIOD, to);
+                if (hears(mode, listener, source)) {
+                    final AudioJudge.Judgement j = AudioJudge.of(turn, 0, AudioJudge.wire(source, 16), PERIOD, PERIOD, 0);
+                    System.out.println(what + " (" + xruns + " xruns): " + j.summary().lines().findFirst().orElse(""));
+                    j.assertAccounted(what, xruns, perXrun, xruns + " xruns while the turns played" + context.get());
                 } else {
-                    assertTrue(levels[i][j] < SILENT, what + context.get());
+                    for (int i = 0; i < turn.length; i++) {
+                        if (turn[i] != 0f) {
+                            throw new AssertionError(what + ", but plays " + turn[i] + " at frame " + i
+                                    + " of its turn" + context.get());
+                        }
+                    }
                 }
             }
         }
-        assertEquals(TONES.length, ears.size());
     }
 
-    /** Each client's level of each tone over the last second it heard. */
-    private static double[][] levels(List<Ear> ears) {
-        final double[][] levels = new double[ears.size()][TONES.length];
-        for (int i = 0; i < ears.size(); i++) {
-            final float[] heard = ears.get(i).last(RATE);
-            for (int j = 0; j < TONES.length; j++) {
-                levels[i][j] = heard.length < RATE ? 0 : Tones.level(heard, TONES[j], RATE);
-            }
-        }
-        return levels;
-    }
-
-    private static String describe(double[][] levels) {
-        final StringBuilder b = new StringBuilder();
-        for (int i = 0; i < levels.length; i++) {
-            b.append("client ").append(i + 1).append(" [");
-            for (int j = 0; j < TONES.length; j++) {
-                b.append(j == 0 ? "" : ", ").append(TONES[j]).append(" Hz ")
-                        .append(String.format("%.3f", levels[i][j]));
-            }
-            b.append("] ");
-        }
-        return b.toString();
-    }
-
-    /** What one client plays out. */
+    /** What one client plays out, on the frame count its turns are set on. */
     private interface Ear {
-        /** Frames heard so far. */
+        /** Frames played so far. */
         long frames();
 
-        /** The last {@code count} frames heard (fewer while fewer were). */
-        float[] last(int count);
+        /** Everything played, from frame 0. */
+        float[] recording();
+
+        /** The frame at which the turns began. */
+        long origin();
     }
 
-    /** The built-in backend, sending one tone on channel 1 and keeping the last seconds it plays. */
-    private static final class ToneBackend implements AudioBackend, Ear {
+    /** The built-in backend, playing source {@code n}'s turns on channel 1 and recording what it plays. */
+    private static final class TurnBackend implements AudioBackend, Ear {
         private final BuiltinBackend builtin = new BuiltinBackend(RATE, PERIOD, RATE, TestSignal.Kind.SILENCE);
-        private final int frequency;
-        private final float[] heard = new float[4 * RATE];
+        private final int source;
+        private final Turns turns = new Turns();
+        private final float[] heard = new float[RECORD_FRAMES];
         private volatile long written;
+        private volatile BuiltinSession session;
         private long sent;
 
-        ToneBackend(int frequency) {
-            this.frequency = frequency;
+        TurnBackend(int source) {
+            this.source = source;
+        }
+
+        void begin() {
+            turns.begin(sent);
+        }
+
+        long xruns() {
+            final BuiltinSession s = session;
+            return s == null ? 0 : s.xruns();
         }
 
         @Override
         public String name() {
-            return "tone";
+            return "turns";
         }
 
         @Override
         public AudioSession open(AudioSpec spec, AudioProcessor processor) throws AudioBackendException {
-            return builtin.open(spec, (in, out, n) -> {
+            final BuiltinSession s = builtin.open(spec, (in, out, n) -> {
                 for (int f = 0; f < n; f++) {
-                    in[0][f] = Tones.sample(AMPLITUDE, frequency, RATE, sent + f);
+                    in[0][f] = turns.sample(source, sent + f);
                 }
                 sent += n;
                 processor.process(in, out, n);
-                long w = written;
-                for (int f = 0; f < n; f++) {
-                    heard[(int) (w++ % heard.length)] = out[0][f];
+                final long w = written;
+                if (w + n <= heard.length) {
+                    System.arraycopy(out[0], 0, heard, (int) w, n);
                 }
-                written = w;
+                written = w + n;
             });
+            session = s;
+            return s;
         }
 
         @Override
@@ -357,14 +409,14 @@ class HubPatchModesTest {
         }
 
         @Override
-        public float[] last(int count) {
-            final long end = written;
-            final int n = (int) Math.min(count, end);
-            final float[] last = new float[n];
-            for (int k = 0; k < n; k++) {
-                last[k] = heard[(int) ((end - n + k) % heard.length)];
-            }
-            return last;
+        public float[] recording() {
+            return Arrays.copyOf(heard, (int) Math.min(written, heard.length));
+        }
+
+        @Override
+        public long origin() {
+            // Played and sent frames are counted on one clock, from the same period.
+            return turns.origin();
         }
     }
 }
