@@ -26,8 +26,9 @@ import org.jamwire.protocol.SampleCodec;
  *       queue is full again: the concealed periods become delay, nothing more is lost;</li>
  *   <li>when the queue held a whole period more than its length at every period of a
  *       {@value #SURPLUS_SECONDS} s window (this end's clock fell behind), that period is
- *       skipped and the audio after it crossfaded in. A burst after a late period does not last
- *       a window and is played as it comes.</li>
+ *       skipped and the audio after it crossfaded in (a quarter of that window in the first
+ *       {@value #SETTLING_SECONDS} s of playback). A burst after a late period does not last a
+ *       window and is played as it comes.</li>
  * </ul>
  * An automatic queue ({@link #AUTO}) moves the same way, as its {@link QueueSizer} says: it steps
  * back at the first late packet (it was too short), and lengthens or shortens itself by holding
@@ -522,7 +523,10 @@ public final class ReceiveQueue {
         }
     }
 
-    /** Drops queued audio up to {@code pos}: the oldest goes, the schedule moves on, and the audio after is crossfaded in. */
+    /**
+     * Drops queued audio up to {@code pos}: the oldest goes, the schedule moves on, and the audio
+     * after is crossfaded in.
+     */
     private void skipTo(long pos) {
         if (pos <= readPos) {
             return;
