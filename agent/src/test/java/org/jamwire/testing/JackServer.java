@@ -64,6 +64,7 @@ public final class JackServer implements AutoCloseable {
 
     /** Starts a server under a given name, e.g. again after {@link #kill()}, and waits until it accepts clients. */
     public static JackServer startNamed(String name, int sampleRate, int frames, int captures, int playbacks) {
+        resetRegistryIfIdle();
         final JackServer server;
         try {
             server = new JackServer(name, sampleRate, frames, captures, playbacks);
@@ -76,6 +77,31 @@ public final class JackServer implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             server.close();
             throw e;
+        }
+    }
+
+    /**
+     * Clears JACK's machine-wide registry when no JACK server runs at all: one left behind by
+     * servers that were killed makes every later server hang at start (FINDINGS: a stale JACK
+     * registry). With no jackd running nothing can be using it.
+     */
+    private static void resetRegistryIfIdle() {
+        final boolean anyJackd = ProcessHandle.allProcesses().anyMatch(p -> p.info().command()
+                .map(c -> c.endsWith("/jackd") || c.equals("jackd")).orElse(false));
+        if (anyJackd) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(SHM)) {
+            for (final Path f : files.filter(p -> p.getFileName().toString().startsWith("jack")).toList()) {
+                Files.deleteIfExists(f);
+            }
+            final Process ipcrm = new ProcessBuilder("ipcrm", "-S", "0x282929").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            ipcrm.waitFor(TOOL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            // Nothing to clear, or not ours to clear: the server's start says if it matters.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -167,42 +193,49 @@ public final class JackServer implements AutoCloseable {
 
     private record Tool(int exitValue, String output) {}
 
-    /** Runs a JACK command-line tool against the server named {@code name}. */
+    /** How long a JACK command-line tool may take: one that hangs (a stale registry) fails the test. */
+    private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Runs a JACK command-line tool against the server named {@code name}. Its output goes to a
+     * file, so that a tool that hangs is caught by the timeout instead of blocking a read.
+     */
     private static Tool run(String name, List<String> command) {
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().put("JACK_DEFAULT_SERVER", name);
+        Path out = null;
         try {
+            out = Files.createTempFile("jamwire-jack-tool-", ".txt");
+            final ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectOutput(out.toFile());
+            builder.environment().put("JACK_DEFAULT_SERVER", name);
+            builder.environment().put("JACK_NO_START_SERVER", "1");
             final Process tool = builder.start();
-            final String text = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!tool.waitFor(10, TimeUnit.SECONDS)) {
+            if (!tool.waitFor(TOOL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 tool.destroyForcibly();
-                throw new IllegalStateException(command.get(0) + " hung on server " + name);
+                throw new IllegalStateException(String.join(" ", command) + " hung for " + TOOL_TIMEOUT
+                        + " on server " + name + ": is the machine's JACK registry stale (/dev/shm/jack-shm-registry)?");
             }
-            return new Tool(tool.exitValue(), text);
+            return new Tool(tool.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command.get(0), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        } finally {
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException e) {
+                    // A temporary file: the system cleans it up.
+                }
+            }
         }
     }
 
     /** Connects two ports of server {@code server} with jack_connect, failing the test if it cannot. */
     public static void connect(String server, String from, String to) {
-        try {
-            final ProcessBuilder b = new ProcessBuilder("jack_connect", from, to).redirectErrorStream(true);
-            b.environment().put("JACK_DEFAULT_SERVER", server);
-            b.environment().put("JACK_NO_START_SERVER", "1");
-            final Process p = b.start();
-            final String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                throw new AssertionError("jack_connect " + from + " " + to + " on " + server + ": " + out);
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted connecting " + from + " to " + to, e);
+        final Tool connect = run(server, List.of("jack_connect", from, to));
+        if (connect.exitValue() != 0) {
+            throw new AssertionError("jack_connect " + from + " " + to + " on " + server + ": " + connect.output());
         }
     }
 

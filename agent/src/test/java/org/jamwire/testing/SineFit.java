@@ -58,7 +58,12 @@ public final class SineFit {
             c = p[2];
             if (withFrequency) {
                 // A Gauss-Newton step in frequency, bounded so that a poor start cannot throw it far.
-                w += Math.max(-1e-3, Math.min(1e-3, p[3]));
+                final double step = Math.max(-1e-3, Math.min(1e-3, p[3]));
+                w += step;
+                if (Math.abs(step) < 1e-10) {
+                    // Converged: a step this small moves the phase by under 1e-6 over the window.
+                    break;
+                }
             }
         }
         // The residual at the final frequency, with a, b, c refitted there.
