@@ -20,7 +20,8 @@
 #
 # Usage: bench/impaired.sh [--seconds N] [--warmup N] [--queue Q] [--jamwire-queue Q]
 #                          [--underrun POLICY] [--channels N] [--frames N] [--redundancy N]
-#                          [--loss PCT] [--delay MS] [--jitter MS] [--seed N] [--direct]
+#                          [--loss PCT] [--delay MS] [--jitter MS] [--jitter-steps S:MS,...]
+#                          [--seed N] [--direct]
 #                          [--runs N] [--programs LIST]
 #   --queue Q           both programs' -q: 4 unless given
 #   --jamwire-queue Q   JamWire's -q alone (e.g. auto): --queue unless given
@@ -34,6 +35,8 @@
 #   --runs N            each program N times, a row per run (1 unless given)
 #   --seconds N         seconds judged after --warmup N (60 and 10 unless given)
 #   --loss, --delay, --jitter, --seed: the relay's options (2, 5, 3 and 1 unless given)
+#   --jitter-steps S:MS,...   the relay's jitter changes at these seconds after it starts (which
+#                       is a few seconds before the warm-up begins), e.g. 30:10,50:1
 #   --programs "jamwire jacktrip"   which programs to run
 # Both ends print their statistics every 5 s (-I 5); KEEP_WORK=1 keeps the logs.
 set -euo pipefail
@@ -52,6 +55,7 @@ jitter=3
 seed=1
 programs="jamwire jacktrip"
 redundancy=1
+jitter_steps=""
 direct=""
 runs=1
 while [[ $# -gt 0 ]]; do
@@ -70,6 +74,7 @@ while [[ $# -gt 0 ]]; do
         --programs) programs="$2"; shift 2 ;;
         --redundancy) redundancy="$2"; shift 2 ;;
         --direct) direct=1; shift ;;
+        --jitter-steps) jitter_steps="$2"; shift 2 ;;
         --runs) runs="$2"; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | cut -c3-; exit 0 ;;
         *) echo "$me: unknown option $1" >&2; exit 2 ;;
@@ -155,7 +160,8 @@ measure() { # kind port
         to_port=$port
     else
         java -jar "$jar" netsim --to "127.0.0.1:$port" --listen $((port + 2)) --loss "$loss" --delay "$delay" \
-            --jitter "$jitter" --seed "$seed" >"$work/$label-relay.log" 2>&1 &
+            --jitter "$jitter" ${jitter_steps:+--jitter-steps "$jitter_steps"} --seed "$seed" \
+            >"$work/$label-relay.log" 2>&1 &
         relay=$!
         track "$relay"
         await_line "$label-relay" "relaying" "$relay" 10 || { echo "fail the relay did not start: $(last_words "$label-relay")"; return 0; }
@@ -225,7 +231,7 @@ describe() { # glitches periods events lost shifted
 if [[ -n "$direct" ]]; then
     network="no relay: the client sends straight to the server (both JACK servers on this machine's clock)"
 else
-    network="relay: loss $loss %, delay $delay ms +/- $jitter ms each way (seed $seed)"
+    network="relay: loss $loss %, delay $delay ms +/- $jitter ms each way${jitter_steps:+ (jitter steps $jitter_steps)} (seed $seed)"
 fi
 echo "Glitch blocks: $rate Hz, $frames frames, 16-bit, $channels channels each way, redundancy $redundancy, $network," \
     "${seconds} s judged after ${warmup} s warm-up, $(nproc) cores"

@@ -126,13 +126,18 @@ public sealed interface Command {
      * @param seconds how long to relay, 0 for until Ctrl-C
      */
     record Netsim(int listenPort, String serverHost, int serverPort, Impairment toServer,
-            Impairment toClient, int seconds) implements Command {
+            Impairment toClient, int seconds, List<JitterStep> jitterSteps) implements Command {
         /** Checks the parts are there. */
         public Netsim {
             Objects.requireNonNull(serverHost, "serverHost");
             Objects.requireNonNull(toServer, "toServer");
             Objects.requireNonNull(toClient, "toClient");
+            jitterSteps = List.copyOf(jitterSteps);
         }
+    }
+
+    /** A change of the relay's jitter {@code seconds} after it started, to {@code jitterMs}. */
+    record JitterStep(double seconds, double jitterMs) {
     }
 
     /**

@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.jamwire.netsim.Direction;
+import org.jamwire.netsim.Impairment;
 import org.jamwire.netsim.Relay;
 import org.jamwire.netsim.RelayRecord;
 
@@ -54,11 +55,19 @@ final class ConsoleNetsim {
         final long start = System.nanoTime();
         final long end = netsim.seconds() == 0 ? Long.MAX_VALUE
                 : start + TimeUnit.SECONDS.toNanos(netsim.seconds());
+        int step = 0;
         try {
             while (end - System.nanoTime() > 0) {
-                final long wait = Math.min(TimeUnit.SECONDS.toNanos(1), end - System.nanoTime());
+                long wait = Math.min(TimeUnit.SECONDS.toNanos(1), end - System.nanoTime());
+                if (step < netsim.jitterSteps().size()) {
+                    wait = Math.min(wait, Math.max(0, start + seconds(netsim.jitterSteps().get(step)) - System.nanoTime()));
+                }
                 if (interrupt.await(wait, TimeUnit.NANOSECONDS)) {
                     break;
+                }
+                while (step < netsim.jitterSteps().size()
+                        && System.nanoTime() - start >= seconds(netsim.jitterSteps().get(step))) {
+                    retune(netsim, relay, netsim.jitterSteps().get(step++));
                 }
                 printCounts(relay.record(), System.nanoTime() - start);
             }
@@ -69,6 +78,23 @@ final class ConsoleNetsim {
         out.print(relay.record().summary());
         interrupt.done();
         return interrupt.fired() ? ExitCode.INTERRUPTED : ExitCode.OK;
+    }
+
+    private static long seconds(Command.JitterStep step) {
+        return Math.round(step.seconds() * 1e9);
+    }
+
+    /** Gives each impaired direction the step's jitter, and says so. */
+    private void retune(Command.Netsim netsim, Relay relay, Command.JitterStep step) {
+        final long jitterMicros = Math.round(step.jitterMs() * 1000);
+        for (Direction d : Direction.values()) {
+            final Impairment was = d == Direction.TO_SERVER ? netsim.toServer() : netsim.toClient();
+            if (!was.equals(Impairment.none().withSeed(was.seed()))) {
+                relay.retune(d, was.withDelay(was.delayMicros(), jitterMicros));
+            }
+        }
+        out.println(String.format(Locale.ROOT, "netsim: at %.1f s the jitter is now %s ms", step.seconds(),
+                step.jitterMs()));
     }
 
     private void printStart(Command.Netsim netsim, Relay relay) {

@@ -2,6 +2,7 @@ package org.jamwire.cli;
 
 import static org.jamwire.cli.OptionTable.valued;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.jamwire.cli.OptionSpec.Section;
 import org.jamwire.cli.OptionValues.HostPort;
@@ -67,6 +68,13 @@ final class NetsimOptions {
                     + " reorders them, as on a real network.",
             (v, g) -> v.jitterMs.set(g, g.decimal(0, MAX_DELAY_MS, "a number of milliseconds")));
 
+    static final OptionSpec JITTER_STEPS = valued(Section.NETSIM, "--jitter-steps", "S:MS,...", "none",
+            "times in seconds (after the relay starts, increasing) with a jitter in milliseconds",
+            "Changes --jitter mid-stream: at each S seconds after the relay starts, the jitter becomes"
+                    + " MS milliseconds, e.g. --jitter 1 --jitter-steps 30:10,60:1 steps from 1 ms to"
+                    + " 10 ms and back.",
+            (v, g) -> v.jitterSteps.set(g, jitterSteps(g)));
+
     static final OptionSpec RATE = valued(Section.NETSIM, "--rate", "KBITS", "off: no limit",
             "1 to " + MAX_RATE_KBITS,
             "Bandwidth limit in kbit/s: a token bucket holding 20 ms of traffic (at least 1500"
@@ -90,7 +98,7 @@ final class NetsimOptions {
             (v, g) -> v.seconds.set(g, g.whole(0, 86400)));
 
     static final OptionTable TABLE = new OptionTable(List.of(TO, LISTEN, LOSS, BURST, BURST_LENGTH,
-            DUPLICATE, REORDER, DELAY, JITTER, RATE, DIRECTION, SEED, SECONDS, LinkOptions.HELP,
+            DUPLICATE, REORDER, DELAY, JITTER, JITTER_STEPS, RATE, DIRECTION, SEED, SECONDS, LinkOptions.HELP,
             LinkOptions.VERSION));
 
     private NetsimOptions() {
@@ -160,7 +168,37 @@ final class NetsimOptions {
         return new Command.Netsim(v.listenPort.orElse(DEFAULT_LISTEN), to.host(), to.port(),
                 way.equals("to-client") ? untouched : impairment,
                 way.equals("to-server") ? untouched : impairment,
-                v.seconds.orElse(0));
+                v.seconds.orElse(0), v.jitterSteps.orElse(List.of()));
+    }
+
+    /** {@code S:MS,...} as steps, each time after the one before and each value in range. */
+    private static List<Command.JitterStep> jitterSteps(Given g) throws UsageException {
+        final List<Command.JitterStep> steps = new ArrayList<>();
+        double last = -1;
+        for (String part : g.raw().split(",", -1)) {
+            final String[] sm = part.split(":", -1);
+            final double seconds;
+            final double ms;
+            try {
+                if (sm.length != 2) {
+                    throw new NumberFormatException();
+                }
+                seconds = Double.parseDouble(sm[0].trim());
+                ms = Double.parseDouble(sm[1].trim());
+            } catch (NumberFormatException e) {
+                throw g.notAllowed("give SECONDS:MS pairs separated by commas, e.g. 30:10,60:1; '" + part
+                        + "' is not one");
+            }
+            if (!(seconds > last && seconds <= 86400)) {
+                throw g.notAllowed("the times must increase and stay within 86400 s; " + part + " does not");
+            }
+            if (!(ms >= 0 && ms <= MAX_DELAY_MS)) {
+                throw g.notAllowed("a jitter is 0 to " + MAX_DELAY_MS + " ms; " + part + " is not");
+            }
+            last = seconds;
+            steps.add(new Command.JitterStep(seconds, ms));
+        }
+        return steps;
     }
 
     private static long micros(double ms) {

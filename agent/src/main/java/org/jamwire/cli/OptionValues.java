@@ -1,5 +1,7 @@
 package org.jamwire.cli;
 
+import java.util.List;
+
 import org.jamwire.engine.UnderrunPolicy;
 import org.jamwire.link.LinkConfig.BackendKind;
 import org.jamwire.link.Role;
@@ -65,6 +67,7 @@ final class OptionValues {
     final Slot<Double> reorder = Slot.once("the reorder chance");
     final Slot<Double> delayMs = Slot.once("the delay");
     final Slot<Double> jitterMs = Slot.once("the jitter");
+    final Slot<List<Command.JitterStep>> jitterSteps = Slot.once("the jitter steps");
     final Slot<Integer> rateKbits = Slot.once("the rate limit");
     final Slot<String> direction = Slot.once("the direction");
     final Slot<Integer> seed = Slot.once("the seed");

@@ -12,10 +12,10 @@ final class Impairer {
 
     private static final double NANOS_PER_SECOND = 1e9;
 
-    private final Impairment impairment;
+    private volatile Impairment impairment;
     private final SplittableRandom random;
-    private final double bytesPerNano;
-    private final double burstEnd;
+    private volatile double bytesPerNano;
+    private volatile double burstEnd;
     private int nextIndex;
     private boolean inBurst;
     private boolean holding;
@@ -32,6 +32,17 @@ final class Impairer {
     }
 
     /**
+     * Follows {@code next} from the next datagram on, e.g. another jitter mid-stream; the random
+     * sequence goes on as it was. Called on a control thread; the receive thread sees it at its
+     * next datagram.
+     */
+    void retune(Impairment next) {
+        bytesPerNano = next.rateBitsPerSecond() / 8.0 / NANOS_PER_SECOND;
+        burstEnd = 1 / next.burstLength();
+        impairment = next;
+    }
+
+    /**
      * The fate of the next datagram to arrive.
      *
      * @param sequence its JackTrip sequence number, or -1 when it is not an audio datagram
@@ -39,6 +50,7 @@ final class Impairer {
      * @param nowNanos when it arrived, on {@link System#nanoTime()}'s scale
      */
     RelayRecord.Event decide(int sequence, int length, long nowNanos) {
+        final Impairment impairment = this.impairment;
         final double burstDraw = random.nextDouble();
         final double lossDraw = random.nextDouble();
         final double duplicateDraw = random.nextDouble();

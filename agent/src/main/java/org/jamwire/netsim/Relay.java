@@ -31,6 +31,7 @@ public final class Relay implements AutoCloseable {
     private final DatagramChannel clientSide;
     private final DatagramChannel serverSide;
     private final Map<Direction, Impairment> impairments = new EnumMap<>(Direction.class);
+    private final Map<Direction, Impairer> impairers = new EnumMap<>(Direction.class);
     private final RelayRecord record = new RelayRecord();
     private final DatagramPool pool = new DatagramPool();
     private final ReleaseQueue queue;
@@ -51,6 +52,9 @@ public final class Relay implements AutoCloseable {
         this.serverFacingPort = port(serverSide);
         impairments.put(Direction.TO_SERVER, toServerImpairment);
         impairments.put(Direction.TO_CLIENT, toClientImpairment);
+        for (Direction d : Direction.values()) {
+            impairers.put(d, new Impairer(impairments.get(d), d));
+        }
         final String name = "jamwire-netsim-" + localPort();
         this.queue = new ReleaseQueue(name + "-release", this::send);
         this.toServer = receiver(name, Direction.TO_SERVER);
@@ -115,9 +119,17 @@ public final class Relay implements AutoCloseable {
         return client;
     }
 
-    /** The impairment of one direction. */
+    /** The impairment of one direction, as the relay started. */
     public Impairment impairment(Direction d) {
         return impairments.get(d);
+    }
+
+    /**
+     * Impairs direction {@code d} as {@code next} says from its next datagram on, e.g. with
+     * another jitter mid-stream; its random choices go on from where they were.
+     */
+    public void retune(Direction d, Impairment next) {
+        impairers.get(d).retune(next);
     }
 
     /** What the relay did to every datagram so far. */
@@ -177,7 +189,7 @@ public final class Relay implements AutoCloseable {
 
     private void receiveLoop(Direction d) {
         final DatagramChannel from = d == Direction.TO_SERVER ? clientSide : serverSide;
-        final Impairer impairer = new Impairer(impairments.get(d), d);
+        final Impairer impairer = impairers.get(d);
         final ByteBuffer rx = ByteBuffer.allocateDirect(MAX_DATAGRAM + 1);
         while (running) {
             rx.clear();

@@ -1,5 +1,6 @@
 package org.jamwire.cli;
 
+import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +26,7 @@ class ConsoleNetsimTest {
     void a_timed_run_prints_the_setup_a_line_per_direction_each_second_and_the_summary() {
         final Impairment loss = Impairment.none().withLoss(0.02);
         assertEquals(ExitCode.OK, console.run(new Command.Netsim(0, "127.0.0.1", 9, loss,
-                Impairment.none(), 1)));
+                Impairment.none(), 1, List.of())));
         final String out = outBytes.toString(StandardCharsets.UTF_8);
         assertTrue(out.startsWith("netsim: relaying UDP port "), out);
         assertTrue(out.contains("netsim: to-server: loss 2%, seed 1\n"), out);
@@ -42,7 +43,7 @@ class ConsoleNetsimTest {
             taken.bind(new InetSocketAddress(0));
             final int port = ((InetSocketAddress) taken.getLocalAddress()).getPort();
             assertEquals(ExitCode.FAILED, console.run(new Command.Netsim(port, "127.0.0.1", 9,
-                    Impairment.none(), Impairment.none(), 1)));
+                    Impairment.none(), Impairment.none(), 1, List.of())));
             assertEquals("jamwire: UDP port " + port + " is already in use: pick another with"
                     + " --listen\n", errBytes.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"));
         }

@@ -1,5 +1,6 @@
 package org.jamwire.cli;
 
+import java.util.List;
 import static org.jamwire.cli.Parse.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -19,7 +20,22 @@ class NetsimOptionsTest {
     @Test
     void netsim_with_only_the_server_relays_untouched_on_4465_until_stopped() throws Exception {
         assertEquals(new Command.Netsim(4465, "127.0.0.1", 4464, Impairment.none(),
-                Impairment.none(), 0), netsim("netsim --to 127.0.0.1:4464"));
+                Impairment.none(), 0, List.of()), netsim("netsim --to 127.0.0.1:4464"));
+    }
+
+    @Test
+    void jitter_steps_are_times_with_a_jitter_each() throws Exception {
+        assertEquals(List.of(new Command.JitterStep(30, 10), new Command.JitterStep(60.5, 1)),
+                netsim("netsim --to 127.0.0.1:4464 --jitter 1 --jitter-steps 30:10,60.5:1").jitterSteps());
+    }
+
+    @Test
+    void jitter_steps_out_of_order_or_malformed_are_refused_by_name() {
+        for (String bad : new String[] {"30:10,20:1", "30", "a:1", "30:-1"}) {
+            final UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+                    () -> netsim("netsim --to 127.0.0.1:4464 --jitter-steps " + bad));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("--jitter-steps"), e.getMessage());
+        }
     }
 
     @Test
@@ -27,7 +43,7 @@ class NetsimOptionsTest {
         final Impairment expected = Impairment.none().withLoss(0.02).withBurst(0.005, 4)
                 .withDuplicate(0.01).withReorder(0.015).withDelay(20_000, 5_500)
                 .withRate(1_000_000).withSeed(7);
-        assertEquals(new Command.Netsim(6000, "relay.example", 5000, expected, expected, 30),
+        assertEquals(new Command.Netsim(6000, "relay.example", 5000, expected, expected, 30, List.of()),
                 netsim("netsim --to relay.example:5000 --listen 6000 --loss 2 --burst 0.5"
                         + " --burst-length 4 --duplicate 1 --reorder 1.5 --delay 20 --jitter 5.5"
                         + " --rate 1000 --seed 7 --seconds 30"));

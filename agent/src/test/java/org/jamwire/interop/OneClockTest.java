@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OneClockTest {
 
     private static final int RATE = 48_000;
-    private static final int SECONDS = 20;
+    private static final int SECONDS = 12;
     private static final int WARM_UP = 2;
     private static final Pattern DRIFT_FIX = Pattern.compile("drift_fix=([0-9]+)");
 
