@@ -147,8 +147,9 @@ public final class BuiltinSession implements AudioSession {
             deadline += periodNanos;
             long wait = deadline - System.nanoTime();
             if (wait < -periodNanos) {
-                // Each whole period the clock fell behind is skipped, as an audio server's would be.
-                xruns.lazySet(xruns.get() + -wait / periodNanos);
+                // The time the clock fell behind is skipped, as an audio server's would be; each
+                // period of it, or part of one, counts.
+                xruns.lazySet(xruns.get() + (-wait + periodNanos - 1) / periodNanos);
                 deadline = System.nanoTime();
                 wait = 0;
             }
