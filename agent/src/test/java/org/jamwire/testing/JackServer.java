@@ -64,7 +64,6 @@ public final class JackServer implements AutoCloseable {
 
     /** Starts a server under a given name, e.g. again after {@link #kill()}, and waits until it accepts clients. */
     public static JackServer startNamed(String name, int sampleRate, int frames, int captures, int playbacks) {
-        resetRegistryIfIdle();
         final JackServer server;
         try {
             server = new JackServer(name, sampleRate, frames, captures, playbacks);
@@ -77,31 +76,6 @@ public final class JackServer implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             server.close();
             throw e;
-        }
-    }
-
-    /**
-     * Clears JACK's machine-wide registry when no JACK server runs at all: one left behind by
-     * servers that were killed makes every later server hang at start (FINDINGS: a stale JACK
-     * registry). With no jackd running nothing can be using it.
-     */
-    private static void resetRegistryIfIdle() {
-        final boolean anyJackd = ProcessHandle.allProcesses().anyMatch(p -> p.info().command()
-                .map(c -> c.endsWith("/jackd") || c.equals("jackd")).orElse(false));
-        if (anyJackd) {
-            return;
-        }
-        try (Stream<Path> files = Files.list(SHM)) {
-            for (final Path f : files.filter(p -> p.getFileName().toString().startsWith("jack")).toList()) {
-                Files.deleteIfExists(f);
-            }
-            final Process ipcrm = new ProcessBuilder("ipcrm", "-S", "0x282929").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            ipcrm.waitFor(TOOL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (IOException e) {
-            // Nothing to clear, or not ours to clear: the server's start says if it matters.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
