@@ -87,16 +87,18 @@ class JackBackendTest {
         try (JackSession session = open("loop", 2, 2, false);
                 JackSignalClient signal = JackSignalClient.open(server, "signal", 2, 2, 10 * RATE)) {
             session.start();
+            final long xrunsBefore = server.xruns();
             for (int c = 1; c <= 2; c++) {
                 signal.connect(signal.output(c), "loop:send_" + c);
                 signal.connect("loop:receive_" + c, signal.input(c));
             }
             signal.awaitFrames(signal.frames() + 2L * RATE, TIMEOUT);
-
+            // A client late for its cycle (an xrun the server reports) can leave a period not copied.
+            final long xruns = server.xruns() - xrunsBefore;
             for (int c = 1; c <= 2; c++) {
                 final AudioJudge.Judgement j = AudioJudge.of(signal.recording(c), 0, AudioJudge.wire(c, 32), FRAMES,
                         FRAMES, 0);
-                j.assertExact("channel " + c, "through the backend's copy");
+                j.assertAccounted("channel " + c, xruns, 1, "through the backend's copy, " + xruns + " xruns");
                 assertTrue(j.periods() * FRAMES >= RATE, "judged only " + j.summary());
             }
             assertEquals(0, session.processorFailures());

@@ -1,0 +1,52 @@
+package org.jamwire.testing;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a {@code jacktrip} 1.7 run with {@code -I 1} counted on its receiving side, from the last
+ * statistics line it printed ({@code recv: UNDERRUNS/OVERFLOWS ... sync: LEVEL/INC_UNDERRUN/
+ * INC_COMPENSATE/DEC_OVERFLOW/DEC_PKT_LOSS}, cumulative): every time its jitter buffer played
+ * silence or dropped or moved its audio. A test judging what jacktrip plays counts these as
+ * causes, as it counts a JamWire end's counters. Test thread.
+ */
+public final class JacktripStats {
+
+    private static final Pattern LINE = Pattern.compile(
+            "recv: (\\d+)/(\\d+) .*sync: \\d+/(\\d+)/(\\d+)/(\\d+)/(\\d+)");
+
+    private JacktripStats() {}
+
+    /** Statistics lines in {@code output} so far. */
+    public static int lines(String output) {
+        final Matcher m = LINE.matcher(output);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Waits for the next statistics line of {@code program} (they come once a second), so that
+     * what it counts covers everything up to now.
+     */
+    public static void awaitNext(Program program) {
+        final int seen = lines(program.output());
+        Deadlines.await(java.time.Duration.ofSeconds(5), () -> lines(program.output()) > seen,
+                () -> "a statistics line from jacktrip (-I 1): " + program.output());
+    }
+
+    /** The receive events of the last statistics line in {@code output}, or 0 if there is none. */
+    public static long receiveEvents(String output) {
+        final Matcher m = LINE.matcher(output);
+        long events = 0;
+        while (m.find()) {
+            events = 0;
+            for (int g = 1; g <= 6; g++) {
+                events += Long.parseLong(m.group(g));
+            }
+        }
+        return events;
+    }
+}
