@@ -27,6 +27,7 @@ import org.jamwire.testing.AudioJudge;
 import org.jamwire.testing.Deadlines;
 import org.jamwire.testing.JackServer;
 import org.jamwire.testing.JackSignalClient;
+import org.jamwire.testing.JacktripStats;
 import org.jamwire.testing.Program;
 import org.jamwire.testing.QuietMachine;
 import org.junit.jupiter.api.AfterAll;
@@ -125,7 +126,7 @@ class HubPatchModesTest {
                 for (int n = 1; n <= CLIENTS; n++) {
                     clients.add(Program.jacktrip(c.name(), "-C", "127.0.0.1", "-P", Integer.toString(tcp),
                             "-B", Integer.toString(tcp + 4 + n), "-K", "c" + n, "-J", "jt" + n, "-n", "1",
-                            "-q", "4", "-D"));
+                            "-q", "4", "-D", "-I", "1"));
                 }
                 final Supplier<String> context = () -> {
                     final StringBuilder b = new StringBuilder("\nhub:\n").append(hub.output());
@@ -166,7 +167,8 @@ class HubPatchModesTest {
                 }
                 QuietMachine.await();
                 turns.begin(players.frames());
-                judge("jacktrip", mode, ears, AudioJudge.JAMWIRE_PER_XRUN + AudioJudge.JACKTRIP_PER_XRUN, context);
+                judge("jacktrip", mode, ears, AudioJudge.JAMWIRE_PER_XRUN + AudioJudge.JACKTRIP_PER_XRUN, context,
+                        clients);
                 if (mode == PatchMode.SERVER_TO_CLIENTS) {
                     for (int n = 1; n <= CLIENTS; n++) {
                         final String name = "c" + n;
@@ -235,7 +237,7 @@ class HubPatchModesTest {
                         now += end.xruns();
                     }
                     return context.get() + "\nbuilt-in clock xruns while judged: " + (now - before);
-                });
+                }, List.of());
             } finally {
                 for (Link l : links) {
                     l.stop();
@@ -310,16 +312,28 @@ class HubPatchModesTest {
     /**
      * Records every client through all the turns, then judges each client's recording in each
      * turn: the source's signal, exactly but for what the JACK servers' xruns in the meantime
-     * cost ({@code perXrun} periods each), where the mode routes it; silence elsewhere.
+     * cost ({@code perXrun} periods each), and what a jacktrip client's jitter buffer counted for
+     * what it played, where the mode routes it; silence elsewhere.
+     *
+     * @param jacktrips the jacktrip clients, in order, run with {@code -I 1}; empty for others
      */
     private static void judge(String kind, PatchMode mode, List<? extends Ear> ears, int perXrun,
-            Supplier<String> context) {
+            Supplier<String> context, List<Program> jacktrips) {
         final long xrunsBefore = h.xruns() + c.xruns();
+        final long[] jacktripBefore = new long[CLIENTS];
+        for (int i = 0; i < jacktrips.size(); i++) {
+            jacktripBefore[i] = JacktripStats.receiveEvents(jacktrips.get(i).output());
+        }
         for (Ear ear : ears) {
             final long end = ear.origin() + (long) CLIENTS * SLOT;
             Deadlines.await(Duration.ofSeconds(30), () -> ear.frames() >= end, () -> "the turns played" + context.get());
         }
         final long xruns = h.xruns() + c.xruns() - xrunsBefore;
+        final long[] jacktripEvents = new long[CLIENTS];
+        for (int i = 0; i < jacktrips.size(); i++) {
+            JacktripStats.awaitNext(jacktrips.get(i));
+            jacktripEvents[i] = JacktripStats.receiveEvents(jacktrips.get(i).output()) - jacktripBefore[i];
+        }
         for (int listener = 1; listener <= CLIENTS; listener++) {
             final float[] heard = ears.get(listener - 1).recording();
             for (int source = 1; source <= CLIENTS; source++) {
@@ -332,7 +346,9 @@ class HubPatchModesTest {
                 if (hears(mode, listener, source)) {
                     final AudioJudge.Judgement j = AudioJudge.of(turn, 0, AudioJudge.wire(source, 16), PERIOD, PERIOD, 0);
                     System.out.println(what + " (" + xruns + " xruns): " + j.summary().lines().findFirst().orElse(""));
-                    j.assertAccounted(what, xruns, perXrun, xruns + " xruns while the turns played" + context.get());
+                    final long causes = xruns + jacktripEvents[listener - 1];
+                    j.assertAccounted(what, causes, perXrun, xruns + " xruns while the turns played, "
+                            + jacktripEvents[listener - 1] + " events counted by the client" + context.get());
                 } else {
                     for (int i = 0; i < turn.length; i++) {
                         if (turn[i] != 0f) {

@@ -65,11 +65,11 @@ class RoundTripTest {
     static Stream<Arguments> cases() {
         final List<Arguments> cases = new ArrayList<>();
         for (Pairing p : Pairing.values()) {
-            for (int channels : new int[] {2, 8}) {
-                for (int bits : new int[] {8, 16, 24}) {
-                    cases.add(Arguments.of(p, channels, channels, bits, 1));
-                }
+            // Every depth on 2 channels; 8 channels check the channel mapping, at 16 bits.
+            for (int bits : new int[] {8, 16, 24}) {
+                cases.add(Arguments.of(p, 2, 2, bits, 1));
             }
+            cases.add(Arguments.of(p, 8, 8, 16, 1));
             cases.add(Arguments.of(p, 1, 2, 16, 1));
             cases.add(Arguments.of(p, 3, 1, 24, 1));
             cases.add(Arguments.of(p, 2, 2, 16, 3));
