@@ -103,7 +103,7 @@ describe('LiveView', () => {
       type: 'counters',
       link: 'l2',
       t,
-      values: { level: 384, target: 512, queue_ms: 8, jitter_ms: 0.6, lost: 0, late: 1, concealed: 2, underrun: 0, overflow: 0, revived: 5, xruns: 0 },
+      values: { level: 384, target: 512, queue_ms: 8, jitter_ms: 0.6, lost: 0, late: 1, concealed: 2, underrun: 0, overflow: 0, stepback: 1, revived: 5, drift_fix: 0, xruns: 0 },
     })
     handleMessage({ type: 'counters', link: 'l2', t: t + 40, values: { lost: 3, queue_ms: 9.5 } })
     await flushPromises()
@@ -114,7 +114,8 @@ describe('LiveView', () => {
     expect(w.get('[data-test="counter-lost"] dd').text()).toBe('3')
     expect(w.get('[data-test="counter-lost"]').attributes('title')).toBe('packets that never arrived')
     expect(w.get('[data-test="counter-revived"] dd').text()).toBe('5')
-    for (const label of ['lost', 'late', 'concealed', 'underrun', 'overflow', 'revived', 'xruns']) {
+    expect(w.get('[data-test="counter-stepback"] dd').text()).toBe('1')
+    for (const label of ['lost', 'late', 'concealed', 'underrun', 'overflow', 'stepback', 'revived', 'drift_fix', 'xruns']) {
       expect(w.find(`[data-test="counter-${label}"]`).exists()).toBe(true)
     }
     const plots = w.findAll('[data-test="plot-now"]')
