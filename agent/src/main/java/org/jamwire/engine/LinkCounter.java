@@ -48,8 +48,8 @@ public enum LinkCounter {
     UNDERRUNS("underrun", "periods played before all their audio had arrived (the rest concealed)"),
     /** Frames played from concealment in place of lost or late audio, silence included. */
     CONCEALED("concealed", "frames made up for lost or late audio"),
-    /** Times the receive queue held more than its length for a second and skipped its oldest audio. */
-    OVERFLOWS("overflow", "times the queue held a period too many for a second and skipped it"),
+    /** Periods of audio skipped because the receive queue held more than its length for a second. */
+    OVERFLOWS("overflow", "periods skipped because the queue held them too long (over its length for a second)"),
     /**
      * Times playback stepped back to play audio that kept arriving late, holding until the queue
      * was full again: what had been concealed became delay.

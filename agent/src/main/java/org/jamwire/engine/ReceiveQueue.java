@@ -531,13 +531,14 @@ public final class ReceiveQueue {
         if (pos <= readPos) {
             return;
         }
+        // Counted in periods (or parts of one) skipped: each is audio the listener does not hear.
+        counters.add(LinkCounter.OVERFLOWS, (pos - readPos + localFrames - 1) / localFrames);
         readPos = pos;
         phase = 0;
         concealer.splice();
         if (readPos > writePos) {
             writePos = readPos;
         }
-        counters.increment(LinkCounter.OVERFLOWS);
         relearnLevel();
     }
 
