@@ -24,8 +24,8 @@ import org.jamwire.protocol.SampleCodec;
  *       audio clock fell behind, e.g. its audio server skipped time), playback steps back to the
  *       first frame it had to make up, plays the late audio from there, and holds until the
  *       queue is full again: the concealed periods become delay, nothing more is lost;</li>
- *   <li>when the queue held a whole period more than its length at every period of a
- *       {@value #SURPLUS_SECONDS} s window (this end's clock fell behind), that period is
+ *   <li>when the queue has held a whole period more than its length at every period for
+ *       {@value #SURPLUS_SECONDS} s (this end's clock fell behind), that period is
  *       skipped and the audio after it crossfaded in (a quarter of that window in the first
  *       {@value #SETTLING_SECONDS} s of playback). A burst after a late period does not last a
  *       window and is played as it comes.</li>
@@ -506,21 +506,26 @@ public final class ReceiveQueue {
     }
 
     /**
-     * Skips a period when the queue held a whole period more than its length at every period of
-     * a window: this end fell behind the peer's stream for good, not for a burst.
+     * Skips a period when the queue has held a whole period more than its length at every period
+     * of a window: this end fell behind the peer's stream for good, not for a burst. The window
+     * starts at the first period with a surplus, so a surplus goes one window after it appears.
      */
     private void watchSurplus() {
-        surplusMin = Math.min(surplusMin, writePos - readPos);
         final int window = playedSinceStart++ < settlingPeriods ? settlingWindow : surplusWindow;
+        final long level = writePos - readPos;
+        if (sizer != null || phase != 0 || level - targetFrames < localFrames) {
+            surplusPeriods = 0;
+            surplusMin = Long.MAX_VALUE;
+            return;
+        }
+        surplusMin = Math.min(surplusMin, level);
         if (++surplusPeriods < window) {
             return;
         }
         final long surplus = surplusMin - targetFrames;
         surplusPeriods = 0;
         surplusMin = Long.MAX_VALUE;
-        if (sizer == null && surplus >= localFrames && phase == 0) {
-            skipTo(readPos + surplus / localFrames * localFrames);
-        }
+        skipTo(readPos + surplus / localFrames * localFrames);
     }
 
     /**
