@@ -22,9 +22,11 @@
 #                          [--underrun POLICY] [--channels N] [--frames N] [--redundancy N]
 #                          [--loss PCT] [--delay MS] [--jitter MS] [--jitter-steps S:MS,...]
 #                          [--seed N] [--direct]
-#                          [--runs N] [--programs LIST]
+#                          [--runs N] [--programs LIST] [--jamwire-queues LIST] [--jacktrip-queues LIST]
 #   --queue Q           both programs' -q: 4 unless given
 #   --jamwire-queue Q   JamWire's -q alone (e.g. auto): --queue unless given
+#   --jamwire-queues "auto 2 4", --jacktrip-queues "2 4 8"   run each program once per queue in
+#                       the list, one after the other in this invocation (default: the one above)
 #   --underrun POLICY   JamWire's --underrun (predict, repeat or zeros): its default (predict)
 #                       unless given. jacktrip runs with its default (no -z).
 #   --channels N        channels each way, at least 2: 2 unless given
@@ -57,6 +59,8 @@ programs="jamwire jacktrip"
 redundancy=1
 jitter_steps=""
 direct=""
+jamwire_queues=""
+jacktrip_queues=""
 runs=1
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -76,11 +80,15 @@ while [[ $# -gt 0 ]]; do
         --direct) direct=1; shift ;;
         --jitter-steps) jitter_steps="$2"; shift 2 ;;
         --runs) runs="$2"; shift 2 ;;
+        --jamwire-queues) jamwire_queues="$2"; shift 2 ;;
+        --jacktrip-queues) jacktrip_queues="$2"; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | cut -c3-; exit 0 ;;
         *) echo "$me: unknown option $1" >&2; exit 2 ;;
     esac
 done
 jamwire_queue="${jamwire_queue:-$queue}"
+jamwire_queues="${jamwire_queues:-$jamwire_queue}"
+jacktrip_queues="${jacktrip_queues:-$queue}"
 if (( channels < 2 || channels > 255 )); then
     echo "$me: --channels must be 2 to 255: channel 1 carries the round trip, the others each direction" >&2
     exit 2
@@ -129,7 +137,7 @@ relay_loss() { # direction log
 # "ok s2c(glitches periods events lost shifted) c2s(...) round_trip xruns lost_to_server lost_to_client
 #  drift_corrections"
 # or "fail REASON"; then stops everything it started.
-run_program() { # kind port
+run_program() { # kind port queue
     local first
     first=$(( $(tracked) + 1 ))
     measure "$@"
@@ -137,10 +145,9 @@ run_program() { # kind port
     stop_tracked "$first"
 }
 
-measure() { # kind port
-    local kind="$1" port="$2" label="$1"
-    local near far q="$queue"
-    [[ "$kind" == jamwire ]] && q="$jamwire_queue"
+measure() { # kind port queue
+    local kind="$1" port="$2" label="$1" q="$3"
+    local near far
     near=$(jack_name "$label-near")
     far=$(jack_name "$label-far")
     local ports=$(( 4 * channels + 32 ))
@@ -242,12 +249,15 @@ notes=()
 port=54464
 for run in $(seq "$runs"); do
     for kind in $programs; do
-        result=$(run_program "$kind" "$port")
+      queues="$jacktrip_queues"
+      [[ "$kind" == jamwire ]] && queues="$jamwire_queues"
+      for queue_setting in $queues; do
+        result=$(run_program "$kind" "$port" "$queue_setting")
         port=$((port + 10))
         if [[ "$kind" == jamwire ]]; then
-            name=JamWire q="-q $jamwire_queue" policy="--underrun ${underrun:-predict (its default)}"
+            name=JamWire q="-q $queue_setting" policy="--underrun ${underrun:-predict (its default)}"
         else
-            name=jacktrip q="-q $queue" policy="its default (no -z)"
+            name=jacktrip q="-q $queue_setting" policy="its default (no -z)"
             strategy=$(grep -o "JitterBuffer strategy [0-9]*" "$work/$kind-server.log" | head -1 || true)
             [[ -n "$strategy" ]] && policy+=", $strategy"
         fi
@@ -263,6 +273,7 @@ for run in $(seq "$runs"); do
         loss_cell="$ls % / $lc %"
         [[ -n "$direct" ]] && loss_cell="no relay"
         echo "| $name | $q | $policy | $(describe "$g1" "$p1" "$s1" "$w1" "$j1") | $(describe "$g2" "$p2" "$s2" "$w2" "$j2") | $rt_cell | $loss_cell | $xr | $fixes |"
+      done
     done
 done
 [[ -f "$work/notes" ]] && mapfile -t -O "${#notes[@]}" notes <"$work/notes"
