@@ -74,7 +74,7 @@ class HubClientInteropTest {
             hubProbe.awaitReady(Duration.ofSeconds(30));
             final long xrunsBefore = a.xruns() + b.xruns();
             final float[][] atHub = hubProbe.recording(Duration.ofSeconds(60));
-            nearProbe.awaitFrames(RECORD_FRAMES, Duration.ofSeconds(30));
+            nearProbe.awaitRecording(Duration.ofSeconds(30));
             final long xruns = a.xruns() + b.xruns() - xrunsBefore;
             for (int c = 1; c <= 2; c++) {
                 AudioJudge.of(atHub[c - 1], JUDGE_FROM, c, 16, PERIOD)

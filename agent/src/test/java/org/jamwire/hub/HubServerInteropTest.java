@@ -91,7 +91,7 @@ class HubServerInteropTest {
                     for (int i = 0; i < CLIENTS; i++) {
                         jacktripBefore[i] = JacktripStats.receiveEvents(clients.get(i).output());
                     }
-                    probe.awaitFrames(RECORD_FRAMES, Duration.ofSeconds(30));
+                    probe.awaitRecording(Duration.ofSeconds(30));
                     final long xruns = xruns(h, servers) - xrunsBefore;
                     // What each jacktrip client's jitter buffer counted meanwhile excuses what it
                     // played back, as xruns do (-I 1: a line a second).

@@ -80,7 +80,7 @@ class OneClockTest {
                     farProbe.awaitReady(Duration.ofSeconds(30));
                     final long xrunsBefore = a.xruns() + b.xruns();
                     final float[][] atFar = farProbe.recording(Duration.ofSeconds(SECONDS + 40));
-                    nearProbe.awaitFrames(frames, Duration.ofSeconds(30));
+                    nearProbe.awaitRecording(Duration.ofSeconds(30));
                     final long xruns = a.xruns() + b.xruns() - xrunsBefore;
                     final String context = "xruns here " + a.xruns() + ", there " + b.xruns() + "\nnear: "
                             + link.stats().statLine() + "\nfar:\n" + far.output();

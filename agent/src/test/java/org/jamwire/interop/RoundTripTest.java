@@ -153,7 +153,7 @@ class RoundTripTest {
                 farProbe.awaitReady(Duration.ofSeconds(30));
                 final long farEventsBefore = JacktripStats.receiveEvents(far.output());
                 final float[][] farRecording = farProbe.recording(Duration.ofSeconds(60));
-                nearProbe.awaitFrames(RECORD_FRAMES, Duration.ofSeconds(30));
+                nearProbe.awaitRecording(Duration.ofSeconds(30));
                 final long xruns = a.xruns() + b.xruns() - xrunsBefore;
                 if (System.getProperty("roundtrip.dump") != null) {
                     try (java.io.DataOutputStream o = new java.io.DataOutputStream(new java.io.FileOutputStream(

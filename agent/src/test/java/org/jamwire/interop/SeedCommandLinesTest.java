@@ -61,7 +61,7 @@ class SeedCommandLinesTest {
                     farProbe.awaitReady(Duration.ofSeconds(30));
                     final long xrunsBefore = jackA.xruns() + jackB.xruns();
                     final float[][] atServer = farProbe.recording(Duration.ofSeconds(60));
-                    nearProbe.awaitFrames(RECORD_FRAMES, Duration.ofSeconds(30));
+                    nearProbe.awaitRecording(Duration.ofSeconds(30));
                     final String context = "xruns A=" + jackA.xruns() + " B=" + jackB.xruns() + "\nserver:\n"
                             + server.output() + "\nclient:\n" + client.output();
                     // Sample-exact with the defaults, but for what the xruns counted while recording cost.

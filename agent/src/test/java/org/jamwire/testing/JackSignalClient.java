@@ -206,6 +206,19 @@ public final class JackSignalClient implements AutoCloseable {
         Deadlines.await(timeout, () -> frames >= count, () -> name() + " processed " + frames + " of " + count + " frames");
     }
 
+    /**
+     * Waits until this client's recording is full, then half a second more (at 48 kHz): jackd
+     * reports an xrun once the cycle it spoilt is over, so xruns counted after this include those
+     * that spoilt the last periods recorded.
+     */
+    public void awaitRecording(Duration timeout) {
+        awaitFrames(capacity, timeout);
+        awaitFrames(capacity + XRUN_REPORT_FRAMES, timeout);
+    }
+
+    /** Frames to wait after a recording for its last xruns to be reported. */
+    private static final int XRUN_REPORT_FRAMES = 24_000;
+
     /** What input {@code in_c} recorded so far. */
     public float[] recording(int channel) {
         final long available = Math.min(frames, capacity);

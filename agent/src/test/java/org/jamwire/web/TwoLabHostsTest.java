@@ -126,7 +126,7 @@ class TwoLabHostsTest {
                         throw new AssertionError(e.getMessage() + ": moving " + moving + ", messages " + seen, e);
                     }
 
-                    probe.awaitFrames(RECORD_FRAMES, Duration.ofSeconds(60));
+                    probe.awaitRecording(Duration.ofSeconds(60));
                     final String context = "xruns A=" + jackA.xruns() + " B=" + jackB.xruns() + "\npair: "
                             + api.get("/api/lab/pairs/" + id).body();
                     // Through both links, which run with the defaults: exact but for what the xruns cost.
