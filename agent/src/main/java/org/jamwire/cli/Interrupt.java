@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Ctrl-C for a command that runs until stopped: a shutdown hook that stops what the command
  * started and tells the main thread it happened, then gives the main thread a moment to print its
- * last words. Installed and finished on the main thread; the hook runs on the JVM's.
+ * last words. A stop that has not returned within {@value #STOP_SECONDS} s is reported, with where
+ * it hung, and the process exits anyway. Installed and finished on the main thread; the hook runs on the JVM's.
  */
 final class Interrupt {
 
@@ -16,10 +17,28 @@ final class Interrupt {
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicBoolean removed = new AtomicBoolean();
 
+    /** Seconds Ctrl-C waits for the command to stop before the process exits anyway. */
+    static final int STOP_SECONDS = 5;
+
     private Interrupt(Runnable stop) {
         hook = new Thread(() -> {
             fired.countDown();
-            stop.run();
+            final Thread stopping = new Thread(stop, "jamwire-stop");
+            stopping.setDaemon(true);
+            stopping.start();
+            try {
+                stopping.join(TimeUnit.SECONDS.toMillis(STOP_SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (stopping.isAlive()) {
+                // A stop that hangs (an audio server that does not let its client go) must not
+                // keep Ctrl-C from ending the process.
+                System.err.println("jamwire: did not stop within " + STOP_SECONDS + " s; exiting anyway. Where"
+                        + " it was:\n" + stackOf(stopping));
+                System.err.flush();
+                Runtime.getRuntime().halt(ExitCode.INTERRUPTED);
+            }
             try {
                 // Let the main thread print its last words before the JVM goes.
                 finished.await(3, TimeUnit.SECONDS);
@@ -27,6 +46,14 @@ final class Interrupt {
                 Thread.currentThread().interrupt();
             }
         }, "jamwire-interrupt");
+    }
+
+    private static String stackOf(Thread t) {
+        final StringBuilder b = new StringBuilder();
+        for (final StackTraceElement e : t.getStackTrace()) {
+            b.append("    at ").append(e).append('\n');
+        }
+        return b.toString();
     }
 
     /** Installs the hook; on Ctrl-C it runs {@code stop}. */

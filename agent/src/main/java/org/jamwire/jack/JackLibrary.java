@@ -87,6 +87,9 @@ final class JackLibrary {
 
     static native int jack_client_close(long client);
 
+    /** The client's process thread, as a {@code pthread_t}; 0 before it is activated. */
+    static native long jack_client_thread_id(long client);
+
     static native String jack_get_client_name(long client);
 
     static native int jack_activate(long client);

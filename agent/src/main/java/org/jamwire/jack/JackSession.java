@@ -33,6 +33,9 @@ public final class JackSession implements AudioSession {
     private final JackLibrary.XrunCallback onXrun = arg -> xrun();
     private final JackLibrary.InfoShutdownCallback onShutdown = (code, reason, arg) -> shutDown(reason);
 
+    private volatile boolean activated;
+    private volatile long processThreadId;
+
     private JackSession(long client, AudioSpec spec, AudioProcessor processor, long[] sends, long[] receives) {
         this.client = client;
         this.spec = spec;
@@ -139,6 +142,11 @@ public final class JackSession implements AudioSession {
         return period.cycles();
     }
 
+    /** True once JACK's process thread for this client has ended (after {@link #close()}). */
+    boolean processThreadEnded() {
+        return period.processThreadEnded();
+    }
+
     /** Periods in which the processor threw; they were played as silence. */
     public long processorFailures() {
         return period.processorFailures();
@@ -154,6 +162,8 @@ public final class JackSession implements AudioSession {
             throw new AudioBackendException("JACK could not activate client " + clientName + " (error " + result
                     + "); the server may have stopped: check that jackd is still running");
         }
+        processThreadId = JackLibrary.jack_client_thread_id(client);
+        activated = true;
         if (spec.autoConnect()) {
             connectToSystem();
         }
@@ -181,9 +191,20 @@ public final class JackSession implements AudioSession {
         }
     }
 
+    /**
+     * Closes the client. The process thread is asked to end itself first: closing an active client
+     * makes libjack cancel its process thread asynchronously, and a thread cancelled while it runs
+     * the JVM's code (a callback that is late, or held at a safepoint) can leave the JVM hung or
+     * crash it. A thread that ended itself is past that; one that does not end within
+     * {@value PeriodCallback#FINISH_MILLIS} ms (the server stopped calling it) waits in libjack,
+     * where cancelling it is safe.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            if (period.finish(activated) && processThreadId != 0) {
+                ThreadReaper.join(processThreadId);
+            }
             JackLibrary.jack_client_close(client);
             OneServerPerProcess.release();
         }

@@ -2,6 +2,8 @@ package org.jamwire.jack;
 
 import com.sun.jna.Pointer;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.jamwire.audio.AudioProcessor;
 
 /**
@@ -28,7 +30,14 @@ final class PeriodCallback implements JackLibrary.ProcessCallback {
     private final long[] receivePorts;
     private final AudioProcessor processor;
 
+    /** Longest wait, in milliseconds, for the process thread to end itself before the client closes. */
+    static final long FINISH_MILLIS = 1000;
+
     private volatile PeriodArrays arrays;
+    /** Set when the client is closing: the next period ends the process thread instead. */
+    private volatile boolean finishing;
+    /** JACK's process thread, as the JVM knows it, once it has called in. */
+    private volatile Thread processThread;
     private volatile long cycles;
     private volatile long processorFailures;
     private volatile long oversizedPeriods;
@@ -42,6 +51,13 @@ final class PeriodCallback implements JackLibrary.ProcessCallback {
 
     @Override
     public int invoke(int frames, Pointer arg) {
+        if (processThread == null) {
+            processThread = Thread.currentThread();
+        }
+        if (finishing) {
+            // A non-zero return makes libjack deactivate the client from this thread and end it.
+            return 1;
+        }
         final PeriodArrays current = arrays;
         if (frames > current.frames) {
             silenceReceivePorts(frames);
@@ -73,6 +89,33 @@ final class PeriodCallback implements JackLibrary.ProcessCallback {
         for (final long port : receivePorts) {
             ABSOLUTE.setMemory(JackLibrary.jack_port_get_buffer(port, frames), (long) frames * BYTES_PER_SAMPLE, (byte) 0);
         }
+    }
+
+    /**
+     * Asks the process thread to end at its next period and, if the client was activated, waits
+     * until it has, up to {@link #FINISH_MILLIS} ms; true if it ended. Called on a control thread
+     * when the client closes.
+     */
+    boolean finish(boolean activated) {
+        finishing = true;
+        if (!activated) {
+            return false;
+        }
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FINISH_MILLIS);
+        while (System.nanoTime() < deadline) {
+            // The JVM lets the thread go as it exits, after libjack has deactivated the client.
+            if (processThreadEnded()) {
+                return true;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        return false;
+    }
+
+    /** True once JACK's process thread has called in and then ended. */
+    boolean processThreadEnded() {
+        final Thread t = processThread;
+        return t != null && !t.isAlive();
     }
 
     /** Makes room for periods of {@code frames}. Called on JACK's notification thread. */

@@ -110,6 +110,18 @@ class JackBackendTest {
     }
 
     @Test
+    void closing_ends_the_process_thread_before_the_client_goes() throws Exception {
+        final JackSession session = open("ending", 1, 1, false);
+        session.start();
+        Deadlines.await(TIMEOUT, () -> session.cycles() > 10, () -> "no periods");
+        session.close();
+        // libjack cancels a process thread that is still running when its client closes; one that
+        // ended itself is never cancelled in the middle of a callback.
+        assertTrue(session.processThreadEnded(), "the process thread still runs after close");
+        assertTrue(server.lsp().stream().noneMatch(line -> line.startsWith("ending:")), "ports stay after close");
+    }
+
+    @Test
     void follows_a_buffer_size_change() throws Exception {
         final AtomicInteger largestPeriod = new AtomicInteger();
         final AtomicInteger shortArrays = new AtomicInteger();

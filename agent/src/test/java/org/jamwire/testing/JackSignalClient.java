@@ -50,6 +50,8 @@ public final class JackSignalClient implements AutoCloseable {
     private final float[][] recorded;
     private final int capacity;
     private volatile long frames;
+    /** Set when closing: the next period ends JACK's process thread (see {@link #close()}). */
+    private volatile boolean finishing;
 
     private JackSignalClient(JackClient client, int outputCount, int inputCount, int capacity, Signal signal)
             throws JackException {
@@ -146,6 +148,9 @@ public final class JackSignalClient implements AutoCloseable {
     }
 
     private boolean process(int n) {
+        if (finishing) {
+            return true; // closing: out of the callback at once (see close())
+        }
         final long start = frames;
         for (int c = 0; c < outputs.length; c++) {
             final FloatBuffer out = outputs[c].getFloatBuffer();
@@ -231,8 +236,16 @@ public final class JackSignalClient implements AutoCloseable {
         return Arrays.copyOfRange(recorded[channel - 1], Math.max(0, available - count), available);
     }
 
+    /**
+     * Closes the client. libjack cancels the process thread of a client it closes, and one
+     * cancelled in the middle of a callback can hang or crash this JVM; from here on each callback
+     * returns at once, so that the thread is almost always waiting in libjack when that comes.
+     * (Ending the thread instead, by returning false, makes JNAJack detach it from the JVM before
+     * libjack has deactivated the client, and the close that follows races that deactivation.)
+     */
     @Override
     public void close() {
+        finishing = true;
         client.close();
     }
 }
