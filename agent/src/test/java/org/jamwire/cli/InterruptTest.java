@@ -34,7 +34,9 @@ class InterruptTest {
 
     @Test
     void a_stop_that_hangs_is_reported_and_the_process_exits_130() throws Exception {
-        final Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // SIGINT at its default, whatever this JVM inherited (see Program).
+        final Process p = new ProcessBuilder(List.of("env", "--default-signal=INT",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Hangs.class.getName()))
                 .redirectErrorStream(true).start();
         try {

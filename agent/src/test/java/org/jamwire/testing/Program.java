@@ -125,7 +125,11 @@ public final class Program implements AutoCloseable {
 
     private static Program start(List<String> cmd, String jackServer, java.util.Map<String, String> env)
             throws IOException {
-        final ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // Ctrl-C as the program would meet it at a terminal: a shell that started this JVM in the
+        // background without job control made it ignore SIGINT, and its children would inherit that.
+        final List<String> withSignals = new ArrayList<>(List.of("env", "--default-signal=INT"));
+        withSignals.addAll(cmd);
+        final ProcessBuilder pb = new ProcessBuilder(withSignals).redirectErrorStream(true);
         pb.environment().putAll(env);
         if (jackServer != null) {
             pb.environment().put("JACK_DEFAULT_SERVER", jackServer);
