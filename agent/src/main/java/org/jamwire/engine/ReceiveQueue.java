@@ -25,8 +25,9 @@ import org.jamwire.protocol.SampleCodec;
  *       first frame it had to make up, plays the late audio from there, and holds until the
  *       queue is full again: the concealed periods become delay, nothing more is lost;</li>
  *   <li>when the queue has held a whole period more than its length at every period for
- *       {@value #SURPLUS_SECONDS} s (this end's clock fell behind), that period is
- *       skipped and the audio after it crossfaded in (a quarter of that window in the first
+ *       {@value #SURPLUS_SECONDS} s, or for {@value #AFTER_STALL_PERIODS} periods right after this
+ *       end stood still (its audio server skipped time), this end's clock fell behind, and that
+ *       period is skipped and the audio after it crossfaded in (a quarter of that window in the first
  *       {@value #SETTLING_SECONDS} s of playback). A burst after a late period does not last a
  *       window and is played as it comes.</li>
  * </ul>
@@ -59,6 +60,14 @@ public final class ReceiveQueue {
     public static final int LATE_IN_ROW = 2;
     /** Seconds the queue must hold a surplus period throughout before it is skipped. */
     static final double SURPLUS_SECONDS = 1.0;
+    /**
+     * Periods a surplus must last, just after this end stood still for two periods or more (its
+     * audio server skipped time: an xrun), to be skipped then: what the peer sent meanwhile is a
+     * surplus for good, and goes with the xrun's own glitch. A server that catches up instead runs
+     * its next periods back to back, and the surplus is gone within them.
+     */
+    static final int AFTER_STALL_PERIODS = 4;
+
     /** Seconds after playback starts in which a surplus is looked for over a quarter of that. */
     static final double SETTLING_SECONDS = 2.0;
     /**
@@ -125,6 +134,10 @@ public final class ReceiveQueue {
     private final int settlingPeriods;
     private long playedSinceStart;
     private int surplusPeriods;
+    /** Periods left in which a surplus need last only {@link #AFTER_STALL_PERIODS}. */
+    private int afterStall;
+    /** When the last period began, in microseconds, or {@link Long#MIN_VALUE}. */
+    private long lastPullMicros = Long.MIN_VALUE;
     private long surplusMin = Long.MAX_VALUE;
     /** Frames played by this end, for the drift estimator's clock. */
     private long played;
@@ -361,6 +374,13 @@ public final class ReceiveQueue {
             drift.local(played, nowMicros);
             counters.set(LinkCounter.DRIFT_PPM, Math.round(drift.ppm()));
         }
+        if (nowMicros != Long.MIN_VALUE) {
+            if (lastPullMicros != Long.MIN_VALUE
+                    && (nowMicros - lastPullMicros) * sampleRate >= 2_000_000L * frames) {
+                afterStall = 2 * AFTER_STALL_PERIODS;
+            }
+            lastPullMicros = nowMicros;
+        }
         final long before = played;
         played += frames;
         if (!playing && level() >= targetFrames && level() > 0) {
@@ -511,7 +531,11 @@ public final class ReceiveQueue {
      * starts at the first period with a surplus, so a surplus goes one window after it appears.
      */
     private void watchSurplus() {
-        final int window = playedSinceStart++ < settlingPeriods ? settlingWindow : surplusWindow;
+        int window = playedSinceStart++ < settlingPeriods ? settlingWindow : surplusWindow;
+        if (afterStall > 0) {
+            afterStall--;
+            window = Math.min(window, AFTER_STALL_PERIODS);
+        }
         final long level = writePos - readPos;
         if (sizer != null || phase != 0 || level - targetFrames < localFrames) {
             surplusPeriods = 0;

@@ -1,0 +1,84 @@
+package org.jamwire.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * This end's audio server stands still (an xrun that skips time) while the peer keeps sending:
+ * what arrived meanwhile is a surplus for good, skipped right after the stall, with it. A server
+ * that catches up instead, running its missed periods back to back, loses nothing.
+ */
+class ReceiveQueueStallTest {
+
+    private static final int F = TestStream.FRAMES;
+    private static final long PERIOD_MICROS = 1_000_000L * F / TestStream.RATE;
+    private static final int PERIODS = 500;
+
+    private final TestStream tone = TestStream.tones(PERIODS, 0.4, 440, 1250);
+    private final Counters counters = new Counters();
+    private final ReceiveQueue queue = new ReceiveQueue(1, F, 3, TestStream.RATE, UnderrunPolicy.ZEROS,
+            false, counters);
+    private final ByteBuffer packet = ByteBuffer.allocate(F * 4);
+    private final float[][] out = new float[1][F];
+    private long now = 1_000_000;
+
+    private void push(int p) {
+        tone.encode(p, packet);
+        queue.push(packet, 0, TestStream.BITS, F, 1, p & 0xFFFF);
+    }
+
+    private void pull() {
+        queue.pull(out, F, now);
+    }
+
+    @Test
+    void a_surplus_left_by_a_stall_goes_within_a_few_periods_of_it() {
+        int sent = 0;
+        for (; sent < 100; sent++) {
+            push(sent);
+            pull();
+            now += PERIOD_MICROS;
+        }
+        final int steady = queue.level();
+        // Three periods of this end's time skipped; the peer's three packets arrive meanwhile.
+        for (int i = 0; i < 3; i++) {
+            push(sent++);
+            now += PERIOD_MICROS;
+        }
+        for (int i = 0; i < ReceiveQueue.AFTER_STALL_PERIODS + 1; i++) {
+            push(sent++);
+            pull();
+            now += PERIOD_MICROS;
+        }
+        assertEquals(3, counters.get(LinkCounter.OVERFLOWS), "the three periods the stall left over");
+        assertEquals(steady, queue.level(), "back at the queue's length");
+    }
+
+    @Test
+    void a_server_that_catches_up_loses_nothing() {
+        int sent = 0;
+        for (; sent < 100; sent++) {
+            push(sent);
+            pull();
+            now += PERIOD_MICROS;
+        }
+        // Three periods late, then the missed periods run back to back.
+        for (int i = 0; i < 3; i++) {
+            push(sent++);
+        }
+        now += 3 * PERIOD_MICROS;
+        for (int i = 0; i < 3; i++) {
+            pull();
+            now += 10;
+        }
+        for (int i = 0; i < 300; i++) {
+            push(sent++);
+            pull();
+            now += PERIOD_MICROS;
+        }
+        assertEquals(0, counters.get(LinkCounter.OVERFLOWS));
+        assertEquals(0, counters.get(LinkCounter.CONCEALED));
+    }
+}
