@@ -57,9 +57,56 @@ public final class LabHosts implements AutoCloseable {
             Assumptions.abort("needs root to create network namespaces (ip netns); CI runs it as root");
         }
         final long pid = ProcessHandle.current().pid();
-        final LabHosts h = new LabHosts(Long.toString(pid % 100_000), (int) (pid % 200) + 20);
+        removeStale();
+        final LabHosts h = new LabHosts(Long.toString(pid), freeSubnet((int) (pid % 200) + 20));
         h.setUp(n);
         return h;
+    }
+
+    /**
+     * Removes the lab networks of test JVMs that are gone (killed before they could clean up),
+     * and stops what still runs in them: a bridge left behind on a subnet routes that subnet's
+     * addresses away from a new lab's hosts.
+     */
+    private static void removeStale() throws IOException, InterruptedException {
+        for (final String line : output("ip", "-o", "link", "show", "type", "bridge").split("\n")) {
+            final java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\d+: jwbr(\\d+)[:@]").matcher(line);
+            if (!m.find() || ProcessHandle.of(Long.parseLong(m.group(1))).isPresent()) {
+                continue;
+            }
+            final String tag = m.group(1);
+            for (int i = 0; i < 8; i++) {
+                final String ns = "jwh" + tag + "-" + i;
+                for (final String pid : output("ip", "netns", "pids", ns).split("\\s+")) {
+                    if (pid.matches("\\d+")) {
+                        ProcessHandle.of(Long.parseLong(pid.trim())).ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                }
+            }
+            new LabHosts(tag, 0).close();
+        }
+    }
+
+    /** {@code preferred}, or the next subnet 10.204.X.0/24 that no interface here uses. */
+    private static int freeSubnet(int preferred) throws IOException, InterruptedException {
+        final String used = output("ip", "-o", "-4", "addr", "show");
+        for (int i = 0; i < 200; i++) {
+            final int candidate = 20 + (preferred - 20 + i) % 200;
+            if (!used.contains(" 10.204." + candidate + ".")) {
+                return candidate;
+            }
+        }
+        throw new IOException("no free subnet 10.204.20-219.0/24 for the lab hosts:\n" + used);
+    }
+
+    private static String output(String... command) throws IOException, InterruptedException {
+        final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", command) + " hung");
+        }
+        return out;
     }
 
     private void setUp(int n) throws IOException, InterruptedException {
