@@ -18,6 +18,15 @@ public interface AudioSession extends AutoCloseable {
     /** Number of xruns the audio server reported since the session opened. */
     long xruns();
 
+    /** Periods delivered to the processor so far. */
+    long periods();
+
+    /** Periods in which the processor threw; their output was silence. */
+    long processorFailures();
+
+    /** The processor's most recent failure, or null if it never threw. */
+    Throwable lastProcessorFailure();
+
     /** False once the audio server has gone away or shut the client down. */
     boolean isAlive();
 

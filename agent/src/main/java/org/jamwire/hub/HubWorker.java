@@ -189,7 +189,8 @@ final class HubWorker {
                 if (!timedOut && started.state() == Link.State.WAITING_FOR_PEER
                         && System.nanoTime() - firstNanos > TimeUnit.SECONDS.toNanos(IDLE_SECONDS)) {
                     timedOut = true;
-                    hub.report(this, "no datagram came in " + IDLE_SECONDS + " s after the first; slot freed");
+                    hub.report(this, "no datagram came in " + IDLE_SECONDS + " s after the first; slot freed ("
+                            + started.describeAudio() + "; " + started.stats().statLine().strip() + ")");
                     started.stop();
                 }
             }

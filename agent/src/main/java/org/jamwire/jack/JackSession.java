@@ -137,8 +137,8 @@ public final class JackSession implements AudioSession {
         return shutdownReason;
     }
 
-    /** Periods delivered to the processor so far. */
-    public long cycles() {
+    @Override
+    public long periods() {
         return period.cycles();
     }
 
@@ -147,9 +147,14 @@ public final class JackSession implements AudioSession {
         return period.processThreadEnded();
     }
 
-    /** Periods in which the processor threw; they were played as silence. */
+    @Override
     public long processorFailures() {
         return period.processorFailures();
+    }
+
+    @Override
+    public Throwable lastProcessorFailure() {
+        return period.lastFailure();
     }
 
     @Override

@@ -40,6 +40,8 @@ final class PeriodCallback implements JackLibrary.ProcessCallback {
     private volatile Thread processThread;
     private volatile long cycles;
     private volatile long processorFailures;
+    /** What the processor last threw: already made, so keeping it allocates nothing. */
+    private volatile Throwable lastFailure;
     private volatile long oversizedPeriods;
 
     PeriodCallback(long[] sendPorts, long[] receivePorts, AudioProcessor processor, int frames) {
@@ -76,6 +78,7 @@ final class PeriodCallback implements JackLibrary.ProcessCallback {
             for (final float[] output : outputs) {
                 Arrays.fill(output, 0, frames, 0f);
             }
+            lastFailure = e;
             processorFailures = processorFailures + 1;
         }
         for (int i = 0; i < receivePorts.length; i++) {
@@ -133,6 +136,11 @@ final class PeriodCallback implements JackLibrary.ProcessCallback {
     /** Periods in which the processor threw; their output was silence. */
     long processorFailures() {
         return processorFailures;
+    }
+
+    /** What the processor last threw, or null. */
+    Throwable lastFailure() {
+        return lastFailure;
     }
 
     /** Periods longer than the arrays, played as silence; should stay 0. */

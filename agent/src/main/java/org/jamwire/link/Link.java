@@ -212,6 +212,15 @@ public final class Link implements AutoCloseable {
                 Duration.between(started, Instant.now()));
     }
 
+    /**
+     * The audio side in a few words: periods the audio server has run the link in, periods in
+     * which it failed, and the server's xruns.
+     */
+    public String describeAudio() {
+        final AudioSession s = session;
+        return s.periods() + " audio periods, " + s.processorFailures() + " failed, " + s.xruns() + " xruns";
+    }
+
     /** Levels of the audio this end sends, per channel, as the audio thread last measured them. */
     public LevelMeter sendLevels() {
         return sendLevels;
@@ -295,6 +304,8 @@ public final class Link implements AutoCloseable {
     private void supervise() {
         boolean announced = false;
         boolean formatChecked = false;
+        long reportedFailures = 0;
+        long nextFailureReport = 0;
         long nextStat = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, config.ioStatSeconds()));
         while (running) {
             LockSupport.parkNanos(SUPERVISE_NANOS);
@@ -319,6 +330,16 @@ public final class Link implements AutoCloseable {
             }
             if (!session.isAlive() && !recoverAudio()) {
                 return;
+            }
+            final long failures = session.processorFailures();
+            if (failures < reportedFailures) {
+                reportedFailures = 0; // a new audio session counts from 0
+            }
+            if (failures > reportedFailures && now - nextFailureReport >= 0) {
+                emit(LinkEvent.Kind.WARNING, "the link failed in " + (failures - reportedFailures)
+                        + " audio periods and played silence in them: " + session.lastProcessorFailure());
+                reportedFailures = failures;
+                nextFailureReport = now + TimeUnit.SECONDS.toNanos(1);
             }
             if (config.peerTimeoutSeconds() > 0 && peer.lastReceiveNanos() != 0
                     && now - peer.lastReceiveNanos() > TimeUnit.SECONDS.toNanos(config.peerTimeoutSeconds())) {

@@ -145,6 +145,13 @@ class HubPatchModesTest {
                     players.connect(jt + ":receive_1", players.input(n));
                 }
                 awaitPatched(mode, context);
+                for (int n = 1; n <= CLIENTS; n++) {
+                    final Program client = clients.get(n - 1);
+                    final int index = n;
+                    Deadlines.await(Duration.ofSeconds(10), () -> client.output().contains(
+                            "Received Connection from Peer!"), () -> "the hub's first datagram at jacktrip client " + index
+                            + context.get());
+                }
                 final List<Ear> ears = new ArrayList<>();
                 for (int n = 1; n <= CLIENTS; n++) {
                     final int channel = n;
@@ -331,7 +338,7 @@ class HubPatchModesTest {
         final long xruns = h.xruns() + c.xruns() - xrunsBefore;
         final long[] jacktripEvents = new long[CLIENTS];
         for (int i = 0; i < jacktrips.size(); i++) {
-            JacktripStats.awaitNext(jacktrips.get(i));
+            JacktripStats.awaitNext(jacktrips.get(i), context);
             jacktripEvents[i] = JacktripStats.receiveEvents(jacktrips.get(i).output()) - jacktripBefore[i];
         }
         for (int listener = 1; listener <= CLIENTS; listener++) {

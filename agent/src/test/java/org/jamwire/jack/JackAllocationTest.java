@@ -58,17 +58,17 @@ class JackAllocationTest {
             final long started = System.nanoTime();
             int probesMeasured = 0;
             while (!processor.done) {
-                final long from = session.cycles();
+                final long from = session.periods();
                 final EchoFinder echo = loopback.measureLatency(session);
-                if (from > WARM_UP && session.cycles() < WARM_UP + MEASURED) {
+                if (from > WARM_UP && session.periods() < WARM_UP + MEASURED) {
                     probesMeasured++;
                     assertTrue(echo.confidence() >= EchoFinder.MIN_CONFIDENCE, "confidence " + echo.confidence());
                     // A packet comes back in the period it is sent and waits 3 more in the queue of 4,
                     // give or take a period that a late cycle moves it by.
                     assertTrue(Math.abs(echo.peakLag() - 3 * 32) <= 32, "round trip of " + echo.peakLag() + " frames");
                 }
-                final long idleUntil = session.cycles() + 50;
-                Deadlines.await(Duration.ofSeconds(10), () -> session.cycles() >= idleUntil || processor.done,
+                final long idleUntil = session.periods() + 50;
+                Deadlines.await(Duration.ofSeconds(10), () -> session.periods() >= idleUntil || processor.done,
                         () -> "idle periods");
             }
             System.out.printf("JACK thread: reading the counter %d B; %d periods x %d+%d channels: %d B;"
@@ -135,7 +135,7 @@ class JackAllocationTest {
             final LatencyProbe.Run run = new LatencyProbe.Run(0, EchoFinder.burst(), 2 * EchoFinder.BURST_FRAMES);
             final EchoFinder echo = new EchoFinder();
             probe.arm(run);
-            Deadlines.await(Duration.ofSeconds(10), run::full, () -> "a full capture at period " + session.cycles());
+            Deadlines.await(Duration.ofSeconds(10), run::full, () -> "a full capture at period " + session.periods());
             probe.disarm(run);
             echo.scan(run.capture(), run.captured());
             return echo;

@@ -113,7 +113,7 @@ class JackBackendTest {
     void closing_ends_the_process_thread_before_the_client_goes() throws Exception {
         final JackSession session = open("ending", 1, 1, false);
         session.start();
-        Deadlines.await(TIMEOUT, () -> session.cycles() > 10, () -> "no periods");
+        Deadlines.await(TIMEOUT, () -> session.periods() > 10, () -> "no periods");
         session.close();
         // libjack cancels a process thread that is still running when its client closes; one that
         // ended itself is never cancelled in the middle of a callback.
@@ -134,7 +134,7 @@ class JackBackendTest {
         };
         try (JackSession session = new JackBackend(server.name()).open(new AudioSpec("resize", 1, 1, false), watcher)) {
             session.start();
-            Deadlines.await(TIMEOUT, () -> session.cycles() > 10, () -> "no periods");
+            Deadlines.await(TIMEOUT, () -> session.periods() > 10, () -> "no periods");
             server.setBufferSize(4 * FRAMES);
             try {
                 Deadlines.await(TIMEOUT, () -> largestPeriod.get() == 4 * FRAMES, () -> "largest period " + largestPeriod);

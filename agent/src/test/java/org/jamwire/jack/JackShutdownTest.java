@@ -19,7 +19,7 @@ class JackShutdownTest {
                 JackSession session = new JackBackend(server.name())
                         .open(new AudioSpec("doomed", 1, 1, false), (inputs, outputs, frames) -> {})) {
             session.start();
-            Deadlines.await(Duration.ofSeconds(10), () -> session.cycles() > 10, () -> "no periods delivered");
+            Deadlines.await(Duration.ofSeconds(10), () -> session.periods() > 10, () -> "no periods delivered");
 
             final long killed = System.nanoTime();
             server.kill();

@@ -32,9 +32,14 @@ public final class JacktripStats {
      * what it counts covers everything up to now.
      */
     public static void awaitNext(Program program) {
+        awaitNext(program, () -> "");
+    }
+
+    /** As {@link #awaitNext(Program)}, with {@code context} (the other programs' output) in the failure. */
+    public static void awaitNext(Program program, java.util.function.Supplier<String> context) {
         final int seen = lines(program.output());
         Deadlines.await(java.time.Duration.ofSeconds(5), () -> lines(program.output()) > seen,
-                () -> "a statistics line from jacktrip (-I 1): " + program.output());
+                () -> "a statistics line from jacktrip (-I 1): " + program.output() + context.get());
     }
 
     /** The receive events of the last statistics line in {@code output}, or 0 if there is none. */

@@ -36,6 +36,10 @@ public final class BuiltinSession implements AudioSession {
     private final AtomicReference<Recording> recording = new AtomicReference<>();
     private volatile boolean running;
     private volatile boolean closed;
+    /** Periods in which the processor threw; they were played as silence. Written by the clock thread only. */
+    private volatile long processorFailures;
+    /** What the processor last threw, or null. */
+    private volatile Throwable lastFailure;
 
     BuiltinSession(AudioSpec spec, AudioProcessor processor, int sampleRate, int bufferSize, double clockRate,
             TestSignal signal, Consumer<String> onClose) {
@@ -80,9 +84,19 @@ public final class BuiltinSession implements AudioSession {
         return !closed;
     }
 
-    /** Periods processed so far. */
+    @Override
     public long periods() {
         return periods.get();
+    }
+
+    @Override
+    public long processorFailures() {
+        return processorFailures;
+    }
+
+    @Override
+    public Throwable lastProcessorFailure() {
+        return lastFailure;
     }
 
     /** Meters of the audio sent to the network. */
@@ -136,7 +150,15 @@ public final class BuiltinSession implements AudioSession {
         long deadline = System.nanoTime();
         while (running) {
             signal.fill(inputs, bufferSize);
-            processor.process(inputs, outputs, bufferSize);
+            try {
+                processor.process(inputs, outputs, bufferSize);
+            } catch (RuntimeException | Error e) {
+                for (final float[] output : outputs) {
+                    java.util.Arrays.fill(output, 0, bufferSize, 0f);
+                }
+                lastFailure = e;
+                processorFailures = processorFailures + 1;
+            }
             sendMeters.measure(inputs, bufferSize);
             receiveMeters.measure(outputs, bufferSize);
             final Recording r = recording.get();
