@@ -57,6 +57,8 @@ public final class Link implements AutoCloseable {
     private static final int OUTGOING_SLOTS = 16;
     private static final int INCOMING_SLOTS = 64;
     private static final long SUPERVISE_MILLIS = 100;
+    /** How long after the start a link waits for its first audio period before saying it has none. */
+    private static final long IDLE_AUDIO_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long SUPERVISE_NANOS = TimeUnit.MILLISECONDS.toNanos(SUPERVISE_MILLIS);
     /** Datagrams taken per period at most: as many as the incoming ring holds until the engine drains it. */
     private static final int RECEIVES_PER_PERIOD = INCOMING_SLOTS;
@@ -306,6 +308,8 @@ public final class Link implements AutoCloseable {
         boolean formatChecked = false;
         long reportedFailures = 0;
         long nextFailureReport = 0;
+        final long begun = System.nanoTime();
+        boolean idleAudioWarned = false;
         long nextStat = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, config.ioStatSeconds()));
         while (running) {
             LockSupport.parkNanos(SUPERVISE_NANOS);
@@ -330,6 +334,12 @@ public final class Link implements AutoCloseable {
             }
             if (!session.isAlive() && !recoverAudio()) {
                 return;
+            }
+            if (!idleAudioWarned && now - begun > IDLE_AUDIO_NANOS && session.periods() == 0) {
+                idleAudioWarned = true;
+                emit(LinkEvent.Kind.WARNING, "the audio server has not run this link's client in "
+                        + TimeUnit.NANOSECONDS.toSeconds(IDLE_AUDIO_NANOS) + " s (" + session.xruns()
+                        + " xruns): it is stuck or overloaded; nothing is sent or played until it does");
             }
             final long failures = session.processorFailures();
             if (failures < reportedFailures) {

@@ -129,7 +129,8 @@ class HubPatchModesTest {
                             "-q", "4", "-D", "-I", "1"));
                 }
                 final Supplier<String> context = () -> {
-                    final StringBuilder b = new StringBuilder("\nhub:\n").append(hub.output());
+                    final StringBuilder b = new StringBuilder("\nhub:\n").append(hub.output())
+                            .append("the hub's jackd, last lines:\n").append(tail(h.output()));
                     for (int n = 1; n <= clients.size(); n++) {
                         b.append("jacktrip ").append(n).append(":\n").append(clients.get(n - 1).output());
                     }
@@ -218,7 +219,8 @@ class HubPatchModesTest {
                 }
                 final Supplier<String> context = () -> {
                     synchronized (events) {
-                        return "\nclients: " + events + "\nhub:\n" + hub.output();
+                        return "\nclients: " + events + "\nhub:\n" + hub.output()
+                                + "the hub's jackd, last lines:\n" + tail(h.output());
                     }
                 };
                 for (int n = 1; n <= CLIENTS; n++) {
@@ -251,6 +253,12 @@ class HubPatchModesTest {
                 }
             }
         }
+    }
+
+    /** The last lines of a JACK server's output: what it said of its clients lately. */
+    private static String tail(String output) {
+        final List<String> lines = output.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())) + "\n";
     }
 
     /** Starts {@code jamwire -S} on the hub's JACK server, listening on {@code tcp}, slots from {@code tcp + 1}. */

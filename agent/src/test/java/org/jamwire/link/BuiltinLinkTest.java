@@ -194,4 +194,70 @@ class BuiltinLinkTest {
             assertEquals(0, l.stats().get(LinkCounter.DROPPED_FOREIGN), l.stats().statLine());
         }
     }
+
+    @Test
+    void says_when_its_audio_processing_fails_and_goes_on() throws Exception {
+        final BuiltinBackend builtin = ramp(48000);
+        final int[] periods = new int[1];
+        // The link's processor throws in every 50th period, as a fault in the engine would.
+        final AudioBackend failing = new AudioBackend() {
+            @Override
+            public String name() {
+                return "failing";
+            }
+
+            @Override
+            public org.jamwire.audio.AudioSession open(org.jamwire.audio.AudioSpec spec,
+                    org.jamwire.audio.AudioProcessor processor) throws org.jamwire.audio.AudioBackendException {
+                return builtin.open(spec, (in, out, n) -> {
+                    if (++periods[0] % 50 == 0) {
+                        throw new IllegalStateException("fault in period " + periods[0]);
+                    }
+                    processor.process(in, out, n);
+                });
+            }
+        };
+        final Link s = start(server(1, 16).build(), failing);
+        Deadlines.await(Duration.ofSeconds(5), () -> events.stream().anyMatch(e -> e.kind() == LinkEvent.Kind.WARNING
+                && e.message().startsWith("the link failed in ") && e.message().contains("IllegalStateException: fault in period")),
+                () -> "a warning naming the fault: " + events);
+        final int before = periods[0];
+        Deadlines.await(Duration.ofSeconds(5), () -> periods[0] > before + 100, () -> "periods go on");
+        assertTrue(s.describeAudio().matches("\\d+ audio periods, [1-9]\\d* failed, \\d+ xruns"), s.describeAudio());
+    }
+
+    @Test
+    void says_when_the_audio_server_never_runs_its_client() throws Exception {
+        final BuiltinBackend builtin = ramp(48000);
+        // A session whose server never calls it: opened, but its clock never started.
+        final AudioBackend stuck = new AudioBackend() {
+            @Override
+            public String name() {
+                return "stuck";
+            }
+
+            @Override
+            public org.jamwire.audio.AudioSession open(org.jamwire.audio.AudioSpec spec,
+                    org.jamwire.audio.AudioProcessor processor) throws org.jamwire.audio.AudioBackendException {
+                final org.jamwire.audio.builtin.BuiltinSession session = builtin.open(spec, processor);
+                return new org.jamwire.audio.AudioSession() {
+                    public int sampleRate() { return session.sampleRate(); }
+                    public int bufferSize() { return session.bufferSize(); }
+                    public String clientName() { return session.clientName(); }
+                    public long xruns() { return session.xruns(); }
+                    public long periods() { return session.periods(); }
+                    public long processorFailures() { return session.processorFailures(); }
+                    public Throwable lastProcessorFailure() { return session.lastProcessorFailure(); }
+                    public boolean isAlive() { return session.isAlive(); }
+                    public void start() { }
+                    public void close() { session.close(); }
+                };
+            }
+        };
+        final Link s = start(server(1, 16).build(), stuck);
+        Deadlines.await(Duration.ofSeconds(5), () -> events.stream().anyMatch(e -> e.kind() == LinkEvent.Kind.WARNING
+                && e.message().startsWith("the audio server has not run this link's client in 2 s")),
+                () -> "a warning that audio never ran: " + events);
+        assertEquals("0 audio periods, 0 failed, 0 xruns", s.describeAudio());
+    }
 }
