@@ -151,7 +151,8 @@ class HubPatchModesTest {
                     final int index = n;
                     Deadlines.await(Duration.ofSeconds(10), () -> client.output().contains(
                             "Received Connection from Peer!"), () -> "the hub's first datagram at jacktrip client " + index
-                            + context.get());
+                            + context.get() + hub.dumpThreads(java.nio.file.Path.of("target", "failsafe-reports",
+                                    "HubPatchModesTest-hub-threads-mode-" + mode.number() + ".txt")));
                 }
                 final List<Ear> ears = new ArrayList<>();
                 for (int n = 1; n <= CLIENTS; n++) {

@@ -150,6 +150,34 @@ public final class Program implements AutoCloseable {
         new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
     }
 
+    /**
+     * Writes the threads of this (Java) program to {@code file}: their Java stacks ({@code jstack
+     * -l}, with the locks they hold) and their native stacks ({@code gdb}), for a test that failed
+     * because the program stood still somewhere. Returns what to say of it in the failure.
+     */
+    public String dumpThreads(java.nio.file.Path file) {
+        final String pid = Long.toString(process.pid());
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            final StringBuilder out = new StringBuilder();
+            for (List<String> tool : List.of(List.of("timeout", "60", "jstack", "-l", pid),
+                    List.of("timeout", "60", "gdb", "-p", pid, "-batch", "-ex", "thread apply all bt"))) {
+                final Process dump = new ProcessBuilder(tool).redirectErrorStream(true).start();
+                final byte[] text = dump.getInputStream().readAllBytes();
+                dump.waitFor(60, TimeUnit.SECONDS);
+                out.append("$ ").append(String.join(" ", tool)).append('\n')
+                        .append(new String(text, java.nio.charset.StandardCharsets.UTF_8)).append('\n');
+            }
+            java.nio.file.Files.writeString(file, out);
+            return "\nits threads: " + file.toAbsolutePath();
+        } catch (IOException e) {
+            return "\nits threads could not be written to " + file + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "\ninterrupted while writing its threads to " + file;
+        }
+    }
+
     /** Everything it printed so far. */
     public String output() {
         return output.toString();
