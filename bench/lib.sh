@@ -13,9 +13,10 @@ rate=48000
 # No JACK client here may start a server of its own (libjack does when it finds none).
 export JACK_NO_START_SERVER=1
 # JamWire's endpoints run with the JVM options users get from ./jamwire (jvm.options), then
-# these (gc.sh adds its logging here).
+# these: JAMWIRE_JAVA_OPTS, split at spaces as ./jamwire does (e.g. to try
+# -XX:SharedArchiveFile=FILE), and what a script adds (gc.sh adds its logging here).
 mapfile -t jamwire_user_jvm_opts < <(grep -v -e '^#' -e '^[[:space:]]*$' "$root/jvm.options")
-jamwire_jvm_opts=()
+read -r -a jamwire_jvm_opts <<< "${JAMWIRE_JAVA_OPTS:-}"
 # JACK client names of the two ends, unique to this run: libjack names a client's socket in
 # /dev/shm after the client alone, so two clients of one name opening at the same moment on
 # different servers can collide.
