@@ -16,6 +16,10 @@ export JACK_NO_START_SERVER=1
 # these: JAMWIRE_JAVA_OPTS, split at spaces as ./jamwire does (e.g. to try
 # -XX:SharedArchiveFile=FILE), and what a script adds (gc.sh adds its logging here).
 mapfile -t jamwire_user_jvm_opts < <(grep -v -e '^#' -e '^[[:space:]]*$' "$root/jvm.options")
+# and, as ./jamwire does, the build's class-data archive while it is not older than the jar
+if [[ -f "$root/agent/target/jamwire.jsa" && ! "$root/agent/target/jamwire.jsa" -ot "$jar" ]]; then
+    jamwire_user_jvm_opts+=("-XX:SharedArchiveFile=$root/agent/target/jamwire.jsa" "-Xlog:cds=off,cds+dynamic=off")
+fi
 read -r -a jamwire_jvm_opts <<< "${JAMWIRE_JAVA_OPTS:-}"
 # JACK client names of the two ends, unique to this run: libjack names a client's socket in
 # /dev/shm after the client alone, so two clients of one name opening at the same moment on
