@@ -33,37 +33,33 @@ class ReceiveQueueStallTest {
         queue.pull(out, F, now);
     }
 
-    @Test
-    void a_surplus_left_by_a_stall_goes_within_a_few_periods_of_it() {
-        int sent = 0;
-        for (; sent < 100; sent++) {
-            push(sent);
+    /** Plays {@code periods} periods on time, each with its packet, from sequence {@code from}; returns the next. */
+    private int stream(int from, int periods) {
+        for (int p = from; p < from + periods; p++) {
+            push(p);
             pull();
             now += PERIOD_MICROS;
         }
+        return from + periods;
+    }
+
+    @Test
+    void a_surplus_left_by_a_stall_goes_within_a_few_periods_of_it() {
+        int sent = stream(0, 100);
         final int steady = queue.level();
         // Three periods of this end's time skipped; the peer's three packets arrive meanwhile.
         for (int i = 0; i < 3; i++) {
             push(sent++);
             now += PERIOD_MICROS;
         }
-        for (int i = 0; i < ReceiveQueue.AFTER_STALL_PERIODS + 1; i++) {
-            push(sent++);
-            pull();
-            now += PERIOD_MICROS;
-        }
+        stream(sent, ReceiveQueue.AFTER_STALL_PERIODS + 1);
         assertEquals(3, counters.get(LinkCounter.OVERFLOWS), "the three periods the stall left over");
         assertEquals(steady, queue.level(), "back at the queue's length");
     }
 
     @Test
     void a_server_that_catches_up_loses_nothing() {
-        int sent = 0;
-        for (; sent < 100; sent++) {
-            push(sent);
-            pull();
-            now += PERIOD_MICROS;
-        }
+        int sent = stream(0, 100);
         // Three periods late, then the missed periods run back to back.
         for (int i = 0; i < 3; i++) {
             push(sent++);
@@ -73,11 +69,7 @@ class ReceiveQueueStallTest {
             pull();
             now += 10;
         }
-        for (int i = 0; i < 300; i++) {
-            push(sent++);
-            pull();
-            now += PERIOD_MICROS;
-        }
+        stream(sent, 300);
         assertEquals(0, counters.get(LinkCounter.OVERFLOWS));
         assertEquals(0, counters.get(LinkCounter.CONCEALED));
     }

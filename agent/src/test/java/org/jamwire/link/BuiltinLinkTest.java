@@ -8,7 +8,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jamwire.audio.AudioBackend;
+import org.jamwire.audio.AudioBackendException;
+import org.jamwire.audio.AudioProcessor;
+import org.jamwire.audio.AudioSession;
+import org.jamwire.audio.AudioSpec;
 import org.jamwire.audio.builtin.BuiltinBackend;
+import org.jamwire.audio.builtin.BuiltinSession;
 import org.jamwire.audio.builtin.TestSignal;
 import org.jamwire.engine.LinkCounter;
 import org.jamwire.testing.AudioJudge;
@@ -50,6 +55,28 @@ class BuiltinLinkTest {
         return LinkConfig.builder(Role.CLIENT, "127.0.0.1").channels(channels).bitResolution(bits).bindPort(0)
                 .peerPort(server.localPort()).backend(LinkConfig.BackendKind.BUILTIN).queue(QUEUE)
                 .clientName("client");
+    }
+
+    /** How a test backend opens its sessions. */
+    private interface Opener {
+        AudioSession open(AudioSpec spec, AudioProcessor processor)
+                throws AudioBackendException;
+    }
+
+    /** A backend named {@code name} whose sessions {@code opener} opens. */
+    private static AudioBackend backend(String name, Opener opener) {
+        return new AudioBackend() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public AudioSession open(AudioSpec spec,
+                    AudioProcessor processor) throws AudioBackendException {
+                return opener.open(spec, processor);
+            }
+        };
     }
 
     private static BuiltinBackend ramp(int rate) {
@@ -200,23 +227,12 @@ class BuiltinLinkTest {
         final BuiltinBackend builtin = ramp(48000);
         final int[] periods = new int[1];
         // The link's processor throws in every 50th period, as a fault in the engine would.
-        final AudioBackend failing = new AudioBackend() {
-            @Override
-            public String name() {
-                return "failing";
+        final AudioBackend failing = backend("failing", (spec, processor) -> builtin.open(spec, (in, out, n) -> {
+            if (++periods[0] % 50 == 0) {
+                throw new IllegalStateException("fault in period " + periods[0]);
             }
-
-            @Override
-            public org.jamwire.audio.AudioSession open(org.jamwire.audio.AudioSpec spec,
-                    org.jamwire.audio.AudioProcessor processor) throws org.jamwire.audio.AudioBackendException {
-                return builtin.open(spec, (in, out, n) -> {
-                    if (++periods[0] % 50 == 0) {
-                        throw new IllegalStateException("fault in period " + periods[0]);
-                    }
-                    processor.process(in, out, n);
-                });
-            }
-        };
+            processor.process(in, out, n);
+        }));
         final Link s = start(server(1, 16).build(), failing);
         Deadlines.await(Duration.ofSeconds(5), () -> events.stream().anyMatch(e -> e.kind() == LinkEvent.Kind.WARNING
                 && e.message().startsWith("the link failed in ") && e.message().contains("IllegalStateException: fault in period")),
@@ -230,30 +246,21 @@ class BuiltinLinkTest {
     void says_when_the_audio_server_never_runs_its_client() throws Exception {
         final BuiltinBackend builtin = ramp(48000);
         // A session whose server never calls it: opened, but its clock never started.
-        final AudioBackend stuck = new AudioBackend() {
-            @Override
-            public String name() {
-                return "stuck";
-            }
-
-            @Override
-            public org.jamwire.audio.AudioSession open(org.jamwire.audio.AudioSpec spec,
-                    org.jamwire.audio.AudioProcessor processor) throws org.jamwire.audio.AudioBackendException {
-                final org.jamwire.audio.builtin.BuiltinSession session = builtin.open(spec, processor);
-                return new org.jamwire.audio.AudioSession() {
-                    public int sampleRate() { return session.sampleRate(); }
-                    public int bufferSize() { return session.bufferSize(); }
-                    public String clientName() { return session.clientName(); }
-                    public long xruns() { return session.xruns(); }
-                    public long periods() { return session.periods(); }
-                    public long processorFailures() { return session.processorFailures(); }
-                    public Throwable lastProcessorFailure() { return session.lastProcessorFailure(); }
-                    public boolean isAlive() { return session.isAlive(); }
-                    public void start() { }
-                    public void close() { session.close(); }
-                };
-            }
-        };
+        final AudioBackend stuck = backend("stuck", (spec, processor) -> {
+            final BuiltinSession session = builtin.open(spec, processor);
+            return new AudioSession() {
+                public int sampleRate() { return session.sampleRate(); }
+                public int bufferSize() { return session.bufferSize(); }
+                public String clientName() { return session.clientName(); }
+                public long xruns() { return session.xruns(); }
+                public long periods() { return session.periods(); }
+                public long processorFailures() { return session.processorFailures(); }
+                public Throwable lastProcessorFailure() { return session.lastProcessorFailure(); }
+                public boolean isAlive() { return session.isAlive(); }
+                public void start() { }
+                public void close() { session.close(); }
+            };
+        });
         final Link s = start(server(1, 16).build(), stuck);
         Deadlines.await(Duration.ofSeconds(5), () -> events.stream().anyMatch(e -> e.kind() == LinkEvent.Kind.WARNING
                 && e.message().startsWith("the audio server has not run this link's client in 2 s")),
