@@ -136,6 +136,7 @@ class HubPatchModesTest {
                     }
                     return b.toString();
                 };
+                awaitHubClientsOpen(hub, context);
                 for (int n = 1; n <= CLIENTS; n++) {
                     final String hubPort = "c" + n + ":receive_1";
                     final String jt = "jt" + n;
@@ -224,6 +225,7 @@ class HubPatchModesTest {
                                 + "the hub's jackd, last lines:\n" + tail(h.output());
                     }
                 };
+                awaitHubClientsOpen(hub, context);
                 for (int n = 1; n <= CLIENTS; n++) {
                     final String hubPort = "c" + n + ":receive_1";
                     Deadlines.await(Duration.ofSeconds(20), () -> h.lsp().contains(hubPort),
@@ -253,6 +255,24 @@ class HubPatchModesTest {
                     l.stop();
                 }
             }
+        }
+    }
+
+    /**
+     * Waits until the hub says it has opened a JACK client for each client, from its own output,
+     * before this test asks the hub's server anything. Asking runs {@code jack_lsp}, a JACK client
+     * that comes and goes. In some full runs one of the hub's clients was never run by the server
+     * ("client = c1 was not finished, state = Triggered" every cycle, 0 periods), most likely
+     * because such a short-lived client went while the hub opened that one: libjack keeps one
+     * table of clients per process, and the hub runs several clients in one. That is the hub's to
+     * solve, and it now says when it happens; this test checks the patch modes, so it leaves the
+     * hub's server alone while the hub opens its clients.
+     */
+    private static void awaitHubClientsOpen(Program hub, Supplier<String> context) {
+        for (int n = 1; n <= CLIENTS; n++) {
+            final String name = "c" + n;
+            Deadlines.await(Duration.ofSeconds(20), () -> hub.output().contains("as JACK client " + name + " ("),
+                    () -> "the hub to open JACK client " + name + context.get());
         }
     }
 
