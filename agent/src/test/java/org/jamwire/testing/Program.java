@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +84,7 @@ public final class Program implements AutoCloseable {
                     + " (run the integration tests with 'mvn verify')");
         }
         final List<String> cmd = new ArrayList<>(List.of(
-                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvmOptions());
         cmd.addAll(List.of("-jar", jar));
         cmd.addAll(List.of(args));
@@ -96,7 +98,7 @@ public final class Program implements AutoCloseable {
             throw new IllegalStateException("system property jamwire.jvmOptions does not name jvm.options: " + file);
         }
         final List<String> options = new ArrayList<>();
-        for (final String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(file))) {
+        for (final String line : Files.readAllLines(Path.of(file))) {
             if (!line.isBlank() && !line.startsWith("#")) {
                 options.add(line.strip());
             }
@@ -155,10 +157,10 @@ public final class Program implements AutoCloseable {
      * -l}, with the locks they hold) and their native stacks ({@code gdb}), for a test that failed
      * because the program stood still somewhere. Returns what to say of it in the failure.
      */
-    public String dumpThreads(java.nio.file.Path file) {
+    public String dumpThreads(Path file) {
         final String pid = Long.toString(process.pid());
         try {
-            java.nio.file.Files.createDirectories(file.getParent());
+            Files.createDirectories(file.getParent());
             final StringBuilder out = new StringBuilder();
             for (List<String> tool : List.of(List.of("timeout", "60", "jstack", "-l", pid),
                     List.of("timeout", "60", "gdb", "-p", pid, "-batch", "-ex", "thread apply all bt"))) {
@@ -166,9 +168,9 @@ public final class Program implements AutoCloseable {
                 final byte[] text = dump.getInputStream().readAllBytes();
                 dump.waitFor(60, TimeUnit.SECONDS);
                 out.append("$ ").append(String.join(" ", tool)).append('\n')
-                        .append(new String(text, java.nio.charset.StandardCharsets.UTF_8)).append('\n');
+                        .append(new String(text, StandardCharsets.UTF_8)).append('\n');
             }
-            java.nio.file.Files.writeString(file, out);
+            Files.writeString(file, out);
             return "\nits threads: " + file.toAbsolutePath();
         } catch (IOException e) {
             return "\nits threads could not be written to " + file + ": " + e.getMessage();
