@@ -2,10 +2,13 @@ package org.jamwire.jack;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jamwire.audio.AudioBackend;
 import org.jamwire.audio.AudioBackendException;
 import org.jamwire.audio.AudioProcessor;
 import org.jamwire.audio.AudioSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Audio through a running JACK server, the default one or one picked by name. Called from the
@@ -38,6 +41,10 @@ import org.jamwire.audio.AudioSpec;
  * of the first are open ({@code OneServerPerProcess}).
  */
 public final class JackBackend implements AudioBackend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JackBackend.class);
+    private static final int OPEN_ATTEMPTS = 3;
+    private static final AtomicLong STALE_SYNCHROS = new AtomicLong();
 
     private final String serverName;
 
@@ -79,8 +86,50 @@ public final class JackBackend implements AudioBackend {
         return openClient(serverName, clientName);
     }
 
-    /** Opens a client on {@code serverName} (null for the default), without starting a server. */
-    static long openClient(String serverName, String clientName) throws AudioBackendException {
+    /**
+     * Opens a client on {@code serverName} (null for the default), without starting a server, that
+     * the server can run: a client that libjack left waiting on an earlier client's futex
+     * ({@code ClientSynchro}) is closed, which unmaps that futex, and opened again, up to
+     * {@value #OPEN_ATTEMPTS} times.
+     */
+    static synchronized long openClient(String serverName, String clientName) throws AudioBackendException {
+        final String server = OneServerPerProcess.effectiveName(serverName);
+        for (int attempt = 1; ; attempt++) {
+            final long client = openOnce(serverName, clientName);
+            if (ClientSynchro.ready(client, server)) {
+                return client;
+            }
+            closeClient(client);
+            STALE_SYNCHROS.incrementAndGet();
+            if (attempt == OPEN_ATTEMPTS) {
+                throw new AudioBackendException("JACK client '" + clientName + "' on server '" + server + "' was"
+                        + " opened " + OPEN_ATTEMPTS + " times, and each time libjack in this process kept the"
+                        + " wake-up futex of a client that had left, so the server could never run it:"
+                        + " restart this program, and stop tools that open and close JACK clients in a loop");
+            }
+            LOG.warn("JACK client '{}' was given the wake-up futex of a client that had left, so the server"
+                    + " would never have run it; opened it again (attempt {} of {})", clientName, attempt + 1,
+                    OPEN_ATTEMPTS);
+        }
+    }
+
+    /**
+     * Closes a client. Opening and closing are serialized in the process, so that a client's
+     * departure is complete in libjack's per-process state before another client opens.
+     */
+    static synchronized void closeClient(long client) {
+        JackLibrary.jack_client_close(client);
+    }
+
+    /**
+     * Clients this process opened and closed again because libjack kept an earlier client's futex
+     * for them (see {@code ClientSynchro}).
+     */
+    public static long staleSynchros() {
+        return STALE_SYNCHROS.get();
+    }
+
+    private static long openOnce(String serverName, String clientName) throws AudioBackendException {
         final IntByReference status = new IntByReference();
         final Pointer client;
         try {

@@ -197,7 +197,7 @@ public final class JackGraph implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (closed.compareAndSet(false, true)) {
-            JackLibrary.jack_client_close(client);
+            JackBackend.closeClient(client);
             OneServerPerProcess.release();
         }
     }

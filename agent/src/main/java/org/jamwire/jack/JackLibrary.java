@@ -94,6 +94,13 @@ final class JackLibrary {
 
     static native int jack_activate(long client);
 
+    /**
+     * Asks the server to recompute latencies: it sends every active client a synchronous
+     * notification and waits for each answer, which each client's notification thread gives after
+     * handling the notifications queued before it.
+     */
+    static native int jack_recompute_total_latencies(long client);
+
     static native int jack_get_sample_rate(long client);
 
     static native int jack_get_buffer_size(long client);

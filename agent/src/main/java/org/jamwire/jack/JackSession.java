@@ -54,7 +54,7 @@ public final class JackSession implements AudioSession {
             session.registerCallbacks();
             return session;
         } catch (AudioBackendException | RuntimeException e) {
-            JackLibrary.jack_client_close(client);
+            JackBackend.closeClient(client);
             throw e;
         }
     }
@@ -210,7 +210,7 @@ public final class JackSession implements AudioSession {
             if (period.finish(activated) && processThreadId != 0) {
                 ThreadReaper.join(processThreadId);
             }
-            JackLibrary.jack_client_close(client);
+            JackBackend.closeClient(client);
             OneServerPerProcess.release();
         }
     }

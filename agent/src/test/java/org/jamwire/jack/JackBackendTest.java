@@ -1,13 +1,17 @@
 package org.jamwire.jack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jamwire.audio.AudioBackendException;
 import org.jamwire.audio.AudioProcessor;
@@ -119,6 +123,69 @@ class JackBackendTest {
         // ended itself is never cancelled in the middle of a callback.
         assertTrue(session.processThreadEnded(), "the process thread still runs after close");
         assertTrue(server.lsp().stream().noneMatch(line -> line.startsWith("ending:")), "ports stay after close");
+    }
+
+    @Test
+    void each_client_maps_the_futex_the_server_signals_for_it() throws Exception {
+        final long client = JackBackend.openClient(server.name(), "futex");
+        try {
+            final Path file = Path.of("/dev/shm", ClientSynchro.futexFileName(server.name(), "futex"));
+            assertTrue(Files.exists(file), "jackd2 made no futex file " + file + ": the check would check nothing");
+            assertTrue(ClientSynchro.ready(client, server.name()));
+        } finally {
+            JackBackend.closeClient(client);
+        }
+    }
+
+    @Test
+    void a_client_left_on_an_earlier_futex_is_found_out() throws Exception {
+        final long client = JackBackend.openClient(server.name(), "earlier");
+        final Path file = Path.of("/dev/shm", ClientSynchro.futexFileName(server.name(), "earlier"));
+        final Path aside = file.resolveSibling(file.getFileName() + ".aside");
+        try {
+            // The process keeps mapping the file it opened, while the name now leads to another one:
+            // what a client sees when libjack kept the futex of an earlier client of its name or refnum.
+            Files.move(file, aside);
+            Files.createFile(file);
+            assertFalse(ClientSynchro.ready(client, server.name()));
+            Files.delete(file);
+            Files.move(aside, file);
+            assertTrue(ClientSynchro.ready(client, server.name()));
+        } finally {
+            Files.deleteIfExists(aside);
+            JackBackend.closeClient(client);
+        }
+    }
+
+    @Test
+    void clients_opened_while_other_clients_come_and_go_all_run() throws Exception {
+        // A hub keeps a watching client open and opens a client per peer, while tools such as
+        // jack_lsp open and close clients of their own: each new client must be run by the server.
+        final AtomicBoolean churning = new AtomicBoolean(true);
+        final AtomicInteger listings = new AtomicInteger();
+        final Thread churn = new Thread(() -> {
+            while (churning.get()) {
+                server.lsp();
+                listings.incrementAndGet();
+            }
+        }, "jack_lsp churn");
+        try (JackGraph watcher = JackGraph.open(server.name(), "watcher")) {
+            assertTrue(watcher.isAlive());
+            churn.start();
+            for (int i = 0; i < 25; i++) {
+                try (JackSession session = open("churn" + (i % 3), 1, 1, false)) {
+                    session.start();
+                    final int round = i;
+                    Deadlines.await(TIMEOUT, () -> session.periods() > 2,
+                            () -> "client " + session.clientName() + " of round " + round + " never ran ("
+                                    + listings.get() + " jack_lsp runs so far)");
+                }
+            }
+        } finally {
+            churning.set(false);
+            churn.join();
+        }
+        assertTrue(listings.get() > 5, "jack_lsp ran only " + listings.get() + " times beside the clients");
     }
 
     @Test
