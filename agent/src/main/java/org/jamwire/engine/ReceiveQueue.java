@@ -50,6 +50,12 @@ public final class ReceiveQueue {
     /** A queue length that means {@code -q auto}: see {@link QueueSizer}. */
     public static final int AUTO = 0;
 
+    /**
+     * The share of packets, in percent, that an automatic queue lets arrive after their place
+     * rather than play later for them: the price of its short delay.
+     */
+    public static final double AUTO_LATE_SHARE_PERCENT = QueueSizer.LATE_SHARE_PERCENT;
+
     /** Flag ORed into a {@link #push} tag: the packet starts a new sequence. */
     public static final int RESTART = 1 << 16;
 

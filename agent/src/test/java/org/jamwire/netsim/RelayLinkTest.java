@@ -271,9 +271,18 @@ class RelayLinkTest {
         // A queue that did not cover the jitter would glitch thousands of times in 20 s (4,000
         // packets arrive reordered); allowed: a few, and what a skipped period of either clock (an
         // xrun: packets late or early for good, which the queue must step back or skip for) costs.
+        // The queue is also built to let the latest AUTO_LATE_SHARE_PERCENT % of packets arrive after
+        // their place rather than play later for them, so that share of the packets received may
+        // glitch too. Measured on this 2-core machine: a run heard 12 glitches in these 20 s, 10 of
+        // them late packets at the server, 5 in one second, of about 30,000 packets the two ends
+        // received (0.03 %: 15 allowed).
+        final long received = s1.get(LinkCounter.PACKETS_RECEIVED) - s0.get(LinkCounter.PACKETS_RECEIVED)
+                + c1.get(LinkCounter.PACKETS_RECEIVED) - c0.get(LinkCounter.PACKETS_RECEIVED);
+        final long lateShare = (long) Math.ceil(received * ReceiveQueue.AUTO_LATE_SHARE_PERCENT / 100);
         final long heard = atServer.events().size() + atClient.events().size();
-        assertTrue(heard <= 4 + 2 * xruns, heard + " glitches heard in " + MEASURE_SECONDS + " s with " + xruns
-                + " xruns\nat the server: " + atServer.summary() + "\nat the client: " + atClient.summary() + both);
+        assertTrue(heard <= 4 + 2 * xruns + lateShare, heard + " glitches heard in " + MEASURE_SECONDS + " s with "
+                + xruns + " xruns, " + lateShare + " allowed late of " + received + " packets received"
+                + "\nat the server: " + atServer.summary() + "\nat the client: " + atClient.summary() + both);
     }
 
     private static long glitches(LinkStats s) {
