@@ -2,7 +2,6 @@ package org.jamwire.jack;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jamwire.audio.AudioBackend;
 import org.jamwire.audio.AudioBackendException;
 import org.jamwire.audio.AudioProcessor;
@@ -44,7 +43,6 @@ public final class JackBackend implements AudioBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(JackBackend.class);
     private static final int OPEN_ATTEMPTS = 3;
-    private static final AtomicLong STALE_SYNCHROS = new AtomicLong();
 
     private final String serverName;
 
@@ -100,7 +98,6 @@ public final class JackBackend implements AudioBackend {
                 return client;
             }
             closeClient(client);
-            STALE_SYNCHROS.incrementAndGet();
             if (attempt == OPEN_ATTEMPTS) {
                 throw new AudioBackendException("JACK client '" + clientName + "' on server '" + server + "' was"
                         + " opened " + OPEN_ATTEMPTS + " times, and each time libjack in this process kept the"
@@ -119,14 +116,6 @@ public final class JackBackend implements AudioBackend {
      */
     static synchronized void closeClient(long client) {
         JackLibrary.jack_client_close(client);
-    }
-
-    /**
-     * Clients this process opened and closed again because libjack kept an earlier client's futex
-     * for them (see {@code ClientSynchro}).
-     */
-    public static long staleSynchros() {
-        return STALE_SYNCHROS.get();
     }
 
     private static long openOnce(String serverName, String clientName) throws AudioBackendException {
