@@ -20,6 +20,7 @@ import org.jamwire.link.Role;
 import org.jamwire.testing.AudioJudge;
 import org.jamwire.testing.Deadlines;
 import org.jamwire.testing.SignalBackend;
+import org.jamwire.testing.StallWatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -168,6 +169,8 @@ class RelayLinkTest {
         final RelayRecord r = relay.record();
         Deadlines.await(Duration.ofSeconds(10), () -> server.stats().get(LinkCounter.PACKETS_RECEIVED) > 0
                 && client.stats().get(LinkCounter.PACKETS_RECEIVED) > 0, () -> r.summary() + events);
+        final StallWatch stalls = StallWatch.start();
+        final long watchedFrom = System.nanoTime();
         final long xrunsBefore = server.stats().xruns() + client.stats().xruns();
         final long concealedBefore = server.stats().get(LinkCounter.CONCEALED)
                 + client.stats().get(LinkCounter.CONCEALED);
@@ -213,14 +216,25 @@ class RelayLinkTest {
                 + clientPlayed.get(LinkCounter.CONCEALED) - concealedBefore;
         final long underruns = serverPlayed.get(LinkCounter.UNDERRUNS) + clientPlayed.get(LinkCounter.UNDERRUNS);
         // Only packets lost for good are concealed, plus whatever a late audio clock (an xrun)
-        // costs while the queue refills.
-        final String both = "\nserver " + serverPlayed.statLine() + "\nclient " + clientPlayed.statLine();
-        assertTrue(concealed <= (lostForGood + xruns * (4 + 2)) * FRAMES, concealed + " frames concealed, "
-                + lostForGood + " packets lost for good, " + xruns + " xruns" + both);
-        assertTrue(underruns <= 2 * xruns, underruns + " underruns with " + xruns + " xruns" + both);
-        // Sample by sample, from a second in: every packet lost for good is one event, and so is each xrun.
+        // costs while the queue refills, and the packets that a stall of this JVM's ordinary
+        // threads (the packet loops' and the relay's) made late. Measured on this 2-core machine
+        // in a clean-clone run: 34 packets late at the server in one burst, with 3 xruns.
+        stalls.close();
+        final long atRisk = stalls.periodsAtRisk(watchedFrom, FRAMES, 48000);
+        final long stallCount = stalls.stallsSince(watchedFrom).size();
+        final String both = "\nserver " + serverPlayed.statLine() + "\nclient " + clientPlayed.statLine()
+                + "\n" + stalls.describe(watchedFrom);
+        System.out.println("redundancy 2 under 3 % loss: " + concealed + " frames concealed, " + lostForGood
+                + " packets lost for good, " + xruns + " xruns, " + stalls.describe(watchedFrom));
+        assertTrue(concealed <= (lostForGood + xruns * (4 + 2) + atRisk) * FRAMES, concealed + " frames concealed, "
+                + lostForGood + " packets lost for good, " + xruns + " xruns, " + atRisk + " periods at risk from stalls"
+                + both);
+        assertTrue(underruns <= 2 * (xruns + stallCount), underruns + " underruns with " + xruns + " xruns and "
+                + stallCount + " stalls" + both);
+        // Sample by sample, from a second in: every packet lost for good is one event, and so is
+        // each xrun and each stall.
         for (int i = 0; i < 2; i++) {
-            assertPlayed(i, playedFrom[i], playedTo[i], lostForGood + xruns, both);
+            assertPlayed(i, playedFrom[i], playedTo[i], lostForGood + xruns + stallCount, both);
         }
     }
 
