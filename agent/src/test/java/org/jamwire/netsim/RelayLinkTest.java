@@ -170,7 +170,6 @@ class RelayLinkTest {
         Deadlines.await(Duration.ofSeconds(10), () -> server.stats().get(LinkCounter.PACKETS_RECEIVED) > 0
                 && client.stats().get(LinkCounter.PACKETS_RECEIVED) > 0, () -> r.summary() + events);
         final StallWatch stalls = StallWatch.start();
-        final long watchedFrom = System.nanoTime();
         final long xrunsBefore = server.stats().xruns() + client.stats().xruns();
         final long concealedBefore = server.stats().get(LinkCounter.CONCEALED)
                 + client.stats().get(LinkCounter.CONCEALED);
@@ -220,12 +219,13 @@ class RelayLinkTest {
         // threads (the packet loops' and the relay's) made late. Measured on this 2-core machine
         // in a clean-clone run: 34 packets late at the server in one burst, with 3 xruns.
         stalls.close();
-        final long atRisk = stalls.periodsAtRisk(watchedFrom, FRAMES, 48000);
-        final long stallCount = stalls.stallsSince(watchedFrom).size();
+        final long atRisk = stalls.periodsAtRisk(FRAMES, 48000);
+        final long stallCount = stalls.stalls().size();
+        final String stalled = stalls.describe();
         final String both = "\nserver " + serverPlayed.statLine() + "\nclient " + clientPlayed.statLine()
-                + "\n" + stalls.describe(watchedFrom);
+                + "\n" + stalled;
         System.out.println("redundancy 2 under 3 % loss: " + concealed + " frames concealed, " + lostForGood
-                + " packets lost for good, " + xruns + " xruns, " + stalls.describe(watchedFrom));
+                + " packets lost for good, " + xruns + " xruns, " + stalled);
         assertTrue(concealed <= (lostForGood + xruns * (4 + 2) + atRisk) * FRAMES, concealed + " frames concealed, "
                 + lostForGood + " packets lost for good, " + xruns + " xruns, " + atRisk + " periods at risk from stalls"
                 + both);

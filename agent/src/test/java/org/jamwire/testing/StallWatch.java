@@ -50,29 +50,29 @@ public final class StallWatch implements AutoCloseable {
         }
     }
 
-    /** The stalls so far that began at or after {@code fromNanos} ({@link System#nanoTime()}), each {start, length}. */
-    public List<long[]> stallsSince(long fromNanos) {
+    /** The stalls since {@link #start()}, each {start, length} in {@link System#nanoTime()}'s nanoseconds. */
+    public List<long[]> stalls() {
         synchronized (stalls) {
-            return stalls.stream().filter(s -> s[0] - fromNanos >= 0).toList();
+            return List.copyOf(stalls);
         }
     }
 
     /**
-     * Periods of {@code frames} at {@code rate} Hz that stalls since {@code fromNanos} could have
-     * made late: each stall's length in periods, rounded up, plus one.
+     * Periods of {@code frames} at {@code rate} Hz that the stalls could have made late: each
+     * stall's length in periods, rounded up, plus one.
      */
-    public long periodsAtRisk(long fromNanos, int frames, int rate) {
+    public long periodsAtRisk(int frames, int rate) {
         final double periodNanos = frames * 1e9 / rate;
         long periods = 0;
-        for (long[] s : stallsSince(fromNanos)) {
+        for (long[] s : stalls()) {
             periods += (long) Math.ceil(s[1] / periodNanos) + 1;
         }
         return periods;
     }
 
     /** One line, e.g. {@code 2 stalls of ordinary threads: 45.1 ms, 3.2 ms}. */
-    public String describe(long fromNanos) {
-        final List<long[]> s = stallsSince(fromNanos);
+    public String describe() {
+        final List<long[]> s = stalls();
         final StringBuilder b = new StringBuilder().append(s.size()).append(s.size() == 1 ? " stall" : " stalls")
                 .append(" of ordinary threads (").append(STALL_MILLIS).append(" ms or longer)");
         for (int i = 0; i < s.size(); i++) {
