@@ -7,13 +7,20 @@ import java.util.Arrays;
  * from a history of the frames last played. Called by the {@link ReceiveQueue} on the JACK thread
  * only: {@link #conceal} for missing frames, {@link #play} for real ones. Allocation-free, no clock.
  *
- * <p>PREDICT fits an order-{@value #ORDER} model with Burg's method to the last {@value #WINDOW}
- * played frames (21 ms at 48 kHz, several periods at any usual period size) when a concealment
- * starts, then runs the model on past the gap. Order 32 holds up to 16 spectral peaks at about 32
- * multiply-adds a frame; jacktrip fits order L-1 to only L = 2 packets. A 1024-frame window
- * resolved a 440 Hz tone to 50 dB SNR over the lost periods where 512 frames gave 34 dB. A
- * prediction that leaves twice the block's peak level is taken as unstable and the channel falls
- * back to REPEAT for the rest of the outage.
+ * <p>PREDICT fits a model with Burg's method to the last played frames when a concealment starts,
+ * then runs the model on past the gap: at most order {@value #ORDER} over {@value #WINDOW} frames
+ * (21 ms at 48 kHz). Order 32 holds up to 16 spectral peaks at about 32 multiply-adds a frame;
+ * jacktrip fits order L-1 to only L = 2 packets. A 1024-frame window resolved a 440 Hz tone to
+ * 50 dB SNR over the lost periods where 512 frames gave 34 dB. A prediction that leaves twice the
+ * block's peak level is taken as unstable and the channel falls back to REPEAT for the rest of the
+ * outage.
+ *
+ * <p>The fit runs on the audio thread inside one period, for every channel at once, so its cost is
+ * held to {@value #FIT_MACS_PER_FRAME} multiply-adds per frame of the period, shared by the
+ * channels: with few channels the full model fits; with many, or short periods, the order and
+ * window shrink together (see {@link #fitOrder}). Unbounded, 8 channels at 64 frames took 0.5 ms to
+ * start a concealment and 0.8 ms to interpolate (1.5 ms at the 90th percentile), longer than the
+ * 1.33 ms period: every lost packet then cost an xrun, and the xrun more lost periods.
  *
  * <p>When the audio after a gap has already arrived, which it usually has for a lost packet (the
  * queue holds later packets when the gap comes to be played), PREDICT {@link #interpolate
@@ -32,12 +39,22 @@ public final class Concealer {
 
     /** Frames of played audio kept per channel. */
     public static final int HISTORY = 2048;
-    /** Model order of PREDICT. */
+    /** Highest model order of PREDICT. */
     public static final int ORDER = 32;
-    /** Frames PREDICT fits its model to. */
+    /** Most frames PREDICT fits its model to. */
     public static final int WINDOW = 1024;
-    /** Frames after a gap that {@link #interpolate} fits its backward model to, at most. */
-    public static final int AHEAD = 512;
+    /** Most frames after a gap that {@link #interpolate} fits its backward model to. */
+    public static final int AHEAD = WINDOW / 2;
+    /**
+     * Multiply-adds per frame of the local period that starting a concealment may spend fitting
+     * models, all channels together; interpolating may spend as much again running them. Burg's
+     * method costs about 5 × order × frames; at the 0.56 ns a multiply-add measured on this
+     * project's 2-core machine, the 256,000 allowed at 64 frames take about 0.14 ms of the 1.33 ms
+     * period. The full model fits for 1 channel at 64 frames and 2 at 128.
+     */
+    static final int FIT_MACS_PER_FRAME = 4000;
+    /** Lowest ratio of window to order: a model needs many times its order in frames to settle. */
+    private static final int FRAMES_PER_ORDER = 16;
     /** Milliseconds an outage is concealed at full level. */
     public static final int HOLD_MS = 20;
     /** Milliseconds over which a longer outage then fades to silence. */
@@ -60,8 +77,15 @@ public final class Concealer {
     private final int[] order;
     private final boolean[] predicting;
     private final float[] limit;
+    private final int fitOrder;
+    private final int fitWindow;
+    private final int fitAhead;
+    private final int maxInterpolation;
+    /** Channels below this have a model fitted to the history as it was at {@link #fittedAt}. */
+    private int fitted;
+    private long fittedAt = -1;
     private final BurgFit burg = new BurgFit(WINDOW);
-    private final double[] block = new double[WINDOW];
+    private final double[] block = new double[ORDER + WINDOW];
     private final double[] work = new double[ORDER + CHUNK];
     private final float[] generated = new float[CHUNK];
     private final double[] backCoefficients = new double[ORDER + 1];
@@ -97,7 +121,50 @@ public final class Concealer {
         this.limit = new float[channels];
         this.backWork = new double[ORDER + holdFrames];
         this.forwardWork = new double[ORDER + holdFrames];
+        final long budget = channelBudget(channels, periodFrames);
+        this.fitOrder = fitOrder(channels, periodFrames);
+        this.fitWindow = fitWindow(channels, periodFrames);
+        this.fitAhead = fitWindow / 2;
+        // Running both models over the gap costs 2 × order a frame: as much again as the fit.
+        this.maxInterpolation = (int) Math.min(holdFrames, Math.max(periodFrames, budget / (2L * fitOrder)));
         fadePos = fadeFrames;
+    }
+
+    /** Multiply-adds each channel may spend on a fit. */
+    private static long channelBudget(int channels, int periodFrames) {
+        return (long) FIT_MACS_PER_FRAME * Math.max(1, periodFrames) / Math.max(1, channels);
+    }
+
+    /** Frames a model of order {@code p} may be fitted to within {@code budget}, forward and backward. */
+    private static int framesFor(long budget, int p) {
+        // Forward over the window, backward over half of it: 5p × 1.5 × window.
+        return (int) Math.min(WINDOW, budget * 2 / (15L * p));
+    }
+
+    /**
+     * The model order PREDICT fits for {@code channels} channels at {@code periodFrames}: the highest
+     * of 32, 24, 16, 12, 8, 6, 4 and 2 whose window within the budget is still
+     * {@value #FRAMES_PER_ORDER} times the order; 2 if none is.
+     */
+    static int fitOrder(int channels, int periodFrames) {
+        final long budget = channelBudget(channels, periodFrames);
+        for (final int p : new int[] {32, 24, 16, 12, 8, 6, 4}) {
+            if (framesFor(budget, p) >= FRAMES_PER_ORDER * p) {
+                return p;
+            }
+        }
+        return 2;
+    }
+
+    /** The frames PREDICT fits its model to, with {@link #fitOrder}: at least 4 times the order. */
+    static int fitWindow(int channels, int periodFrames) {
+        final int p = fitOrder(channels, periodFrames);
+        return Math.max(4 * p, framesFor(channelBudget(channels, periodFrames), p));
+    }
+
+    /** Frames after a gap that {@link #interpolate} uses: half the window. */
+    public int ahead() {
+        return fitAhead;
     }
 
     /**
@@ -108,9 +175,12 @@ public final class Concealer {
         return policy == UnderrunPolicy.PREDICT && !concealing;
     }
 
-    /** The longest gap {@link #interpolate} fills: the outage held at full level. */
+    /**
+     * The longest gap {@link #interpolate} fills: the outage held at full level, or less where
+     * running the models over it would take more than the fit's budget (never less than a period).
+     */
     public int maxInterpolation() {
-        return holdFrames;
+        return maxInterpolation;
     }
 
     /**
@@ -122,32 +192,35 @@ public final class Concealer {
      *
      * @param next per channel, the audio that follows the gap
      * @param nextFrames frames of {@code next}, at least twice the model order; the first
-     *     {@value #AHEAD} are used
+     *     {@link #ahead()} are used
      * @param gap where to write the gap's frames, per channel
      * @param n the gap's length, at most {@link #maxInterpolation()}
      * @return false, writing nothing usable, when the policy is not PREDICT, the gap or the audio
      *     after it has the wrong length, or a model blows up; then conceal as usual
      */
     public boolean interpolate(float[][] next, int nextFrames, float[][] gap, int n) {
-        if (!mayInterpolate() || n < 1 || n > holdFrames || nextFrames < 2 * ORDER) {
+        if (!mayInterpolate() || n < 1 || n > maxInterpolation || nextFrames < 2 * fitOrder) {
             return false;
         }
-        final int ahead = Math.min(nextFrames, AHEAD);
+        final int ahead = Math.min(nextFrames, fitAhead);
+        fitted = 0;
         for (int c = 0; c < channels && c < gap.length; c++) {
-            // Forward, from what was played.
-            final float peak = playedWindow(c);
-            final int p = burg.fit(block, WINDOW, coefficients[c], ORDER);
-            System.arraycopy(block, WINDOW - ORDER, forwardWork, 0, ORDER);
+            // Forward, from what was played; kept for a concealment that starts here instead.
+            final float peak = fitForward(c);
+            fitted = c + 1;
+            fittedAt = written;
+            System.arraycopy(state[c], 0, forwardWork, 0, ORDER);
             // Backward, from what follows, reversed.
             float nextPeak = 0;
             for (int i = 0; i < ahead; i++) {
                 final float v = next[c][ahead - 1 - i];
-                block[i] = v;
+                block[ORDER + i] = v;
                 nextPeak = Math.max(nextPeak, Math.abs(v));
             }
-            final int q = burg.fit(block, ahead, backCoefficients, ORDER);
-            System.arraycopy(block, ahead - ORDER, backWork, 0, ORDER);
+            final int q = burg.fit(block, ORDER, ahead, backCoefficients, fitOrder);
+            System.arraycopy(block, ahead, backWork, 0, ORDER);
             final float bound = BLOW_UP * Math.max(peak, nextPeak);
+            final int p = order[c];
             if (!run(coefficients[c], p, forwardWork, n, bound) || !run(backCoefficients, q, backWork, n, bound)) {
                 return false;
             }
@@ -261,6 +334,7 @@ public final class Concealer {
         concealing = false;
         fadePos = fadeFrames;
         outage = 0;
+        fittedAt = -1;
     }
 
     private void start() {
@@ -271,27 +345,38 @@ public final class Concealer {
         if (policy == UnderrunPolicy.ZEROS) {
             return;
         }
+        // Models an interpolation just fitted to this same history are reused, not fitted again.
+        final int reuse = fittedAt == written ? fitted : 0;
         for (int c = 0; c < channels; c++) {
             takeWave(c);
             predicting[c] = policy == UnderrunPolicy.PREDICT;
-            if (predicting[c]) {
-                final float peak = playedWindow(c);
-                order[c] = burg.fit(block, WINDOW, coefficients[c], ORDER);
-                System.arraycopy(block, WINDOW - ORDER, state[c], 0, ORDER);
-                limit[c] = BLOW_UP * peak;
+            if (predicting[c] && c >= reuse) {
+                fitForward(c);
             }
         }
+        fittedAt = -1;
     }
 
-    /** Copies channel {@code c}'s last {@link #WINDOW} played frames into {@link #block}; returns their peak. */
-    private float playedWindow(int c) {
+    /**
+     * Fits channel {@code c}'s forward model to its last {@link #fitWindow} played frames: sets its
+     * coefficients, order, state (the last {@value #ORDER} frames) and blow-up limit. Returns the
+     * window's peak.
+     */
+    private float fitForward(int c) {
         final float[] h = history[c];
         float peak = 0;
-        for (int i = 0; i < WINDOW; i++) {
-            final float v = h[(int) ((written - WINDOW + i) & MASK)];
-            block[i] = v;
+        for (int i = 0; i < fitWindow; i++) {
+            final float v = h[(int) ((written - fitWindow + i) & MASK)];
+            block[ORDER + i] = v;
             peak = Math.max(peak, Math.abs(v));
         }
+        // The state runs past the window's start when the window is shorter than the order's room.
+        for (int i = 0; i < ORDER; i++) {
+            block[i] = h[(int) ((written - fitWindow - ORDER + i) & MASK)];
+        }
+        order[c] = burg.fit(block, ORDER, fitWindow, coefficients[c], fitOrder);
+        System.arraycopy(block, fitWindow, state[c], 0, ORDER);
+        limit[c] = BLOW_UP * peak;
         return peak;
     }
 

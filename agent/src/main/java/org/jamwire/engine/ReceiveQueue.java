@@ -198,7 +198,7 @@ public final class ReceiveQueue {
         this.rings = new float[channels][capacity];
         this.missing = new boolean[capacity];
         this.concealer = new Concealer(policy, channels, localFrames, sampleRate);
-        this.after = new float[channels][policy == UnderrunPolicy.PREDICT ? Concealer.AHEAD : 0];
+        this.after = new float[channels][policy == UnderrunPolicy.PREDICT ? concealer.ahead() : 0];
         this.between = new float[channels][policy == UnderrunPolicy.PREDICT ? concealer.maxInterpolation() : 0];
         this.drift = followDrift ? new DriftEstimator(sampleRate) : null;
         this.surplusWindow = Math.max(8, (int) Math.round(SURPLUS_SECONDS * sampleRate / localFrames));
@@ -622,7 +622,7 @@ public final class ReceiveQueue {
             return false;
         }
         // Up to the next gap, if another follows closely.
-        final int ahead = run(end, (int) Math.min(Concealer.AHEAD, writePos - end), false);
+        final int ahead = run(end, (int) Math.min(concealer.ahead(), writePos - end), false);
         for (int c = 0; c < channels; c++) {
             copyOut(rings[c], end, after[c], 0, ahead);
         }

@@ -71,6 +71,66 @@ class ConcealerTest {
         }
     }
 
+    @Test
+    void the_fit_fits_the_full_model_for_few_channels_and_shrinks_within_its_budget_for_many() {
+        assertEquals(Concealer.ORDER, Concealer.fitOrder(1, 64));
+        assertEquals(Concealer.WINDOW, Concealer.fitWindow(1, 64));
+        assertEquals(Concealer.ORDER, Concealer.fitOrder(2, 128));
+        assertEquals(Concealer.WINDOW, Concealer.fitWindow(2, 128));
+        assertEquals(16, Concealer.fitOrder(8, 64));
+        for (int frames : new int[] {16, 32, 64, 128, 256, 512, 1024, 2048}) {
+            for (int channels = 1; channels <= 256; channels *= 2) {
+                final int p = Concealer.fitOrder(channels, frames);
+                final int w = Concealer.fitWindow(channels, frames);
+                final String at = channels + " channels at " + frames + " frames: order " + p + ", window " + w;
+                assertTrue(p >= 2 && p <= Concealer.ORDER && w >= 4 * p && w <= Concealer.WINDOW, at);
+                // Forward over the window and backward over half of it, 5 multiply-adds per frame and order.
+                final long cost = (long) channels * 5 * p * (w + w / 2);
+                final long budget = (long) Concealer.FIT_MACS_PER_FRAME * frames;
+                assertTrue(cost <= budget || p == 2, at + " costs " + cost + " of " + budget);
+                final Concealer c = new Concealer(UnderrunPolicy.PREDICT, channels, frames, RATE);
+                final long run = (long) channels * 2 * p * c.maxInterpolation();
+                assertTrue(run <= budget || c.maxInterpolation() == frames, at + ": running "
+                        + c.maxInterpolation() + " frames costs " + run + " of " + budget);
+            }
+        }
+    }
+
+    @Test
+    void eight_channels_at_64_frames_still_continue_their_tones() {
+        final int frames = 64;
+        final int channels = 8;
+        final Concealer c = new Concealer(UnderrunPolicy.PREDICT, channels, frames, RATE);
+        final float[][] period = new float[channels][frames];
+        for (int p = 0; p <= 40; p++) {
+            for (int ch = 0; ch < channels; ch++) {
+                for (int i = 0; i < frames; i++) {
+                    period[ch][i] = (float) tone(ch, p * frames + i);
+                }
+            }
+            if (p < 40) {
+                c.play(period, 0, frames);
+            }
+        }
+        final float[][] out = new float[channels][frames];
+        c.conceal(out, 0, frames);
+        for (int ch = 0; ch < channels; ch++) {
+            double err = 0;
+            double sig = 0;
+            for (int i = 0; i < frames; i++) {
+                err += Math.pow(out[ch][i] - period[ch][i], 2);
+                sig += Math.pow(period[ch][i], 2);
+            }
+            final double snr = 10 * Math.log10(sig / err);
+            assertTrue(snr > 40, "channel " + ch + ": " + snr + " dB");
+        }
+    }
+
+    /** Channel {@code ch}'s signal: a tone of its own. */
+    private static double tone(int ch, int frame) {
+        return 0.5 * Math.sin(2 * Math.PI * 110 * (ch + 2) * frame / RATE + ch);
+    }
+
     private static double rms(float[] x, int from, int to) {
         double s = 0;
         for (int i = from; i < to; i++) {
