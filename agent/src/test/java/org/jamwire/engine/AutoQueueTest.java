@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.PriorityQueue;
 import java.util.Random;
 import org.jamwire.protocol.PacketHeader;
@@ -47,20 +48,38 @@ class AutoQueueTest {
      * packet, how many ms after its sending its first sample was played.
      */
     private void run(double seconds, double delayMs, double jitterMs) {
+        run(seconds, delayMs, jitterMs, 0, 1);
+    }
+
+    /**
+     * As {@link #run(double, double, double)}, with {@code loss} of the datagrams dropped at random
+     * and each datagram carrying the {@code redundancy - 1} packets before its own, which the queue
+     * gets as revived copies when their own datagram was lost.
+     */
+    private void run(double seconds, double delayMs, double jitterMs, double loss, int redundancy) {
         final int periods = (int) Math.round(seconds * 1000 / PERIOD_MS);
         delays = new double[periods];
         int played = 0;
         for (long end = period + periods; period < end; period++) {
             final double now = period * PERIOD_MS;
-            inFlight.add(new double[] {now + delayMs + random.nextDouble() * jitterMs, period});
+            final double arrival = now + delayMs + random.nextDouble() * jitterMs;
+            if (random.nextDouble() >= loss) {
+                inFlight.add(new double[] {arrival, period});
+            } else {
+                dropped++;
+            }
             while (!inFlight.isEmpty() && inFlight.peek()[0] <= now) {
                 final long n = (long) inFlight.poll()[1];
-                for (int i = 0; i < FRAMES; i++) {
-                    in[0][i] = ((n * FRAMES + i) % WRAP + 1) * SCALE;
+                for (long k = Math.max(0, n - redundancy + 1); k < n; k++) {
+                    if (!delivered.get((int) k)) {
+                        delivered.set((int) k);
+                        push(k, ReceiveQueue.REVIVED);
+                    }
                 }
-                PacketHeader.write(packet, 0, 0L, (int) (n & 0xFFFF), FRAMES, 3, 32, 1, 1);
-                SampleCodec.encode(in, 1, FRAMES, 32, packet, PacketHeader.LENGTH);
-                queue.push(packet, PacketHeader.LENGTH, 32, FRAMES, 1, (int) (n & 0xFFFF));
+                if (!delivered.get((int) n)) {
+                    delivered.set((int) n);
+                    push(n, 0);
+                }
             }
             queue.pull(out, FRAMES);
             final long id = Math.round(out[0][0] / SCALE) - 1;
@@ -71,6 +90,51 @@ class AutoQueueTest {
             }
         }
         delays = Arrays.copyOf(delays, played);
+    }
+
+    private final BitSet delivered = new BitSet();
+    /** Datagrams the simulated network dropped. */
+    private long dropped;
+
+    private void push(long n, int flags) {
+        for (int i = 0; i < FRAMES; i++) {
+            in[0][i] = ((n * FRAMES + i) % WRAP + 1) * SCALE;
+        }
+        PacketHeader.write(packet, 0, 0L, (int) (n & 0xFFFF), FRAMES, 3, 32, 1, 1);
+        SampleCodec.encode(in, 1, FRAMES, 32, packet, PacketHeader.LENGTH);
+        queue.push(packet, PacketHeader.LENGTH, 32, FRAMES, 1, (int) (n & 0xFFFF) | flags);
+    }
+
+    @Test
+    void loss_alone_costs_its_own_periods_and_does_not_grow_the_queue() {
+        // 2 % of datagrams lost, 5 to 11 ms of transit.
+        run(60, 5, 6, 0.02, 1);
+        final long settling = glitches();
+        final long droppedBefore = dropped;
+        run(300, 5, 6, 0.02, 1);
+        final long glitches = glitches() - settling;
+        final long lost = dropped - droppedBefore;
+        System.out.printf("auto queue, 2 %% loss, 5 to 11 ms: %d glitch periods for %d datagrams lost in 5 min;"
+                + " played at most %.2f ms after sending%n", glitches, lost, maxDelay());
+        assertTrue(glitches <= 1.25 * lost, glitches + " glitch periods for " + lost + " datagrams lost");
+        assertTrue(maxDelay() <= 11 + PERIOD_MS + 1e-9, "played " + maxDelay() + " ms after sending");
+    }
+
+    @Test
+    void redundancy_rescues_lost_packets_for_at_most_one_more_period_of_delay() {
+        run(60, 5, 6, 0.02, 2);
+        final long settling = glitches();
+        final long periods = Math.round(300 * 1000 / PERIOD_MS);
+        run(300, 5, 6, 0.02, 2);
+        final long glitches = glitches() - settling;
+        final double[] sorted = delays.clone();
+        Arrays.sort(sorted);
+        System.out.printf("auto queue, 2 %% loss, redundancy 2, 5 to 11 ms: %d glitch periods of %d in 5 min;"
+                + " played a median %.2f ms and at most %.2f ms after sending%n", glitches, periods,
+                sorted[sorted.length / 2], maxDelay());
+        // A revived copy comes with the next datagram, a period after its own would have.
+        assertTrue(glitches <= 0.005 * periods, glitches + " glitch periods of " + periods);
+        assertTrue(maxDelay() <= 11 + 2 * PERIOD_MS + 1e-9, "played " + maxDelay() + " ms after sending");
     }
 
     /** True if the period holds consecutive frames of one packet, as sent: not concealed, crossfaded or stretched. */
