@@ -43,8 +43,6 @@ public final class Concealer {
     public static final int ORDER = 32;
     /** Most frames PREDICT fits its model to. */
     public static final int WINDOW = 1024;
-    /** Most frames after a gap that {@link #interpolate} fits its backward model to. */
-    public static final int AHEAD = WINDOW / 2;
     /**
      * Multiply-adds per frame of the local period that starting a concealment may spend fitting
      * models, all channels together; interpolating may spend as much again running them. Burg's
