@@ -17,8 +17,10 @@ package org.jamwire.engine;
  * median ignores, so a step is never taken for a slope. The scatter of the changes (their
  * median absolute deviation) sets how uncertain the estimate is, and the drift is reported only
  * when it stands clear of that uncertainty ({@value #DEADBAND_SIGMAS} standard errors) and of
- * {@value #FLOOR_PPM} ppm; until then it is 0, exactly, and nothing is corrected. Two ends on
- * one clock therefore measure no drift, however many xruns either has.
+ * {@value #FLOOR_PPM} ppm, over at least {@value #MIN_BLOCKS} changes after the first
+ * {@value #WARM_UP_BLOCKS} seconds; until then it is 0, exactly, and nothing is corrected. A drift
+ * believed is let go when its estimate falls within {@value #RELEASE_SIGMAS} standard errors. Two
+ * ends on one clock therefore measure no drift, however many xruns either has.
  *
  * <p>Runs on the JACK thread; allocation-free. Time is a parameter.
  */
@@ -28,8 +30,23 @@ final class DriftEstimator {
     static final long BLOCK_MICROS = 1_000_000;
     /** Block-to-block changes kept per clock: the window of the estimate, in seconds. */
     static final int BLOCKS = 64;
-    /** Changes needed on each clock before any estimate. */
-    static final int MIN_BLOCKS = 4;
+    /**
+     * Changes needed on each clock before a drift is believed: ten seconds. With four, a link on
+     * one clock (a relay test on one machine) believed a drift within seconds of starting and
+     * resampled its whole stream from then on.
+     */
+    static final int MIN_BLOCKS = 10;
+    /**
+     * Blocks left out when a clock is followed afresh: the first seconds of a stream (threads
+     * starting, code being compiled) delay its periods by less and less, which looks like a rate.
+     */
+    static final int WARM_UP_BLOCKS = 2;
+    /**
+     * Standard errors within which a believed drift is let go again: well inside the
+     * {@value #DEADBAND_SIGMAS} needed to believe it, so that a real drift is not corrected on
+     * and off, while one that was never there is not corrected for good.
+     */
+    static final double RELEASE_SIGMAS = 2;
     /** Standard errors by which a drift must stand clear of zero to be believed. */
     static final double DEADBAND_SIGMAS = 5;
     /** Drift too small to act on, in ppm: a period slips in about 45 minutes at 128 frames. */
@@ -100,10 +117,12 @@ final class DriftEstimator {
             return;
         }
         ppm = r;
-        // Once believed, a drift stays corrected while its estimate moves: a clock's rate does not
-        // vanish, and the correction must not switch on and off.
+        // A believed drift stays corrected while its estimate moves, until the estimate falls well
+        // inside the noise: the correction does not switch on and off at the deadband's edge.
         if (!believed && Math.abs(r) > Math.max(FLOOR_PPM, DEADBAND_SIGMAS * se)) {
             believed = true;
+        } else if (believed && Math.abs(r) < Math.max(FLOOR_PPM, RELEASE_SIGMAS * se)) {
+            believed = false;
         }
     }
 
@@ -114,6 +133,8 @@ final class DriftEstimator {
         private final double[] sorted = new double[BLOCKS];
         private int head;
         private int count;
+        /** Block-to-block changes seen since the clock was followed afresh, kept or not. */
+        private int closed;
         private boolean started;
         private long originFrame;
         private long originMicros;
@@ -133,6 +154,7 @@ final class DriftEstimator {
         void reset() {
             started = false;
             count = 0;
+            closed = 0;
             head = 0;
             lastMin = Double.NaN;
             blockMin = Double.POSITIVE_INFINITY;
@@ -169,7 +191,7 @@ final class DriftEstimator {
                 return false;
             }
             boolean moved = false;
-            if (!Double.isNaN(lastMin)) {
+            if (!Double.isNaN(lastMin) && ++closed > WARM_UP_BLOCKS) {
                 // Microseconds per second of change: ppm, falling when the audio clock is fast.
                 final double change = (blockMin - lastMin) / (blockIndex - lastBlock);
                 changes[head] = change;
