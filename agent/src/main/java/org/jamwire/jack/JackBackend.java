@@ -59,6 +59,11 @@ public final class JackBackend implements AudioBackend {
         return "jack";
     }
 
+    /** JACK clients this process has open through any backend, on whichever server. */
+    public static int openClients() {
+        return OneServerPerProcess.clients();
+    }
+
     /** The server's name as given, or null for the default server. */
     public String serverName() {
         return serverName;

@@ -26,6 +26,11 @@ final class OneServerPerProcess {
         clients++;
     }
 
+    /** Clients open now. */
+    static synchronized int clients() {
+        return clients;
+    }
+
     /** Records that one client has closed. */
     static synchronized void release() {
         if (clients > 0) {

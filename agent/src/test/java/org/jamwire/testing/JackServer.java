@@ -32,7 +32,7 @@ public final class JackServer implements AutoCloseable {
     private final Process process;
     private final StringBuilder output = new StringBuilder();
     private final Thread outputReader;
-    private final Thread exitHook;
+    private final Runnable cancelExitKill;
 
     private JackServer(String name, int sampleRate, int frames, int captures, int playbacks) throws IOException {
         this.name = name;
@@ -47,8 +47,7 @@ public final class JackServer implements AutoCloseable {
         this.outputReader = new Thread(this::readOutput, "jackd-output " + name);
         outputReader.setDaemon(true);
         outputReader.start();
-        this.exitHook = new Thread(process::destroyForcibly, "jackd-kill " + name);
-        Runtime.getRuntime().addShutdownHook(exitHook);
+        this.cancelExitKill = TestJvm.atExit(process::destroyForcibly);
     }
 
     /** Starts a server with 2 capture and 2 playback ports and waits until it accepts clients. */
@@ -280,11 +279,7 @@ public final class JackServer implements AutoCloseable {
                 kill();
             }
         }
-        try {
-            Runtime.getRuntime().removeShutdownHook(exitHook);
-        } catch (IllegalStateException e) {
-            // The JVM is already shutting down and the hook is running.
-        }
+        cancelExitKill.run();
     }
 
     private void awaitExit() {

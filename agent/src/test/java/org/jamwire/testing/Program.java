@@ -138,7 +138,7 @@ public final class Program implements AutoCloseable {
         }
         pb.environment().put("JACK_NO_AUDIO_RESERVATION", "1");
         final Program p = new Program(cmd, pb.start());
-        Runtime.getRuntime().addShutdownHook(new Thread(p.process::destroyForcibly));
+        TestJvm.atExit(p.process::destroyForcibly);
         return p;
     }
 

@@ -56,7 +56,7 @@ public final class SignalProbe implements AutoCloseable {
         cmd.addAll(connections);
         final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         final SignalProbe probe = new SignalProbe(p, file);
-        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+        TestJvm.atExit(p::destroyForcibly);
         return probe;
     }
 
@@ -126,6 +126,9 @@ public final class SignalProbe implements AutoCloseable {
             }
             System.out.println("done");
         }
-        System.exit(0);
+        System.out.flush();
+        // Halting skips libjack's exit-time destructors, which can abort a cleanly closed client
+        // (see TestJvm); the recording is written and the client closed by now.
+        Runtime.getRuntime().halt(0);
     }
 }
