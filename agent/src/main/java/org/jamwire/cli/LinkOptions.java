@@ -83,11 +83,14 @@ final class LinkOptions {
     static final OptionSpec QUEUE = valued(Section.AUDIO, "-q --queue", "N",
             String.valueOf(DEFAULT_QUEUE), "1 to 1000 (whole numbers) or auto",
             "Receive queue length in packets: longer rides out more jitter, at the cost of"
-                    + " latency. auto starts at 2 periods and then plays just far enough behind to"
-                    + " cover the packets' delay spread over the last 10 s (all but the latest"
-                    + " 0.3 %): it grows at once when a packet arrives after its place, and"
-                    + " shrinks a period at a time, at a gap or after 5 s, once even the latest"
-                    + " 0.1 % would be early. Loss alone does not move it; --max-queue-ms caps it.",
+                    + " latency. auto starts at " + ReceiveQueue.AUTO_START_PERIODS + " periods and then"
+                    + " plays just far enough behind to cover the packets' delay spread over the last "
+                    + plain(ReceiveQueue.AUTO_WINDOW_SECONDS) + " s (all but the latest "
+                    + plain(ReceiveQueue.AUTO_LATE_SHARE_PERCENT) + " %): it grows at once when a packet"
+                    + " arrives after its place, and shrinks at the next gap, or after "
+                    + plain(ReceiveQueue.FORCE_SHRINK_SECONDS) + " s without one, once even the latest "
+                    + plain(ReceiveQueue.AUTO_KEEP_SHARE_PERCENT) + " % would arrive half a period early."
+                    + " Loss alone does not move it; --max-queue-ms caps it.",
             (v, g) -> {
                 if (g.raw().equals("auto")) {
                     v.queue.set(g, ReceiveQueue.AUTO);
@@ -318,6 +321,11 @@ final class LinkOptions {
             NO_AUTO_CONNECT, RATE, SIGNAL, IOSTAT, HELP, VERSION));
 
     private LinkOptions() {
+    }
+
+    /** A figure as the help prints it: 10.0 as 10, 0.05 as 0.05. */
+    private static String plain(double v) {
+        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     private static String host(Given g) throws UsageException {

@@ -56,6 +56,18 @@ public final class ReceiveQueue {
      */
     public static final double AUTO_LATE_SHARE_PERCENT = QueueSizer.LATE_SHARE_PERCENT;
 
+    /**
+     * The share of packets, in percent, that an automatic queue must still cover with half a
+     * period to spare before it shrinks.
+     */
+    public static final double AUTO_KEEP_SHARE_PERCENT = QueueSizer.KEEP_SHARE_PERCENT;
+
+    /** Seconds of arrivals an automatic queue sizes itself from. */
+    public static final double AUTO_WINDOW_SECONDS = QueueSizer.WINDOWS * QueueSizer.WINDOW_SECONDS;
+
+    /** Periods an automatic queue starts with. */
+    public static final int AUTO_START_PERIODS = QueueSizer.START_PERIODS;
+
     /** Flag ORed into a {@link #push} tag: the packet starts a new sequence. */
     public static final int RESTART = 1 << 16;
 
@@ -80,7 +92,7 @@ public final class ReceiveQueue {
      * Seconds an automatic queue waits for a gap to skip (which costs nothing: it would be
      * concealed anyway) before it skips audio to shorten itself.
      */
-    static final double FORCE_SHRINK_SECONDS = 1.0;
+    public static final double FORCE_SHRINK_SECONDS = 1.0;
     /** Interpolation points of the resampler, and how many frames it reads before a position. */
     private static final int TAPS = 6;
     private static final int TAPS_BEFORE = 2;
