@@ -90,7 +90,8 @@ final class LinkOptions {
                     + " arrives after its place, and shrinks at the next gap, or after "
                     + plain(ReceiveQueue.FORCE_SHRINK_SECONDS) + " s without one, once even the latest "
                     + plain(ReceiveQueue.AUTO_KEEP_SHARE_PERCENT) + " % would arrive half a period early."
-                    + " Loss alone does not move it; --max-queue-ms caps it.",
+                    + " Loss alone does not move it, except that with redundancy it covers the copy"
+                    + " a lost packet is revived from; --max-queue-ms caps it.",
             (v, g) -> {
                 if (g.raw().equals("auto")) {
                     v.queue.set(g, ReceiveQueue.AUTO);

@@ -15,8 +15,10 @@ import java.util.Arrays;
  * played less the next frame to play) is moved to the least transit of the last second plus that
  * spread, and no further. Spreads are taken within windows so that a step in the transit (an xrun
  * at either end moves it for good) moves the floor, not the spread. Lost packets have no transit,
- * so loss alone never moves it; copies revived from redundancy are not arrivals and are not
- * counted either.
+ * so loss alone never moves it. With redundancy a packet's transit is that of its first copy to
+ * arrive: a lost datagram's packet, revived from the next datagram, arrives a period later than
+ * its own would have, and where that happens to more than the late share of packets the lag
+ * covers it, which is what lets redundancy revive them in time.
  *
  * <p>A spread that rises shows in the next window (half a second) and the lag grows at once; a
  * spread that falls leaves the last {@value #WINDOWS} windows (ten seconds) before the lag

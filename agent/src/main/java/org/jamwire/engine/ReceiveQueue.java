@@ -71,9 +71,6 @@ public final class ReceiveQueue {
     /** Flag ORed into a {@link #push} tag: the packet starts a new sequence. */
     public static final int RESTART = 1 << 16;
 
-    /** Flag ORed into a {@link #push} tag: a redundant copy, not an arrival of its own. */
-    public static final int REVIVED = 1 << 17;
-
     /** Packets in a row arriving after their place was played that make the schedule step back. */
     public static final int LATE_IN_ROW = 2;
     /** Seconds the queue must hold a surplus period throughout before it is skipped. */
@@ -269,7 +266,7 @@ public final class ReceiveQueue {
         } else {
             final int ahead = (short) (seq - lastSeq);
             if (ahead <= 0) {
-                putBack(packet, payloadOffset, bits, frames, peerChannels, -ahead, (tag & REVIVED) == 0);
+                putBack(packet, payloadOffset, bits, frames, peerChannels, -ahead);
                 return;
             }
             final long wanted = lastPos + lastFrames + (long) (ahead - 1) * frames;
@@ -291,7 +288,7 @@ public final class ReceiveQueue {
         if (drift != null && sentMicros != Long.MIN_VALUE) {
             drift.remote(pos, sentMicros);
         }
-        if (sizer != null && (tag & REVIVED) == 0) {
+        if (sizer != null) {
             sizer.arrival(played - pos);
         }
         if (pos > writePos) {
@@ -345,9 +342,9 @@ public final class ReceiveQueue {
 
     /** Puts a reordered packet {@code back} packets before the newest into its gap, if unplayed. */
     private void putBack(ByteBuffer packet, int payloadOffset, int bits, int frames, int peerChannels,
-            int back, boolean arrival) {
+            int back) {
         final long pos = lastPos - (long) back * frames;
-        if (sizer != null && arrival && back > 0 && pos >= floorPos) {
+        if (sizer != null && back > 0 && pos >= floorPos) {
             sizer.arrival(played - pos);
         }
         if (back == 0 || frames != lastFrames || pos < floorPos || pos < readPos

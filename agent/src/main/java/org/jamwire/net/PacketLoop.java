@@ -251,8 +251,7 @@ public final class PacketLoop {
             dst.clear();
             rx.limit(i * stride + stride).position(i * stride);
             dst.put(rx);
-            // Only a datagram's own packet (copy 0) is an arrival; older copies are redundancy.
-            incoming.commit(slot, stride, seqs[i] | restart | (i == 0 ? 0 : ReceiveQueue.REVIVED));
+            incoming.commit(slot, stride, seqs[i] | restart);
             counters.increment(LinkCounter.PACKETS_RECEIVED);
         }
     }
