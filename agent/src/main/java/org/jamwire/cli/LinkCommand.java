@@ -64,6 +64,10 @@ final class LinkCommand {
             onlyWith(v.includeServer, hubServer);
             onlyWith(v.upmix, hubServer);
         }
+        if (mode.hub() || mode.role() != Role.SERVER) {
+            onlyWith(v.peer, "-s/--server (a P2P server; a client talks to its HOST alone, and a hub's"
+                    + " clients are known by their handshake)");
+        }
         authOptions(v, mode);
         final int channels = v.channels.orElse(DEFAULT_CHANNELS);
         final int send = v.sendChannels.orElse(channels);
@@ -93,6 +97,7 @@ final class LinkCommand {
                 .ioStatSeconds(v.ioStatSeconds.orElse(0))
                 .peerTimeoutSeconds(v.timeout.orElse(false) ? TIMEOUT_SECONDS : 0)
                 .expectedBufferSize(v.bufferSize.orElse(0))
+                .pin(v.peer.orElse(null))
                 .backend(backend);
         if (backend == BackendKind.BUILTIN) {
             onlyWith(v.jackServer, "--backend jack");

@@ -158,6 +158,19 @@ final class LinkOptions {
                     + " port the client sends from.",
             (v, g) -> v.peerPort.set(g, g.whole(1, 65535)));
 
+    static final OptionSpec PEER = valued(Section.NETWORK, "--peer", "HOST[:PORT]",
+            "none: the first client in this end's format", "a host name or IP address, and a port of 1 to 65535",
+            "Server: the only address (and port, if given) that may become the peer. Datagrams"
+                    + " from anywhere else are dropped and counted as foreign. Without it, as in"
+                    + " jacktrip, whoever first sends a datagram in this end's format is the peer.",
+            (v, g) -> {
+                try {
+                    v.peer.set(g, LinkConfig.PeerPin.parse(g.raw()));
+                } catch (IllegalArgumentException e) {
+                    throw g.notAllowed(e.getMessage());
+                }
+            });
+
     static final OptionSpec PORT_OFFSET = valued(Section.NETWORK, "-o --portoffset", "N", "0",
             "0 to 65534, keeping both ports within 1 to 65535",
             "Added to both the bind and the peer port, for several links on one machine: -o 10"
@@ -317,7 +330,7 @@ final class LinkOptions {
 
     static final OptionTable TABLE = new OptionTable(List.of(SERVER, CLIENT, HUB_SERVER, HUB_CLIENT, CHANNELS,
             SEND_CHANNELS, RECEIVE_CHANNELS, BITRES, QUEUE, MAX_QUEUE, REDUNDANCY, UNDERRUN, NO_DRIFT_CORRECTION, BUFFER_SIZE, BIND_PORT,
-            PEER_PORT, PORT_OFFSET, TIMEOUT, REMOTE_NAME, UDP_BASE_PORT, HUB_PATCH, INCLUDE_SERVER, UPMIX, AUTH, CERT_FILE, KEY_FILE, CREDS_FILE, USERNAME,
+            PEER_PORT, PEER, PORT_OFFSET, TIMEOUT, REMOTE_NAME, UDP_BASE_PORT, HUB_PATCH, INCLUDE_SERVER, UPMIX, AUTH, CERT_FILE, KEY_FILE, CREDS_FILE, USERNAME,
             PASSWORD_FILE, HUB_CERT, INSECURE_SKIP_CERT_CHECK, JACK, BACKEND, JACK_SERVER, CLIENT_NAME,
             NO_AUTO_CONNECT, RATE, SIGNAL, IOSTAT, HELP, VERSION));
 

@@ -48,6 +48,7 @@ final class OptionValues {
     final Slot<Integer> bufferSize = Slot.once("the buffer size");
     final Slot<Integer> bindPort = Slot.once("the bind port");
     final Slot<Integer> peerPort = Slot.once("the peer port");
+    final Slot<org.jamwire.link.LinkConfig.PeerPin> peer = Slot.once("the pinned peer");
     final Slot<Integer> portOffset = Slot.once("the port offset");
     final Slot<Boolean> timeout = Slot.once("--timeout");
     final Slot<BackendKind> backend = Slot.once("the audio backend");

@@ -263,19 +263,29 @@ public final class PairJob implements AutoCloseable {
 
             at++;
             step(at, State.RUNNING, null);
+            // A JamWire server takes its peer only from the client's address; jacktrip cannot be told.
+            final List<String> unpinned = new ArrayList<>();
+            final String pin = sr.agentRunning() || sr.jamwireVersion() != null
+                    ? ClientAddress.find(sssh, cssh, sp.host(), unpinned) : null;
+            final Map<String, Object> serverSide = new LinkedHashMap<>(options);
+            if (pin != null) {
+                serverSide.put("peer", pin);
+            }
+            final String pinNote = pin != null ? "; it takes its peer from " + pin + " only"
+                    : unpinned.isEmpty() ? "" : "; its peer is not pinned: " + unpinned.get(0);
             if (sr.agentRunning()) {
                 final PeerAgent agent = PeerAgent.find(sssh, sp);
                 final JsonNode link = agent.post("/api/links", Map.of("mode", "server", "options",
-                        ServerCommand.serverOptions(withoutJackServer(options), serverPort)));
+                        ServerCommand.serverOptions(withoutJackServer(serverSide), serverPort)));
                 server = new AgentLink(agent, link.path("id").asText());
                 program = "agent";
                 step(at, State.DONE, "link " + server.link() + " on " + sp.name() + "'s agent: "
-                        + link.path("commandLine").asText(""));
+                        + link.path("commandLine").asText("") + pinNote);
             } else {
-                final RemoteCommand command = ServerCommand.forPeer(sr, sp.jackServer(), options, serverPort);
+                final RemoteCommand command = ServerCommand.forPeer(sr, sp.jackServer(), serverSide, serverPort);
                 program = command.argv().get(0).equals("env") ? "jacktrip" : "jamwire";
                 server = new ChannelLink(sssh.start(command));
-                step(at, State.DONE, program + " on " + sp.name() + ": " + ServerCommand.shown(command));
+                step(at, State.DONE, program + " on " + sp.name() + ": " + ServerCommand.shown(command) + pinNote);
             }
 
             at++;

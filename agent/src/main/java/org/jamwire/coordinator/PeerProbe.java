@@ -101,7 +101,7 @@ public final class PeerProbe {
         return LINK_PORTS.stream().filter(p -> !used.contains(p)).toList();
     }
 
-    private static String printable(String s, int max) {
+    static String printable(String s, int max) {
         final String clean = s.replaceAll("[^\\x20-\\x7e]", "?");
         return clean.length() > max ? clean.substring(0, max) + "…" : clean;
     }

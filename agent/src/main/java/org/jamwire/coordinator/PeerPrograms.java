@@ -65,6 +65,19 @@ final class PeerPrograms {
             oneOf("jack_connect", "jack_disconnect"), matching("JackTrip:receive_[0-9]{1,3}", "JackTrip:receive_N"),
             matching("JackTrip:send_[0-9]{1,3}", "JackTrip:send_N"));
 
+    /** An IPv4 or IPv6 address literal, as ssh and ip print them. */
+    static final String IP_LITERAL = "[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:]{2,39}";
+
+    /**
+     * {@code printenv SSH_CONNECTION}: the address this machine's ssh connection comes from, as the
+     * peer sees it, which is where this machine's datagrams to it come from too.
+     */
+    static final Program SSH_CONNECTION = Program.fixed("printenv", exactly("SSH_CONNECTION"));
+
+    /** {@code ip -o route get ADDRESS}: the source address the peer sends to ADDRESS from. */
+    static final Program ROUTE_GET = Program.fixed("ip", exactly("-o"), exactly("route"), exactly("get"),
+            matching(IP_LITERAL, "an IP address"));
+
     private PeerPrograms() {
     }
 }

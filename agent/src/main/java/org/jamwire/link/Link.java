@@ -21,6 +21,7 @@ import org.jamwire.audio.AudioSpec;
 import org.jamwire.audio.AudioProcessor;
 import org.jamwire.engine.Counters;
 import org.jamwire.engine.LevelMeter;
+import org.jamwire.engine.LinkCounter;
 import org.jamwire.engine.LinkEngine;
 import org.jamwire.engine.MicrosClock;
 import org.jamwire.engine.PacketRing;
@@ -65,6 +66,8 @@ public final class Link implements AutoCloseable {
     /** Datagrams taken per pass at most while no audio client runs: more than a pass's worth at any period. */
     private static final int RECEIVES_WITHOUT_AUDIO = 10_000;
     private static final int TOS_EXPEDITED = 0xB8;
+    /** Fewest seconds between two warnings about datagrams in another format while waiting. */
+    private static final int STRANGER_REPORT_SECONDS = 10;
     private static final long AUDIO_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final LinkConfig config;
@@ -129,7 +132,9 @@ public final class Link implements AutoCloseable {
     public static Link start(LinkConfig config, AudioBackend backend, Consumer<LinkEvent> listener)
             throws LinkException {
         final InetSocketAddress fixedPeer = config.role() == Role.CLIENT ? resolve(config) : null;
-        return start(config, bind(config.bindPort()), fixedPeer, backend, listener);
+        // Resolved before the socket is bound, so that an unknown name leaves nothing open.
+        final InetAddress pinned = config.pin() == null ? null : resolvePin(config.pin());
+        return start(config, bind(config.bindPort()), fixedPeer, pinned, backend, listener);
     }
 
     /**
@@ -142,6 +147,11 @@ public final class Link implements AutoCloseable {
      */
     public static Link start(LinkConfig config, DatagramChannel channel, InetSocketAddress peer,
             AudioBackend backend, Consumer<LinkEvent> listener) throws LinkException {
+        return start(config, channel, peer, null, backend, listener);
+    }
+
+    private static Link start(LinkConfig config, DatagramChannel channel, InetSocketAddress peer,
+            InetAddress pinned, AudioBackend backend, Consumer<LinkEvent> listener) throws LinkException {
         final InetSocketAddress fixedPeer = peer;
         AudioSession session = null;
         try {
@@ -150,6 +160,9 @@ public final class Link implements AutoCloseable {
             checkBufferSize(config, session, backend);
             checkDatagramSize(config, session.bufferSize());
             final Link link = new Link(config, channel, backend, session, slot, fixedPeer, listener);
+            if (pinned != null) {
+                link.loop.pin(pinned, config.pin().port());
+            }
             try {
                 session.start();
             } catch (AudioBackendException | RuntimeException e) {
@@ -310,6 +323,10 @@ public final class Link implements AutoCloseable {
         long nextFailureReport = 0;
         final long begun = System.nanoTime();
         boolean idleAudioWarned = false;
+        long reportedStrangers = 0;
+        long nextStrangerReport = 0;
+        long reportedForeign = 0;
+        long nextForeignReport = 0;
         long nextStat = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, config.ioStatSeconds()));
         while (running) {
             LockSupport.parkNanos(SUPERVISE_NANOS);
@@ -334,6 +351,22 @@ public final class Link implements AutoCloseable {
             }
             if (!session.isAlive() && !recoverAudio()) {
                 return;
+            }
+            final long strangers = counters.get(LinkCounter.DROPPED_MISMATCH);
+            if (strangers > reportedStrangers && peer.stranger() != null && now - nextStrangerReport >= 0) {
+                emit(LinkEvent.Kind.WARNING, strangerWarning(strangers - reportedStrangers));
+                reportedStrangers = strangers;
+                nextStrangerReport = now + TimeUnit.SECONDS.toNanos(STRANGER_REPORT_SECONDS);
+            }
+            final long foreign = counters.get(LinkCounter.DROPPED_FOREIGN);
+            if (foreign > reportedForeign && peer.peer() == null && peer.lastForeign() != null
+                    && now - nextForeignReport >= 0) {
+                final long n = foreign - reportedForeign;
+                emit(LinkEvent.Kind.WARNING, n + (n == 1 ? " datagram" : " datagrams") + " from "
+                        + hostPort(peer.lastForeign()) + " dropped: this server takes its peer from " + config.pin()
+                        + " only (--peer); still waiting");
+                reportedForeign = foreign;
+                nextForeignReport = now + TimeUnit.SECONDS.toNanos(STRANGER_REPORT_SECONDS);
             }
             if (!idleAudioWarned && now - begun > IDLE_AUDIO_NANOS && session.periods() == 0) {
                 idleAudioWarned = true;
@@ -443,6 +476,17 @@ public final class Link implements AutoCloseable {
                 config.autoConnect());
     }
 
+    /**
+     * Says that datagrams in another format were dropped while the link waits for its peer, and
+     * what the sender would have to change; the link keeps waiting.
+     */
+    private String strangerWarning(long dropped) {
+        final InetSocketAddress from = peer.stranger();
+        return dropped + (dropped == 1 ? " datagram" : " datagrams") + " from " + hostPort(from)
+                + " dropped, still waiting for a peer: " + Mismatch.describe(format, peer.strangerRateCode(),
+                        peer.strangerBits());
+    }
+
     private void warnOnFormatDifferences() {
         if (peer.peerFrames() != format.bufferSize()) {
             emit(LinkEvent.Kind.WARNING, "the peer sends " + peer.peerFrames() + "-frame packets and this end runs "
@@ -505,6 +549,7 @@ public final class Link implements AutoCloseable {
     private String describeStart() {
         final String where = config.role() == Role.SERVER
                 ? "waiting for a client on UDP port " + localPort()
+                        + (config.pin() == null ? "" : ", from " + config.pin() + " only")
                 : "streaming to " + config.peerHost() + ":" + config.peerPort() + " from UDP port " + localPort();
         return where + " (" + session.clientName() + ": " + format.sampleRate() + " Hz, " + format.bufferSize()
                 + " frames, " + format.bits() + "-bit, send " + format.sendChannels() + " / receive "
@@ -514,6 +559,15 @@ public final class Link implements AutoCloseable {
 
     private static String hostPort(InetSocketAddress a) {
         return a == null ? "?" : a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
+    private static InetAddress resolvePin(LinkConfig.PeerPin pin) throws LinkException {
+        try {
+            return InetAddress.getByName(pin.host());
+        } catch (UnknownHostException e) {
+            throw new LinkException("cannot resolve the pinned peer '" + pin.host()
+                    + "' (--peer): check the name, or give an IP address");
+        }
     }
 
     private static InetSocketAddress resolve(LinkConfig config) throws LinkException {

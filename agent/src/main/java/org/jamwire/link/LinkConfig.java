@@ -28,6 +28,8 @@ import org.jamwire.engine.UnderrunPolicy;
  * @param underrunPolicy what the receive queue plays for audio that did not arrive; PREDICT if null
  * @param followDrift whether the receive queue follows the peer's audio clock
  * @param maxQueueMillis the most delay an automatic queue ({@code -q auto}) adds, in ms; 0 for its default
+ * @param pin the only host (and port) a server may adopt as its peer, or null for the first that
+ *     sends a datagram in the link's format, as jacktrip does
  */
 public record LinkConfig(
         Role role,
@@ -49,7 +51,8 @@ public record LinkConfig(
         BuiltinSettings builtin,
         UnderrunPolicy underrunPolicy,
         boolean followDrift,
-        int maxQueueMillis) {
+        int maxQueueMillis,
+        PeerPin pin) {
 
     /** Default UDP port of a P2P link, as jacktrip's. */
     public static final int DEFAULT_PORT = 4464;
@@ -79,6 +82,75 @@ public record LinkConfig(
         }
     }
 
+    /**
+     * Who may become a server's peer: a host, and a port unless it is 0.
+     *
+     * @param host a host name or IP address
+     * @param port a UDP port, or 0 for any
+     */
+    public record PeerPin(String host, int port) {
+
+        /** Checks the host is named and the port is in range. */
+        public PeerPin {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("a pinned peer needs a host");
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("the pinned peer's port " + port + " is outside 1..65535");
+            }
+        }
+
+        /**
+         * Reads {@code HOST}, {@code HOST:PORT} or {@code [IPv6]:PORT}.
+         *
+         * @throws IllegalArgumentException naming what is wrong with {@code text}
+         */
+        public static PeerPin parse(String text) {
+            if (text == null || text.isBlank()) {
+                throw new IllegalArgumentException("give a host, or HOST:PORT");
+            }
+            final String t = text.strip();
+            String host = t;
+            String port = null;
+            if (t.startsWith("[")) {
+                final int close = t.indexOf(']');
+                if (close < 0) {
+                    throw new IllegalArgumentException("'" + t + "' opens '[' for an IPv6 address but does not close it");
+                }
+                host = t.substring(1, close);
+                final String rest = t.substring(close + 1);
+                if (!rest.isEmpty()) {
+                    if (!rest.startsWith(":")) {
+                        throw new IllegalArgumentException("'" + t + "': after ']' only ':PORT' may follow");
+                    }
+                    port = rest.substring(1);
+                }
+            } else if (t.indexOf(':') >= 0 && t.indexOf(':') == t.lastIndexOf(':')) {
+                host = t.substring(0, t.indexOf(':'));
+                port = t.substring(t.indexOf(':') + 1);
+            }
+            int p = 0;
+            if (port != null) {
+                try {
+                    p = Integer.parseInt(port);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + port + "' in '" + t + "' is not a port number");
+                }
+                if (p < 1 || p > 65535) {
+                    throw new IllegalArgumentException("port " + p + " in '" + t + "' is outside 1..65535");
+                }
+            }
+            return new PeerPin(host, p);
+        }
+
+        /** {@code HOST} or {@code HOST:PORT}, as {@link #parse} reads it. */
+        @Override
+        public String toString() {
+            final String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+            return port == 0 ? h : h + ":" + port;
+        }
+    }
+
     /** Checks the invariants every producer of a config must already have enforced. */
     public LinkConfig {
         Objects.requireNonNull(role, "role");
@@ -98,6 +170,9 @@ public record LinkConfig(
         if (underrunPolicy == null) {
             underrunPolicy = UnderrunPolicy.PREDICT;
         }
+        if (pin != null && role != Role.SERVER) {
+            throw new IllegalArgumentException("only a server pins its peer: a client takes datagrams from its peer host alone");
+        }
     }
 
     /**
@@ -106,7 +181,7 @@ public record LinkConfig(
      */
     public static LinkConfig defaults(Role role, String peerHost) {
         return new LinkConfig(role, peerHost, 2, 2, 16, 4, 1, DEFAULT_PORT, DEFAULT_PORT, null, true, 0,
-                0, 0, BackendKind.JACK, null, BuiltinSettings.defaults(), UnderrunPolicy.PREDICT, true, 0);
+                0, 0, BackendKind.JACK, null, BuiltinSettings.defaults(), UnderrunPolicy.PREDICT, true, 0, null);
     }
 
     /**
@@ -152,6 +227,7 @@ public record LinkConfig(
         private UnderrunPolicy underrunPolicy;
         private boolean followDrift;
         private int maxQueueMillis;
+        private PeerPin pin;
 
         private Builder(LinkConfig c) {
             role = c.role;
@@ -174,6 +250,7 @@ public record LinkConfig(
             underrunPolicy = c.underrunPolicy;
             followDrift = c.followDrift;
             maxQueueMillis = c.maxQueueMillis;
+            pin = c.pin;
         }
 
         public Builder role(Role v) { role = v; return this; }
@@ -197,13 +274,14 @@ public record LinkConfig(
         public Builder underrunPolicy(UnderrunPolicy v) { underrunPolicy = v; return this; }
         public Builder followDrift(boolean v) { followDrift = v; return this; }
         public Builder maxQueueMillis(int v) { maxQueueMillis = v; return this; }
+        public Builder pin(PeerPin v) { pin = v; return this; }
 
         /** The config; throws IllegalArgumentException when an invariant does not hold. */
         public LinkConfig build() {
             return new LinkConfig(role, peerHost, sendChannels, receiveChannels, bitResolution, queue,
                     redundancy, bindPort, peerPort, clientName, autoConnect, ioStatSeconds,
                     peerTimeoutSeconds, expectedBufferSize, backend, jackServerName, builtin,
-                    underrunPolicy, followDrift, maxQueueMillis);
+                    underrunPolicy, followDrift, maxQueueMillis, pin);
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.jamwire.net;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -24,8 +25,11 @@ import org.jamwire.protocol.StopPacket;
  * {@link #sendQueued()} when the engine rings (the control thread receives instead while no audio
  * client runs); tests drive both through {@link #doWork()}. It checks every datagram (source,
  * length, header, sample rate, bit depth, sequence), hands new packets to the engine, and sends the
- * datagrams the engine produced. A server adopts the source of the first valid audio datagram as
- * its peer and from then on drops datagrams from anywhere else. Every rejected datagram is counted,
+ * datagrams the engine produced. A server adopts the source of the first datagram that fits the
+ * link's format (sample rate and bit depth) as its peer, from the pinned address only when one is
+ * set ({@link #pin}), and from then on drops datagrams from anywhere else. A datagram that does not
+ * fit never changes a waiting server's state: it is counted, and its sender is told this end's
+ * format at most once a second. Every rejected datagram is counted,
  * never logged. No allocation; on a non-blocking socket nothing waits, and the only locks are the
  * socket's own (read, write and state), taken by one thread at a time.
  */
@@ -52,6 +56,14 @@ public final class PacketLoop {
     private final JitterEstimator jitter = new JitterEstimator();
     private final int[] seqs = new int[MAX_COPIES];
     private InetSocketAddress peer;
+    /** The only address a waiting server may adopt, or null for any. */
+    private InetAddress pinAddress;
+    /** The only port a waiting server may adopt, or 0 for any. */
+    private int pinPort;
+    /** When a stranger with another format was last told ours; 0 for never. */
+    private long lastStrangerNotice;
+    /** Fewest nanoseconds between two notices to strangers: a datagram must not become a flood. */
+    static final long STRANGER_NOTICE_NANOS = NANOS_PER_SECOND;
 
     /**
      * Creates the loop over a bound, non-blocking channel.
@@ -84,6 +96,19 @@ public final class PacketLoop {
         PacketHeader.write(notice, 0, 0L, 0, format.bufferSize(), format.rateCode(), format.bits(),
                 format.receiveChannels(), format.sendChannels());
         engine.setSending(fixedPeer != null);
+    }
+
+    /**
+     * Pins who a waiting server may adopt: only datagrams from {@code address} (and {@code port},
+     * unless it is 0) become the peer; any other source is counted as foreign. Call before the loop
+     * runs; a client's fixed peer is pinned already.
+     */
+    public void pin(InetAddress address, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+        }
+        this.pinAddress = java.util.Objects.requireNonNull(address, "address");
+        this.pinPort = port;
     }
 
     /**
@@ -145,8 +170,11 @@ public final class PacketLoop {
             return false;
         }
         final int len = rx.position();
-        if (peer != null && !peer.equals(from)) {
+        if (peer != null ? !peer.equals(from) : !pinned((InetSocketAddress) from)) {
             counters.increment(LinkCounter.DROPPED_FOREIGN);
+            if (peer == null) {
+                status.lastForeign = (InetSocketAddress) from;
+            }
             return true;
         }
         final int code = len > MAX_DATAGRAM ? DatagramCheck.LENGTH_MISMATCH : DatagramCheck.check(rx, 0, len);
@@ -156,7 +184,11 @@ public final class PacketLoop {
         }
         if (PacketHeader.sampleRateCode(rx, 0) != format.rateCode()
                 || PacketHeader.bitResolution(rx, 0) != format.bits()) {
-            mismatched((InetSocketAddress) from);
+            if (peer == null && pinAddress == null) {
+                stranger((InetSocketAddress) from);
+            } else {
+                mismatched((InetSocketAddress) from);
+            }
             return true;
         }
         if (peer == null) {
@@ -183,6 +215,35 @@ public final class PacketLoop {
             counters.increment(LinkCounter.DROPPED_SHORT);
         } else {
             counters.increment(LinkCounter.DROPPED_MALFORMED);
+        }
+    }
+
+    /** Whether a waiting server may adopt {@code from}: any source, or only the pinned one. */
+    private boolean pinned(InetSocketAddress from) {
+        return pinAddress == null
+                || pinAddress.equals(from.getAddress()) && (pinPort == 0 || pinPort == from.getPort());
+    }
+
+    /**
+     * A datagram in another format from someone a waiting server has not adopted: anyone can send
+     * one, so it changes nothing. It is counted and published for the control thread to report, and
+     * the sender is told this end's format (so a real peer can say what differs) at most once a second.
+     */
+    private void stranger(InetSocketAddress from) {
+        counters.increment(LinkCounter.DROPPED_MISMATCH);
+        status.strangerBits = PacketHeader.bitResolution(rx, 0);
+        status.strangerRateCode = PacketHeader.sampleRateCode(rx, 0);
+        status.stranger = from;
+        final long now = System.nanoTime();
+        if (lastStrangerNotice != 0 && now - lastStrangerNotice < STRANGER_NOTICE_NANOS) {
+            return;
+        }
+        lastStrangerNotice = now;
+        notice.clear();
+        try {
+            channel.send(notice, from);
+        } catch (IOException e) {
+            counters.increment(LinkCounter.SEND_ERRORS);
         }
     }
 

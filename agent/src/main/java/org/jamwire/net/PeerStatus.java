@@ -18,6 +18,10 @@ public final class PeerStatus {
     volatile boolean peerStopped;
     volatile int mismatchRateCode = -1;
     volatile int mismatchBits = -1;
+    volatile InetSocketAddress stranger;
+    volatile InetSocketAddress lastForeign;
+    volatile int strangerRateCode = -1;
+    volatile int strangerBits = -1;
 
     /** The peer's address, or null while a server waits for its first datagram. */
     public InetSocketAddress peer() {
@@ -72,5 +76,28 @@ public final class PeerStatus {
     /** Bit resolution of the mismatching datagram, or -1. */
     public int mismatchBits() {
         return mismatchBits;
+    }
+
+    /**
+     * The last source a waiting server dropped for sending another sample rate or bit depth, or
+     * null. It was not adopted: the link still waits.
+     */
+    public InetSocketAddress stranger() {
+        return stranger;
+    }
+
+    /** Rate code of {@link #stranger()}'s last datagram, or -1. */
+    public int strangerRateCode() {
+        return strangerRateCode;
+    }
+
+    /** Bit resolution of {@link #stranger()}'s last datagram, or -1. */
+    public int strangerBits() {
+        return strangerBits;
+    }
+
+    /** The last source a pinned server dropped while it waited for its peer, or null. */
+    public InetSocketAddress lastForeign() {
+        return lastForeign;
     }
 }

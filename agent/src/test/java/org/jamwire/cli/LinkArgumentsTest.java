@@ -33,6 +33,8 @@ class LinkArgumentsTest {
         assertEquals("use one of 8, 16, 24, 32", problem("server", null, Map.of("bitres", "12")).rule());
         assertEquals("options.clientname", problem("server", null, Map.of("clientname", "x".repeat(64))).field());
         assertEquals("options.signal", problem("server", null, Map.of("signal", "square")).field());
+        assertEquals("options.peer", problem("server", null, Map.of("peer", "h:0")).field());
+        assertEquals("options.peer", problem("client", "h", Map.of("peer", "h")).field());
     }
 
     @Test

@@ -37,10 +37,21 @@ class UsageErrorsTest {
             -s --clientname=         | -J/--clientname: '' is not allowed: use 1 to 63 characters (JACK's limit)
             -s --jack-server=        | --jack-server: '' is not allowed: give a name
             -c=h                     | unknown option '-c=h': did you mean '-c h'?
+            -s --peer h:0            | --peer: 'h:0' is not allowed: port 0 in 'h:0' is outside 1..65535
+            -s --peer [::1           | --peer: '[::1' is not allowed: '[::1' opens '[' for an IPv6 address but does not close it
+            -c h --peer h            | --peer: 'h' only applies with -s/--server (a P2P server; a client talks to its HOST alone, and a hub's clients are known by their handshake)
+            -S --peer h              | --peer: 'h' only applies with -s/--server (a P2P server; a client talks to its HOST alone, and a hub's clients are known by their handshake)
             -s -q 99999999999        | -q/--queue: '99999999999' is not allowed: use a whole number from 1 to 1000, or auto
             """)
     void a_bad_value_names_the_option_the_value_and_the_range(String line, String expected) {
         assertEquals(expected, problem(line.strip()));
+    }
+
+    @Test
+    void a_pinned_peer_reaches_the_servers_config() throws UsageException {
+        assertEquals(new org.jamwire.link.LinkConfig.PeerPin("10.0.0.2", 4464),
+                Parse.config("-s --peer 10.0.0.2:4464").pin());
+        assertEquals(null, Parse.config("-s").pin());
     }
 
     @Test

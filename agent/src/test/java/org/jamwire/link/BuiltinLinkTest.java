@@ -115,8 +115,23 @@ class BuiltinLinkTest {
     }
 
     @Test
-    void a_sample_rate_mismatch_fails_both_ends_naming_both_rates() throws Exception {
+    void a_sample_rate_mismatch_fails_the_client_and_the_waiting_server_says_so_and_waits() throws Exception {
         final Link s = start(server(2, 16).build(), ramp(44100));
+        final Link c = start(client(s, 2, 16).build(), ramp(48000));
+        assertTrue(c.awaitStop(5, TimeUnit.SECONDS), "client did not stop");
+        assertEquals(Link.State.FAILED, c.state());
+        assertTrue(c.failure().contains("44100 Hz") && c.failure().contains("48000 Hz"), c.failure());
+        // A datagram in another format may come from anyone: the server is told of it, and waits on.
+        Deadlines.await(Duration.ofSeconds(5), () -> events.stream().anyMatch(e -> e.kind() == LinkEvent.Kind.WARNING
+                && e.message().contains("dropped, still waiting for a peer") && e.message().contains("44100 Hz")
+                && e.message().contains("48000 Hz")), events::toString);
+        assertEquals(Link.State.WAITING_FOR_PEER, s.state());
+        assertTrue(s.stats().get(LinkCounter.DROPPED_MISMATCH) > 0);
+    }
+
+    @Test
+    void a_sample_rate_mismatch_of_a_pinned_peer_fails_both_ends_naming_both_rates() throws Exception {
+        final Link s = start(server(2, 16).pin(new LinkConfig.PeerPin("127.0.0.1", 0)).build(), ramp(44100));
         final Link c = start(client(s, 2, 16).build(), ramp(48000));
         assertTrue(s.awaitStop(5, TimeUnit.SECONDS), "server did not stop");
         assertTrue(c.awaitStop(5, TimeUnit.SECONDS), "client did not stop");
@@ -128,8 +143,8 @@ class BuiltinLinkTest {
     }
 
     @Test
-    void a_bit_depth_mismatch_fails_both_ends_naming_both_depths() throws Exception {
-        final Link s = start(server(2, 16).build(), ramp(48000));
+    void a_bit_depth_mismatch_of_a_pinned_peer_fails_both_ends_naming_both_depths() throws Exception {
+        final Link s = start(server(2, 16).pin(new LinkConfig.PeerPin("127.0.0.1", 0)).build(), ramp(48000));
         final Link c = start(client(s, 2, 24).build(), ramp(48000));
         assertTrue(s.awaitStop(5, TimeUnit.SECONDS), "server did not stop");
         assertTrue(c.awaitStop(5, TimeUnit.SECONDS), "client did not stop");

@@ -52,6 +52,7 @@ class PairApiTest {
             }, () -> "the pair's steps: " + job[0]);
             assertFalse(job[0].toString().contains("FAILED"), job[0].toString());
             assertEquals("jamwire", job[0].get("peerProgram").asText());
+            assertTrue(job[0].get("steps").toString().contains("takes its peer from 127.0.0.1 only"), job[0].toString());
             assertEquals("studio-b", job[0].get("peer").asText());
             assertEquals(port, job[0].get("port").asInt());
             final String link = job[0].get("localLink").asText();

@@ -88,6 +88,9 @@ class TwoLabHostsTest {
             final JsonNode running = awaitEnd(api, id);
             assertEquals("running", running.get("state").asText(), running.toString());
             assertEquals("agent", running.get("peerProgram").asText(), running.toString());
+            // The server takes its peer only from host B, as host A sees it.
+            assertTrue(running.get("steps").toString().contains("takes its peer from " + lab.host(1).address() + " only"),
+                    running.toString());
             final String serverLink = running.get("serverLink").asText();
             final String clientLink = running.get("clientLink").asText();
 
