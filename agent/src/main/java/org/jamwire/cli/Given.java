@@ -11,12 +11,17 @@ record Given(String typed, String label, String raw) {
 
     /** The option and its value as the user typed them, e.g. {@code "-a 8"} or {@code "-r"}. */
     String asTyped() {
-        return raw == null ? typed : typed + " " + raw;
+        return raw == null ? typed : typed + " " + shown(raw);
     }
 
     /** "LABEL: 'RAW' is not allowed: " followed by what is. */
     UsageException notAllowed(String allowed) {
-        return new UsageException(label + ": '" + raw + "' is not allowed: " + allowed);
+        return new UsageException(label + ": '" + shown(raw) + "' is not allowed: " + allowed);
+    }
+
+    /** A value as a message may show it: control and format characters escaped (see ClientNames). */
+    static String shown(String value) {
+        return org.jamwire.link.ClientNames.escape(value);
     }
 
     /** The value as a whole number from {@code min} to {@code max}, or an error saying so. */

@@ -215,7 +215,7 @@ final class LinkCommand {
     private static void onlyWith(Slot<?> slot, String needed) throws UsageException {
         if (slot.isSet()) {
             final Given given = slot.givenBy();
-            throw new UsageException(given.label() + (given.raw() == null ? "" : ": '" + given.raw() + "'")
+            throw new UsageException(given.label() + (given.raw() == null ? "" : ": '" + Given.shown(given.raw()) + "'")
                     + " only applies with " + needed);
         }
     }

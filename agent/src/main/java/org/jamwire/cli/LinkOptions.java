@@ -191,6 +191,10 @@ final class LinkOptions {
                 if (bytes == 0 || bytes > 63 || g.raw().indexOf(':') >= 0 || g.raw().indexOf('\0') >= 0) {
                     throw g.notAllowed("use 1 to 63 bytes of UTF-8 without ':' (it becomes a JACK client name)");
                 }
+                final String problem = org.jamwire.link.ClientNames.problem(g.raw());
+                if (problem != null) {
+                    throw g.notAllowed(problem);
+                }
                 v.remoteName.set(g, g.raw());
             });
 
@@ -295,6 +299,10 @@ final class LinkOptions {
             (v, g) -> {
                 if (g.raw().isEmpty() || g.raw().length() > 63) {
                     throw g.notAllowed("use 1 to 63 characters (JACK's limit)");
+                }
+                final String problem = org.jamwire.link.ClientNames.problem(g.raw());
+                if (problem != null) {
+                    throw g.notAllowed(problem);
                 }
                 v.clientName.set(g, g.raw());
             });

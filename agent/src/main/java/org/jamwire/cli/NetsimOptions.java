@@ -146,7 +146,7 @@ final class NetsimOptions {
         }
         if (v.burstLength.isSet() && !v.burst.isSet()) {
             final Given given = v.burstLength.givenBy();
-            throw new UsageException(given.label() + ": '" + given.raw() + "' only applies with"
+            throw new UsageException(given.label() + ": '" + Given.shown(given.raw()) + "' only applies with"
                     + " --burst");
         }
         final long seed = v.seed.orElse((int) Impairment.DEFAULT_SEED);

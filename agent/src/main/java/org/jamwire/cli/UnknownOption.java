@@ -124,7 +124,7 @@ final class UnknownOption {
     }
 
     private static UsageException unknown(String arg, String suggestion) {
-        return new UsageException("unknown option '" + arg + "'"
+        return new UsageException("unknown option '" + Given.shown(arg) + "'"
                 + (suggestion == null ? "" : ": did you mean " + suggestion + "?"));
     }
 

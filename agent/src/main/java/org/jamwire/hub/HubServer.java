@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import org.jamwire.audio.AudioBackendException;
 import org.jamwire.engine.LevelMeter;
 import org.jamwire.jack.JackGraph;
+import org.jamwire.link.ClientNames;
 import org.jamwire.link.Link;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkException;
@@ -37,6 +38,13 @@ public final class HubServer implements AutoCloseable {
 
     /** How long a TCP client may take to send its request. */
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Slots one address may hold before its first datagram: a machine starting several links at
+     * once needs a few; handshakes that never send audio must not take the whole hub.
+     */
+    public static final int MAX_WAITING_PER_ADDRESS = 4;
+    /** Slots one address may hold in all: a lab machine runs a few links; behind NAT, a few machines. */
+    public static final int MAX_SLOTS_PER_ADDRESS = 16;
 
     private final HubConfig config;
     private final Consumer<HubEvent> listener;
@@ -44,6 +52,9 @@ public final class HubServer implements AutoCloseable {
     private final ExecutorService patcher;
     private final AtomicLong foreignDatagrams = new AtomicLong();
     private final AtomicLong malformedDatagrams = new AtomicLong();
+    private final AtomicLong addressRefusals = new AtomicLong();
+    /** When a refusal for too many slots was last said (handshake thread only); 0 for never. */
+    private long lastAddressRefusalNote;
     private JackGraph graph;
     private HubListener tcp;
     private volatile boolean running = true;
@@ -131,12 +142,30 @@ public final class HubServer implements AutoCloseable {
                 + " (SHA-256; tell it to clients that pin it); " + users.current().size() + " users in "
                 + auth.credsFile());
         return HubListener.startAuthenticating(config.tcpPort(), HANDSHAKE_TIMEOUT, this::assign, tls,
-                (user, password) -> {
-                    final int code = users.check(user, password);
-                    if (code != HubHandshake.AUTH_OK) {
-                        emit(-1, null, HubEvent.Kind.REFUSED, "refused '" + user + "': " + HubHandshake.describeCode(code));
+                new HubListener.Authenticator() {
+                    private long lastThrottleNote;
+
+                    @Override
+                    public int check(String user, String password) {
+                        final int code = users.check(user, password);
+                        if (code != HubHandshake.AUTH_OK) {
+                            emit(-1, null, HubEvent.Kind.REFUSED, "refused '" + ClientNames.escape(user) + "': "
+                                    + HubHandshake.describeCode(code));
+                        }
+                        return code;
                     }
-                    return code;
+
+                    @Override
+                    public void throttled(InetSocketAddress from, int failures, long seconds) {
+                        final long now = System.nanoTime();
+                        if (lastThrottleNote == 0 || now - lastThrottleNote >= TimeUnit.SECONDS.toNanos(10)) {
+                            lastThrottleNote = now;
+                            emit(-1, null, HubEvent.Kind.REFUSED, "refused a login from "
+                                    + from.getAddress().getHostAddress() + " unchecked: " + failures
+                                    + " failed logins in a row; it may try again in " + seconds
+                                    + " s (said at most every 10 s)");
+                        }
+                    }
                 });
     }
 
@@ -194,6 +223,7 @@ public final class HubServer implements AutoCloseable {
     private int assign(HubHandshake.Request request, InetSocketAddress from) {
         HubWorker replaced = null;
         final HubWorker worker;
+        final String refusal;
         synchronized (this) {
             if (!running) {
                 return -1;
@@ -205,12 +235,30 @@ public final class HubServer implements AutoCloseable {
                     break;
                 }
             }
-            if (replaced != null) {
-                // Its port must be free again before it is given out: the slot ends without the stop
-                // packet, which would reach the client that has just come back.
-                replaced.stop(true);
+            final String tooMany = replaced == null ? overLimit(from) : null;
+            if (tooMany != null) {
+                addressRefusals.incrementAndGet();
+                worker = null;
+                refusal = tooMany;
+            } else {
+                if (replaced != null) {
+                    // Its port must be free again before it is given out: the slot ends without the stop
+                    // packet, which would reach the client that has just come back.
+                    replaced.stop(true);
+                }
+                worker = claimSlot(request, from, replaced);
+                refusal = null;
             }
-            worker = claimSlot(request, from, replaced);
+        }
+        if (refusal != null) {
+            // Said once in a while, not once per handshake: a flood must not flood the log too.
+            final long now = System.nanoTime();
+            if (now - lastAddressRefusalNote >= TimeUnit.SECONDS.toNanos(10) || lastAddressRefusalNote == 0) {
+                lastAddressRefusalNote = now;
+                emit(-1, null, HubEvent.Kind.REFUSED, refusal + " (" + addressRefusals.get()
+                        + " refused so far; said at most every 10 s)");
+            }
+            return -1;
         }
         if (replaced != null) {
             emit(replaced.id(), replaced.name(), HubEvent.Kind.REPLACED, "replaced by a new connection from the same address and port");
@@ -221,14 +269,50 @@ public final class HubServer implements AutoCloseable {
         }
         emit(worker.id(), worker.name(), HubEvent.Kind.JOINED, "connected from " + from.getAddress().getHostAddress()
                 + "; UDP port " + worker.port());
+        if (!request.name().isEmpty() && !request.name().equals(worker.name())) {
+            emit(worker.id(), worker.name(), HubEvent.Kind.NOTE, "its name '" + ClientNames.escape(request.name())
+                    + "' holds characters a JACK client name must not (control or format characters, ':' or '/');"
+                    + " it is called '" + worker.name() + "' here");
+        }
         worker.start();
         return worker.port();
     }
 
+    /** Why a new slot for {@code from} is refused, or null: it holds too many, or too many waiting. */
+    private String overLimit(InetSocketAddress from) {
+        int held = 0;
+        int waiting = 0;
+        for (HubWorker w : slots) {
+            if (w != null && w.clientAddress().equals(from.getAddress())) {
+                held++;
+                if (w.link() == null) {
+                    waiting++;
+                }
+            }
+        }
+        final String who = from.getAddress().getHostAddress();
+        if (waiting >= MAX_WAITING_PER_ADDRESS) {
+            return "refused a handshake from " + who + ": it holds " + waiting + " slots that have sent no audio yet,"
+                    + " the most one address may (" + MAX_WAITING_PER_ADDRESS + "); each is freed "
+                    + HubWorker.IDLE_SECONDS + " s after its handshake without a datagram";
+        }
+        if (held >= MAX_SLOTS_PER_ADDRESS) {
+            return "refused a handshake from " + who + ": it holds " + held + " slots, the most one address may ("
+                    + MAX_SLOTS_PER_ADDRESS + ")";
+        }
+        return null;
+    }
+
+    /** Handshakes refused because their address held too many slots. */
+    public long addressRefusals() {
+        return addressRefusals.get();
+    }
+
     /** The lowest free slot whose UDP port can be bound, preferring the replaced one's; null if none. */
     private HubWorker claimSlot(HubHandshake.Request request, InetSocketAddress from, HubWorker replaced) {
+        // A name from the wire never carries a control or format character, ':' or '/' further.
         final String name = request.name().isEmpty() ? from.getAddress().getHostAddress().replace(':', '_')
-                : request.name();
+                : ClientNames.sanitize(request.name());
         for (int i = replaced == null ? 0 : -1; i < slots.length; i++) {
             final int slot = i < 0 ? replaced.id() : i;
             if (slots[slot] != null) {
@@ -252,7 +336,7 @@ public final class HubServer implements AutoCloseable {
     LinkConfig workerConfig(int port, String name, int sendChannels, int receiveChannels) {
         return config.worker().toBuilder()
                 .bindPort(port)
-                .clientName(name)
+                .clientName(ClientNames.freeJackName(name, jackServer()))
                 .sendChannels(sendChannels)
                 .receiveChannels(receiveChannels)
                 .peerTimeoutSeconds(HubWorker.IDLE_SECONDS)
@@ -260,7 +344,17 @@ public final class HubServer implements AutoCloseable {
                 .build();
     }
 
-    void streaming(HubWorker w, Link link, InetSocketAddress peer) {
+    /** The JACK server the hub's clients join, by name. */
+    private String jackServer() {
+        final String named = config.worker().jackServerName();
+        if (named != null) {
+            return named;
+        }
+        final String env = System.getenv("JACK_DEFAULT_SERVER");
+        return env == null || env.isEmpty() ? "default" : env;
+    }
+
+        void streaming(HubWorker w, Link link, InetSocketAddress peer) {
         emit(w.id(), w.name(), HubEvent.Kind.STREAMING, "streaming with " + peer.getAddress().getHostAddress() + ":" + peer.getPort()
                 + " as JACK client " + link.clientName() + " (sends " + link.format().sendChannels()
                 + ", receives " + link.format().receiveChannels() + " channels)");

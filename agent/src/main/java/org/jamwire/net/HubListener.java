@@ -42,6 +42,13 @@ public final class HubListener implements AutoCloseable {
     @FunctionalInterface
     public interface Authenticator {
         int check(String user, String password);
+
+        /**
+         * Told that a login from {@code from} was refused unchecked: it failed {@code failures} times
+         * and must wait {@code seconds} more. Nothing by default.
+         */
+        default void throttled(InetSocketAddress from, int failures, long seconds) {
+        }
     }
 
     /** What the listener counts. */
@@ -67,7 +74,9 @@ public final class HubListener implements AutoCloseable {
         /** Authenticated requests refused for their credentials or the time. */
         LOGIN_REFUSED,
         /** Connections whose TLS failed (a client that does not trust the certificate, or not TLS). */
-        TLS_FAILED
+        TLS_FAILED,
+        /** Logins refused unchecked, their address having failed too often too recently. */
+        LOGIN_THROTTLED
     }
 
     /** Connections handled at once; beyond this a new one is closed at once. */
@@ -91,6 +100,7 @@ public final class HubListener implements AutoCloseable {
     private volatile String lastMalformed;
     private int open;
     private int openTls;
+    private final LoginThrottle throttle = new LoginThrottle();
 
     /** One client's handshake in progress. */
     private static final class Connection {
@@ -388,17 +398,32 @@ public final class HubListener implements AutoCloseable {
     }
 
     private void answerTls(SelectionKey key, Connection conn, HubHandshake.AuthRequest request) {
-        int answer = authenticator.check(request.user(), request.password());
+        final InetSocketAddress from;
+        try {
+            from = (InetSocketAddress) ((SocketChannel) key.channel()).getRemoteAddress();
+        } catch (IOException e) {
+            drop(key, Counter.CLOSED_EARLY);
+            return;
+        }
+        final long now = System.nanoTime();
+        final long wait = throttle.waitSeconds(from.getAddress(), now);
+        int answer;
+        if (wait > 0) {
+            // Not checked at all: a guess inside the wait learns nothing, right or wrong.
+            increment(Counter.LOGIN_THROTTLED);
+            answer = HubHandshake.AUTH_WRONG_CREDENTIALS;
+            authenticator.throttled(from, throttle.failed(from.getAddress(), now), wait);
+        } else {
+            answer = authenticator.check(request.user(), request.password());
+            if (answer == HubHandshake.AUTH_WRONG_CREDENTIALS) {
+                throttle.failed(from.getAddress(), now);
+            } else if (answer == HubHandshake.AUTH_OK) {
+                throttle.succeeded(from.getAddress());
+            }
+        }
         if (answer != HubHandshake.AUTH_OK) {
             increment(Counter.LOGIN_REFUSED);
         } else {
-            final InetSocketAddress from;
-            try {
-                from = (InetSocketAddress) ((SocketChannel) key.channel()).getRemoteAddress();
-            } catch (IOException e) {
-                drop(key, Counter.CLOSED_EARLY);
-                return;
-            }
             answer = handler.answer(request.request(), from);
             if (answer < 0) {
                 drop(key, Counter.DECLINED);

@@ -123,6 +123,7 @@ final class Views {
         for (HubListener.Counter counter : HubListener.Counter.values()) {
             c.put("handshakes_" + counter.name().toLowerCase(Locale.ROOT), hub.count(counter));
         }
+        c.put("handshakes_address_refused", hub.addressRefusals());
         c.put("foreign_datagrams", hub.foreignDatagrams());
         c.put("malformed_datagrams", hub.malformedDatagrams());
         return c;

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,7 +97,7 @@ class HubAuthInteropTest {
     void jacktrip_clients_log_in_to_a_jamwire_hub_or_get_its_codes() throws Exception {
         final int tcp = 25_764;
         final int udpBase = 25_770;
-        final List<String> events = Collections.synchronizedList(new ArrayList<>());
+        final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (JackServer h = JackServer.start(RATE, PERIOD, 2, 2); JackServer c = JackServer.start(RATE, PERIOD, 2, 2)) {
             final LinkConfig worker = LinkConfig.builder(Role.SERVER, null).autoConnect(false)
                     .jackServerName(h.name()).build();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,7 +39,7 @@ class HubServerInteropTest {
 
     @Test
     void four_jacktrip_clients_stream_through_a_jamwire_hub() throws Exception {
-        final List<String> events = Collections.synchronizedList(new ArrayList<>());
+        final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<JackServer> servers = new ArrayList<>();
         final List<Program> clients = new ArrayList<>();
         try (JackServer h = JackServer.start(RATE, PERIOD, 2, 2)) {
