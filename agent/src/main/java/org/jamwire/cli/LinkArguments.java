@@ -159,7 +159,7 @@ public final class LinkArguments {
             args.add(hub ? "--pingtoserver" : "--client");
             args.add(host);
         } else {
-            throw invalid("mode", "use server, client, hubserver or hubclient", "mode: '" + mode + "' is not allowed:"
+            throw invalid("mode", "use server, client, hubserver or hubclient", "mode: '" + Given.shown(mode) + "' is not allowed:"
                     + " use server (wait for a client), client (connect to host), hubserver (a hub, as -S) or"
                     + " hubclient (connect to the hub on host, as -C)");
         }
@@ -229,7 +229,10 @@ public final class LinkArguments {
     static Problem problemOf(String message) {
         final int colon = message.indexOf(": ");
         final Matcher m = LONG_NAME.matcher(colon < 0 ? message : message.substring(0, colon));
-        final String field = m.find() ? "options." + m.group(1) : "options";
+        final String name = m.find() ? m.group(1) : null;
+        // The mode's host is the request's own field, not an option.
+        final String field = name == null ? "options"
+                : name.equals("client") || name.equals("pingtoserver") ? "host" : "options." + name;
         final int rule = message.indexOf(NOT_ALLOWED);
         return new Problem(field, rule < 0 ? message : message.substring(rule + NOT_ALLOWED.length()), message);
     }

@@ -354,6 +354,10 @@ final class LinkOptions {
         if (g.raw().isBlank() || g.raw().startsWith("-") || g.raw().chars().anyMatch(Character::isWhitespace)) {
             throw g.notAllowed("give a host name or IP address");
         }
+        final String problem = LinkConfig.hostProblem(g.raw());
+        if (problem != null) {
+            throw g.notAllowed(problem);
+        }
         return g.raw();
     }
 

@@ -92,8 +92,8 @@ public record LinkConfig(
 
         /** Checks the host is named and the port is in range. */
         public PeerPin {
-            if (host == null || host.isBlank()) {
-                throw new IllegalArgumentException("a pinned peer needs a host");
+            if (hostProblem(host) != null) {
+                throw new IllegalArgumentException(hostProblem(host));
             }
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("the pinned peer's port " + port + " is outside 1..65535");
@@ -151,12 +151,36 @@ public record LinkConfig(
         }
     }
 
+    /**
+     * What is wrong with {@code host} as a peer's host, or null: it must be an IPv4 address, an
+     * IPv6 address, or a DNS name (labels of letters, digits, '-' and '_', separated by dots, at
+     * most 253 characters), so that nothing else, such as {@code $(id)}, ever reaches a resolver,
+     * a log or a remote command line.
+     */
+    public static String hostProblem(String host) {
+        if (host == null || host.isEmpty()) {
+            return "give a host name or IP address";
+        }
+        if (host.indexOf(':') >= 0) {
+            return host.matches("[0-9A-Fa-f:.]{2,45}(%[A-Za-z0-9_.-]{1,15})?") ? null
+                    : "'" + ClientNames.escape(host) + "' is neither an IPv6 address nor a host name";
+        }
+        if (host.length() > 253 || !host.matches("([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)"
+                + "(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?")) {
+            return "use a host name (letters, digits, '-' and '_' between dots) or an IP address";
+        }
+        return null;
+    }
+
     /** Checks the invariants every producer of a config must already have enforced. */
     public LinkConfig {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(backend, "backend");
         if (role == Role.CLIENT && (peerHost == null || peerHost.isBlank())) {
             throw new IllegalArgumentException("a client needs a peer host");
+        }
+        if (role == Role.CLIENT && hostProblem(peerHost) != null) {
+            throw new IllegalArgumentException("peer host: " + hostProblem(peerHost));
         }
         if (sendChannels < 0 || receiveChannels < 0 || sendChannels + receiveChannels == 0) {
             throw new IllegalArgumentException("a link needs at least one channel");

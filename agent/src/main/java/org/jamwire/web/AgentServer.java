@@ -135,7 +135,11 @@ public final class AgentServer implements AutoCloseable {
                 // past this many unsent frames, further sends to it fail and are dropped.
                 f.setMaxOutgoingFrames(MAX_QUEUED_FRAMES);
             });
-            config.jetty.modifyServer(s -> s.setStopTimeout(1000));
+            config.jetty.modifyServer(s -> {
+                s.setStopTimeout(1000);
+                // What Jetty refuses before a handler of ours runs is answered in the API's JSON too.
+                s.setErrorHandler(new JsonErrorHandler(json, JsonErrorHandler.counting(refused)));
+            });
             if (withUi) {
                 config.staticFiles.add(sf -> {
                     sf.hostedPath = "/";
@@ -201,6 +205,12 @@ public final class AgentServer implements AutoCloseable {
             config.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(ctx, e.getStatus(),
                     e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
+                final org.eclipse.jetty.http.HttpException bad = httpCause(e);
+                if (bad != null && bad.getCode() < 500) {
+                    // The client's fault (a body that is not valid chunked encoding, say): said, not logged.
+                    httpError(ctx, bad.getCode(), JsonErrorHandler.message(bad.getCode(), bad.getReason()));
+                    return;
+                }
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                 ctx.status(500).json(new ApiException.ApiError("internal", null, null,
                         "the agent failed to handle this request; its log has the details"));
@@ -216,19 +226,22 @@ public final class AgentServer implements AutoCloseable {
         });
     }
 
-    private static String clip(String s) {
+    /** The HTTP error Jetty found somewhere in {@code e}'s causes, or null. */
+    private static org.eclipse.jetty.http.HttpException httpCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.jetty.http.HttpException h) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+        private static String clip(String s) {
         return s.length() > 80 ? s.substring(0, 80) + "…" : s;
     }
 
     private void httpError(Context ctx, int status, String message) {
-        final String error = switch (status) {
-            case 400 -> "invalid";
-            case 401 -> "unauthorized";
-            case 403 -> "forbidden";
-            case 404 -> "not_found";
-            case 413 -> "too_large";
-            default -> status >= 500 ? "internal" : "invalid";
-        };
+        final String error = JsonErrorHandler.word(status);
         final String text = status == 413
                 ? "the request body is larger than " + (ctx.contentLength() > 0 ? "the limit of " : "")
                         + "64 KiB allowed"

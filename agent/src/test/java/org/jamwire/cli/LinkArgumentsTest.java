@@ -41,7 +41,11 @@ class LinkArgumentsTest {
     void shell_metacharacters_are_only_ever_values() throws Exception {
         final String nasty = "a'; rm -rf / #$(x)`y`";
         final LinkArguments.Problem p = problem("client", nasty, Map.of());
-        assertEquals("options.client", p.field());
+        assertEquals("host", p.field());
+        assertEquals("host", problem("client", "$(id)", Map.of()).field());
+        assertEquals("host", problem("hubclient", "a;b", Map.of()).field());
+        assertEquals("options.clientname", problem("server", null, Map.of("clientname", "evil\u202egnp.exe")).field());
+        assertEquals("options.clientname", problem("server", null, Map.of("clientname", "a\u001b[2Jb")).field());
         assertEquals("jamwire --clientname 'a'\\''; rm -rf / #$(x)`y`'",
                 LinkArguments.commandLine(List.of("--clientname", nasty)));
     }

@@ -113,6 +113,23 @@ class AgentApiTest {
     }
 
     @Test
+    void control_characters_in_a_name_and_a_shell_expression_as_host_are_refused_naming_the_field() {
+        for (String name : List.of("evil\\u001b[2Jname", "a\\r\\nforged", "invoice\\u202egpj.exe")) {
+            final AgentClient.Response r = api.post("/api/links", "{\"mode\": \"server\", \"options\":"
+                    + " {\"clientname\": \"" + name + "\", \"backend\": \"builtin\"}}");
+            assertEquals(400, r.status(), r.body());
+            assertEquals("options.clientname", r.json().get("field").asText(), r.body());
+            assertTrue(r.json().get("rule").asText().contains("use printable characters only"), r.body());
+        }
+        for (String path : List.of("/api/links/check", "/api/links")) {
+            final AgentClient.Response r = api.post(path, "{\"mode\": \"client\", \"host\": \"$(id)\"}");
+            assertEquals(400, r.status(), r.body());
+            assertEquals("host", r.json().get("field").asText(), r.body());
+        }
+        assertEquals(0, api.get("/api/links").json().size(), "no link was made");
+    }
+
+    @Test
     void hub_requests_check_out_as_their_command_lines() {
         final AgentClient.Response server = api.post("/api/links/check", "{\"mode\": \"hubserver\", \"options\":"
                 + " {\"hubpatch\": \"2\", \"includeserver\": true, \"upmix\": true, \"udpbaseport\": 40000}}");
