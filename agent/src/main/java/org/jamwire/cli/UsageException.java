@@ -13,8 +13,13 @@ public final class UsageException extends Exception {
 
     /** Creates the exception for one problem, e.g. {@code "-q/--queue: '0' is not allowed: ..."}. */
     public UsageException(String problem) {
-        super(problem + "\n" + HELP_HINT);
-        this.problem = problem;
+        this(org.jamwire.link.ClientNames.escapeControls(problem), true);
+    }
+
+    /** Whatever a value typed into the problem holds, it never writes a line or a terminal code. */
+    private UsageException(String safe, boolean escaped) {
+        super(safe + "\n" + HELP_HINT);
+        this.problem = safe;
     }
 
     /** The problem alone, without the pointer to the help. */

@@ -22,6 +22,8 @@ public final class Credentials {
 
     private static final Pattern HASH = Pattern.compile(
             "\\$6\\$(rounds=[0-9]{1,9}\\$)?[./0-9A-Za-z]{1,16}\\$[./0-9A-Za-z]{86}");
+    /** The most SHA-512 crypt rounds a hash may ask for: 200 times openssl's default, a few tenths of a second. */
+    static final long MAX_ROUNDS = 1_000_000;
     /** Hashed for an unknown user, so that the answer takes as long as for a known one. */
     private static final String DECOY = "$6$decoydecoydecoy$";
 
@@ -62,6 +64,14 @@ public final class Credentials {
                 throw new IllegalArgumentException(where + "the password hash is not SHA-512 crypt ($6$, a salt of 1 to"
                         + " 16 characters, $, 86 characters): make it with 'openssl passwd -6'");
             }
+            final long rounds = parts[1].startsWith("$6$rounds=")
+                    ? Long.parseLong(parts[1].substring(10, parts[1].indexOf('$', 10))) : 0;
+            if (rounds > MAX_ROUNDS) {
+                // The hub checks logins on one thread: a hash this slow would let anyone stall it.
+                throw new IllegalArgumentException(where + "the password hash asks for " + rounds + " rounds, more than"
+                        + " the " + MAX_ROUNDS + " a hub checks (each login would take seconds): make it with"
+                        + " 'openssl passwd -6' and its default rounds");
+            }
             final AccessTimes times;
             try {
                 times = AccessTimes.parse(parts[2]);
@@ -70,7 +80,8 @@ public final class Credentials {
             }
             final Integer earlier = lineOf.putIfAbsent(user, i + 1);
             if (earlier != null) {
-                throw new IllegalArgumentException(where + "the user '" + user + "' is also on line " + earlier);
+                throw new IllegalArgumentException(where + "the user '" + org.jamwire.link.ClientNames.escape(user)
+                        + "' is also on line " + earlier);
             }
             users.put(user, new User(parts[1], times));
         }

@@ -76,6 +76,27 @@ public final class ClientNames {
     }
 
     /**
+     * {@code text} with every control or format character written as {@code \}{@code u{XXXX}}, and
+     * nothing else changed: for messages that may hold text already escaped.
+     */
+    public static String escapeControls(String text) {
+        if (text == null) {
+            return null;
+        }
+        final StringBuilder s = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); ) {
+            final int cp = text.codePointAt(i);
+            if (unsafe(cp)) {
+                s.append("\\u{").append(Integer.toHexString(cp).toUpperCase()).append('}');
+            } else {
+                s.appendCodePoint(cp);
+            }
+            i += Character.charCount(cp);
+        }
+        return s.toString();
+    }
+
+    /**
      * {@code name} with every control or format character, ':' (which separates a JACK port's
      * client from its port) and '/' (a path in the socket's name) replaced by '_'.
      */

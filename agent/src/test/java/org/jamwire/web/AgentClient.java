@@ -43,6 +43,11 @@ final class AgentClient {
     private final int port;
     private final String token;
 
+    /** The agent's port. */
+    int port() {
+        return port;
+    }
+
     AgentClient(int port, String token) {
         this.port = port;
         this.token = token;
