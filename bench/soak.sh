@@ -130,50 +130,68 @@ done
 await_line "$work/feed.log" "^ready" "$feed" 60 || { echo "$me: the feed client did not start: $(tail -2 "$work/feed.err")" >&2; exit 1; }
 
 # One row a minute. Counters are totals since the start.
-cols="minute rss_kb heap_kb threads fds link_in link_lost link_revived link_late link_underruns link_foreign link_malformed link_mismatch link_short hub_clients hub_foreign hub_malformed hub_refused relay_lost_to_server relay_lost_to_client xruns_near xruns_far feed_messages feed_errors"
+cols="minute rss_kb heap_kb live_kb threads fds link_in link_lost link_revived link_late link_underruns link_foreign link_malformed link_mismatch link_short hub_clients hub_foreign hub_malformed hub_refused relay_lost_to_server relay_lost_to_client xruns_near xruns_far feed_messages feed_errors"
 printf '%s\n' "$cols" | tr ' ' '\t' >"$out"
 
-heap_kb() { # the heap in use after the last collection, as the JVM reports it
+heap_kb() { # the heap in use now, as the JVM reports it (live objects and garbage not yet collected)
     jcmd "$agent" GC.heap_info 2>/dev/null | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); s += v } } END { print s + 0 }'
 }
 
-row() { # minute
-    local c h hc rl
+# The live heap: a full collection first (a pause of some milliseconds, which may cost the agent's
+# links an xrun), so it is taken twice only, once warmed up and at the end.
+live_kb() {
+    jcmd "$agent" GC.run >/dev/null 2>&1
+    heap_kb
+}
+
+row() { # minute live(yes|no)
+    local c h hc rl live="-"
     c=$(api GET "/api/links/$link_id/counters")
     h=$(api GET "/api/links/$hub_id/counters")
     hc=$(api GET "/api/links/$hub_id/clients" | grep -o '"slot"' | wc -l || true)
     echo mark >&"$feed_in"
-    sleep 0.3
+    # The relay prints its count once a second: wait for one made after the link's counters were
+    # read, so that every loss the link has counted is in it.
+    sleep 1.2
     # The relay's last count, a line per direction: "12.0s to-server N arrived N sent N lost ...".
     rl=$(grep -E '^ *[0-9.]+s to-(server|client) ' "$work/relay.log" | tail -2 | sort -k2,2r | awk '{ printf "%s ", $7 }')
-    printf '%s\n' "$1 $(awk '/VmRSS/ { print $2 }' "/proc/$agent/status") $(heap_kb) \
-        $(awk '/Threads/ { print $2 }' "/proc/$agent/status") $(ls "/proc/$agent/fd" | wc -l) \
-        "$(field "$c" pkts_in)" "$(field "$c" lost)" "$(field "$c" revived)" "$(field "$c" late)" \
-        "$(field "$c" underrun)" "$(field "$c" foreign)" "$(field "$c" malformed)" "$(field "$c" mismatch)" \
-        "$(field "$c" short)" "$hc" "$(field "$h" foreign_datagrams)" "$(field "$h" malformed_datagrams)" \
-        "$(field "$h" handshakes_address_refused)" ${rl:-"? ?"} "$(xruns "$near")" "$(xruns "$far")" \
-        "$(grep '^mark' "$work/feed.log" | tail -1 | awk '{ print $3 }')" \
-        "$(grep '^mark' "$work/feed.log" | tail -1 | awk '{ print $10 }')" | tr ' ' '\t' >>"$out"
+    local rss threads fds heap last
+    rss=$(awk '/VmRSS/ { print $2 }' "/proc/$agent/status")
+    threads=$(awk '/Threads/ { print $2 }' "/proc/$agent/status")
+    fds=$(ls "/proc/$agent/fd" | wc -l)
+    heap=$(heap_kb)
+    [[ "$2" == yes ]] && live=$(live_kb)
+    last=$(grep '^mark' "$work/feed.log" | tail -1)
+    local values=("$1" "$rss" "$heap" "$live" "$threads" "$fds"
+        "$(field "$c" pkts_in)" "$(field "$c" lost)" "$(field "$c" revived)" "$(field "$c" late)"
+        "$(field "$c" underrun)" "$(field "$c" foreign)" "$(field "$c" malformed)" "$(field "$c" mismatch)"
+        "$(field "$c" short)" "$hc" "$(field "$h" foreign_datagrams)" "$(field "$h" malformed_datagrams)"
+        "$(field "$h" handshakes_address_refused)" ${rl:-"? ?"} "$(xruns "$near")" "$(xruns "$far")"
+        "$(awk '{ print $3 }' <<<"$last")" "$(awk '{ print $10 }' <<<"$last")")
+    (IFS=$'\t'; echo "${values[*]}") >>"$out"
 }
 
 echo "$me: streaming; recording a row a minute for $minutes min into $out" >&2
+# Memory is judged from this minute on: JIT compilation and the heap growing to its working
+# size come before it.
+warm=$(( minutes >= 10 ? 5 : 0 ))
 start=$SECONDS
 for m in $(seq 0 "$minutes"); do
     while (( SECONDS - start < m * 60 )); do sleep 1; done
     for p in "$agent" "$client" "$relay" "$feed" "${hubbers[@]}"; do
         alive "$p" || { echo "$me: a process stopped at minute $m (pid $p); agent: $(last_words agent)" >&2; exit 1; }
     done
-    row "$m"
-    echo "$me: minute $m/$minutes: $(tail -1 "$out" | cut -f2-5 | tr '\t' ' ') (rss_kb heap_kb threads fds)" >&2
+    row "$m" "$([[ $m -eq $warm || $m -eq $minutes ]] && echo yes || echo no)"
+    echo "$me: minute $m/$minutes: $(tail -1 "$out" | awk -F'\t' '{ printf "RSS %d kB, heap %d kB, live %s kB, %d threads, %d fds, %d xruns", $2, $3, $4, $5, $6, $22 + $23 }')" >&2
 done
 
 # The summary: growth over the run (least-squares slope after the first 5 minutes, scaled to an
 # hour), and the counters' totals set against the relay's record and the xruns.
-awk -F'\t' -v minutes="$minutes" '
+awk -F'\t' -v warm="$warm" '
     NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
     { n++; for (k in col) v[n, k] = $col[k] }
     END {
-        skip = (n > 10 ? 6 : 1)
+        skip = warm + 1
         split("rss_kb heap_kb threads fds", g, " ")
         bad = 0
         for (j = 1; j <= 4; j++) {
@@ -181,19 +199,26 @@ awk -F'\t' -v minutes="$minutes" '
             for (i = skip; i <= n; i++) { x = v[i, "minute"]; y = v[i, k]; sx += x; sy += y; sxx += x * x; sxy += x * y; m++
                 if (y < lo) lo = y; if (y > hi) hi = y }
             slope = (m > 1 && (m * sxx - sx * sx) != 0) ? (m * sxy - sx * sy) / (m * sxx - sx * sx) * 60 : 0
-            printf "%-8s first %s, last %s, least %s, most %s, slope %.1f per hour (from minute %d)\n", k, v[1, k], v[n, k], lo, hi, slope, v[skip, "minute"]
+            printf "%-8s at minute %d: %s; at the end: %s; least %s, most %s; least-squares slope %.1f per hour\n", k, warm, v[skip, k], v[n, k], lo, hi, slope
             if ((k == "threads" || k == "fds") && hi - lo > 2) bad = 1
-            if (k == "heap_kb" && slope > 0.02 * (hi > 0 ? hi : 1)) bad = 1
+            if (k == "rss_kb" && v[n, k] > 1.10 * v[skip, k] + 10240) bad = 1
         }
+        printf "live heap after a full collection: %s kB at minute %d, %s kB at the end\n", v[skip, "live_kb"], warm, v[n, "live_kb"]
+        if (v[n, "live_kb"] > 1.10 * v[skip, "live_kb"] + 1024) bad = 1
         lost = v[n, "link_lost"]; relay = v[n, "relay_lost_to_server"]
         printf "link: %s packets in, %s lost (the relay dropped %s on the way to the server), %s revived, %s late, %s underruns\n", v[n, "link_in"], lost, relay, v[n, "link_revived"], v[n, "link_late"], v[n, "link_underruns"]
-        printf "link garbage counters: foreign %s, malformed %s, mismatch %s, short %s; hub: foreign %s, malformed %s, refused %s\n", v[n, "link_foreign"], v[n, "link_malformed"], v[n, "link_mismatch"], v[n, "link_short"], v[n, "hub_foreign"], v[n, "hub_malformed"], v[n, "hub_refused"]
+        printf "garbage counters: link foreign %s, malformed %s, mismatch %s, short %s; hub foreign %s, malformed %s, refused %s\n", v[n, "link_foreign"], v[n, "link_malformed"], v[n, "link_mismatch"], v[n, "link_short"], v[n, "hub_foreign"], v[n, "hub_malformed"], v[n, "hub_refused"]
         printf "xruns: near %s, far %s; feed: %s messages, %s errors; hub clients at the end: %s\n", v[n, "xruns_near"], v[n, "xruns_far"], v[n, "feed_messages"], v[n, "feed_errors"], v[n, "hub_clients"]
         if (v[n, "link_foreign"] + v[n, "link_malformed"] + v[n, "link_mismatch"] + v[n, "link_short"] + v[n, "hub_foreign"] + v[n, "hub_malformed"] + v[n, "hub_refused"] + v[n, "feed_errors"] > 0) bad = 1
-        # Every loss the link counted is one the relay made (a reordered packet counted lost is taken back).
+        # Every packet the link counted lost is one the relay dropped (a late one counted lost is taken back).
         if (lost > relay) bad = 1
         exit bad
     }' "$out" && verdict=0 || verdict=$?
+# The ends first, then the agent, then the JACK servers: libjack crashes a client that closes
+# while its server is going away.
+for p in "$feed" "${hubbers[@]}" "$client" "$relay" "$agent"; do
+    stop_process "$p"
+done
 echo "$me: table: $out"
 if (( verdict != 0 )); then
     echo "$me: something grew, or moved unexplained: see the summary above" >&2
