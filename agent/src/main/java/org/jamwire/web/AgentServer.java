@@ -216,9 +216,15 @@ public final class AgentServer implements AutoCloseable {
                         "the agent failed to handle this request; its log has the details"));
             });
             config.routes.error(404, ctx -> {
-                if (ctx.path().startsWith("/api") && ctx.result() == null) {
+                if (ctx.result() != null) {
+                    return;
+                }
+                if (ctx.path().startsWith("/api")) {
                     ctx.json(new ApiException.ApiError("not_found", null, null, "no such endpoint: " + ctx.method()
                             + " " + clip(ctx.path()) + "; GET /api/openapi.json lists them"));
+                } else {
+                    ctx.json(new ApiException.ApiError("not_found", null, null, "no such page: " + clip(ctx.path())
+                            + "; the agent's UI is at /"));
                 }
             });
             config.routes.error(405, ctx -> ctx.json(new ApiException.ApiError("invalid", null, null,
@@ -237,7 +243,7 @@ public final class AgentServer implements AutoCloseable {
     }
 
         private static String clip(String s) {
-        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+        return org.jamwire.link.ClientNames.escape(s.length() > 80 ? s.substring(0, 80) + "…" : s);
     }
 
     private void httpError(Context ctx, int status, String message) {

@@ -130,6 +130,15 @@ class MalformedHttpTest {
     }
 
     @Test
+    void a_page_that_does_not_exist_gets_json_and_a_control_character_in_a_path_is_refused() throws Exception {
+        final Answer a = send("GET /no/such/page HTTP/1.1\r\n" + host() + "Connection: close\r\n\r\n");
+        assertJsonError(a, 404, "not_found");
+        assertTrue(a.json().get("message").asText().contains("/no/such/page"), a.body());
+        assertJsonError(send("GET /no/such%1b[2Jpage HTTP/1.1\r\n" + host() + "Connection: close\r\n\r\n"), 400,
+                "invalid");
+    }
+
+    @Test
     void a_request_that_is_not_http_gets_json() throws Exception {
         assertJsonError(send("\u0016\u0003\u0001\u0000\u00a5\u0001\u0000\u0000\r\n\r\n"), 400, "invalid");
     }
