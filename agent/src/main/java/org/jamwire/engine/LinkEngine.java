@@ -3,6 +3,7 @@ package org.jamwire.engine;
 import java.nio.ByteBuffer;
 import org.jamwire.audio.AudioProcessor;
 import org.jamwire.protocol.PacketHeader;
+import org.jamwire.protocol.Redundancy;
 import org.jamwire.protocol.SampleCodec;
 
 /**
@@ -113,9 +114,14 @@ public final class LinkEngine implements AudioProcessor {
         for (int slot = incoming.peek(); slot != PacketRing.NONE; slot = incoming.peek()) {
             if (!discard) {
                 final ByteBuffer p = incoming.buffer(slot);
-                queue.push(p, PacketHeader.LENGTH, PacketHeader.bitResolution(p, 0),
-                        PacketHeader.bufferSize(p, 0), PacketHeader.payloadChannels(p, 0),
-                        incoming.tag(slot), PacketHeader.timestamp(p, 0));
+                if (Redundancy.stride(p, 0) == incoming.length(slot)) {
+                    queue.push(p, PacketHeader.LENGTH, PacketHeader.bitResolution(p, 0),
+                            PacketHeader.bufferSize(p, 0), PacketHeader.payloadChannels(p, 0),
+                            incoming.tag(slot), PacketHeader.timestamp(p, 0));
+                } else {
+                    // Never decode past a packet's end, whatever put it here.
+                    counters.increment(LinkCounter.DROPPED_MALFORMED);
+                }
             }
             incoming.release();
         }

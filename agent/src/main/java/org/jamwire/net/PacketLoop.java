@@ -17,6 +17,7 @@ import org.jamwire.engine.SequenceTracker;
 import org.jamwire.engine.StreamFormat;
 import org.jamwire.protocol.DatagramCheck;
 import org.jamwire.protocol.PacketHeader;
+import org.jamwire.protocol.Redundancy;
 import org.jamwire.protocol.StopPacket;
 
 /**
@@ -268,8 +269,18 @@ public final class PacketLoop {
 
     private void deliver(int len) {
         final int inDatagram = DatagramCheck.copies(rx, 0, len);
-        final int copies = Math.min(inDatagram, MAX_COPIES);
         final int stride = len / inDatagram;
+        // Only the newest copy's header was checked. An older copy is taken only while its own
+        // header describes a packet of the same length: one that claims more would be decoded past
+        // its end on the audio thread. The older slots a sender has not filled yet are all zero,
+        // and end the copies the same way.
+        int copies = 1;
+        while (copies < Math.min(inDatagram, MAX_COPIES) && Redundancy.stride(rx, copies * stride) == stride) {
+            copies++;
+        }
+        if (copies < Math.min(inDatagram, MAX_COPIES) && PacketHeader.bufferSize(rx, copies * stride) != 0) {
+            counters.increment(LinkCounter.DROPPED_MALFORMED);
+        }
         for (int i = 0; i < copies; i++) {
             seqs[i] = PacketHeader.sequence(rx, i * stride);
         }
