@@ -257,7 +257,8 @@ public final class Concealer {
             for (int j = 1; j <= p; j++) {
                 acc -= a[j] * w[ORDER + i - j];
             }
-            if (!(Math.abs(acc) <= bound)) {
+            // Also false for NaN, and for anything no float can hold.
+            if (!(Math.abs(acc) <= bound && Math.abs(acc) <= Float.MAX_VALUE)) {
                 return false;
             }
             w[ORDER + i] = acc;
@@ -429,7 +430,8 @@ public final class Concealer {
                 acc -= a[j] * work[ORDER + i - j];
             }
             final float v = (float) acc;
-            if (!(Math.abs(v) <= limit[c])) {
+            // Also gives up on NaN, and on an infinity (which a limit of huge samples would let by).
+            if (!(Math.abs(v) <= limit[c] && Math.abs(v) <= Float.MAX_VALUE)) {
                 predicting[c] = false;
                 return;
             }

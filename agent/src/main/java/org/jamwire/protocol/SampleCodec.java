@@ -113,7 +113,10 @@ public final class SampleCodec {
                 break;
             default:
                 for (int i = dstOffset; i < end; i++, at += 4) {
-                    dst[i] = Float.intBitsToFloat(LittleEndian.i32(src, at));
+                    final float v = Float.intBitsToFloat(LittleEndian.i32(src, at));
+                    // NaN and infinities, which no sound is, become silence: played on, they would
+                    // poison every filter after this one. v - v is 0 for every finite v.
+                    dst[i] = v - v == 0f ? v : 0f;
                 }
                 break;
         }

@@ -49,6 +49,19 @@ class SampleCodecTest {
     }
 
     @Test
+    void a_32_bit_nan_or_infinity_from_the_wire_plays_as_silence_and_every_finite_float_exactly() {
+        final float[] sent = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0.5f, -1.25f,
+            Float.MAX_VALUE, -Float.MIN_VALUE, Float.intBitsToFloat(0x7fc12345)};
+        final ByteBuffer b = ByteBuffer.allocate(4 * sent.length);
+        for (int i = 0; i < sent.length; i++) {
+            b.putInt(4 * i, Integer.reverseBytes(Float.floatToRawIntBits(sent[i])));
+        }
+        final float[] played = new float[sent.length];
+        SampleCodec.decodeChannel(b, 0, sent.length, 32, 0, played, 0);
+        assertArrayEquals(new float[] {0f, 0f, 0f, 0.5f, -1.25f, Float.MAX_VALUE, -Float.MIN_VALUE, 0f}, played);
+    }
+
+    @Test
     void encodes_8_bit_as_jacktrip() {
         assertArrayEquals(bytes(0x00), bytesOf(0f, 8));
         assertArrayEquals(bytes(0x7F), bytesOf(1f, 8));
