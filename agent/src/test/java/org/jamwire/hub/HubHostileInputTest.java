@@ -166,13 +166,20 @@ class HubHostileInputTest {
         try (HubServer hub = HubServer.start(new HubConfig(26_064, 26_070, 16, PatchMode.NONE, false, false,
                 worker(null)), events::add)) {
             int given = 0;
+            final long start = System.nanoTime();
             for (int i = 0; i < 1024; i++) {
                 if (handshake("127.0.0.1", hub.tcpPort(), 30_000 + i, "flood" + i) >= 0) {
                     given++;
                 }
             }
-            assertEquals(HubServer.MAX_WAITING_PER_ADDRESS, given, events::toString);
-            assertEquals(1024 - HubServer.MAX_WAITING_PER_ADDRESS, hub.addressRefusals());
+            // A slot that never streams is freed 10 s after its handshake and may be taken again:
+            // on a slow machine the flood can outlast that.
+            final long rounds = 1 + (System.nanoTime() - start) / java.util.concurrent.TimeUnit.SECONDS.toNanos(
+                    HubWorker.IDLE_SECONDS);
+            assertTrue(given >= HubServer.MAX_WAITING_PER_ADDRESS && given <= rounds * HubServer.MAX_WAITING_PER_ADDRESS,
+                    given + " slots given in " + rounds + " rounds of " + HubWorker.IDLE_SECONDS + " s: " + events);
+            assertEquals(1024 - given, hub.addressRefusals());
+            assertTrue(hub.clients().size() <= HubServer.MAX_WAITING_PER_ADDRESS, hub.clients()::toString);
             // The flood said so a few times at most, not 1020 times.
             assertTrue(events.stream().filter(e -> e.kind() == HubEvent.Kind.REFUSED).count() <= 3, events::toString);
             // A real client from elsewhere still gets a slot at once.
@@ -194,13 +201,17 @@ class HubHostileInputTest {
                         new HubLogin("alice", ("guess" + n).toCharArray(), HubTrust.any())));
             }
             assertEquals(20, hub.count(HubListener.Counter.LOGIN_REFUSED));
-            // Three were checked; the 17 others came inside their address's wait and were refused unchecked.
-            assertEquals(17, hub.count(HubListener.Counter.LOGIN_THROTTLED));
-            // So is the right password now: a guesser cannot tell a hit from a miss.
+            // Three are checked; after them each try waits 1 s, then 2, 4 ... from the last failure,
+            // a try inside the wait counting as one. A try after a handshake slower than the wait
+            // would be checked: on a loaded machine one or two may be.
+            final long throttled = hub.count(HubListener.Counter.LOGIN_THROTTLED);
+            assertTrue(throttled >= 15 && throttled <= 17, throttled + " of 20 throttled: " + events);
+            // By now the wait is a minute: the right password is refused unchecked too, so a guesser
+            // cannot tell a hit from a miss.
             assertThrows(HubException.class, () -> HubHandshakeClient.requestPort(
                     new InetSocketAddress("127.0.0.1", hub.tcpPort()), 26_180, "x", Duration.ofSeconds(5),
                     new HubLogin("alice", "secret1".toCharArray(), HubTrust.any())));
-            assertEquals(18, hub.count(HubListener.Counter.LOGIN_THROTTLED));
+            assertEquals(throttled + 1, hub.count(HubListener.Counter.LOGIN_THROTTLED));
             assertTrue(events.stream().anyMatch(e -> e.message().contains("refused a login from 127.0.0.1 unchecked")),
                     events::toString);
         }
