@@ -57,22 +57,7 @@ public final class ClientNames {
      * terminal code, or turn the text around.
      */
     public static String escape(String text) {
-        if (text == null) {
-            return null;
-        }
-        final StringBuilder s = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); ) {
-            final int cp = text.codePointAt(i);
-            if (cp == '\\') {
-                s.append("\\\\");
-            } else if (unsafe(cp)) {
-                s.append("\\u{").append(Integer.toHexString(cp).toUpperCase()).append('}');
-            } else {
-                s.appendCodePoint(cp);
-            }
-            i += Character.charCount(cp);
-        }
-        return s.toString();
+        return escape(text, true);
     }
 
     /**
@@ -80,13 +65,19 @@ public final class ClientNames {
      * nothing else changed: for messages that may hold text already escaped.
      */
     public static String escapeControls(String text) {
+        return escape(text, false);
+    }
+
+    private static String escape(String text, boolean backslashes) {
         if (text == null) {
             return null;
         }
         final StringBuilder s = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); ) {
             final int cp = text.codePointAt(i);
-            if (unsafe(cp)) {
+            if (cp == '\\' && backslashes) {
+                s.append("\\\\");
+            } else if (unsafe(cp)) {
                 s.append("\\u{").append(Integer.toHexString(cp).toUpperCase()).append('}');
             } else {
                 s.appendCodePoint(cp);

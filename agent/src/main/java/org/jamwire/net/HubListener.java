@@ -280,11 +280,8 @@ public final class HubListener implements AutoCloseable {
             drop(key, Counter.MALFORMED);
             return;
         }
-        final InetSocketAddress from;
-        try {
-            from = (InetSocketAddress) ((SocketChannel) key.channel()).getRemoteAddress();
-        } catch (IOException e) {
-            drop(key, Counter.CLOSED_EARLY);
+        final InetSocketAddress from = remote(key);
+        if (from == null) {
             return;
         }
         final int answer = handler.answer(r, from);
@@ -397,12 +394,19 @@ public final class HubListener implements AutoCloseable {
         flushTls(key, conn);
     }
 
-    private void answerTls(SelectionKey key, Connection conn, HubHandshake.AuthRequest request) {
-        final InetSocketAddress from;
+    /** The client's address, or null when its connection has gone (then it is dropped and counted). */
+    private InetSocketAddress remote(SelectionKey key) {
         try {
-            from = (InetSocketAddress) ((SocketChannel) key.channel()).getRemoteAddress();
+            return (InetSocketAddress) ((SocketChannel) key.channel()).getRemoteAddress();
         } catch (IOException e) {
             drop(key, Counter.CLOSED_EARLY);
+            return null;
+        }
+    }
+
+    private void answerTls(SelectionKey key, Connection conn, HubHandshake.AuthRequest request) {
+        final InetSocketAddress from = remote(key);
+        if (from == null) {
             return;
         }
         final long now = System.nanoTime();

@@ -111,7 +111,7 @@ final class AgentClient {
         }
     }
 
-    private static String readAll(InputStream in) throws IOException {
+    static String readAll(InputStream in) throws IOException {
         final ByteArrayOutputStream b = new ByteArrayOutputStream();
         final byte[] buf = new byte[8192];
         try {
@@ -126,7 +126,7 @@ final class AgentClient {
         return b.toString(StandardCharsets.UTF_8);
     }
 
-    private static String unchunk(String s) {
+    static String unchunk(String s) {
         final StringBuilder out = new StringBuilder();
         int i = 0;
         while (i < s.length()) {

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -51,41 +49,15 @@ class MalformedHttpTest {
             s.setSoTimeout(10_000);
             s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().flush();
-            final ByteArrayOutputStream b = new ByteArrayOutputStream();
-            final InputStream in = s.getInputStream();
-            final byte[] buf = new byte[8192];
-            try {
-                for (int n; (n = in.read(buf)) > 0;) {
-                    b.write(buf, 0, n);
-                }
-            } catch (IOException resetAfterAnswer) {
-                if (b.size() == 0) {
-                    throw resetAfterAnswer;
-                }
-            }
-            final String all = b.toString(StandardCharsets.UTF_8);
+            final String all = AgentClient.readAll(s.getInputStream());
             final int split = all.indexOf("\r\n\r\n");
             String body = all.substring(split + 4);
             final String head = all.substring(0, split);
             if (head.toLowerCase().contains("transfer-encoding: chunked")) {
-                body = unchunk(body);
+                body = AgentClient.unchunk(body);
             }
             return new Answer(Integer.parseInt(all.substring(9, 12)), head, body);
         }
-    }
-
-    private static String unchunk(String s) {
-        final StringBuilder out = new StringBuilder();
-        for (int i = 0; i < s.length(); ) {
-            final int eol = s.indexOf("\r\n", i);
-            final int size = Integer.parseInt(s.substring(i, eol).trim(), 16);
-            if (size == 0) {
-                break;
-            }
-            out.append(s, eol + 2, eol + 2 + size);
-            i = eol + 2 + size + 2;
-        }
-        return out.toString();
     }
 
     private static String host() {
