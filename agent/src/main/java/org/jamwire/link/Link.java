@@ -323,10 +323,8 @@ public final class Link implements AutoCloseable {
         long nextFailureReport = 0;
         final long begun = System.nanoTime();
         boolean idleAudioWarned = false;
-        long reportedStrangers = 0;
-        long nextStrangerReport = 0;
-        long reportedForeign = 0;
-        long nextForeignReport = 0;
+        final DropReport strangers = new DropReport();
+        final DropReport foreigners = new DropReport();
         long nextStat = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, config.ioStatSeconds()));
         while (running) {
             LockSupport.parkNanos(SUPERVISE_NANOS);
@@ -352,21 +350,18 @@ public final class Link implements AutoCloseable {
             if (!session.isAlive() && !recoverAudio()) {
                 return;
             }
-            final long strangers = counters.get(LinkCounter.DROPPED_MISMATCH);
-            if (strangers > reportedStrangers && peer.stranger() != null && now - nextStrangerReport >= 0) {
-                emit(LinkEvent.Kind.WARNING, strangerWarning(strangers - reportedStrangers));
-                reportedStrangers = strangers;
-                nextStrangerReport = now + TimeUnit.SECONDS.toNanos(STRANGER_REPORT_SECONDS);
+            final long strange = peer.stranger() == null ? 0
+                    : strangers.due(counters.get(LinkCounter.DROPPED_MISMATCH), now);
+            if (strange > 0) {
+                emit(LinkEvent.Kind.WARNING, datagrams(strange) + " from " + hostPort(peer.stranger())
+                        + " dropped, still waiting for a peer: " + Mismatch.describe(format, peer.strangerRateCode(),
+                                peer.strangerBits()));
             }
-            final long foreign = counters.get(LinkCounter.DROPPED_FOREIGN);
-            if (foreign > reportedForeign && peer.peer() == null && peer.lastForeign() != null
-                    && now - nextForeignReport >= 0) {
-                final long n = foreign - reportedForeign;
-                emit(LinkEvent.Kind.WARNING, n + (n == 1 ? " datagram" : " datagrams") + " from "
-                        + hostPort(peer.lastForeign()) + " dropped: this server takes its peer from " + config.pin()
-                        + " only (--peer); still waiting");
-                reportedForeign = foreign;
-                nextForeignReport = now + TimeUnit.SECONDS.toNanos(STRANGER_REPORT_SECONDS);
+            final long foreign = peer.peer() != null || peer.lastForeign() == null ? 0
+                    : foreigners.due(counters.get(LinkCounter.DROPPED_FOREIGN), now);
+            if (foreign > 0) {
+                emit(LinkEvent.Kind.WARNING, datagrams(foreign) + " from " + hostPort(peer.lastForeign())
+                        + " dropped: this server takes its peer from " + config.pin() + " only (--peer); still waiting");
             }
             if (!idleAudioWarned && now - begun > IDLE_AUDIO_NANOS && session.periods() == 0) {
                 idleAudioWarned = true;
@@ -477,14 +472,27 @@ public final class Link implements AutoCloseable {
     }
 
     /**
-     * Says that datagrams in another format were dropped while the link waits for its peer, and
-     * what the sender would have to change; the link keeps waiting.
+     * Datagrams a waiting link dropped, said at most every {@value #STRANGER_REPORT_SECONDS} s: how
+     * many since the last time it was said. Control thread.
      */
-    private String strangerWarning(long dropped) {
-        final InetSocketAddress from = peer.stranger();
-        return dropped + (dropped == 1 ? " datagram" : " datagrams") + " from " + hostPort(from)
-                + " dropped, still waiting for a peer: " + Mismatch.describe(format, peer.strangerRateCode(),
-                        peer.strangerBits());
+    private static final class DropReport {
+        private long reported;
+        private long next;
+
+        /** The drops to report now out of {@code count} so far, or 0 when none are new or it is too soon. */
+        long due(long count, long now) {
+            if (count <= reported || now - next < 0) {
+                return 0;
+            }
+            final long n = count - reported;
+            reported = count;
+            next = now + TimeUnit.SECONDS.toNanos(STRANGER_REPORT_SECONDS);
+            return n;
+        }
+    }
+
+    private static String datagrams(long n) {
+        return n + (n == 1 ? " datagram" : " datagrams");
     }
 
     private void warnOnFormatDifferences() {
