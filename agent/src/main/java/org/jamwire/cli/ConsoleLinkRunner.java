@@ -1,10 +1,14 @@
 package org.jamwire.cli;
 
+import org.jamwire.options.Command;
+import org.jamwire.options.ExitCode;
+import org.jamwire.options.UsageException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 import org.jamwire.audio.builtin.BuiltinBackend;
 import org.jamwire.audio.builtin.BuiltinSession;
 import org.jamwire.audio.builtin.Meters;
@@ -25,17 +29,23 @@ import org.jamwire.net.HubLogin;
  * {@code jamwire netsim} to {@link ConsoleNetsim}. Runs on the main thread; the shutdown hook
  * runs on the JVM's.
  */
-final class ConsoleLinkRunner implements LinkRunner {
+public final class ConsoleLinkRunner implements LinkRunner {
 
     /** How long a hub client retries a hub that refuses the connection, as jacktrip. */
     private static final java.time.Duration HUB_RETRY = java.time.Duration.ofSeconds(30);
 
     private final PrintStream out;
     private final PrintStream err;
+    private final ToIntFunction<Command.Agent> agents;
 
-    ConsoleLinkRunner(PrintStream out, PrintStream err) {
+    /**
+     * @param agents runs {@code jamwire agent}, which the web layer serves: the launcher passes it
+     *     in, so that this package need not know the web layer
+     */
+    public ConsoleLinkRunner(PrintStream out, PrintStream err, ToIntFunction<Command.Agent> agents) {
         this.out = out;
         this.err = err;
+        this.agents = agents;
     }
 
     @Override
@@ -131,7 +141,7 @@ final class ConsoleLinkRunner implements LinkRunner {
 
     @Override
     public int runAgent(Command.Agent agent) {
-        return new AgentConsole(out, err).run(agent);
+        return agents.applyAsInt(agent);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.jamwire.cli;
 
+import org.jamwire.options.Command;
+import org.jamwire.options.ExitCode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;

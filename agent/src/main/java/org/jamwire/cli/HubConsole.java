@@ -1,5 +1,6 @@
 package org.jamwire.cli;
 
+import org.jamwire.options.ExitCode;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,7 @@
 package org.jamwire.cli;
 
+import org.jamwire.options.HubLoginOptions;
+import org.jamwire.options.UsageException;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -20,7 +22,7 @@ import org.jamwire.net.HubTrust;
 /**
  * Gathers a hub client's login ({@code -A}) when it runs: the user name from {@code --username} or a
  * prompt, the password from {@code --password-file} (only if no one but its owner may read or
- * write it), else from {@value LinkOptions#PASSWORD_VARIABLE}, else from the terminal without echo,
+ * write it), else from {@value HubLoginOptions#PASSWORD_VARIABLE}, else from the terminal without echo,
  * else from one line of standard input; and the certificate check. Never from the command line.
  * Main thread.
  */
@@ -82,7 +84,7 @@ final class HubLoginReader {
         if (o.passwordFile() != null) {
             return fromFile(Path.of(o.passwordFile()));
         }
-        final String fromEnv = env.get(LinkOptions.PASSWORD_VARIABLE);
+        final String fromEnv = env.get(HubLoginOptions.PASSWORD_VARIABLE);
         if (fromEnv != null) {
             return fromEnv.toCharArray();
         }
@@ -96,7 +98,7 @@ final class HubLoginReader {
         final String line = ask("", true);
         if (line == null) {
             throw new UsageException("-A/--auth: no password: give --password-file FILE, set "
-                    + LinkOptions.PASSWORD_VARIABLE + ", or type it when asked");
+                    + HubLoginOptions.PASSWORD_VARIABLE + ", or type it when asked");
         }
         return line.toCharArray();
     }
@@ -112,7 +114,7 @@ final class HubLoginReader {
             return first.toCharArray();
         } catch (UnsupportedOperationException e) {
             throw new UsageException("--password-file: cannot check who may read " + file
-                    + " on this file system; set " + LinkOptions.PASSWORD_VARIABLE + " instead");
+                    + " on this file system; set " + HubLoginOptions.PASSWORD_VARIABLE + " instead");
         } catch (IOException e) {
             throw new UsageException("--password-file: cannot read " + file + ": " + e.getMessage());
         }

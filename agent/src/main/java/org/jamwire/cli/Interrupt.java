@@ -1,5 +1,6 @@
 package org.jamwire.cli;
 
+import org.jamwire.options.ExitCode;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * last words. A stop that has not returned within {@value #STOP_SECONDS} s is reported, with where
  * it hung, and the process exits anyway. Installed and finished on the main thread; the hook runs on the JVM's.
  */
-final class Interrupt {
+public final class Interrupt {
 
     private final Thread hook;
     private final CountDownLatch fired = new CountDownLatch(1);
@@ -57,24 +58,24 @@ final class Interrupt {
     }
 
     /** Installs the hook; on Ctrl-C it runs {@code stop}. */
-    static Interrupt install(Runnable stop) {
+    public static Interrupt install(Runnable stop) {
         final Interrupt i = new Interrupt(stop);
         Runtime.getRuntime().addShutdownHook(i.hook);
         return i;
     }
 
     /** Waits for Ctrl-C up to the timeout; true if it came. */
-    boolean await(long t, TimeUnit unit) throws InterruptedException {
+    public boolean await(long t, TimeUnit unit) throws InterruptedException {
         return fired.await(t, unit);
     }
 
     /** True once Ctrl-C came. */
-    boolean fired() {
+    public boolean fired() {
         return fired.getCount() == 0;
     }
 
     /** The command is over: lets a running hook finish, or removes the hook that never ran. */
-    void done() {
+    public void done() {
         finished.countDown();
         if (!fired() && removed.compareAndSet(false, true)) {
             try {

@@ -1,5 +1,10 @@
 package org.jamwire.cli;
 
+import org.jamwire.options.BuildInfo;
+import org.jamwire.options.Command;
+import org.jamwire.options.CommandLine;
+import org.jamwire.options.ExitCode;
+import org.jamwire.options.UsageException;
 import java.io.PrintStream;
 
 /**
@@ -65,16 +70,5 @@ public final class Main {
             return runner.runNetsim(netsim);
         }
         return runner.runDemo((Command.Demo) command);
-    }
-
-    /** Entry point of the shaded jar. */
-    public static void main(String[] args) {
-        final int code = new Main(new ConsoleLinkRunner(System.out, System.err), System.out, System.err).run(args);
-        System.out.flush();
-        System.err.flush();
-        // Every link has stopped and released its JACK client by now. Halting skips the native
-        // libraries' exit-time destructors, one of which (libjack, jackd2 1.9.21) was seen to abort
-        // with "double free or corruption" after a cleanly closed client, turning exit code 0 into 134.
-        Runtime.getRuntime().halt(code);
     }
 }

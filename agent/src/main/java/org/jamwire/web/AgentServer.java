@@ -243,7 +243,7 @@ public final class AgentServer implements AutoCloseable {
     }
 
         private static String clip(String s) {
-        return org.jamwire.link.ClientNames.escape(s.length() > 80 ? s.substring(0, 80) + "…" : s);
+        return org.jamwire.text.Printable.escape(s.length() > 80 ? s.substring(0, 80) + "…" : s);
     }
 
     private void httpError(Context ctx, int status, String message) {

@@ -12,7 +12,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
-import org.jamwire.link.ClientNames;
+import org.jamwire.text.Printable;
 
 /**
  * Jetty's own error answers, for requests it refuses before any handler of ours runs (a malformed
@@ -50,7 +50,7 @@ final class JsonErrorHandler extends ErrorHandler {
 
     /** Words for the refusal: what Jetty found, and what to do. */
     static String message(int status, String reason) {
-        final String why = reason == null || reason.isBlank() ? "" : ": " + ClientNames.escape(reason);
+        final String why = reason == null || reason.isBlank() ? "" : ": " + Printable.escape(reason);
         return switch (status) {
             case 414 -> "the request's URI is too long" + why + "; the agent takes at most 8 KiB of request line";
             case 431 -> "the request's headers are too large" + why + "; the agent takes at most 8 KiB of them";

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jamwire.cli.LinkArguments;
+import org.jamwire.options.LinkArguments;
 import org.jamwire.control.JackMonitor;
 import org.jamwire.coordinator.Lab;
 import org.jamwire.coordinator.Peer;

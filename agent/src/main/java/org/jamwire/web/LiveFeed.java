@@ -27,7 +27,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.common.WebSocketSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
-import org.jamwire.cli.BuildInfo;
+import org.jamwire.options.BuildInfo;
 import org.jamwire.control.AgentEvent;
 import org.jamwire.control.EventBus;
 import org.jamwire.control.JackMonitor;

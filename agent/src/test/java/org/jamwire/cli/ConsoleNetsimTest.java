@@ -1,5 +1,7 @@
 package org.jamwire.cli;
 
+import org.jamwire.options.Command;
+import org.jamwire.options.ExitCode;
 import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

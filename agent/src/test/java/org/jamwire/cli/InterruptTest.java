@@ -1,5 +1,6 @@
 package org.jamwire.cli;
 
+import org.jamwire.options.ExitCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -7,9 +7,9 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.ArrayList;
 import java.util.List;
-import org.jamwire.cli.Command;
-import org.jamwire.cli.CommandLine;
-import org.jamwire.cli.UsageException;
+import org.jamwire.options.Command;
+import org.jamwire.options.CommandLine;
+import org.jamwire.options.UsageException;
 
 /**
  * The command line parser against any arguments, each drawn from the options it knows, their

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *       open in this JVM, and no child process alive once {@value #GRACE_SECONDS} s have passed.
  *       A class that does fails, naming what it left.
  *   <li>It ends the JVM without running native libraries' exit-time destructors, as {@code
- *       org.jamwire.cli.Main} does: libjack's (jackd2 1.9.21) were seen to abort a JVM that had
+ *       org.jamwire.app.JamWire} does: libjack's (jackd2 1.9.21) were seen to abort a JVM that had
  *       closed its clients cleanly, and in a test JVM that turns a passed class into a failed
  *       build ("Error occurred in starting fork"), after every test has been reported. Once the
  *       test runner has said goodbye and called {@code System.exit(0)}, the exit hook runs the
