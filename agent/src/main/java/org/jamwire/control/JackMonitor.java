@@ -29,6 +29,34 @@ public final class JackMonitor implements AutoCloseable {
             String message) {
     }
 
+    /**
+     * An audio port of the JACK graph.
+     *
+     * @param name its full name, client:port
+     * @param client its client's name
+     * @param direction {@code output} or {@code input}
+     * @param physical whether it is a sound card's (or the dummy driver's) port
+     * @param connections the full names of the ports it is connected to
+     */
+    public record Port(String name, String client, String direction, boolean physical, List<String> connections) {
+    }
+
+    /** A port that JACK refused to connect or disconnect; {@link #field()} names the one at fault. */
+    public static final class PortRefused extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String field;
+
+        PortRefused(JackGraph.PortException e) {
+            super(e.getMessage(), e);
+            this.field = e.field();
+        }
+
+        /** {@code source} or {@code destination}. */
+        public String field() {
+            return field;
+        }
+    }
+
     /** JACK is not there to act on. */
     public static final class Unavailable extends Exception {
         private static final long serialVersionUID = 1L;
@@ -47,7 +75,7 @@ public final class JackMonitor implements AutoCloseable {
     private volatile boolean running = true;
     private volatile JackGraph graph;
     private volatile State state;
-    private volatile List<JackGraph.Port> ports = List.of();
+    private volatile List<Port> ports = List.of();
     private long xrunsBefore;
     private long xrunsSeen;
 
@@ -76,19 +104,28 @@ public final class JackMonitor implements AutoCloseable {
     }
 
     /** The latest list of audio ports and their connections, empty while JACK is unavailable. */
-    public List<JackGraph.Port> ports() {
+    public List<Port> ports() {
         return ports;
     }
 
     /** Connects two ports and refreshes the port list. */
-    public void connect(String source, String destination) throws Unavailable, JackGraph.PortException {
-        graphOrThrow().connect(source, destination);
+    public void connect(String source, String destination) throws Unavailable, PortRefused {
+        try {
+            graphOrThrow().connect(source, destination);
+        } catch (JackGraph.PortException e) {
+            throw new PortRefused(e);
+        }
         refreshPorts();
     }
 
     /** Disconnects two ports and refreshes the port list; false if they were not connected. */
-    public boolean disconnect(String source, String destination) throws Unavailable, JackGraph.PortException {
-        final boolean done = graphOrThrow().disconnect(source, destination);
+    public boolean disconnect(String source, String destination) throws Unavailable, PortRefused {
+        final boolean done;
+        try {
+            done = graphOrThrow().disconnect(source, destination);
+        } catch (JackGraph.PortException e) {
+            throw new PortRefused(e);
+        }
         refreshPorts();
         return done;
     }
@@ -147,13 +184,18 @@ public final class JackMonitor implements AutoCloseable {
         xrunsSeen = xruns;
         state = new State(server, "running", s.sampleRate(), s.bufferSize(), xruns,
                 Math.round(s.cpuLoad() * 10) / 10.0, null);
-        ports = g.ports();
+        ports = ports(g);
+    }
+
+    private static List<Port> ports(JackGraph g) {
+        return g.ports().stream().map(p -> new Port(p.name(), p.client(), p.output() ? "output" : "input",
+                p.physical(), p.connections())).toList();
     }
 
     private void refreshPorts() {
         final JackGraph g = graph;
         if (g != null) {
-            ports = g.ports();
+            ports = ports(g);
         }
     }
 

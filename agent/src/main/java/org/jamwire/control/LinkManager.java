@@ -17,9 +17,12 @@ import org.jamwire.link.Backends;
 import org.jamwire.link.Link;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkEvent;
+import org.jamwire.link.LatencyException;
 import org.jamwire.link.LinkException;
 import org.jamwire.net.HubException;
 import org.jamwire.net.HubHandshakeClient;
+import org.jamwire.options.Command;
+import org.jamwire.options.LinkArguments;
 
 /**
  * The agent's links (P2P links, hub clients and hub servers): starts them from requests, lists them, stops them, and forwards their events
@@ -32,8 +35,27 @@ public final class LinkManager implements AutoCloseable {
     public static final class StartFailed extends Exception {
         private static final long serialVersionUID = 1L;
 
+        /** What refused. */
+        public enum Kind {
+            /** The hub could not be reached, or refused. */
+            HUB,
+            /** The port is taken. */
+            PORT_TAKEN,
+            /** The audio backend refused. */
+            UNAVAILABLE
+        }
+
+        private final Kind kind;
+
         StartFailed(String message, Throwable cause) {
             super(message, cause);
+            this.kind = cause instanceof HubException ? Kind.HUB
+                    : message != null && message.contains("port") ? Kind.PORT_TAKEN : Kind.UNAVAILABLE;
+        }
+
+        /** What refused. */
+        public Kind kind() {
+            return kind;
         }
     }
 
@@ -62,6 +84,44 @@ public final class LinkManager implements AutoCloseable {
     }
 
     /**
+     * Checks a link request as the command line would check it, on this agent's JACK server.
+     *
+     * @throws LinkArguments.InvalidLink naming the field at fault, the rule and what is wrong
+     */
+    public LinkRequest check(String mode, String host, Map<String, Object> options) throws LinkArguments.InvalidLink {
+        return LinkRequests.check(mode, host, options, jackServer);
+    }
+
+    /**
+     * What a server link with these options would stream, wherever it ran.
+     *
+     * @throws LinkArguments.InvalidLink naming the field at fault, the rule and what is wrong
+     */
+    public static LinkRequest.Shape shape(Map<String, Object> options) throws LinkArguments.InvalidLink {
+        return LinkRequest.Shape.of(LinkArguments.parse(LinkArguments.arguments("server", null, options)).config());
+    }
+
+    /**
+     * Starts a checked link: a P2P link, a hub client or a hub server.
+     *
+     * @return the link as it is once started
+     * @throws StartFailed when the port is taken, the audio backend refuses or the hub cannot be
+     *     reached or refuses; its kind says which
+     */
+    public LinkView start(LinkRequest r) throws StartFailed {
+        final ManagedLink m;
+        if (r.command() instanceof Command.HubServer hub) {
+            m = startHubServer(r.options(), r.commandLine(), hub.config(), r.warnings());
+        } else if (r.command() instanceof Command.HubClient hub) {
+            m = startHubClient(r.host(), r.options(), r.commandLine(), hub.config(), hub.remoteName(), r.warnings());
+        } else {
+            m = start(r.mode(), r.host(), r.options(), r.commandLine(), ((Command.Run) r.command()).config(),
+                    r.warnings());
+        }
+        return LinkViews.of(m, true);
+    }
+
+    /**
      * Starts a link that a front door has checked.
      *
      * @param mode {@code server} or {@code client}, as requested
@@ -72,7 +132,7 @@ public final class LinkManager implements AutoCloseable {
      * @param warnings what the command line would warn about
      * @throws StartFailed when the port is taken or the audio backend refuses; the message says why
      */
-    public ManagedLink start(String mode, String host, Map<String, Object> options, String commandLine,
+    ManagedLink start(String mode, String host, Map<String, Object> options, String commandLine,
             LinkConfig config, List<String> warnings) throws StartFailed {
         final ManagedLink managed = new ManagedLink("l" + nextId.getAndIncrement(), mode, host, options, commandLine);
         links.put(managed.id(), managed);
@@ -98,7 +158,7 @@ public final class LinkManager implements AutoCloseable {
      * @param remoteName the name for the hub ({@code -K}), or "" for its default
      * @throws StartFailed when the hub cannot be reached or refuses, or the link cannot start
      */
-    public ManagedLink startHubClient(String host, Map<String, Object> options, String commandLine,
+    ManagedLink startHubClient(String host, Map<String, Object> options, String commandLine,
             LinkConfig config, String remoteName, List<String> warnings) throws StartFailed {
         final ManagedLink managed = begin("hubclient", host, options, commandLine, warnings);
         try {
@@ -126,7 +186,7 @@ public final class LinkManager implements AutoCloseable {
      *
      * @throws StartFailed when the TCP port is taken or JACK refuses
      */
-    public ManagedLink startHubServer(Map<String, Object> options, String commandLine, HubConfig config,
+    ManagedLink startHubServer(Map<String, Object> options, String commandLine, HubConfig config,
             List<String> warnings) throws StartFailed {
         final ManagedLink managed = begin("hubserver", null, options, commandLine, warnings);
         try {
@@ -154,20 +214,74 @@ public final class LinkManager implements AutoCloseable {
         throw new StartFailed(e.getMessage(), e);
     }
 
-    /** Every link, oldest first. */
-    public List<ManagedLink> list() {
+    /** Every started link, oldest first. */
+    List<ManagedLink> managed() {
         final List<ManagedLink> list = new ArrayList<>(links.values());
+        list.removeIf(m -> !m.attached());
         list.sort((a, b) -> Integer.compare(number(a.id()), number(b.id())));
         return list;
+    }
+
+    /** Every started link, oldest first, without counters, clients or events. */
+    public List<LinkView> list() {
+        return managed().stream().map(m -> LinkViews.of(m, false)).toList();
+    }
+
+    /** Every started link's figures, gathered at one moment, oldest first. */
+    public List<LinkFigures> figures() {
+        return managed().stream().map(LinkFigures::of).toList();
     }
 
     private static int number(String id) {
         return Integer.parseInt(id.substring(1));
     }
 
-    /** The link with this id, or null. */
-    public ManagedLink get(String id) {
-        return links.get(id);
+    private ManagedLink started(String id) {
+        final ManagedLink m = links.get(id);
+        return m != null && m.attached() ? m : null;
+    }
+
+    /**
+     * The started link with this id, with its counters, a hub's clients and its events when
+     * {@code full}; null when there is none.
+     */
+    public LinkView view(String id, boolean full) {
+        final ManagedLink m = started(id);
+        return m == null ? null : LinkViews.of(m, full);
+    }
+
+    /** A started link's counters, or a hub's own; null when there is no such link. */
+    public CounterValues counters(String id) {
+        final ManagedLink m = started(id);
+        return m == null ? null : m.hub() != null ? LinkViews.hubCounters(m.hub()) : LinkViews.counters(m.link().stats());
+    }
+
+    /** A hub server's clients with their counters; null when {@code id} is no started hub server. */
+    public List<HubClientView> clients(String id) {
+        final ManagedLink m = started(id);
+        return m == null || m.hub() == null ? null : m.hub().clients().stream().map(k -> LinkViews.client(k, true)).toList();
+    }
+
+    /**
+     * Measures the round trip through the far end of a started P2P link or hub client on
+     * {@code channel} (from 1). Blocks the calling thread for at most {@code timeout}.
+     *
+     * @throws RoundTrip.Failed when it is not streaming, another test runs, or no echo came
+     */
+    public RoundTrip measureLatency(String id, int channel, Duration timeout) throws RoundTrip.Failed {
+        final ManagedLink m = started(id);
+        if (m == null || m.link() == null) {
+            throw new RoundTrip.Failed(RoundTrip.Failed.Reason.NOT_STREAMING, "link " + id + " has no audio of its own");
+        }
+        try {
+            return LinkViews.roundTrip(m.link().measureLatency(channel, timeout));
+        } catch (LatencyException e) {
+            throw new RoundTrip.Failed(switch (e.reason()) {
+                case NOT_STREAMING -> RoundTrip.Failed.Reason.NOT_STREAMING;
+                case BUSY -> RoundTrip.Failed.Reason.BUSY;
+                case NO_ECHO -> RoundTrip.Failed.Reason.NO_ECHO;
+            }, e.getMessage());
+        }
     }
 
     /** Links that have not stopped or failed. */
@@ -183,10 +297,10 @@ public final class LinkManager implements AutoCloseable {
     /**
      * Stops a link and waits a little for it to release its port and audio client.
      *
-     * @return the link, or null when there is none with this id
+     * @return the link as it is then, or null when there is none with this id
      */
-    public ManagedLink stop(String id) throws InterruptedException {
-        final ManagedLink managed = links.get(id);
+    public LinkView stop(String id) throws InterruptedException {
+        final ManagedLink managed = started(id);
         if (managed == null) {
             return null;
         }
@@ -195,11 +309,11 @@ public final class LinkManager implements AutoCloseable {
                 managed.hub().close();
                 publish(managed, "stopped", "the hub stopped; its clients were sent the stop packet");
             }
-            return managed;
+            return LinkViews.of(managed, true);
         }
         managed.link().stop();
         managed.link().awaitStop(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-        return managed;
+        return LinkViews.of(managed, true);
     }
 
     private void publish(ManagedLink managed, LinkEvent e) {

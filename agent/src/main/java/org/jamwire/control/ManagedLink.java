@@ -1,13 +1,10 @@
 package org.jamwire.control;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import org.jamwire.hub.HubServer;
-import org.jamwire.link.Latency;
-import org.jamwire.link.LatencyException;
 import org.jamwire.link.Link;
 
 /**
@@ -15,7 +12,7 @@ import org.jamwire.link.Link;
  * client's link ({@link #link()}), or a hub server ({@link #hub()}). The link and the hub are
  * thread-safe; the event list is guarded by this object. Read on HTTP and feed threads.
  */
-public final class ManagedLink {
+final class ManagedLink {
 
     /** Events kept per link. */
     public static final int EVENTS_KEPT = 50;
@@ -100,14 +97,6 @@ public final class ManagedLink {
     /** Whether it has started: its link or hub is there. */
     public boolean attached() {
         return link != null || hub != null;
-    }
-
-    /**
-     * Measures the round trip through the far end on {@code channel} (from 1); see
-     * {@link Link#measureLatency}. Blocks the calling thread for at most {@code timeout}.
-     */
-    public Latency measureLatency(int channel, Duration timeout) throws LatencyException {
-        return link.measureLatency(channel, timeout);
     }
 
     synchronized void record(AgentEvent e) {

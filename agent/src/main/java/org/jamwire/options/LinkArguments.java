@@ -57,7 +57,7 @@ public final class LinkArguments {
         private static final long serialVersionUID = 1L;
         private final transient Problem problem;
 
-        InvalidLink(Problem problem) {
+        public InvalidLink(Problem problem) {
             super(problem.message());
             this.problem = problem;
         }

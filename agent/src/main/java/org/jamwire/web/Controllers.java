@@ -11,16 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jamwire.options.BuildInfo;
-import org.jamwire.options.Command;
 import org.jamwire.options.LinkArguments;
 import org.jamwire.control.JackMonitor;
+import org.jamwire.control.CounterValues;
 import org.jamwire.control.LinkManager;
-import org.jamwire.control.ManagedLink;
-import org.jamwire.engine.LinkCounter;
-import org.jamwire.hub.HubConfig;
-import org.jamwire.jack.JackGraph;
-import org.jamwire.link.LatencyException;
-import org.jamwire.link.LinkConfig;
+import org.jamwire.control.LinkRequest;
+import org.jamwire.control.LinkView;
+import org.jamwire.control.RoundTrip;
 
 /**
  * The REST endpoints, thin: each reads and checks its input, calls the control layer and shapes
@@ -69,15 +66,7 @@ final class Controllers {
     }
 
     void jackPorts(Context ctx) {
-        ctx.json(jack.ports().stream().map(p -> {
-            final Map<String, Object> v = new LinkedHashMap<>();
-            v.put("name", p.name());
-            v.put("client", p.client());
-            v.put("direction", p.output() ? "output" : "input");
-            v.put("physical", p.physical());
-            v.put("connections", p.connections());
-            return v;
-        }).toList());
+        ctx.json(jack.ports());
     }
 
     void connect(Context ctx) {
@@ -89,7 +78,7 @@ final class Controllers {
             jack.connect(source, destination);
         } catch (JackMonitor.Unavailable e) {
             throw unavailable(e.getMessage());
-        } catch (JackGraph.PortException e) {
+        } catch (JackMonitor.PortRefused e) {
             throw ApiException.invalid(e.field(), "name an existing port: source an output, destination an input",
                     e.getMessage());
         }
@@ -105,7 +94,7 @@ final class Controllers {
             }
         } catch (JackMonitor.Unavailable e) {
             throw unavailable(e.getMessage());
-        } catch (JackGraph.PortException e) {
+        } catch (JackMonitor.PortRefused e) {
             throw ApiException.invalid(e.field(), "name an existing port: source an output, destination an input",
                     e.getMessage());
         }
@@ -117,70 +106,57 @@ final class Controllers {
     }
 
     void counterMeanings(Context ctx) {
-        ctx.json(java.util.Arrays.stream(LinkCounter.values())
-                .map(c -> Map.of("label", c.label(), "meaning", c.meaning())).toList());
+        ctx.json(CounterValues.meanings());
     }
 
     void checkLink(Context ctx) {
-        final Request r = linkRequest(ctx);
-        ctx.json(Map.of("commandLine", r.commandLine, "warnings", r.warnings));
+        final LinkRequest r = linkRequest(ctx);
+        ctx.json(Map.of("commandLine", r.commandLine(), "warnings", r.warnings()));
     }
 
     void startLink(Context ctx) {
-        final ManagedLink m = start(linkRequest(ctx));
-        ctx.status(201).json(Views.link(m, true));
+        ctx.status(201).json(Views.link(start(linkRequest(ctx))));
     }
 
     /**
      * Starts a checked link; a taken port is a 409, a refusing audio backend a 503, a hub that cannot be
      * reached or refuses a 502.
      */
-    ManagedLink start(Request r) {
-        final ManagedLink m;
+    LinkView start(LinkRequest r) {
         try {
-            if (r.command instanceof Command.HubServer hub) {
-                m = links.startHubServer(r.options, r.commandLine, hub.config(), r.warnings);
-            } else if (r.command instanceof Command.HubClient hub) {
-                m = links.startHubClient(r.host, r.options, r.commandLine, r.config, hub.remoteName(), r.warnings);
-            } else {
-                m = links.start(r.mode, r.host, r.options, r.commandLine, r.config, r.warnings);
-            }
+            return links.start(r);
         } catch (LinkManager.StartFailed e) {
-            if (e.getCause() instanceof org.jamwire.net.HubException) {
-                throw new ApiException(502, "hub", null, null, e.getMessage());
-            }
-            final boolean portTaken = e.getMessage() != null && e.getMessage().contains("port");
-            throw new ApiException(portTaken ? 409 : 503, portTaken ? "conflict" : "unavailable", null, null,
-                    e.getMessage());
+            throw switch (e.kind()) {
+                case HUB -> new ApiException(502, "hub", null, null, e.getMessage());
+                case PORT_TAKEN -> new ApiException(409, "conflict", null, null, e.getMessage());
+                case UNAVAILABLE -> new ApiException(503, "unavailable", null, null, e.getMessage());
+            };
         }
-        return m;
     }
 
     void listLinks(Context ctx) {
-        ctx.json(links.list().stream().map(m -> Views.link(m, false)).toList());
+        ctx.json(links.list().stream().map(Views::link).toList());
     }
 
     void getLink(Context ctx) {
-        ctx.json(Views.link(link(ctx), true));
+        ctx.json(Views.link(link(ctx)));
     }
 
     void linkCounters(Context ctx) {
-        final ManagedLink m = link(ctx);
-        ctx.json(m.hub() != null ? Views.hubCounters(m.hub()) : Views.counters(m.link().stats()));
+        ctx.json(link(ctx).counters().values());
     }
 
     void hubClients(Context ctx) {
-        final ManagedLink m = link(ctx);
-        if (m.hub() == null) {
-            throw ApiException.notFound("link " + m.id() + " is a " + m.mode() + " link, not a hub server: only a"
+        final LinkView l = link(ctx);
+        if (!l.isHub()) {
+            throw ApiException.notFound("link " + l.id() + " is a " + l.mode() + " link, not a hub server: only a"
                     + " hub server has clients");
         }
-        ctx.json(Views.clients(m.hub(), true));
+        ctx.json(l.clients().stream().map(k -> Views.client(k, true)).toList());
     }
 
     void stopLink(Context ctx) throws InterruptedException {
-        final ManagedLink m = links.stop(link(ctx).id());
-        ctx.json(Views.link(m, true));
+        ctx.json(Views.link(links.stop(link(ctx).id())));
     }
 
     /**
@@ -188,17 +164,17 @@ final class Controllers {
      * timeout. Not streaming, or a test already running, is a 409; no echo a 422.
      */
     void measureLatency(Context ctx) {
-        final ManagedLink m = link(ctx);
-        if (m.hub() != null) {
+        final LinkView m = link(ctx);
+        if (m.isHub()) {
             throw new ApiException(409, "conflict", null, null, "link " + m.id() + " is a hub server, which has no"
                     + " audio of its own: run the latency test on a client's end");
         }
         final JsonNode body = ctx.body().isBlank() ? json.createObjectNode() : object(ctx);
         onlyFields(body, "channel", "timeoutMs");
-        final int channels = Math.min(m.link().format().sendChannels(), m.link().format().receiveChannels());
+        final int channels = Math.min(m.format().sendChannels(), m.format().receiveChannels());
         if (channels == 0) {
-            throw new ApiException(409, "conflict", null, null, "the link sends " + m.link().format().sendChannels()
-                    + " and receives " + m.link().format().receiveChannels() + " channels: a latency test needs a"
+            throw new ApiException(409, "conflict", null, null, "the link sends " + m.format().sendChannels()
+                    + " and receives " + m.format().receiveChannels() + " channels: a latency test needs a"
                     + " channel it both sends and receives");
         }
         final int channel = wholeNumber(body, "channel", 1, 1, channels,
@@ -206,12 +182,9 @@ final class Controllers {
         final int timeoutMs = wholeNumber(body, "timeoutMs", DEFAULT_LATENCY_TIMEOUT_MS, MIN_LATENCY_TIMEOUT_MS,
                 MAX_LATENCY_TIMEOUT_MS, "how long to wait for the echo, in milliseconds");
         try {
-            ctx.json(Views.latency(m.measureLatency(channel, Duration.ofMillis(timeoutMs))));
-        } catch (LatencyException e) {
-            throw switch (e.reason()) {
-                case NOT_STREAMING, BUSY -> new ApiException(409, "conflict", null, null, e.getMessage());
-                case NO_ECHO -> new ApiException(422, "no_echo", null, null, e.getMessage());
-            };
+            ctx.json(links.measureLatency(m.id(), channel, Duration.ofMillis(timeoutMs)));
+        } catch (RoundTrip.Failed e) {
+            throw refused(e);
         }
     }
 
@@ -234,25 +207,25 @@ final class Controllers {
         return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
-    private ManagedLink link(Context ctx) {
+    /** A latency test's failure as the API answers it: 409 for a link that cannot test now, 422 for no echo. */
+    static ApiException refused(RoundTrip.Failed e) {
+        return switch (e.reason()) {
+            case NOT_STREAMING, BUSY -> new ApiException(409, "conflict", null, null, e.getMessage());
+            case NO_ECHO -> new ApiException(422, "no_echo", null, null, e.getMessage());
+        };
+    }
+
+    private LinkView link(Context ctx) {
         final String id = ctx.pathParam("id");
-        final ManagedLink m = id.matches("l[0-9]{1,9}") ? links.get(id) : null;
-        if (m == null || !m.attached()) {
+        final LinkView m = id.matches("l[0-9]{1,9}") ? links.view(id, true) : null;
+        if (m == null) {
             throw ApiException.notFound("no link '" + (id.length() > 40 ? id.substring(0, 40) + "…" : id)
                     + "': GET /api/links lists them");
         }
         return m;
     }
 
-    /**
-     * A link request, checked: what it stands for and the link it makes ({@code config}: a hub
-     * server's worker template; {@code command}: the P2P link, hub client or hub server).
-     */
-    record Request(String mode, String host, Map<String, Object> options, String commandLine,
-            LinkConfig config, List<String> warnings, Command command) {
-    }
-
-    private Request linkRequest(Context ctx) {
+    private LinkRequest linkRequest(Context ctx) {
         final JsonNode body = object(ctx);
         onlyFields(body, "mode", "host", "options");
         final String mode = text(body, "mode", true);
@@ -264,49 +237,17 @@ final class Controllers {
     }
 
     /** A link request checked as the command line would check it, on this agent's JACK server. */
-    Request checked(String mode, String host, Map<String, Object> options) {
+    LinkRequest checked(String mode, String host, Map<String, Object> options) {
         try {
-            final List<String> args = LinkArguments.arguments(mode, host, options);
-            final Command command = LinkArguments.parseAny(args);
-            final String line = LinkArguments.commandLine(args);
-            if (command instanceof Command.HubServer hub) {
-                final LinkConfig worker = onThisServer(hub.config().worker());
-                final HubConfig c = hub.config();
-                return new Request(mode, host, options, line, worker, hub.warnings(), new Command.HubServer(
-                        new HubConfig(c.tcpPort(), c.udpBasePort(), c.maxClients(), c.patch(), c.includeServer(),
-                                c.upmix(), worker, c.auth()), hub.warnings()));
-            }
-            if (command instanceof Command.HubClient hub) {
-                if (hub.login() != null) {
-                    throw ApiException.invalid("options.auth", "leave it out", "options.auth: the agent does not log"
-                            + " in to an authenticating hub yet (it would need the password); run jamwire -C HOST -A"
-                            + " from a terminal, which asks for it");
-                }
-                final LinkConfig config = onThisServer(hub.config());
-                return new Request(mode, host, options, line, config, hub.warnings(),
-                        new Command.HubClient(config, hub.remoteName(), hub.login(), hub.warnings()));
-            }
-            final Command.Run run = (Command.Run) command;
-            final LinkConfig config = onThisServer(run.config());
-            return new Request(mode, host, options, line, config, run.warnings(), new Command.Run(config, run.warnings()));
+            return links.check(mode, host, options);
         } catch (LinkArguments.InvalidLink e) {
-            throw ApiException.invalid(e.problem().field(), e.problem().rule(), e.problem().message());
+            throw invalid(e);
         }
     }
 
-    /** The config on this agent's JACK server, which is the only one it can use; a link on another is refused. */
-    private LinkConfig onThisServer(LinkConfig config) {
-        if (config.backend() != LinkConfig.BackendKind.JACK) {
-            return config;
-        }
-        final String server = links.jackServer();
-        if (config.jackServerName() != null && !config.jackServerName().equals(server)) {
-            throw ApiException.invalid("options.jack-server", "use '" + server + "' or leave it out",
-                    "options.jack-server: this agent uses the JACK server '" + server + "', and one"
-                            + " process can only talk to one JACK server; run another agent for server '"
-                            + config.jackServerName() + "'");
-        }
-        return config.toBuilder().jackServerName(server).build();
+    /** A request's options refused as the parser says: the field at fault, its rule and what is wrong. */
+    static ApiException invalid(LinkArguments.InvalidLink e) {
+        return ApiException.invalid(e.problem().field(), e.problem().rule(), e.problem().message());
     }
 
     /**

@@ -14,12 +14,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jamwire.options.LinkArguments;
 import org.jamwire.control.JackMonitor;
+import org.jamwire.control.LinkManager;
+import org.jamwire.control.LinkRequest;
 import org.jamwire.coordinator.Lab;
 import org.jamwire.coordinator.Peer;
 import org.jamwire.coordinator.Preflight;
 import org.jamwire.coordinator.SshConfigHosts;
 import org.jamwire.coordinator.SshException;
-import org.jamwire.link.LinkConfig;
 
 /**
  * The lab endpoints: peers reached over ssh, their host keys, probes and the pre-flight. Thin:
@@ -215,23 +216,16 @@ final class LabController {
             throw ApiException.invalid("port", "1 to 65535", "port: the UDP port the echo binds on the peer");
         }
         final Map<String, Object> options = Controllers.options(b.get("options"));
-        final LinkConfig config;
-        try {
-            config = LinkArguments.parse(LinkArguments.arguments("server", null, options)).config();
-        } catch (LinkArguments.InvalidLink e) {
-            throw ApiException.invalid(e.problem().field(), e.problem().rule(), e.problem().message());
-        }
+        final LinkRequest.Shape config = shape(options);
         final JackMonitor.State here = jack.state();
-        final boolean builtin = config.backend() == LinkConfig.BackendKind.BUILTIN;
-        final int rate = builtin ? config.builtin().sampleRate() : here.sampleRate();
+        final int rate = config.rateOn(here.sampleRate());
         final int frames = config.expectedBufferSize() > 0 ? config.expectedBufferSize()
-                : builtin ? config.builtin().bufferSize() : here.bufferSize();
+                : config.periodOn(here.bufferSize());
         if (rate <= 0 || frames <= 0) {
             throw new ApiException(503, "unavailable", null, null, "JACK is not running here, so the link's rate and"
                     + " period are not known: start JACK, or give options.backend builtin with rate and buffersize");
         }
-        final int bytes = 16 + Math.max(config.sendChannels(), config.receiveChannels()) * frames
-                * (config.bitResolution() / 8);
+        final int bytes = config.datagramBytes(frames);
         try {
             ctx.json(lab.linkTest(name, bytes, Math.round(1e9 * frames / rate), seconds, port));
         } catch (Lab.LabException e) {
@@ -274,12 +268,7 @@ final class LabController {
             throw ApiException.invalid("peer", "a peer's name", "peer: missing");
         }
         final Map<String, Object> options = Controllers.options(b.get("options"));
-        final LinkConfig config;
-        try {
-            config = LinkArguments.parse(LinkArguments.arguments("server", null, options)).config();
-        } catch (LinkArguments.InvalidLink e) {
-            throw ApiException.invalid(e.problem().field(), e.problem().rule(), e.problem().message());
-        }
+        final LinkRequest.Shape config = shape(options);
         final Peer peer;
         try {
             peer = lab.probe(name);
@@ -309,13 +298,11 @@ final class LabController {
             }
         }
         final JackMonitor.State here = jack.state();
-        final String queue = config.queue() == 0 ? "auto" : String.valueOf(config.queue());
+        final String queue = config.queue();
         // On the built-in backend neither end needs JACK: both run at the rate and period asked for.
-        final boolean builtin = config.backend() == LinkConfig.BackendKind.BUILTIN;
-        final int rate = builtin ? config.builtin().sampleRate()
-                : client == null ? here.sampleRate() : client.report().sampleRate();
-        final int frames = builtin ? config.builtin().bufferSize()
-                : client == null ? here.bufferSize() : client.report().bufferSize();
+        final boolean builtin = config.builtin();
+        final int rate = config.rateOn(client == null ? here.sampleRate() : client.report().sampleRate());
+        final int frames = config.periodOn(client == null ? here.bufferSize() : client.report().bufferSize());
         final Preflight p = Preflight.compare(
                 new Preflight.End(client == null ? "this machine" : client.name(), rate, frames,
                         config.bitResolution(), config.sendChannels(), config.receiveChannels(), queue),
@@ -331,6 +318,14 @@ final class LabController {
             v.put("client", view(client));
         }
         ctx.json(v);
+    }
+
+    private static LinkRequest.Shape shape(Map<String, Object> options) {
+        try {
+            return LinkManager.shape(options);
+        } catch (LinkArguments.InvalidLink e) {
+            throw Controllers.invalid(e);
+        }
     }
 
     private JsonNode object(Context ctx) {

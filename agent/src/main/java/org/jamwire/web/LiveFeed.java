@@ -32,7 +32,8 @@ import org.jamwire.control.AgentEvent;
 import org.jamwire.control.EventBus;
 import org.jamwire.control.JackMonitor;
 import org.jamwire.control.LinkManager;
-import org.jamwire.control.ManagedLink;
+import org.jamwire.control.LinkFigures;
+import org.jamwire.control.LinkView;
 import org.jamwire.coordinator.PeerFeeds;
 
 /**
@@ -306,7 +307,7 @@ final class LiveFeed implements AutoCloseable {
      */
     private static final class Snapshot {
         final long t = System.currentTimeMillis();
-        final List<ManagedLink> links;
+        final List<LinkView> links;
         final Map<String, Map<String, Object>> counters;
         final Map<String, Object> meters;
         final Object linkList;
@@ -316,7 +317,7 @@ final class LiveFeed implements AutoCloseable {
         private Object linksWithoutUptime;
         private final Map<String, Owed> owed = new HashMap<>();
 
-        Snapshot(List<ManagedLink> links, Map<String, Map<String, Object>> counters, Map<String, Object> meters,
+        Snapshot(List<LinkView> links, Map<String, Map<String, Object>> counters, Map<String, Object> meters,
                 Object linkList, Object jack, Map<String, List<HubClientFigures>> hubs) {
             this.links = links;
             this.hubs = hubs;
@@ -410,39 +411,24 @@ final class LiveFeed implements AutoCloseable {
     }
 
     private Snapshot snapshot() {
-        final List<ManagedLink> list = links.list().stream().filter(ManagedLink::attached).toList();
+        final List<LinkFigures> figures = links.figures();
         final Map<String, Map<String, Object>> counters = new HashMap<>();
         final Map<String, Object> meters = new HashMap<>();
         final Map<String, List<HubClientFigures>> hubs = new HashMap<>();
-        for (ManagedLink m : list) {
-            if (m.hub() != null) {
-                counters.put(m.id(), Views.hubCounters(m.hub()));
-                hubs.put(m.id(), hubFigures(m));
-                continue;
+        for (LinkFigures f : figures) {
+            final String id = f.view().id();
+            counters.put(id, new LinkedHashMap<>(f.counters().values()));
+            if (f.clients() != null) {
+                hubs.put(id, f.clients().stream().map(k -> new HubClientFigures(k.key(id), k.slot(), k.name(),
+                        Views.client(k, false), k.counters() == null ? null : new LinkedHashMap<>(k.counters().values()),
+                        k.meters() == null ? null : Views.meters(k.meters()))).toList());
+            } else {
+                meters.put(id, Views.meters(f.meters()));
             }
-            counters.put(m.id(), Views.counters(m.link().stats()));
-            final Map<String, Object> v = new LinkedHashMap<>();
-            v.put("send", Views.levels(m.link().sendLevels()));
-            v.put("receive", Views.levels(m.link().receiveLevels()));
-            meters.put(m.id(), v);
         }
-        final Object linkList = list.stream().map(m -> Views.link(m, false)).toList();
+        final List<LinkView> list = figures.stream().map(LinkFigures::view).toList();
+        final Object linkList = list.stream().map(Views::link).toList();
         return new Snapshot(list, counters, meters, linkList, jack.state(), hubs);
-    }
-
-    private static List<HubClientFigures> hubFigures(ManagedLink m) {
-        final List<HubClientFigures> figures = new ArrayList<>();
-        for (org.jamwire.hub.HubServer.ClientView k : m.hub().clients()) {
-            Map<String, Object> levels = null;
-            if (k.sendLevels() != null) {
-                levels = new LinkedHashMap<>();
-                levels.put("send", Views.levels(k.sendLevels()));
-                levels.put("receive", Views.levels(k.receiveLevels()));
-            }
-            figures.add(new HubClientFigures(m.id() + "/" + k.slot() + "/" + k.joined().toEpochMilli(), k.slot(),
-                    k.name(), Views.client(k, false), k.stats() == null ? null : Views.counters(k.stats()), levels));
-        }
-        return figures;
     }
 
     /**
@@ -504,7 +490,7 @@ final class LiveFeed implements AutoCloseable {
             c.lastJack = o.after();
             queue(c, o.message());
         }
-        for (ManagedLink m : s.links) {
+        for (LinkView m : s.links) {
             final String id = m.id();
             if (c.topics.contains("counters:" + id) || c.topics.contains("counters:*")) {
                 final Owed o = s.owed("counters:" + id, c.lastCounters.get(id), before -> {
@@ -518,7 +504,7 @@ final class LiveFeed implements AutoCloseable {
                 c.lastCounters.put(id, after);
                 queue(c, o.message());
             }
-            if (m.hub() == null && (c.topics.contains("meters:" + id) || c.topics.contains("meters:*"))) {
+            if (!m.isHub() && (c.topics.contains("meters:" + id) || c.topics.contains("meters:*"))) {
                 final Owed o = s.owed("meters:" + id, c.lastMeters.get(id), before -> {
                     final Object now = s.meters.get(id);
                     if (Objects.equals(now, before)) {

@@ -14,6 +14,8 @@ import org.jamwire.control.AgentEvent;
 import org.jamwire.control.EventBus;
 import org.jamwire.control.JackMonitor;
 import org.jamwire.control.LinkManager;
+import org.jamwire.control.LinkRequest;
+import org.jamwire.control.RoundTrip;
 import org.jamwire.coordinator.Lab;
 import org.jamwire.coordinator.PairJob;
 import org.jamwire.coordinator.Preflight;
@@ -114,14 +116,10 @@ final class PairController implements AutoCloseable {
         }
         final Map<String, Object> options = Controllers.options(b.get("options"));
         // The request is checked as the client would be, before anything runs anywhere.
-        final Controllers.Request here = links.checked("client", "192.0.2.1", withPeerPort(options, port));
+        final LinkRequest.Shape here = links.checked("client", "192.0.2.1", withPeerPort(options, port)).shape();
         final JackMonitor.State state = jack.state();
-        final boolean builtin = here.config().backend() == org.jamwire.link.LinkConfig.BackendKind.BUILTIN;
-        final PairJob.Ask ask = new PairJob.Ask(
-                builtin ? here.config().builtin().sampleRate() : state.sampleRate(),
-                builtin ? here.config().builtin().bufferSize() : state.bufferSize(), here.config().bitResolution(),
-                here.config().sendChannels(), here.config().receiveChannels(),
-                here.config().queue() == 0 ? "auto" : String.valueOf(here.config().queue()), builtin);
+        final PairJob.Ask ask = new PairJob.Ask(here.rateOn(state.sampleRate()), here.periodOn(state.bufferSize()),
+                here.bitResolution(), here.sendChannels(), here.receiveChannels(), here.queue(), here.builtin());
         final PairJob job = new PairJob("p" + nextId.getAndIncrement(), peer, client, port, this::changed);
         jobs.put(job.id(), job);
         final Thread t = new Thread(() -> job.run(lab, ask, options,
@@ -165,12 +163,9 @@ final class PairController implements AutoCloseable {
         try {
             final Object result = j.latency(lab, id -> {
                 try {
-                    return Views.latency(manager.get(id).measureLatency(1, java.time.Duration.ofMillis(2000)));
-                } catch (org.jamwire.link.LatencyException e) {
-                    throw switch (e.reason()) {
-                        case NOT_STREAMING, BUSY -> new ApiException(409, "conflict", null, null, e.getMessage());
-                        case NO_ECHO -> new ApiException(422, "no_echo", null, null, e.getMessage());
-                    };
+                    return manager.measureLatency(id, 1, java.time.Duration.ofMillis(2000));
+                } catch (RoundTrip.Failed e) {
+                    throw Controllers.refused(e);
                 }
             });
             j.recordLatency(result);

@@ -1,141 +1,77 @@
 package org.jamwire.web;
 
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.jamwire.control.AgentEvent;
-import org.jamwire.control.ManagedLink;
-import org.jamwire.engine.LevelMeter;
-import org.jamwire.engine.LinkCounter;
-import org.jamwire.engine.ReceiveQueue;
-import org.jamwire.hub.HubConfig;
-import org.jamwire.hub.HubServer;
-import org.jamwire.link.Latency;
-import org.jamwire.link.Link;
-import org.jamwire.link.LinkConfig;
-import org.jamwire.link.LinkStats;
-import org.jamwire.net.HubListener;
+import org.jamwire.control.HubClientView;
+import org.jamwire.control.LinkView;
+import org.jamwire.control.Meters;
 
-/** How links, counters and meters look in JSON. Pure functions, called on HTTP and feed threads. */
+/** How links, hub clients, meters and events look in JSON. Pure functions, called on HTTP and feed threads. */
 final class Views {
-
-    /** dBFS shown for silence. */
-    static final double SILENCE_DB = -120.0;
 
     private Views() {
     }
 
     /**
-     * A link as {@code GET /api/links/{id}} shows it; without counters, events (and a hub's clients)
-     * when {@code full} is false.
+     * A link as {@code GET /api/links/{id}} shows it; its counters, a hub's clients and its events
+     * are there when the view holds them.
      */
-    static Map<String, Object> link(ManagedLink m, boolean full) {
-        if (m.hub() != null) {
-            return hubLink(m, full);
-        }
-        final Link link = m.link();
-        final LinkStats s = link.stats();
+    static Map<String, Object> link(LinkView l) {
         final Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", m.id());
-        v.put("mode", m.mode());
-        v.put("host", m.host());
-        v.put("state", state(s.state()));
-        v.put("failure", link.failure());
-        v.put("clientName", link.clientName());
-        v.put("localPort", link.localPort());
-        v.put("peer", address(s.peer()));
-        v.put("commandLine", m.commandLine());
-        v.put("options", m.options());
-        v.put("format", format(link));
-        if (m.hubPort() >= 0) {
-            v.put("hubPort", m.hubPort());
+        v.put("id", l.id());
+        v.put("mode", l.mode());
+        v.put("host", l.host());
+        v.put("state", l.state());
+        v.put("failure", l.failure());
+        v.put("clientName", l.clientName());
+        v.put("localPort", l.localPort());
+        v.put("peer", l.peer());
+        v.put("commandLine", l.commandLine());
+        v.put("options", l.options());
+        v.put("format", format(l));
+        if (l.hubPort() >= 0) {
+            v.put("hubPort", l.hubPort());
         }
-        if (full) {
-            v.put("counters", counters(s));
+        if (l.hub() != null) {
+            v.put("hub", l.hub());
         }
-        v.put("xruns", s.xruns());
-        v.put("uptimeSeconds", s.uptime().toMillis() / 1000.0);
-        v.put("startedAt", m.started().toString());
-        if (full) {
-            v.put("events", m.events().stream().map(Views::event).toList());
+        if (l.counters() != null) {
+            v.put("counters", l.counters().values());
+        }
+        if (l.clients() != null) {
+            v.put("clients", l.clients().stream().map(k -> client(k, true)).toList());
+        }
+        v.put("xruns", l.xruns());
+        v.put("uptimeSeconds", l.uptimeSeconds());
+        v.put("startedAt", l.startedAt().toString());
+        if (l.events() != null) {
+            v.put("events", l.events().stream().map(Views::event).toList());
         }
         return v;
     }
 
-    /** A hub server link: its settings and, when {@code full}, its counters, clients and events. */
-    private static Map<String, Object> hubLink(ManagedLink m, boolean full) {
-        final HubServer hub = m.hub();
-        final HubConfig c = hub.config();
-        final List<HubServer.ClientView> clients = hub.clients();
+    private static Map<String, Object> format(LinkView l) {
+        final LinkView.Format f = l.format();
         final Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", m.id());
-        v.put("mode", m.mode());
-        v.put("host", null);
-        v.put("state", !hub.running() ? "stopped"
-                : clients.stream().anyMatch(k -> k.stats() != null && k.stats().state() == Link.State.CONNECTED)
-                        ? "connected" : "waiting");
-        v.put("failure", null);
-        v.put("clientName", null);
-        v.put("localPort", c.tcpPort());
-        v.put("peer", null);
-        v.put("commandLine", m.commandLine());
-        v.put("options", m.options());
-        final LinkConfig w = c.worker();
-        final Map<String, Object> f = new LinkedHashMap<>();
-        f.put("bitResolution", w.bitResolution());
-        f.put("queue", w.queue() == ReceiveQueue.AUTO ? "auto" : String.valueOf(w.queue()));
-        f.put("redundancy", w.redundancy());
-        f.put("backend", w.backend().name().toLowerCase(Locale.ROOT));
-        v.put("format", f);
-        final Map<String, Object> h = new LinkedHashMap<>();
-        h.put("tcpPort", c.tcpPort());
-        h.put("udpBasePort", c.udpBasePort());
-        h.put("patch", c.patch().number());
-        h.put("patchMeaning", c.patch().meaning());
-        h.put("includeServer", c.includeServer());
-        h.put("upmix", c.upmix());
-        h.put("clients", clients.size());
-        v.put("hub", h);
-        if (full) {
-            v.put("counters", hubCounters(hub));
-            v.put("clients", clients.stream().map(k -> client(k, true)).toList());
+        if (!l.isHub()) {
+            v.put("sampleRate", f.sampleRate());
+            v.put("bufferSize", f.bufferSize());
         }
-        v.put("xruns", 0);
-        v.put("uptimeSeconds", Duration.between(m.started(), Instant.now()).toMillis() / 1000.0);
-        v.put("startedAt", m.started().toString());
-        if (full) {
-            v.put("events", m.events().stream().map(Views::event).toList());
+        v.put("bitResolution", f.bitResolution());
+        if (!l.isHub()) {
+            v.put("sendChannels", f.sendChannels());
+            v.put("receiveChannels", f.receiveChannels());
         }
+        v.put("queue", f.queue());
+        v.put("redundancy", f.redundancy());
+        v.put("backend", f.backend());
         return v;
     }
 
-    /** A hub's own counters: its clients, and what its handshake listener and waiting slots counted. */
-    static Map<String, Object> hubCounters(HubServer hub) {
-        final List<HubServer.ClientView> clients = hub.clients();
-        final Map<String, Object> c = new LinkedHashMap<>();
-        c.put("clients", clients.size());
-        c.put("streaming", clients.stream().filter(k -> k.stats() != null
-                && k.stats().state() == Link.State.CONNECTED).count());
-        for (HubListener.Counter counter : HubListener.Counter.values()) {
-            c.put("handshakes_" + counter.name().toLowerCase(Locale.ROOT), hub.count(counter));
-        }
-        c.put("handshakes_address_refused", hub.addressRefusals());
-        c.put("foreign_datagrams", hub.foreignDatagrams());
-        c.put("malformed_datagrams", hub.malformedDatagrams());
-        return c;
-    }
-
-    /** A hub's clients, lowest slot first, each with its counters when {@code withCounters}. */
-    static List<Map<String, Object>> clients(HubServer hub, boolean withCounters) {
-        return hub.clients().stream().map(k -> client(k, withCounters)).toList();
-    }
-
-    /** One hub client: who it is, where, its state and uptime, and the counters of its link. */
-    static Map<String, Object> client(HubServer.ClientView k, boolean withCounters) {
+    /** One hub client: who it is, where, its state, and with {@code withCounters} its uptime and counters. */
+    static Map<String, Object> client(HubClientView k, boolean withCounters) {
         final Map<String, Object> v = new LinkedHashMap<>();
         v.put("slot", k.slot());
         v.put("name", k.name());
@@ -143,64 +79,16 @@ final class Views {
         v.put("address", k.address());
         v.put("clientPort", k.clientPort());
         v.put("udpPort", k.udpPort());
-        v.put("state", k.stats() == null ? "waiting" : state(k.stats().state()));
-        v.put("peer", k.stats() == null ? null : address(k.stats().peer()));
-        v.put("sendChannels", k.stats() == null ? null : k.stats().format().sendChannels());
-        v.put("receiveChannels", k.stats() == null ? null : k.stats().format().receiveChannels());
-        v.put("joinedAt", k.joined().toString());
+        v.put("state", k.state());
+        v.put("peer", k.peer());
+        v.put("sendChannels", k.sendChannels());
+        v.put("receiveChannels", k.receiveChannels());
+        v.put("joinedAt", k.joinedAt().toString());
         if (withCounters) {
-            v.put("uptimeSeconds", Duration.between(k.joined(), Instant.now()).toMillis() / 1000.0);
-            v.put("counters", k.stats() == null ? null : counters(k.stats()));
+            v.put("uptimeSeconds", k.uptimeSeconds());
+            v.put("counters", k.counters() == null ? null : k.counters().values());
         }
         return v;
-    }
-
-    /** A latency test's result: ms to two decimals, the confidence to one. */
-    static Map<String, Object> latency(Latency l) {
-        final Map<String, Object> v = new LinkedHashMap<>();
-        v.put("frames", l.frames());
-        v.put("ms", Math.round(l.ms() * 100) / 100.0);
-        v.put("sampleRate", l.sampleRate());
-        v.put("periodFrames", l.periodFrames());
-        v.put("channel", l.channel());
-        v.put("confidence", round1(l.confidence()));
-        return v;
-    }
-
-    static String state(Link.State state) {
-        return state == Link.State.WAITING_FOR_PEER ? "waiting" : state.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static String address(InetSocketAddress a) {
-        return a == null ? null : a.getAddress().getHostAddress() + ":" + a.getPort();
-    }
-
-    private static Map<String, Object> format(Link link) {
-        final LinkConfig c = link.config();
-        final Map<String, Object> f = new LinkedHashMap<>();
-        f.put("sampleRate", link.format().sampleRate());
-        f.put("bufferSize", link.format().bufferSize());
-        f.put("bitResolution", c.bitResolution());
-        f.put("sendChannels", c.sendChannels());
-        f.put("receiveChannels", c.receiveChannels());
-        f.put("queue", c.queue() == ReceiveQueue.AUTO ? "auto" : String.valueOf(c.queue()));
-        f.put("redundancy", c.redundancy());
-        f.put("backend", c.backend().name().toLowerCase(Locale.ROOT));
-        return f;
-    }
-
-    /** Every counter by label, plus the figures the feed derives from them. */
-    static Map<String, Object> counters(LinkStats s) {
-        final Map<String, Object> c = new LinkedHashMap<>();
-        for (LinkCounter counter : LinkCounter.values()) {
-            c.put(counter.label(), s.get(counter));
-        }
-        c.put("xruns", s.xruns());
-        final int rate = s.format().sampleRate();
-        c.put("queue_ms", round1(1000.0 * s.get(LinkCounter.QUEUE_LEVEL) / rate));
-        c.put("target_ms", round1(1000.0 * s.get(LinkCounter.QUEUE_TARGET) / rate));
-        c.put("jitter_ms", Math.round(s.get(LinkCounter.JITTER_US) / 10.0) / 100.0);
-        return c;
     }
 
     static Map<String, Object> event(AgentEvent e) {
@@ -215,28 +103,18 @@ final class Views {
         return v;
     }
 
-    /** Peak and RMS per channel in dBFS with one decimal. */
-    static Map<String, List<Double>> levels(LevelMeter meter) {
-        final Double[] peak = new Double[meter.channels()];
-        final Double[] rms = new Double[meter.channels()];
-        for (int c = 0; c < meter.channels(); c++) {
-            peak[c] = db(meter.peak(c));
-            rms[c] = db(meter.rms(c));
-        }
-        final Map<String, List<Double>> v = new LinkedHashMap<>();
-        v.put("peak", List.of(peak));
-        v.put("rms", List.of(rms));
+    /** A link's send and receive levels, each as peak and RMS per channel in dBFS. */
+    static Map<String, Object> meters(Meters m) {
+        final Map<String, Object> v = new LinkedHashMap<>();
+        v.put("send", levels(m.send()));
+        v.put("receive", levels(m.receive()));
         return v;
     }
 
-    static double db(float linear) {
-        if (!(linear > 1e-6f)) {
-            return SILENCE_DB;
-        }
-        return round1(20 * Math.log10(linear));
-    }
-
-    private static double round1(double v) {
-        return Math.round(v * 10) / 10.0;
+    private static Map<String, List<Double>> levels(Meters.Levels l) {
+        final Map<String, List<Double>> v = new LinkedHashMap<>();
+        v.put("peak", l.peak());
+        v.put("rms", l.rms());
+        return v;
     }
 }
