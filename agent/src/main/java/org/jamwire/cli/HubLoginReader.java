@@ -16,8 +16,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
-import org.jamwire.net.HubLogin;
-import org.jamwire.net.HubTrust;
+import org.jamwire.control.HubLogins;
 
 /**
  * Gathers a hub client's login ({@code -A}) when it runs: the user name from {@code --username} or a
@@ -48,8 +47,8 @@ final class HubLoginReader {
      *
      * @throws UsageException saying which source failed and how to fix it
      */
-    HubLogin read(HubLoginOptions o) throws UsageException {
-        final HubTrust trust = trust(o);
+    HubLogins.Login read(HubLoginOptions o) throws UsageException {
+        HubLogins.checkTrust(o);
         final String user = o.username() != null ? o.username() : ask("Username: ", false);
         if (user == null || user.isEmpty()) {
             throw new UsageException("-A/--auth: no user name: give --username NAME");
@@ -58,26 +57,11 @@ final class HubLoginReader {
         if (password.length == 0) {
             throw new UsageException("-A/--auth: the password is empty; a hub refuses an empty password");
         }
-        if (trust.kind() == HubTrust.Kind.ANY) {
+        if (o.insecureSkipCertCheck()) {
             err.println("jamwire: warning: --insecure-skip-cert-check: the hub's certificate is not checked, so"
                     + " whoever can intercept this connection can pose as the hub and read the password");
         }
-        return new HubLogin(user, password, trust);
-    }
-
-    private static HubTrust trust(HubLoginOptions o) throws UsageException {
-        if (o.insecureSkipCertCheck()) {
-            return HubTrust.any();
-        }
-        if (o.hubCert() == null) {
-            return HubTrust.system();
-        }
-        try {
-            return HubTrust.pinned(o.hubCert());
-        } catch (IOException e) {
-            throw new UsageException("--hub-cert: '" + o.hubCert() + "' is neither a SHA-256 fingerprint (64 hex"
-                    + " digits) nor a readable PEM certificate: " + e.getMessage());
-        }
+        return new HubLogins.Login(user, password, o);
     }
 
     private char[] password(HubLoginOptions o) throws UsageException {

@@ -2,7 +2,6 @@ package org.jamwire.cli;
 
 import org.jamwire.options.Command;
 import org.jamwire.options.ExitCode;
-import org.jamwire.link.LinkConfig;
 
 /**
  * Runs what the command line asked for: the control layer implements it, {@link Main} calls it
@@ -15,10 +14,10 @@ public interface LinkRunner {
      * Runs one P2P link until it stops: Ctrl-C, an exit packet from the peer, {@code --timeout},
      * or a failure (reported on stderr).
      *
-     * @param config the link, already validated by the parser
+     * @param run the link, already validated by the parser, and its warnings
      * @return {@link ExitCode#OK}, {@link ExitCode#FAILED} or {@link ExitCode#INTERRUPTED}
      */
-    int runLink(LinkConfig config);
+    int runLink(Command.Run run);
 
     /**
      * Runs a hub client: asks the hub for a UDP port, then runs the link to it until it stops, as

@@ -1,6 +1,6 @@
 package org.jamwire.cli;
 
-import org.jamwire.net.LinkTest;
+import org.jamwire.control.LinkTests;
 
 /** A link test's figures as the command line prints them. */
 final class LinkTestReport {
@@ -8,7 +8,7 @@ final class LinkTestReport {
     private LinkTestReport() {
     }
 
-    static String text(LinkTest.Result r) {
+    static String text(LinkTests.Result r) {
         if (r.received() == 0) {
             return "linktest: nothing came back from " + r.sent() + " datagrams: is 'jamwire linktest --echo' running"
                     + " there, and does the firewall let UDP through both ways?";

@@ -46,7 +46,7 @@ public final class Main {
             for (String warning : run.warnings()) {
                 err.println("jamwire: warning: " + warning);
             }
-            return runner.runLink(run.config());
+            return runner.runLink(run);
         }
         if (command instanceof Command.HubClient hub) {
             for (String warning : hub.warnings()) {

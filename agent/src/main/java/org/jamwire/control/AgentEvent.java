@@ -27,4 +27,19 @@ public record AgentEvent(String link, String kind, String message, Instant time,
     public AgentEvent(String link, String kind, String message, Instant time) {
         this(link, kind, message, time, null);
     }
+
+    /** An event about a hub client: its message names the client and its slot before {@code detail}. */
+    static AgentEvent aboutClient(String link, String kind, int slot, String name, String detail, Instant time) {
+        return new AgentEvent(link, kind, prefix(slot, name) + detail, time, new Client(slot, name));
+    }
+
+    private static String prefix(int slot, String name) {
+        return name + " (slot " + slot + "): ";
+    }
+
+    /** The message without the client it is about. */
+    public String detail() {
+        final String p = client == null ? "" : prefix(client.slot(), client.name());
+        return message.startsWith(p) ? message.substring(p.length()) : message;
+    }
 }

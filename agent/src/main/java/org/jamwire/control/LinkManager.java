@@ -2,27 +2,18 @@ package org.jamwire.control;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.jamwire.hub.HubConfig;
-import org.jamwire.hub.HubEvent;
-import org.jamwire.hub.HubServer;
+import org.jamwire.audio.AudioBackend;
 import org.jamwire.link.Backends;
+import org.jamwire.link.LatencyException;
 import org.jamwire.link.Link;
 import org.jamwire.link.LinkConfig;
-import org.jamwire.link.LinkEvent;
-import org.jamwire.link.LatencyException;
-import org.jamwire.link.LinkException;
 import org.jamwire.net.HubException;
-import org.jamwire.net.HubHandshakeClient;
 import org.jamwire.options.Command;
 import org.jamwire.options.LinkArguments;
+import org.jamwire.options.UsageException;
 
 /**
  * The agent's links (P2P links, hub clients and hub servers): starts them from requests, lists them, stops them, and forwards their events
@@ -60,13 +51,9 @@ public final class LinkManager implements AutoCloseable {
     }
 
     private static final long STOP_WAIT_SECONDS = 3;
-    /** How long a hub client retries a refused connection to its hub, as the command line does. */
-    static final int HUB_RETRY_SECONDS = 30;
 
     private final String jackServer;
-    private final EventBus bus;
-    private final Map<String, ManagedLink> links = new ConcurrentHashMap<>();
-    private final AtomicInteger nextId = new AtomicInteger(1);
+    private final LinkRegistry registry;
 
     /**
      * @param jackServer the JACK server the agent watches, which its JACK links must use: libjack
@@ -74,8 +61,21 @@ public final class LinkManager implements AutoCloseable {
      * @param bus where link events go
      */
     public LinkManager(String jackServer, EventBus bus) {
+        this(jackServer, new LinkRegistry(bus, false));
+    }
+
+    private LinkManager(String jackServer, LinkRegistry registry) {
         this.jackServer = jackServer;
-        this.bus = bus;
+        this.registry = registry;
+    }
+
+    /**
+     * The links of one command at a terminal, on whatever audio server their options name. Their
+     * {@code -I} statistics lines are events of kind {@code stats}, which an agent's links keep to
+     * their counters.
+     */
+    public static LinkManager forTerminal(EventBus bus) {
+        return new LinkManager(null, new LinkRegistry(bus, true));
     }
 
     /** The JACK server this agent watches, which its JACK links must use. */
@@ -102,143 +102,76 @@ public final class LinkManager implements AutoCloseable {
     }
 
     /**
-     * Starts a checked link: a P2P link, a hub client or a hub server.
+     * Starts a checked link: a P2P link, a hub client or a hub server. A hub client retries a
+     * refused connection for {@value LinkRegistry#HUB_RETRY_SECONDS} s, blocking the caller.
      *
-     * @return the link as it is once started
+     * @return the link as it is once started, with its counters and events
      * @throws StartFailed when the port is taken, the audio backend refuses or the hub cannot be
      *     reached or refuses; its kind says which
      */
     public LinkView start(LinkRequest r) throws StartFailed {
         final ManagedLink m;
         if (r.command() instanceof Command.HubServer hub) {
-            m = startHubServer(r.options(), r.commandLine(), hub.config(), r.warnings());
+            m = registry.hubServer(r.options(), r.commandLine(), hub.config(), r.warnings());
         } else if (r.command() instanceof Command.HubClient hub) {
-            m = startHubClient(r.host(), r.options(), r.commandLine(), hub.config(), hub.remoteName(), r.warnings());
+            m = registry.hubClient(r.host(), r.options(), r.commandLine(), hub.config(), hub.remoteName(), null,
+                    r.warnings());
         } else {
-            m = start(r.mode(), r.host(), r.options(), r.commandLine(), ((Command.Run) r.command()).config(),
+            final LinkConfig c = ((Command.Run) r.command()).config();
+            m = registry.link(r.mode(), r.host(), r.options(), r.commandLine(), c, Backends.forConfig(c),
                     r.warnings());
         }
         return LinkViews.of(m, true);
     }
 
     /**
-     * Starts a link that a front door has checked.
+     * Starts what a command line asked for: a P2P link, a hub client (logging in when the hub asks
+     * for it) or a hub server. The command's warnings are the caller's to show.
      *
-     * @param mode {@code server} or {@code client}, as requested
-     * @param host the host a client connects to, or null
-     * @param options the options as requested
-     * @param commandLine the equivalent command line
-     * @param config the link, on this agent's JACK server when it uses JACK
-     * @param warnings what the command line would warn about
-     * @throws StartFailed when the port is taken or the audio backend refuses; the message says why
+     * @param login where a hub client's login comes from, once the hub's address is known; null
+     *     for none. The password is wiped once used.
+     * @return the link as it is once started
+     * @throws StartFailed as {@link #start(LinkRequest)}
+     * @throws UsageException when the login cannot be gathered
      */
-    ManagedLink start(String mode, String host, Map<String, Object> options, String commandLine,
-            LinkConfig config, List<String> warnings) throws StartFailed {
-        final ManagedLink managed = new ManagedLink("l" + nextId.getAndIncrement(), mode, host, options, commandLine);
-        links.put(managed.id(), managed);
-        publish(managed, "link_started", commandLine);
-        for (String w : warnings) {
-            publish(managed, "warning", w);
-        }
-        try {
-            managed.attach(Link.start(config, Backends.forConfig(config), e -> publish(managed, e)));
-        } catch (LinkException e) {
-            links.remove(managed.id());
-            publish(managed, "failed", e.getMessage());
-            throw new StartFailed(e.getMessage(), e);
-        }
-        return managed;
-    }
-
-    /**
-     * Starts a hub client: asks the hub at the config's peer host and port for a UDP port, retrying
-     * a refused connection for {@value #HUB_RETRY_SECONDS} s as the command line does (this blocks
-     * the caller meanwhile), then runs the link to that port.
-     *
-     * @param remoteName the name for the hub ({@code -K}), or "" for its default
-     * @throws StartFailed when the hub cannot be reached or refuses, or the link cannot start
-     */
-    ManagedLink startHubClient(String host, Map<String, Object> options, String commandLine,
-            LinkConfig config, String remoteName, List<String> warnings) throws StartFailed {
-        final ManagedLink managed = begin("hubclient", host, options, commandLine, warnings);
-        try {
-            final InetSocketAddress tcp = new InetSocketAddress(config.peerHost(), config.peerPort());
-            if (tcp.isUnresolved()) {
-                throw new HubException("cannot resolve hub host '" + config.peerHost()
-                        + "': check the name, or give an IP address");
+    public LinkView start(Command command, HubLogins.Source login) throws StartFailed, UsageException {
+        final ManagedLink m;
+        if (command instanceof Command.HubServer hub) {
+            m = registry.hubServer(Map.of(), "", hub.config(), List.of());
+        } else if (command instanceof Command.HubClient hub) {
+            final LinkConfig c = hub.config();
+            if (new InetSocketAddress(c.peerHost(), c.peerPort()).isUnresolved()) {
+                throw new StartFailed(LinkRegistry.unresolved(c), null);
             }
-            final int port = HubHandshakeClient.requestPort(tcp, config.bindPort(), remoteName,
-                    Duration.ofSeconds(HUB_RETRY_SECONDS));
-            managed.hubPort(port);
-            publish(managed, "hub_port", "the hub at " + config.peerHost() + ":" + config.peerPort() + " gave UDP port "
-                    + port + (remoteName.isEmpty() ? "" : " to '" + remoteName + "'"));
-            final LinkConfig toPort = config.toBuilder().peerPort(port).build();
-            managed.attach(Link.start(toPort, Backends.forConfig(toPort), e -> publish(managed, e)));
-        } catch (HubException | LinkException e) {
-            return failed(managed, e);
+            final HubLogins.Login given = login == null ? null : login.read();
+            try {
+                m = registry.hubClient(c.peerHost(), Map.of(), "", c, hub.remoteName(),
+                        given == null ? null : given.toHubLogin(), List.of());
+            } finally {
+                if (given != null) {
+                    given.wipe();
+                }
+            }
+        } else {
+            final LinkConfig c = ((Command.Run) command).config();
+            m = startOn(c, Backends.forConfig(c));
         }
-        return managed;
+        return LinkViews.of(m, false);
     }
 
-    /**
-     * Starts a hub server; its clients' arrivals, departures and problems become the link's events,
-     * with the client they are about.
-     *
-     * @throws StartFailed when the TCP port is taken or JACK refuses
-     */
-    ManagedLink startHubServer(Map<String, Object> options, String commandLine, HubConfig config,
-            List<String> warnings) throws StartFailed {
-        final ManagedLink managed = begin("hubserver", null, options, commandLine, warnings);
-        try {
-            managed.attach(HubServer.start(config, e -> publish(managed, e)));
-        } catch (LinkException e) {
-            return failed(managed, e);
-        }
-        return managed;
-    }
-
-    private ManagedLink begin(String mode, String host, Map<String, Object> options, String commandLine,
-            List<String> warnings) {
-        final ManagedLink managed = new ManagedLink("l" + nextId.getAndIncrement(), mode, host, options, commandLine);
-        links.put(managed.id(), managed);
-        publish(managed, "link_started", commandLine);
-        for (String w : warnings) {
-            publish(managed, "warning", w);
-        }
-        return managed;
-    }
-
-    private ManagedLink failed(ManagedLink managed, Exception e) throws StartFailed {
-        links.remove(managed.id());
-        publish(managed, "failed", e.getMessage());
-        throw new StartFailed(e.getMessage(), e);
-    }
-
-    /** Every started link, oldest first. */
-    List<ManagedLink> managed() {
-        final List<ManagedLink> list = new ArrayList<>(links.values());
-        list.removeIf(m -> !m.attached());
-        list.sort((a, b) -> Integer.compare(number(a.id()), number(b.id())));
-        return list;
+    /** Starts a P2P link from a terminal on {@code backend}, which other links may share. */
+    ManagedLink startOn(LinkConfig c, AudioBackend backend) throws StartFailed {
+        return registry.link(LinkArguments.modeName(c.role()), c.peerHost(), Map.of(), "", c, backend, List.of());
     }
 
     /** Every started link, oldest first, without counters, clients or events. */
     public List<LinkView> list() {
-        return managed().stream().map(m -> LinkViews.of(m, false)).toList();
+        return registry.started().stream().map(m -> LinkViews.of(m, false)).toList();
     }
 
     /** Every started link's figures, gathered at one moment, oldest first. */
     public List<LinkFigures> figures() {
-        return managed().stream().map(LinkFigures::of).toList();
-    }
-
-    private static int number(String id) {
-        return Integer.parseInt(id.substring(1));
-    }
-
-    private ManagedLink started(String id) {
-        final ManagedLink m = links.get(id);
-        return m != null && m.attached() ? m : null;
+        return registry.started().stream().map(LinkFigures::of).toList();
     }
 
     /**
@@ -246,20 +179,8 @@ public final class LinkManager implements AutoCloseable {
      * {@code full}; null when there is none.
      */
     public LinkView view(String id, boolean full) {
-        final ManagedLink m = started(id);
+        final ManagedLink m = registry.started(id);
         return m == null ? null : LinkViews.of(m, full);
-    }
-
-    /** A started link's counters, or a hub's own; null when there is no such link. */
-    public CounterValues counters(String id) {
-        final ManagedLink m = started(id);
-        return m == null ? null : m.hub() != null ? LinkViews.hubCounters(m.hub()) : LinkViews.counters(m.link().stats());
-    }
-
-    /** A hub server's clients with their counters; null when {@code id} is no started hub server. */
-    public List<HubClientView> clients(String id) {
-        final ManagedLink m = started(id);
-        return m == null || m.hub() == null ? null : m.hub().clients().stream().map(k -> LinkViews.client(k, true)).toList();
     }
 
     /**
@@ -269,7 +190,7 @@ public final class LinkManager implements AutoCloseable {
      * @throws RoundTrip.Failed when it is not streaming, another test runs, or no echo came
      */
     public RoundTrip measureLatency(String id, int channel, Duration timeout) throws RoundTrip.Failed {
-        final ManagedLink m = started(id);
+        final ManagedLink m = registry.started(id);
         if (m == null || m.link() == null) {
             throw new RoundTrip.Failed(RoundTrip.Failed.Reason.NOT_STREAMING, "link " + id + " has no audio of its own");
         }
@@ -286,8 +207,8 @@ public final class LinkManager implements AutoCloseable {
 
     /** Links that have not stopped or failed. */
     public long running() {
-        return links.values().stream().filter(m -> m.link() != null ? isRunning(m.link())
-                : m.hub() != null && m.hub().running()).count();
+        return registry.started().stream().filter(m -> m.link() != null ? isRunning(m.link()) : m.hub().running())
+                .count();
     }
 
     private static boolean isRunning(Link link) {
@@ -300,59 +221,56 @@ public final class LinkManager implements AutoCloseable {
      * @return the link as it is then, or null when there is none with this id
      */
     public LinkView stop(String id) throws InterruptedException {
-        final ManagedLink managed = started(id);
+        final ManagedLink managed = registry.started(id);
         if (managed == null) {
             return null;
         }
         if (managed.hub() != null) {
             if (managed.hub().running()) {
                 managed.hub().close();
-                publish(managed, "stopped", "the hub stopped; its clients were sent the stop packet");
+                registry.publish(managed, "stopped", "the hub stopped; its clients were sent the stop packet");
             }
-            return LinkViews.of(managed, true);
+        } else {
+            managed.link().stop();
+            managed.link().awaitStop(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
         }
-        managed.link().stop();
-        managed.link().awaitStop(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
         return LinkViews.of(managed, true);
     }
 
-    private void publish(ManagedLink managed, LinkEvent e) {
-        if (e.kind() == LinkEvent.Kind.STATS) {
-            return; // the feed carries the counters themselves
+    /** Tells a link to stop (it sends the stop packet) or a hub to close, without waiting. */
+    public void stopSoon(String id) {
+        final ManagedLink m = registry.started(id);
+        if (m != null && m.link() != null) {
+            m.link().stop();
+        } else if (m != null) {
+            m.hub().close();
         }
-        final AgentEvent event = new AgentEvent(managed.id(), e.kind().name().toLowerCase(Locale.ROOT), e.message(),
-                e.time());
-        managed.record(event);
-        bus.publish(event);
     }
 
-    private void publish(ManagedLink managed, HubEvent e) {
-        final String kind = switch (e.kind()) {
-            case LISTENING -> "listening";
-            case JOINED -> "client_joined";
-            case STREAMING -> "client_streaming";
-            case LEFT -> "client_left";
-            case REPLACED -> "client_replaced";
-            case REFUSED -> "client_refused";
-            case NOTE -> e.client() < 0 ? "warning" : "client_note";
-        };
-        final AgentEvent event = new AgentEvent(managed.id(), kind,
-                e.client() < 0 ? e.message() : e.name() + " (slot " + e.client() + "): " + e.message(), e.at(),
-                e.client() < 0 ? null : new AgentEvent.Client(e.client(), e.name()));
-        managed.record(event);
-        bus.publish(event);
-    }
-
-    private void publish(ManagedLink managed, String kind, String message) {
-        final AgentEvent event = new AgentEvent(managed.id(), kind, message, Instant.now());
-        managed.record(event);
-        bus.publish(event);
+    /**
+     * Waits for a link to stop or fail, or a hub server to close.
+     *
+     * @return whether it has, or there is no such link
+     */
+    public boolean awaitStop(String id, long timeout, TimeUnit unit) throws InterruptedException {
+        final ManagedLink m = registry.started(id);
+        if (m == null) {
+            return true;
+        }
+        if (m.link() != null) {
+            return m.link().awaitStop(timeout, unit);
+        }
+        final long end = System.nanoTime() + unit.toNanos(timeout);
+        while (m.hub().running() && end - System.nanoTime() > 0) {
+            Thread.sleep(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+        }
+        return !m.hub().running();
     }
 
     /** Stops every link. */
     @Override
     public void close() {
-        for (ManagedLink m : links.values()) {
+        for (ManagedLink m : registry.all()) {
             if (m.link() != null) {
                 m.link().stop();
             }

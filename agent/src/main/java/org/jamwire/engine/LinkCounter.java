@@ -56,9 +56,9 @@ public enum LinkCounter {
      */
     STEP_BACKS("stepback", "times packets kept arriving late and playback stepped back to play them"),
     /** Audio frames currently queued for playback (a level, not a count). */
-    QUEUE_LEVEL("level", "frames queued for playback now"),
+    QUEUE_LEVEL("level_frames", "frames queued for playback now"),
     /** The receive queue's target level in frames (a level, not a count). */
-    QUEUE_TARGET("target", "frames the receive queue aims to hold"),
+    QUEUE_TARGET("target_frames", "frames the receive queue aims to hold"),
     /** Times {@code -q auto} shortened its queue by a period. */
     QUEUE_SHRINKS("shrinks", "times the automatic queue shortened itself by a period"),
     /** Times {@code -q auto} lengthened its queue by a period, holding at a gap. */

@@ -34,8 +34,8 @@ class MainTest {
         Command.Agent agent;
 
         @Override
-        public int runLink(LinkConfig config) {
-            link = config;
+        public int runLink(Command.Run run) {
+            link = run.config();
             return 7;
         }
 

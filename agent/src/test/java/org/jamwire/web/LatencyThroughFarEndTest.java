@@ -64,7 +64,7 @@ class LatencyThroughFarEndTest {
      */
     private static final int DELAY_FRAMES = 2 * PERIOD;
     private static final Duration START = Duration.ofSeconds(30);
-    private static final Pattern LEVEL = Pattern.compile(" level=([0-9]+) ");
+    private static final Pattern LEVEL = Pattern.compile(" level_frames=([0-9]+) ");
     private static final int LEVEL_READS = 15;
 
     @TempDir
@@ -215,7 +215,7 @@ class LatencyThroughFarEndTest {
         }
         final List<Integer> near = new ArrayList<>();
         for (int i = 0; i < LEVEL_READS; i++) {
-            near.add(api.get("/api/links/" + link + "/counters").json().get("level").asInt());
+            near.add(api.get("/api/links/" + link + "/counters").json().get("level_frames").asInt());
         }
         final int printed = levels(far).size();
         Deadlines.await(Duration.ofSeconds(10), () -> levels(far).size() >= printed + 3,
