@@ -1,12 +1,10 @@
 package org.jamwire.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +68,8 @@ final class Controllers {
     }
 
     void connect(Context ctx) {
-        final JsonNode body = object(ctx);
-        onlyFields(body, "source", "destination");
+        final JsonNode body = Bodies.object(json, ctx);
+        Bodies.onlyFields(body, List.of("source", "destination"), null);
         final String source = portName(body, "source");
         final String destination = portName(body, "destination");
         try {
@@ -169,42 +167,23 @@ final class Controllers {
             throw new ApiException(409, "conflict", null, null, "link " + m.id() + " is a hub server, which has no"
                     + " audio of its own: run the latency test on a client's end");
         }
-        final JsonNode body = ctx.body().isBlank() ? json.createObjectNode() : object(ctx);
-        onlyFields(body, "channel", "timeoutMs");
+        final JsonNode body = Bodies.objectOrEmpty(json, ctx);
+        Bodies.onlyFields(body, List.of("channel", "timeoutMs"), null);
         final int channels = Math.min(m.format().sendChannels(), m.format().receiveChannels());
         if (channels == 0) {
             throw new ApiException(409, "conflict", null, null, "the link sends " + m.format().sendChannels()
                     + " and receives " + m.format().receiveChannels() + " channels: a latency test needs a"
                     + " channel it both sends and receives");
         }
-        final int channel = wholeNumber(body, "channel", 1, 1, channels,
+        final int channel = Bodies.wholeNumber(body, "channel", 1, 1, channels,
                 "a channel the link both sends and receives");
-        final int timeoutMs = wholeNumber(body, "timeoutMs", DEFAULT_LATENCY_TIMEOUT_MS, MIN_LATENCY_TIMEOUT_MS,
+        final int timeoutMs = Bodies.wholeNumber(body, "timeoutMs", DEFAULT_LATENCY_TIMEOUT_MS, MIN_LATENCY_TIMEOUT_MS,
                 MAX_LATENCY_TIMEOUT_MS, "how long to wait for the echo, in milliseconds");
         try {
             ctx.json(links.measureLatency(m.id(), channel, Duration.ofMillis(timeoutMs)));
         } catch (RoundTrip.Failed e) {
             throw refused(e);
         }
-    }
-
-    /** A whole number field from {@code min} to {@code max}, or {@code fallback} when absent or null. */
-    private static int wholeNumber(JsonNode body, String field, int fallback, int min, int max, String what) {
-        final JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        final String rule = "a whole number from " + min + " to " + max;
-        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < min || v.asInt() > max) {
-            throw ApiException.invalid(field, rule, field + ": " + (v.isNumber() || v.isTextual()
-                    ? "'" + clip(v.asText()) + "'" : v.getNodeType().name().toLowerCase(java.util.Locale.ROOT))
-                    + " is not allowed: use " + rule + " (" + what + ")");
-        }
-        return v.asInt();
-    }
-
-    private static String clip(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
     /** A latency test's failure as the API answers it: 409 for a link that cannot test now, 422 for no echo. */
@@ -219,21 +198,21 @@ final class Controllers {
         final String id = ctx.pathParam("id");
         final LinkView m = id.matches("l[0-9]{1,9}") ? links.view(id, true) : null;
         if (m == null) {
-            throw ApiException.notFound("no link '" + (id.length() > 40 ? id.substring(0, 40) + "…" : id)
+            throw ApiException.notFound("no link '" + Bodies.clip(id)
                     + "': GET /api/links lists them");
         }
         return m;
     }
 
     private LinkRequest linkRequest(Context ctx) {
-        final JsonNode body = object(ctx);
-        onlyFields(body, "mode", "host", "options");
-        final String mode = text(body, "mode", true);
-        final String host = text(body, "host", false);
+        final JsonNode body = Bodies.object(json, ctx);
+        Bodies.onlyFields(body, List.of("mode", "host", "options"), null);
+        final String mode = Bodies.text(body, "mode", true);
+        final String host = Bodies.text(body, "host", false);
         if (host != null && host.length() > MAX_HOST) {
             throw ApiException.invalid("host", "at most " + MAX_HOST + " characters", "host: too long");
         }
-        return checked(mode, host, options(body.get("options")));
+        return checked(mode, host, Bodies.options(body.get("options")));
     }
 
     /** A link request checked as the command line would check it, on this agent's JACK server. */
@@ -250,82 +229,8 @@ final class Controllers {
         return ApiException.invalid(e.problem().field(), e.problem().rule(), e.problem().message());
     }
 
-    /**
-     * A request's {@code options} object as option values keyed by long name; absent or null is
-     * none. Every lab and link endpoint reads its options through here.
-     */
-    static Map<String, Object> options(JsonNode o) {
-        final Map<String, Object> options = new LinkedHashMap<>();
-        if (o != null && !o.isNull()) {
-            if (!o.isObject()) {
-                throw ApiException.invalid("options", "an object of option values keyed by long name",
-                        "options: must be an object, e.g. {\"queue\": \"auto\"}");
-            }
-            for (Map.Entry<String, JsonNode> e : o.properties()) {
-                options.put(e.getKey(), optionValue("options." + e.getKey(), e.getValue()));
-            }
-        }
-        return options;
-    }
-
-    private static Object optionValue(String field, JsonNode v) {
-        if (v.isTextual()) {
-            return v.asText();
-        }
-        if (v.isBoolean()) {
-            return v.asBoolean();
-        }
-        if (v.isIntegralNumber() && v.canConvertToInt()) {
-            return v.asInt();
-        }
-        throw ApiException.invalid(field, "a string, a whole number, or true/false for a flag",
-                field + ": " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " is not an option value");
-    }
-
-    private JsonNode object(Context ctx) {
-        final String body = ctx.body();
-        final JsonNode node;
-        try {
-            node = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            final String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr();
-            throw ApiException.invalid("body", "a JSON object", "body: not valid JSON" + where);
-        }
-        if (node == null || !node.isObject()) {
-            throw ApiException.invalid("body", "a JSON object", "body: must be a JSON object");
-        }
-        return node;
-    }
-
-    private static void onlyFields(JsonNode body, String... allowed) {
-        final List<String> known = List.of(allowed);
-        for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
-            final String name = it.next();
-            if (!known.contains(name)) {
-                throw ApiException.invalid(name.length() > 40 ? name.substring(0, 40) : name,
-                        "one of " + String.join(", ", allowed), "unknown field '" + (name.length() > 40
-                                ? name.substring(0, 40) + "…" : name) + "': the fields are " + String.join(", ", allowed));
-            }
-        }
-    }
-
-    private static String text(JsonNode body, String field, boolean required) {
-        final JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            if (required) {
-                throw ApiException.invalid(field, "required", field + ": missing");
-            }
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw ApiException.invalid(field, "a string", field + ": must be a string");
-        }
-        return v.asText();
-    }
-
     private static String portName(JsonNode body, String field) {
-        return checkPortName(field, text(body, field, true));
+        return checkPortName(field, Bodies.text(body, field, true));
     }
 
     private static String portParam(Context ctx, String field) {
@@ -340,7 +245,7 @@ final class Controllers {
         if (name.isEmpty() || name.length() > MAX_PORT_NAME || !name.contains(":")
                 || name.chars().anyMatch(Character::isISOControl)) {
             throw ApiException.invalid(field, "a full JACK port name, client:port, at most " + MAX_PORT_NAME
-                    + " characters", field + ": '" + (name.length() > 40 ? name.substring(0, 40) + "…" : name)
+                    + " characters", field + ": '" + Bodies.clip(name)
                     + "' is not a JACK port name (client:port)");
         }
         return name;

@@ -1,6 +1,5 @@
 package org.jamwire.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
@@ -71,20 +70,14 @@ final class LabController {
     }
 
     void add(Context ctx) throws IOException {
-        final JsonNode b = object(ctx);
-        for (java.util.Iterator<String> it = b.fieldNames(); it.hasNext();) {
-            final String f = it.next();
-            if (!PEER_FIELDS.contains(f)) {
-                throw ApiException.invalid(f.length() > 40 ? f.substring(0, 40) : f,
-                        "one of " + String.join(", ", PEER_FIELDS), "unknown field '" + clip(f) + "'");
-            }
-        }
+        final JsonNode b = Bodies.object(json, ctx);
+        Bodies.onlyFields(b, PEER_FIELDS, null);
         final Peer peer;
         try {
-            peer = new Peer(text(b, "name"), text(b, "host"), b.path("port").isMissingNode() ? 22 : whole(b, "port"),
-                    text(b, "user"), Path.of(text(b, "key")), b.hasNonNull("jackServer") ? text(b, "jackServer")
-                            : "default", b.has("agentPort") ? whole(b, "agentPort") : Peer.DEFAULT_AGENT_PORT,
-                    b.hasNonNull("agentToken") ? text(b, "agentToken") : Peer.DEFAULT_AGENT_TOKEN, null);
+            peer = new Peer(Bodies.text(b, "name", true), Bodies.text(b, "host", true), b.path("port").isMissingNode() ? 22 : port(b, "port"),
+                    Bodies.text(b, "user", true), Path.of(Bodies.text(b, "key", true)), b.hasNonNull("jackServer") ? Bodies.text(b, "jackServer", true)
+                            : "default", b.has("agentPort") ? port(b, "agentPort") : Peer.DEFAULT_AGENT_PORT,
+                    b.hasNonNull("agentToken") ? Bodies.text(b, "agentToken", true) : Peer.DEFAULT_AGENT_TOKEN, null);
         } catch (IllegalArgumentException e) {
             final String m = e.getMessage();
             final int colon = m.indexOf(':');
@@ -99,7 +92,7 @@ final class LabController {
 
     void remove(Context ctx) throws IOException {
         if (!lab.remove(ctx.pathParam("name"))) {
-            throw ApiException.notFound("no peer named '" + clip(ctx.pathParam("name")) + "'");
+            throw ApiException.notFound("no peer named '" + Bodies.clip(ctx.pathParam("name")) + "'");
         }
         ctx.status(204);
     }
@@ -184,7 +177,7 @@ final class LabController {
     }
 
     void trust(Context ctx) {
-        final JsonNode b = object(ctx);
+        final JsonNode b = Bodies.object(json, ctx);
         final String name = ctx.pathParam("name");
         try {
             lab.trust(name, b.path("fingerprint").isTextual() ? b.get("fingerprint").asText() : null);
@@ -206,7 +199,7 @@ final class LabController {
 
     void linkTest(Context ctx) {
         final String name = ctx.pathParam("name");
-        final JsonNode b = ctx.body().isBlank() ? json.createObjectNode() : object(ctx);
+        final JsonNode b = Bodies.objectOrEmpty(json, ctx);
         final int seconds = b.path("seconds").asInt(5);
         final int port = b.path("port").asInt(4464);
         if (seconds < 1 || seconds > 60) {
@@ -215,7 +208,7 @@ final class LabController {
         if (port < 1 || port > 65535) {
             throw ApiException.invalid("port", "1 to 65535", "port: the UDP port the echo binds on the peer");
         }
-        final Map<String, Object> options = Controllers.options(b.get("options"));
+        final Map<String, Object> options = Bodies.options(b.get("options"));
         final LinkRequest.Shape config = shape(options);
         final JackMonitor.State here = jack.state();
         final int rate = config.rateOn(here.sampleRate());
@@ -238,7 +231,7 @@ final class LabController {
     }
 
     void matchJack(Context ctx) {
-        final JsonNode b = ctx.body().isBlank() ? json.createObjectNode() : object(ctx);
+        final JsonNode b = Bodies.objectOrEmpty(json, ctx);
         final JackMonitor.State here = jack.state();
         final int rate = b.path("sampleRate").asInt(here.sampleRate());
         final int frames = b.path("bufferSize").asInt(here.bufferSize());
@@ -262,12 +255,12 @@ final class LabController {
     }
 
     void preflight(Context ctx) {
-        final JsonNode b = object(ctx);
+        final JsonNode b = Bodies.object(json, ctx);
         final String name = b.path("peer").isTextual() ? b.get("peer").asText() : null;
         if (name == null) {
             throw ApiException.invalid("peer", "a peer's name", "peer: missing");
         }
-        final Map<String, Object> options = Controllers.options(b.get("options"));
+        final Map<String, Object> options = Bodies.options(b.get("options"));
         final LinkRequest.Shape config = shape(options);
         final Peer peer;
         try {
@@ -328,37 +321,13 @@ final class LabController {
         }
     }
 
-    private JsonNode object(Context ctx) {
-        try {
-            final JsonNode n = json.readTree(ctx.body());
-            if (n != null && n.isObject()) {
-                return n;
-            }
-        } catch (JsonProcessingException e) {
-            // answered below
-        }
-        throw ApiException.invalid("body", "a JSON object", "body: must be a JSON object");
-    }
-
-    private static String text(JsonNode b, String field) {
-        final JsonNode v = b.get(field);
-        if (v == null || !v.isTextual()) {
-            throw ApiException.invalid(field, "a string", field + ": missing or not a string");
-        }
-        return v.asText();
-    }
-
     /** A TCP port field. */
-    private static int whole(JsonNode b, String field) {
+    private static int port(JsonNode b, String field) {
         final JsonNode v = b.get(field);
         if (!v.isInt() || v.asInt() < 1 || v.asInt() > 65535) {
             throw ApiException.invalid(field, "a whole number from 1 to 65535", field + ": use a whole number from 1"
                     + " to 65535");
         }
         return v.asInt();
-    }
-
-    private static String clip(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 }

@@ -192,7 +192,7 @@ final class LiveFeed implements AutoCloseable {
                 subscribe(c, m);
             } else {
                 bad(c, "type", "one of subscribe", m == null ? "not a JSON object"
-                        : "unknown message type " + (type == null ? "(none)" : "'" + clip(type) + "'"));
+                        : "unknown message type " + (type == null ? "(none)" : "'" + Bodies.clip(type) + "'"));
             }
         }
     }
@@ -209,7 +209,7 @@ final class LiveFeed implements AutoCloseable {
             if (!t.isTextual() || !TOPIC.matcher(t.asText()).matches()) {
                 bad(c, "topics[" + i + "]", "links, jack, events, provisions, counters:ID, meters:ID, hub:ID (ID a link id or *) or"
                         + " peer:NAME (a peer's name)",
-                        "topics[" + i + "]: " + (t.isTextual() ? "'" + clip(t.asText()) + "'" : t.getNodeType())
+                        "topics[" + i + "]: " + (t.isTextual() ? "'" + Bodies.clip(t.asText()) + "'" : t.getNodeType())
                                 + " is not a topic");
                 return;
             }
@@ -235,10 +235,6 @@ final class LiveFeed implements AutoCloseable {
         c.lastPeer.clear();
         c.provisionSent.clear();
         c.nextSendNanos = System.nanoTime();
-    }
-
-    private static String clip(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
     private void bad(Client c, String field, String rule, String message) {

@@ -1,6 +1,5 @@
 package org.jamwire.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
@@ -18,7 +17,6 @@ import org.jamwire.control.LinkRequest;
 import org.jamwire.control.RoundTrip;
 import org.jamwire.coordinator.Lab;
 import org.jamwire.coordinator.PairJob;
-import org.jamwire.coordinator.Preflight;
 
 /**
  * Pairs: a server started on a peer over ssh and a client here or on a second peer, as one job
@@ -81,15 +79,7 @@ final class PairController implements AutoCloseable {
     }
 
     void start(Context ctx) {
-        final JsonNode b;
-        try {
-            b = json.readTree(ctx.body());
-        } catch (JsonProcessingException e) {
-            throw ApiException.invalid("body", "a JSON object", "body: not valid JSON");
-        }
-        if (b == null || !b.isObject()) {
-            throw ApiException.invalid("body", "a JSON object", "body: must be a JSON object");
-        }
+        final JsonNode b = Bodies.object(json, ctx);
         final String peer = b.path("peer").isTextual() ? b.get("peer").asText() : null;
         try {
             lab.get(peer);
@@ -114,7 +104,7 @@ final class PairController implements AutoCloseable {
             throw ApiException.invalid("port", "a whole number from 1 to 65535", "port: the UDP port of the server on"
                     + " the peer, 1 to 65535");
         }
-        final Map<String, Object> options = Controllers.options(b.get("options"));
+        final Map<String, Object> options = Bodies.options(b.get("options"));
         // The request is checked as the client would be, before anything runs anywhere.
         final LinkRequest.Shape here = links.checked("client", "192.0.2.1", withPeerPort(options, port)).shape();
         final JackMonitor.State state = jack.state();

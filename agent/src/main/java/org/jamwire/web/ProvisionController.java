@@ -1,6 +1,5 @@
 package org.jamwire.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
@@ -102,7 +101,7 @@ final class ProvisionController implements AutoCloseable {
         final boolean check = check(ctx);
         synchronized (this) {
             if (runningFor(name) != null) {
-                throw new ApiException(409, "conflict", null, null, "a provisioning of '" + clip(name) + "' runs"
+                throw new ApiException(409, "conflict", null, null, "a provisioning of '" + Bodies.clip(name) + "' runs"
                         + " already (" + runningFor(name).id() + "): wait for it to end");
             }
         }
@@ -125,7 +124,7 @@ final class ProvisionController implements AutoCloseable {
         synchronized (this) {
             // The checks above took a while: another request may have started one meanwhile.
             if (runningFor(name) != null) {
-                throw new ApiException(409, "conflict", null, null, "a provisioning of '" + clip(name) + "' runs"
+                throw new ApiException(409, "conflict", null, null, "a provisioning of '" + Bodies.clip(name) + "' runs"
                         + " already (" + runningFor(name).id() + "): wait for it to end");
             }
             job = plan.job("v" + nextId.getAndIncrement());
@@ -155,23 +154,9 @@ final class ProvisionController implements AutoCloseable {
         if (ctx.body().isBlank()) {
             return false;
         }
-        final JsonNode b;
-        try {
-            b = json.readTree(ctx.body());
-        } catch (JsonProcessingException e) {
-            throw ApiException.invalid("body", "a JSON object", "body: not valid JSON");
-        }
-        if (b == null || !b.isObject()) {
-            throw ApiException.invalid("body", "a JSON object", "body: must be a JSON object");
-        }
-        for (java.util.Iterator<String> it = b.fieldNames(); it.hasNext();) {
-            final String f = it.next();
-            if (!f.equals("check")) {
-                throw ApiException.invalid(clip(f), "check", "unknown field '" + clip(f) + "': the body may hold only"
-                        + " check; what gets installed is set in " + provisioning.settingsFile().getFileName()
-                        + " on this machine");
-            }
-        }
+        final JsonNode b = Bodies.object(json, ctx);
+        Bodies.onlyFields(b, List.of("check"), "what gets installed is set in "
+                + provisioning.settingsFile().getFileName() + " on this machine");
         final JsonNode c = b.get("check");
         if (c != null && !c.isBoolean()) {
             throw ApiException.invalid("check", "true or false", "check: true for a dry run (--check --diff), false"
@@ -196,10 +181,6 @@ final class ProvisionController implements AutoCloseable {
                 it.remove();
             }
         }
-    }
-
-    private static String clip(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
     /** Stops the runs still going. */
