@@ -7,9 +7,9 @@ import java.time.Duration;
  * Started on the pair's control thread; closed on it or on an HTTP thread.
  */
 final class ChannelLink implements RemoteEnd {
-    private final SshSession.Running process;
+    private final RemoteProcess process;
 
-    ChannelLink(SshSession.Running process) {
+    ChannelLink(RemoteProcess process) {
         this.process = process;
     }
 

@@ -184,7 +184,7 @@ public final class Lab implements AutoCloseable {
         final Peer peer = get(name);
         final org.jamwire.net.LinkTest.Result result;
         try (SshSession ssh = connect(peer);
-             SshSession.Running echo = ssh.start(RemoteCommand.of(PeerPrograms.LINKTEST_ECHO, "linktest", "--echo",
+             RemoteProcess echo = ssh.start(RemoteCommand.of(PeerPrograms.LINKTEST_ECHO, "linktest", "--echo",
                      "--port", String.valueOf(port), "--seconds", String.valueOf(seconds)))) {
             if (!echo.awaitOutput("echoing on UDP port", java.time.Duration.ofSeconds(15))) {
                 throw new IOException("the echo did not start on " + peer.name() + (echo.isRunning() ? ""
@@ -261,7 +261,7 @@ public final class Lab implements AutoCloseable {
                 throw new IOException("JamWire is not installed on " + name + " (jamwire is not on the PATH there):"
                         + " install it, or provision the host with the lab's Ansible roles");
             }
-            final SshSession.Running agent = ssh.start(RemoteCommand.of(PeerPrograms.AGENT, "agent", "--port",
+            final RemoteProcess agent = ssh.start(RemoteCommand.of(PeerPrograms.AGENT, "agent", "--port",
                     String.valueOf(peer.agentPort()), "--token-file", peer.agentToken(), "--jack-server",
                     peer.jackServer()));
             if (!agent.awaitOutput("Open the web UI", java.time.Duration.ofSeconds(30))) {
@@ -311,7 +311,7 @@ public final class Lab implements AutoCloseable {
     }
 
     /** An agent this one started on a peer, and the session it runs in. */
-    private record AgentRun(SshSession ssh, SshSession.Running agent) implements AutoCloseable {
+    private record AgentRun(SshSession ssh, RemoteProcess agent) implements AutoCloseable {
         @Override
         public void close() {
             agent.close();
