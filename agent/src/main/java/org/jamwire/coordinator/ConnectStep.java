@@ -3,19 +3,11 @@ package org.jamwire.coordinator;
 /**
  * A pair's step "connect to PEER": opens the ssh session the pair holds to one of its peers and
  * probes what runs there. Pair's control thread.
+ *
+ * @param peer the peer's name
+ * @param server whether it runs the server, else the client
  */
-final class ConnectStep implements PairStep {
-    private final String peer;
-    private final boolean server;
-
-    /**
-     * @param peer the peer's name
-     * @param server whether it runs the server, else the client
-     */
-    ConnectStep(String peer, boolean server) {
-        this.peer = peer;
-        this.server = server;
-    }
+record ConnectStep(String peer, boolean server) implements PairStep {
 
     @Override
     public String name() {

@@ -9,15 +9,11 @@ import java.util.Map;
  * The latency test through a pair's far end: loops the server's receive port of channel 1 to its
  * send port (through its agent, or with jack_connect over ssh), measures the round trip at the
  * client, and undoes the loop. Called on an HTTP thread.
+ *
+ * @param ends what the pair runs
+ * @param serverPeer the peer that runs the server
  */
-final class FarEndLoop {
-    private final PairEnds ends;
-    private final Peer serverPeer;
-
-    FarEndLoop(PairEnds ends, Peer serverPeer) {
-        this.ends = ends;
-        this.serverPeer = serverPeer;
-    }
+record FarEndLoop(PairEnds ends, Peer serverPeer) {
 
     /**
      * Measures with the loop in place.

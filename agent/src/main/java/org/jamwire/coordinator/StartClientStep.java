@@ -7,16 +7,10 @@ import java.util.Map;
 /**
  * A pair's step "start the client": here through this agent's links, or on the client's peer
  * through its agent where one runs, else in the foreground of an ssh channel. Pair's control thread.
+ *
+ * @param peer the peer that runs the client, or null for this machine
  */
-final class StartClientStep implements PairStep {
-    private final String peer;
-
-    /**
-     * @param peer the peer that runs the client, or null for this machine
-     */
-    StartClientStep(String peer) {
-        this.peer = peer;
-    }
+record StartClientStep(String peer) implements PairStep {
 
     @Override
     public String name() {

@@ -8,13 +8,10 @@ import java.util.Map;
  * A pair's step "start the server on PEER": through the peer's agent where one runs, else JamWire,
  * or jacktrip where only jacktrip is installed, in the foreground of an ssh channel; pinned to the
  * client's address where the server can be. Pair's control thread.
+ *
+ * @param peer the peer that runs the server
  */
-final class StartServerStep implements PairStep {
-    private final String peer;
-
-    StartServerStep(String peer) {
-        this.peer = peer;
-    }
+record StartServerStep(String peer) implements PairStep {
 
     @Override
     public String name() {
