@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * The lab's peers as kept on disk: a JSON list, readable by this agent's user only, replaced
- * whole and atomically on every change. Probe reports are not kept. Called by {@link Lab} under
- * its lock.
+ * whole and atomically on every change. Probe reports are not kept. Called by {@link Lab}: on the
+ * thread that builds it, then on HTTP threads under its lock.
  */
 final class PeerFile {
     private static final ObjectMapper JSON = new ObjectMapper();
