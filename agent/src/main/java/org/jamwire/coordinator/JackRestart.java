@@ -76,35 +76,19 @@ final class JackRestart {
 
     /** The same command line at another rate and period: the driver's -r and -p replaced, or added. */
     static List<String> withRateAndPeriod(List<String> args, int rate, int frames) {
-        final List<String> out = new ArrayList<>();
-        boolean inDriver = false;
+        final List<String> out = new ArrayList<>(args);
         boolean rateDone = false;
         boolean periodDone = false;
-        for (int i = 0; i < args.size(); i++) {
-            final String a = args.get(i);
-            if (!inDriver && (a.equals("-d") || a.equals("--driver"))) {
-                inDriver = true;
-                out.add(a);
-                if (i + 1 < args.size()) {
-                    out.add(args.get(++i));
-                }
-                continue;
-            }
-            if (inDriver && (a.equals("-r") || a.equals("--rate")) && i + 1 < args.size()) {
-                out.add(a);
-                out.add(String.valueOf(rate));
-                i++;
+        // Before the driver, -r and -p are jackd's own options (no realtime, port maximum).
+        for (int i = afterDriver(args); i + 1 < out.size(); i++) {
+            final String a = out.get(i);
+            if (a.equals("-r") || a.equals("--rate")) {
+                out.set(++i, String.valueOf(rate));
                 rateDone = true;
-                continue;
-            }
-            if (inDriver && (a.equals("-p") || a.equals("--period")) && i + 1 < args.size()) {
-                out.add(a);
-                out.add(String.valueOf(frames));
-                i++;
+            } else if (a.equals("-p") || a.equals("--period")) {
+                out.set(++i, String.valueOf(frames));
                 periodDone = true;
-                continue;
             }
-            out.add(a);
         }
         if (!rateDone) {
             out.addAll(List.of("-r", String.valueOf(rate)));
@@ -113,6 +97,16 @@ final class JackRestart {
             out.addAll(List.of("-p", String.valueOf(frames)));
         }
         return out;
+    }
+
+    /** Where the driver's own options start: after -d and its name; the end when there is no driver. */
+    private static int afterDriver(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("-d") || args.get(i).equals("--driver")) {
+                return i + 2;
+            }
+        }
+        return args.size();
     }
 
     /**

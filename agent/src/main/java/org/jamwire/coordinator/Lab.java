@@ -1,21 +1,16 @@
 package org.jamwire.coordinator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The peers this agent's coordinator knows, kept in a JSON file, with what each last probe found;
- * probing, trusting a host key and pre-flight go through here. Called on HTTP threads; the peer
+ * The peers this agent's coordinator knows, kept in a JSON file ({@link PeerFile}), with what each
+ * last probe found; probing, link tests ({@link LinkTests}), trusting a host key and pre-flight go
+ * through here. Called on HTTP threads; the peer
  * table is guarded by this object, ssh work is done outside it.
  */
 public final class Lab implements AutoCloseable {
@@ -36,14 +31,12 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final Path file;
+    private final PeerFile peerFile;
+    private final LinkTests linkTests;
     private final KnownHosts knownHosts;
     private final SshSession.Timeouts timeouts;
     private final Map<String, Peer> peers = new LinkedHashMap<>();
     private final Map<String, AgentRun> agents = new java.util.concurrent.ConcurrentHashMap<>();
-    private final List<LinkTestRecord> history = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param file where the peers are kept (created when the first is added)
@@ -52,55 +45,15 @@ public final class Lab implements AutoCloseable {
      * @throws IOException when the file exists but cannot be read as a peer list; the message names it
      */
     public Lab(Path file, KnownHosts knownHosts, SshSession.Timeouts timeouts) throws IOException {
-        this.file = file;
         this.knownHosts = knownHosts;
         this.timeouts = timeouts;
-        if (Files.exists(file)) {
-            load();
-        }
-        final Path tests = file.resolveSibling("linktests.jsonl");
-        if (Files.exists(tests)) {
-            for (String line : Files.readAllLines(tests)) {
-                try {
-                    history.add(JSON.readValue(line, LinkTestRecord.class));
-                } catch (IOException e) {
-                    // A line cut short by a crash: the others still count.
-                }
-            }
-        }
-    }
-
-    private void load() throws IOException {
-        final JsonNode root = JSON.readTree(file.toFile());
-        if (root == null || !root.isArray()) {
-            throw new IOException(file + ": must be a JSON list of peers");
-        }
-        for (JsonNode n : root) {
-            try {
-                final Peer p = new Peer(n.path("name").asText(null), n.path("host").asText(null),
-                        n.path("port").asInt(22), n.path("user").asText(null), Path.of(n.path("key").asText("")),
-                        n.path("jackServer").asText("default"), n.path("agentPort").asInt(Peer.DEFAULT_AGENT_PORT),
-                        n.path("agentToken").asText(Peer.DEFAULT_AGENT_TOKEN), null);
-                peers.put(p.name(), p);
-            } catch (IllegalArgumentException e) {
-                throw new IOException(file + ": peer '" + n.path("name").asText("?") + "': " + e.getMessage(), e);
-            }
-        }
+        this.peerFile = new PeerFile(file);
+        peers.putAll(peerFile.load());
+        this.linkTests = new LinkTests(file.resolveSibling("linktests.jsonl"));
     }
 
     private void save() throws IOException {
-        final ArrayNode list = JSON.createArrayNode();
-        for (Peer p : peers.values()) {
-            list.addObject().put("name", p.name()).put("host", p.host()).put("port", p.port()).put("user", p.user())
-                    .put("key", p.key().toString()).put("jackServer", p.jackServer())
-                    .put("agentPort", p.agentPort()).put("agentToken", p.agentToken());
-        }
-        final Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        final Path tmp = Files.createTempFile(dir, "peers", ".json",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), list);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        peerFile.save(peers.values());
     }
 
     /** Every peer, in the order they were added. */
@@ -161,13 +114,7 @@ public final class Lab implements AutoCloseable {
         try (SshSession ssh = connect(peer)) {
             report = PeerProbe.probe(ssh, peer);
         }
-        final Peer probed = peer.withReport(report);
-        synchronized (this) {
-            if (peers.containsKey(name)) {
-                peers.put(name, probed);
-            }
-        }
-        return probed;
+        return record(name, peer.withReport(report));
     }
 
     /**
@@ -183,23 +130,10 @@ public final class Lab implements AutoCloseable {
             throws LabException, SshException, IOException {
         final Peer peer = get(name);
         final org.jamwire.net.LinkTest.Result result;
-        try (SshSession ssh = connect(peer);
-             SshSession.Running echo = ssh.start(RemoteCommand.of(PeerPrograms.LINKTEST_ECHO, "linktest", "--echo",
-                     "--port", String.valueOf(port), "--seconds", String.valueOf(seconds)))) {
-            if (!echo.awaitOutput("echoing on UDP port", java.time.Duration.ofSeconds(15))) {
-                throw new IOException("the echo did not start on " + peer.name() + (echo.isRunning() ? ""
-                        : " (exit " + echo.exitStatus() + ")") + ": " + echo.output().strip()
-                        + (echo.exitStatus() == 127 ? " (install JamWire there; jacktrip has no link test)" : ""));
-            }
-            result = org.jamwire.net.LinkTest.run(new java.net.InetSocketAddress(peer.host(), port), bytes, periodNanos,
-                    seconds);
+        try (SshSession ssh = connect(peer)) {
+            result = LinkTests.measure(ssh, peer, bytes, periodNanos, seconds, port);
         }
-        final LinkTestRecord record = new LinkTestRecord(name, java.time.Instant.now().toString(), result);
-        history.add(record);
-        final Path historyFile = file.resolveSibling("linktests.jsonl");
-        Files.writeString(historyFile, JSON.writeValueAsString(record) + "\n", java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
-        return record;
+        return linkTests.keep(name, result);
     }
 
     /** One link test as kept. */
@@ -208,7 +142,7 @@ public final class Lab implements AutoCloseable {
 
     /** The link tests run against a peer since this agent started, oldest first. */
     public List<LinkTestRecord> linkTests(String name) {
-        return history.stream().filter(r -> r.peer().equals(name)).toList();
+        return linkTests.of(name);
     }
 
     /**
@@ -261,7 +195,7 @@ public final class Lab implements AutoCloseable {
                 throw new IOException("JamWire is not installed on " + name + " (jamwire is not on the PATH there):"
                         + " install it, or provision the host with the lab's Ansible roles");
             }
-            final SshSession.Running agent = ssh.start(RemoteCommand.of(PeerPrograms.AGENT, "agent", "--port",
+            final RemoteProcess agent = ssh.start(RemoteCommand.of(PeerPrograms.AGENT, "agent", "--port",
                     String.valueOf(peer.agentPort()), "--token-file", peer.agentToken(), "--jack-server",
                     peer.jackServer()));
             if (!agent.awaitOutput("Open the web UI", java.time.Duration.ofSeconds(30))) {
@@ -311,7 +245,7 @@ public final class Lab implements AutoCloseable {
     }
 
     /** An agent this one started on a peer, and the session it runs in. */
-    private record AgentRun(SshSession ssh, SshSession.Running agent) implements AutoCloseable {
+    private record AgentRun(SshSession ssh, RemoteProcess agent) implements AutoCloseable {
         @Override
         public void close() {
             agent.close();

@@ -1,23 +1,18 @@
 package org.jamwire.coordinator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
  * Starts both ends of a link as one job: the server on a peer, the client on this machine or on a
  * second peer. It checks the peers, starts the server (through the peer's own agent where one runs,
  * else JamWire, or jacktrip where only jacktrip is installed, in the foreground of an ssh channel),
- * waits until it listens, then starts the client; it stops both together. Each step's progress is
- * kept and reported as it changes. Runs on a control thread of its own.
+ * waits until it listens, then starts the client; it stops both together. Each of those is a
+ * {@link PairStep}, run here in order, its progress kept and reported as it changes; what the steps
+ * start is held in {@link PairEnds}. Runs on a control thread of its own; HTTP threads read it.
  */
 public final class PairJob implements AutoCloseable {
 
@@ -56,42 +51,21 @@ public final class PairJob implements AutoCloseable {
             boolean builtin) {
     }
 
-    /** A started end on a peer: through its agent, or in an ssh channel. */
-    private interface Remote extends AutoCloseable {
-        boolean running();
-
-        /** The link's id on the peer's agent, or null in an ssh channel. */
-        String link();
-
-        String output();
-
-        @Override
-        void close();
-    }
-
     /** Measures the round trip on a link of this machine, as POST /api/links/{id}/latency does. */
     @FunctionalInterface
     public interface LocalLatency {
         Object measure(String linkId) throws Exception;
     }
 
-    private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(15);
     private static final String HERE = "here";
 
     private final String id;
     private final List<Step> steps = new ArrayList<>();
-    private final String[] names;
+    private final List<PairStep> sequence = new ArrayList<>();
     private final Consumer<PairJob> onChange;
-    private final List<SshSession> sessions = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile Remote server;
-    private volatile Remote client;
-    private volatile String localLink;
-    private volatile String program;
+    private final PairEnds ends;
     private final Instant started = Instant.now();
-    private final String serverPeer;
-    private final String clientPeer;
-    private final int serverPort;
-    private volatile boolean stopped;
+    private volatile Object latency;
 
     /**
      * @param serverPeer the peer that runs the server
@@ -101,18 +75,15 @@ public final class PairJob implements AutoCloseable {
     public PairJob(String id, String serverPeer, String clientPeer, int port, Consumer<PairJob> onChange) {
         this.id = id;
         this.onChange = onChange;
-        this.serverPeer = serverPeer;
-        this.clientPeer = clientPeer;
-        this.serverPort = port;
-        final List<String> n = new ArrayList<>(List.of("connect to " + serverPeer));
+        this.ends = new PairEnds(serverPeer, clientPeer, port);
+        sequence.add(new ConnectStep(serverPeer, true));
         if (clientPeer != null) {
-            n.add("connect to " + clientPeer);
+            sequence.add(new ConnectStep(clientPeer, false));
         }
-        n.addAll(List.of("check both ends", "start the server on " + serverPeer, "wait until it listens",
-                "start the client " + (clientPeer == null ? "here" : "on " + clientPeer)));
-        names = n.toArray(new String[0]);
-        for (String s : names) {
-            steps.add(new Step(s, State.PENDING, null));
+        sequence.addAll(List.of(new CheckStep(), new StartServerStep(serverPeer), new ListenStep(),
+                new StartClientStep(clientPeer)));
+        for (PairStep s : sequence) {
+            steps.add(new Step(s.name(), State.PENDING, null));
         }
     }
 
@@ -133,25 +104,23 @@ public final class PairJob implements AutoCloseable {
 
     /** The local link's id once started here, or null. */
     public String localLink() {
-        return localLink;
+        return ends.localLink;
     }
 
     /** The server's link id on its peer's agent, or null when it runs in an ssh channel or has not started. */
     public String serverLink() {
-        final Remote s = server;
+        final RemoteEnd s = ends.serverEnd;
         return s == null ? null : s.link();
     }
 
     /** The client's link id: here, or on its peer's agent; null in an ssh channel or before it starts. */
     public String clientLink() {
-        if (clientPeer == null) {
-            return localLink;
+        if (ends.clientPeer == null) {
+            return ends.localLink;
         }
-        final Remote c = client;
+        final RemoteEnd c = ends.clientEnd;
         return c == null ? null : c.link();
     }
-
-    private volatile Object latency;
 
     /** Keeps the last latency measurement, for the pair's view. */
     public void recordLatency(Object result) {
@@ -165,22 +134,22 @@ public final class PairJob implements AutoCloseable {
 
     /** The peer that runs the server. */
     public String peer() {
-        return serverPeer;
+        return ends.serverPeer;
     }
 
     /** The peer that runs the client, or {@code here}. */
     public String client() {
-        return clientPeer == null ? HERE : clientPeer;
+        return ends.clientPeer == null ? HERE : ends.clientPeer;
     }
 
     /** The server's UDP port on the peer. */
     public int port() {
-        return serverPort;
+        return ends.port;
     }
 
     /** {@code starting}, {@code running} (both ends run), {@code failed} or {@code stopped}. */
     public synchronized String state() {
-        if (stopped) {
+        if (ends.stopped()) {
             return "stopped";
         }
         if (steps.stream().anyMatch(s -> s.state() == State.FAILED)) {
@@ -191,29 +160,24 @@ public final class PairJob implements AutoCloseable {
 
     /** {@code agent}, {@code jamwire} or {@code jacktrip}: what runs the server on the peer, or null before it starts. */
     public String peerProgram() {
-        return program;
+        return ends.program;
     }
 
     /** Whether the server still runs on the peer. */
     public boolean serverRunning() {
-        final Remote s = server;
+        final RemoteEnd s = ends.serverEnd;
         return s != null && s.running();
     }
 
     /** The server's output on the peer so far (none when its agent runs it). */
     public String serverOutput() {
-        final Remote s = server;
+        final RemoteEnd s = ends.serverEnd;
         return s == null ? "" : s.output();
-    }
-
-    /** The session to the server's peer, while the job holds it. */
-    SshSession serverSession() {
-        return sessions.isEmpty() ? null : sessions.get(0);
     }
 
     private void step(int i, State state, String detail) {
         synchronized (this) {
-            steps.set(i, new Step(names[i], state, detail));
+            steps.set(i, new Step(sequence.get(i).name(), state, detail));
         }
         onChange.accept(this);
     }
@@ -229,94 +193,12 @@ public final class PairJob implements AutoCloseable {
      * @return whether both ends run
      */
     public boolean run(Lab lab, Ask ask, Map<String, Object> options, LocalEnd local) {
+        final PairStep.Request request = new PairStep.Request(lab, ask, options, local);
         int at = 0;
         try {
-            step(at, State.RUNNING, null);
-            final Peer sp = lab.get(serverPeer);
-            final SshSession sssh = open(lab, sp);
-            final PeerReport sr = PeerProbe.probe(sssh, sp);
-            step(at, State.DONE, "ssh to " + sp.target() + ": " + sr.os() + agentNote(sr));
-
-            Peer cp = null;
-            SshSession cssh = null;
-            PeerReport cr = null;
-            if (clientPeer != null) {
-                at++;
+            for (; at < sequence.size(); at++) {
                 step(at, State.RUNNING, null);
-                cp = lab.get(clientPeer);
-                cssh = open(lab, cp);
-                cr = PeerProbe.probe(cssh, cp);
-                step(at, State.DONE, "ssh to " + cp.target() + ": " + cr.os() + agentNote(cr));
-            }
-
-            at++;
-            step(at, State.RUNNING, null);
-            final String failure = check(sp, sr, cp, cr, ask);
-            if (failure != null) {
-                step(at, State.FAILED, failure);
-                close();
-                return false;
-            }
-            step(at, State.DONE, ask.builtin() ? "both on the built-in backend at " + ask.sampleRate() + " Hz, "
-                    + ask.bufferSize() + " frames" : "both at " + (cr == null ? ask.sampleRate() : cr.sampleRate())
-                            + " Hz, " + (cr == null ? ask.bufferSize() : cr.bufferSize()) + " frames");
-
-            at++;
-            step(at, State.RUNNING, null);
-            // A JamWire server takes its peer only from the client's address; jacktrip cannot be told.
-            final List<String> unpinned = new ArrayList<>();
-            final String pin = sr.agentRunning() || sr.jamwireVersion() != null
-                    ? ClientAddress.find(sssh, cssh, sp.host(), unpinned) : null;
-            final Map<String, Object> serverSide = new LinkedHashMap<>(options);
-            if (pin != null) {
-                serverSide.put("peer", pin);
-            }
-            final String pinNote = pin != null ? "; it takes its peer from " + pin + " only"
-                    : unpinned.isEmpty() ? "" : "; its peer is not pinned: " + unpinned.get(0);
-            if (sr.agentRunning()) {
-                final PeerAgent agent = PeerAgent.find(sssh, sp);
-                final JsonNode link = agent.post("/api/links", Map.of("mode", "server", "options",
-                        ServerCommand.serverOptions(withoutJackServer(serverSide), serverPort)));
-                server = new AgentLink(agent, link.path("id").asText());
-                program = "agent";
-                step(at, State.DONE, "link " + server.link() + " on " + sp.name() + "'s agent: "
-                        + link.path("commandLine").asText("") + pinNote);
-            } else {
-                final RemoteCommand command = ServerCommand.forPeer(sr, sp.jackServer(), serverSide, serverPort);
-                program = command.argv().get(0).equals("env") ? "jacktrip" : "jamwire";
-                server = new ChannelLink(sssh.start(command));
-                step(at, State.DONE, program + " on " + sp.name() + ": " + ServerCommand.shown(command) + pinNote);
-            }
-
-            at++;
-            step(at, State.RUNNING, null);
-            final String listening = awaitListening(server, program);
-            if (listening != null) {
-                step(at, State.FAILED, program + " on " + sp.name() + " did not start listening" + listening);
-                close();
-                return false;
-            }
-            step(at, State.DONE, "listening on UDP port " + serverPort);
-
-            at++;
-            step(at, State.RUNNING, null);
-            if (cp == null) {
-                final Map<String, Object> here = new LinkedHashMap<>(options);
-                here.put("peerport", serverPort);
-                localLink = local.startClient(sp.host(), here);
-                step(at, State.DONE, "link " + localLink + " connects to " + sp.host() + ":" + serverPort);
-            } else if (cr.agentRunning()) {
-                final PeerAgent agent = PeerAgent.find(cssh, cp);
-                final JsonNode link = agent.post("/api/links", Map.of("mode", "client", "host", sp.host(), "options",
-                        ServerCommand.clientOptions(options, serverPort)));
-                client = new AgentLink(agent, link.path("id").asText());
-                step(at, State.DONE, "link " + client.link() + " on " + cp.name() + "'s agent connects to "
-                        + sp.host() + ":" + serverPort);
-            } else {
-                final RemoteCommand command = ServerCommand.clientForPeer(cr, cp.jackServer(), options, sp.host(),
-                        serverPort);
-                client = new ChannelLink(cssh.start(command));
-                step(at, State.DONE, ServerCommand.shown(command) + " on " + cp.name());
+                step(at, State.DONE, sequence.get(at).run(request, ends));
             }
             return true;
         } catch (Exception e) {
@@ -324,81 +206,6 @@ public final class PairJob implements AutoCloseable {
             close();
             return false;
         }
-    }
-
-    private SshSession open(Lab lab, Peer peer) throws SshException {
-        final SshSession s = lab.connect(peer);
-        sessions.add(s);
-        if (stopped) {
-            close();
-            throw new IllegalStateException("the pair was stopped");
-        }
-        return s;
-    }
-
-    private static String agentNote(PeerReport r) {
-        return r.agentRunning() ? "; its agent runs" : r.jamwireVersion() != null ? "; JamWire " + r.jamwireVersion()
-                + " without an agent" : r.jacktripVersion() != null ? "; jacktrip " + r.jacktripVersion() : "";
-    }
-
-    /** The pre-flight between the two ends, or null when they fit; else the fixes. */
-    private String check(Peer sp, PeerReport sr, Peer cp, PeerReport cr, Ask ask) {
-        final Preflight.End clientEnd = cp == null
-                ? new Preflight.End("this machine", ask.sampleRate(), ask.bufferSize(), ask.bits(),
-                        ask.sendChannels(), ask.receiveChannels(), ask.queue())
-                : new Preflight.End(cp.name(), ask.builtin() ? ask.sampleRate() : cr.sampleRate(),
-                        ask.builtin() ? ask.bufferSize() : cr.bufferSize(), ask.bits(), ask.sendChannels(),
-                        ask.receiveChannels(), ask.queue());
-        // On the built-in backend neither end needs JACK: the peers run at the rate asked for.
-        final Preflight check = Preflight.compare(clientEnd, new Preflight.End(sp.name(),
-                ask.builtin() ? clientEnd.sampleRate() : sr.sampleRate(),
-                ask.builtin() ? clientEnd.bufferSize() : sr.bufferSize(), ask.bits(), ask.receiveChannels(),
-                ask.sendChannels(), ask.queue()));
-        if (!check.ok()) {
-            return String.join("; ", check.fixes());
-        }
-        if (!sr.freePorts().isEmpty() && !sr.freePorts().contains(serverPort)
-                && PeerProbe.LINK_PORTS.contains(serverPort)) {
-            return "UDP port " + serverPort + " is taken on " + sp.name() + ": pick one of " + sr.freePorts();
-        }
-        return null;
-    }
-
-    private static Map<String, Object> withoutJackServer(Map<String, Object> options) {
-        final Map<String, Object> m = new LinkedHashMap<>(options);
-        m.remove("jack-server");
-        return m;
-    }
-
-    /** Null once the server listens; else why not, for the step's message. */
-    private static String awaitListening(Remote server, String program) {
-        final long deadline = System.nanoTime() + LISTEN_TIMEOUT.toNanos();
-        if (server instanceof ChannelLink c) {
-            final String sign = program.equals("jamwire") ? "waiting for a client" : "Waiting for Peer";
-            if (c.running.awaitOutput(sign, LISTEN_TIMEOUT)) {
-                return null;
-            }
-            return (c.running() ? " within " + LISTEN_TIMEOUT.toSeconds() + " s" : " (it exited "
-                    + c.running.exitStatus() + ")") + ": " + tail(c.output());
-        }
-        final AgentLink a = (AgentLink) server;
-        String last = "";
-        while (System.nanoTime() - deadline < 0) {
-            try {
-                final JsonNode link = a.agent.get("/api/links/" + a.id);
-                last = link.path("state").asText("");
-                if (last.equals("waiting") || last.equals("streaming")) {
-                    return null;
-                }
-                if (last.equals("failed") || last.equals("stopped")) {
-                    return ": the link " + last + ": " + link.path("failure").asText("");
-                }
-            } catch (IOException e) {
-                last = e.getMessage();
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-        }
-        return " within " + LISTEN_TIMEOUT.toSeconds() + " s (" + last + ")";
     }
 
     /**
@@ -415,55 +222,7 @@ public final class PairJob implements AutoCloseable {
             throw new IllegalStateException("the pair " + id + " is " + state() + ": a latency test needs both ends"
                     + " running");
         }
-        final Remote far = server;
-        final String in;
-        final String out;
-        final SshSession ssh = serverSession();
-        final Peer sp = lab.get(serverPeer);
-        if (far instanceof AgentLink a) {
-            final String name = a.agent.get("/api/links/" + a.id).path("clientName").asText("JackTrip");
-            in = name + ":receive_1";
-            out = name + ":send_1";
-            a.agent.post("/api/jack/connections", Map.of("source", in, "destination", out));
-        } else {
-            in = "JackTrip:receive_1";
-            out = "JackTrip:send_1";
-            final SshSession.Result r = ssh.run(RemoteCommand.of(PeerPrograms.JACK_LOOP, "JACK_NO_START_SERVER=1",
-                    "JACK_DEFAULT_SERVER=" + sp.jackServer(), "jack_connect", in, out));
-            if (r.exitStatus() != 0) {
-                throw new IOException("cannot loop " + in + " to " + out + " on " + serverPeer + ": "
-                        + (r.stdout() + r.stderr()).strip());
-            }
-        }
-        try {
-            if (clientPeer == null) {
-                return local.measure(localLink);
-            }
-            final AgentLink near = (AgentLink) client;
-            if (near == null || near.id == null) {
-                throw new IllegalStateException("the client on " + clientPeer + " runs without an agent there: start"
-                        + " one to measure the latency");
-            }
-            return near.agent.post("/api/links/" + near.id + "/latency", Map.of());
-        } finally {
-            if (far instanceof AgentLink a) {
-                try {
-                    a.agent.delete("/api/jack/connections?source=" + java.net.URLEncoder.encode(in,
-                            java.nio.charset.StandardCharsets.UTF_8) + "&destination=" + java.net.URLEncoder.encode(out,
-                                    java.nio.charset.StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    // The loop stays until the link stops; the test's answer matters more.
-                }
-            } else {
-                ssh.run(RemoteCommand.of(PeerPrograms.JACK_LOOP, "JACK_NO_START_SERVER=1",
-                        "JACK_DEFAULT_SERVER=" + sp.jackServer(), "jack_disconnect", in, out));
-            }
-        }
-    }
-
-    private static String tail(String output) {
-        final String t = output.strip();
-        return t.length() > 400 ? "…" + t.substring(t.length() - 400) : t;
+        return new FarEndLoop(ends, lab.get(ends.serverPeer)).measure(local);
     }
 
     /**
@@ -472,85 +231,6 @@ public final class PairJob implements AutoCloseable {
      */
     @Override
     public void close() {
-        stopped = steps().stream().noneMatch(s -> s.state() == State.FAILED);
-        for (Remote r : new Remote[] {client, server}) {
-            if (r != null) {
-                r.close();
-            }
-        }
-        for (SshSession s : sessions) {
-            s.close();
-        }
-    }
-
-    /** A link on a peer's agent. */
-    private static final class AgentLink implements Remote {
-        final PeerAgent agent;
-        final String id;
-        volatile boolean closed;
-
-        AgentLink(PeerAgent agent, String id) throws IOException {
-            if (!id.matches("l[0-9]{1,9}")) {
-                throw new IOException("the agent on " + agent.peer().name() + " answered a link id that is not one");
-            }
-            this.agent = agent;
-            this.id = id;
-        }
-
-        @Override
-        public boolean running() {
-            return !closed;
-        }
-
-        @Override
-        public String link() {
-            return id;
-        }
-
-        @Override
-        public String output() {
-            return "";
-        }
-
-        @Override
-        public void close() {
-            if (!closed) {
-                closed = true;
-                try {
-                    agent.delete("/api/links/" + id);
-                } catch (IOException e) {
-                    // The session is going: the peer's link is then left to its agent, which the user sees.
-                }
-            }
-        }
-    }
-
-    /** A link in the foreground of an ssh channel. */
-    private static final class ChannelLink implements Remote {
-        final SshSession.Running running;
-
-        ChannelLink(SshSession.Running running) {
-            this.running = running;
-        }
-
-        @Override
-        public boolean running() {
-            return running.isRunning();
-        }
-
-        @Override
-        public String link() {
-            return null;
-        }
-
-        @Override
-        public String output() {
-            return running.output();
-        }
-
-        @Override
-        public void close() {
-            running.close();
-        }
+        ends.stop(steps().stream().noneMatch(s -> s.state() == State.FAILED));
     }
 }

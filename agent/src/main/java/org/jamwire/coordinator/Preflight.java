@@ -50,22 +50,18 @@ public final class Preflight {
         rows.add(jackRunning(peer, false));
         rows.removeIf(r -> r == null);
         final boolean bothRun = local.sampleRate() > 0 && peer.sampleRate() > 0;
-        rows.add(new Row("sample rate", hz(local.sampleRate()), hz(peer.sampleRate()),
-                bothRun && local.sampleRate() != peer.sampleRate(),
-                bothRun && local.sampleRate() != peer.sampleRate()
-                        ? "restart " + peer.name() + "'s JACK at " + local.sampleRate() + " Hz (jackd -r "
-                                + local.sampleRate() + "; 'make them match' does it), or " + local.name() + "'s at "
-                                + peer.sampleRate() + " Hz: both ends must run at the same rate"
-                        : null));
-        rows.add(new Row("buffer size", frames(local.bufferSize()), frames(peer.bufferSize()),
-                bothRun && local.bufferSize() != peer.bufferSize(),
-                bothRun && local.bufferSize() != peer.bufferSize()
-                        ? "restart " + peer.name() + "'s JACK with " + local.bufferSize() + "-frame periods (jackd -p "
-                                + local.bufferSize() + "; 'make them match' does it), or " + local.name() + "'s with "
-                                + peer.bufferSize() + ": with different periods each packet is played at another pace"
-                        : null));
-        rows.add(new Row("bit depth", local.bits() + " bits", peer.bits() + " bits", local.bits() != peer.bits(),
-                local.bits() != peer.bits() ? "use the same --bitres at both ends (e.g. " + local.bits() + ")" : null));
+        final boolean rateDiffers = bothRun && local.sampleRate() != peer.sampleRate();
+        rows.add(differing("sample rate", hz(local.sampleRate()), hz(peer.sampleRate()), rateDiffers,
+                "restart " + peer.name() + "'s JACK at " + local.sampleRate() + " Hz (jackd -r " + local.sampleRate()
+                        + "; 'make them match' does it), or " + local.name() + "'s at " + peer.sampleRate()
+                        + " Hz: both ends must run at the same rate"));
+        final boolean periodDiffers = bothRun && local.bufferSize() != peer.bufferSize();
+        rows.add(differing("buffer size", frames(local.bufferSize()), frames(peer.bufferSize()), periodDiffers,
+                "restart " + peer.name() + "'s JACK with " + local.bufferSize() + "-frame periods (jackd -p "
+                        + local.bufferSize() + "; 'make them match' does it), or " + local.name() + "'s with "
+                        + peer.bufferSize() + ": with different periods each packet is played at another pace"));
+        rows.add(differing("bit depth", local.bits() + " bits", peer.bits() + " bits", local.bits() != peer.bits(),
+                "use the same --bitres at both ends (e.g. " + local.bits() + ")"));
         rows.add(channels("channels " + local.name() + " sends, " + peer.name() + " plays", local.sendChannels(),
                 peer.receiveChannels(), local, peer));
         rows.add(channels("channels " + peer.name() + " sends, " + local.name() + " plays", peer.sendChannels(),
@@ -84,11 +80,14 @@ public final class Preflight {
     }
 
     private static Row channels(String setting, int sent, int played, End sender, End player) {
-        final boolean differ = sent != played;
-        return new Row(setting, String.valueOf(sent), String.valueOf(played), differ, differ
-                ? "make " + sender.name() + " send as many channels as " + player.name() + " plays: --sendchannels "
-                        + played + " on " + sender.name() + ", or --receivechannels " + sent + " on " + player.name()
-                : null);
+        return differing(setting, String.valueOf(sent), String.valueOf(played), sent != played, "make "
+                + sender.name() + " send as many channels as " + player.name() + " plays: --sendchannels " + played
+                + " on " + sender.name() + ", or --receivechannels " + sent + " on " + player.name());
+    }
+
+    /** A setting whose difference refuses the start; the fix is given only when they differ. */
+    private static Row differing(String setting, String local, String peer, boolean differ, String fix) {
+        return new Row(setting, local, peer, differ, differ ? fix : null);
     }
 
     private static String hz(int rate) {

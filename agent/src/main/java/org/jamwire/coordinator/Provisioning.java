@@ -1,47 +1,36 @@
 package org.jamwire.coordinator;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * Provisions a peer: runs the lab's site playbook (bundled in this agent's jar) with
  * ansible-playbook on this machine against that one peer, installing this agent's own jar there.
  * Everything about the run is fixed here: the argv (no shell), an inventory written for the run
  * whose ssh checks host keys strictly against this agent's own known_hosts, and the variables from
- * {@link ProvisionSettings} with the token in a file of the run's own, never in argv.
+ * {@link ProvisionSettings} with the token in a file of the run's own, never in argv (those files
+ * are the run's {@link RunDirectory}).
  * {@link #prepare} runs on an HTTP thread, {@link #run} on the job's own thread.
  */
 public final class Provisioning implements AutoCloseable {
 
-    /** Where the ansible/ directory is in the jar. */
-    static final String BUNDLE = "org/jamwire/provision/ansible/";
     /** How long one run may take before it is stopped. */
     static final Duration RUN_LIMIT = Duration.ofMinutes(30);
     /** Paths that go into ssh options, which split on blanks and quotes. */
     private static final String SAFE_PATH = "[A-Za-z0-9_./@+-]{1,200}";
-    private static final String IP_ADDRESS = "[0-9.]{7,15}|[0-9A-Fa-f:]{2,39}";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Provisioning is not possible from this agent as it runs, and the message says what to do. */
     public static final class Unavailable extends Exception {
@@ -150,13 +139,13 @@ public final class Provisioning implements AutoCloseable {
      * run that converged, records where the peer's agent now keeps its token and listens.
      */
     public void run(Plan plan, ProvisionJob job) {
-        Path dir = null;
+        RunDirectory files = null;
         try {
-            dir = Files.createTempDirectory("jamwire-provision-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            final Path ansible = extract(plan.jar(), dir.resolve("ansible"));
-            final Path inventory = write(dir.resolve("inventory.yml"), inventory(plan, dir));
-            final Path vars = write(dir.resolve("vars.yml"), extraVars(plan));
+            files = new RunDirectory();
+            final Path dir = files.path();
+            final Path ansible = files.extract(plan.jar());
+            final Path inventory = files.inventory(plan);
+            final Path vars = files.vars(plan);
             final List<String> common = List.of(plan.playbook().toString(), "-i", inventory.toString(), "--limit",
                     plan.peer().name(), "-e", "@" + vars);
             final List<String> list = new ArrayList<>(common);
@@ -188,86 +177,10 @@ public final class Provisioning implements AutoCloseable {
             job.failed("the run was stopped");
             Thread.currentThread().interrupt();
         } finally {
-            if (dir != null) {
-                endMasters(dir.resolve("cp"));
-                delete(dir);
+            if (files != null) {
+                files.close();
             }
         }
-    }
-
-    /** The playbook and roles from the jar, to a directory of the run's own. */
-    private static Path extract(Path jar, Path to) throws IOException {
-        try (ZipFile zip = new ZipFile(jar.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
-                if (!e.getName().startsWith(BUNDLE) || e.getName().contains("..")) {
-                    continue;
-                }
-                final Path target = to.resolve(e.getName().substring(BUNDLE.length()));
-                if (e.isDirectory()) {
-                    Files.createDirectories(target);
-                    continue;
-                }
-                Files.createDirectories(target.getParent());
-                try (InputStream in = zip.getInputStream(e)) {
-                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        if (!Files.isRegularFile(to.resolve("site.yml"))) {
-            throw new IOException(jar + " holds no playbook under " + BUNDLE + ": it was built without ansible/");
-        }
-        return to;
-    }
-
-    /**
-     * The run's inventory: the peer with how to reach it, in group {@code lab} with every other
-     * peer whose host is an IP address (named, not contacted: {@code lab_network} writes them all
-     * into /etc/hosts).
-     */
-    private static ObjectNode inventory(Plan plan, Path dir) throws IOException {
-        final Peer peer = plan.peer();
-        final ObjectNode hosts = JSON.createObjectNode();
-        for (Peer other : plan.lab()) {
-            if (!other.name().equals(peer.name()) && other.host().matches(IP_ADDRESS)) {
-                hosts.putObject(other.name()).put("ansible_host", other.host());
-            }
-        }
-        final ObjectNode h = hosts.putObject(peer.name());
-        h.put("ansible_host", peer.host());
-        h.put("ansible_port", peer.port());
-        h.put("ansible_user", peer.user());
-        h.put("ansible_ssh_private_key_file", peer.key().toAbsolutePath().toString());
-        h.put("ansible_ssh_common_args", "-o UserKnownHostsFile=" + plan.knownHosts()
-                + " -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes");
-        // One ssh connection for all the run's tasks, ended when the run ends.
-        h.put("ansible_ssh_args", "-o ControlMaster=auto -o ControlPersist=60s -o ControlPath="
-                + Files.createDirectories(dir.resolve("cp")) + "/%C");
-        if (!"root".equals(peer.user())) {
-            h.put("ansible_become", true);
-        }
-        if (!peer.host().matches(IP_ADDRESS)) {
-            // Its name resolves already; lab_network's /etc/hosts block needs addresses.
-            h.put("lab_network_hosts", false);
-        }
-        final ObjectNode inventory = JSON.createObjectNode();
-        inventory.putObject("lab").set("hosts", hosts);
-        return inventory;
-    }
-
-    private static ObjectNode extraVars(Plan plan) {
-        final ObjectNode vars = JSON.valueToTree(plan.settings().vars());
-        vars.put("jamwire_agent_jar_src", plan.jar().toString());
-        // A peer whose agent has a token keeps it; one without gets this one.
-        vars.put("jamwire_agent_token", plan.token());
-        vars.put("jamwire_agent_token_keep", true);
-        return vars;
-    }
-
-    /** Writes JSON (which YAML reads too) to a file only the agent's user can read. */
-    private static Path write(Path file, ObjectNode content) throws IOException {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), content);
-        return file;
     }
 
     private Process start(List<String> argv, Path ansible, Path dir) throws IOException {
@@ -323,36 +236,6 @@ public final class Provisioning implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         running.remove(p);
-    }
-
-    /** Ends the ssh connections the run kept open for its tasks. */
-    private static void endMasters(Path cp) {
-        if (!Files.isDirectory(cp)) {
-            return;
-        }
-        try (var sockets = Files.list(cp)) {
-            for (Path socket : sockets.toList()) {
-                final Process exit = new ProcessBuilder("ssh", "-O", "exit", "-o", "ControlPath=" + socket, "peer")
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (!exit.waitFor(10, TimeUnit.SECONDS)) {
-                    exit.destroyForcibly();
-                }
-            }
-        } catch (IOException e) {
-            // The master ends by itself after ControlPersist.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // Left in the temporary directory, readable by this user only.
-        }
     }
 
     /** Stops the runs still going, as the agent stops. */

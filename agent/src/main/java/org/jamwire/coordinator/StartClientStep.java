@@ -1,0 +1,45 @@
+package org.jamwire.coordinator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A pair's step "start the client": here through this agent's links, or on the client's peer
+ * through its agent where one runs, else in the foreground of an ssh channel. Pair's control thread.
+ *
+ * @param peer the peer that runs the client, or null for this machine
+ */
+record StartClientStep(String peer) implements PairStep {
+
+    @Override
+    public String name() {
+        return "start the client " + (peer == null ? "here" : "on " + peer);
+    }
+
+    @Override
+    public String run(Request request, PairEnds ends) throws Exception {
+        final String serverHost = ends.server.peer().host();
+        final int port = ends.port;
+        if (ends.client == null) {
+            final Map<String, Object> here = new LinkedHashMap<>(request.options());
+            here.put("peerport", port);
+            final String link = request.local().startClient(serverHost, here);
+            ends.localLink = link;
+            return "link " + link + " connects to " + serverHost + ":" + port;
+        }
+        final Peer cp = ends.client.peer();
+        if (ends.client.report().agentRunning()) {
+            final PeerAgent agent = PeerAgent.find(ends.client.ssh(), cp);
+            final JsonNode link = agent.post("/api/links", Map.of("mode", "client", "host", serverHost, "options",
+                    ServerCommand.clientOptions(request.options(), port)));
+            final RemoteEnd client = new AgentLink(agent, link.path("id").asText());
+            ends.clientEnd = client;
+            return "link " + client.link() + " on " + cp.name() + "'s agent connects to " + serverHost + ":" + port;
+        }
+        final RemoteCommand command = ServerCommand.clientForPeer(ends.client.report(), cp.jackServer(),
+                request.options(), serverHost, port);
+        ends.clientEnd = new ChannelLink(ends.client.ssh().start(command));
+        return ServerCommand.shown(command) + " on " + cp.name();
+    }
+}
