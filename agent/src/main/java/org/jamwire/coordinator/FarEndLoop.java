@@ -60,8 +60,7 @@ record FarEndLoop(PairEnds ends, Peer serverPeer) {
         if (ends.clientPeer == null) {
             return local.measure(ends.localLink);
         }
-        final AgentLink near = (AgentLink) ends.clientEnd;
-        if (near == null || near.link() == null) {
+        if (!(ends.clientEnd instanceof AgentLink near) || near.link() == null) {
             throw new IllegalStateException("the client on " + ends.clientPeer + " runs without an agent there: start"
                     + " one to measure the latency");
         }

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The peers this agent's coordinator knows, kept in a JSON file ({@link PeerFile}), with what each
- * last probe found; probing, link tests ({@link LinkTests}), trusting a host key and pre-flight go
+ * last probe found; probing, link tests ({@link LinkTestHistory}), trusting a host key and pre-flight go
  * through here. Called on HTTP threads; the peer
  * table is guarded by this object, ssh work is done outside it.
  */
@@ -32,7 +32,7 @@ public final class Lab implements AutoCloseable {
     }
 
     private final PeerFile peerFile;
-    private final LinkTests linkTests;
+    private final LinkTestHistory linkTests;
     private final KnownHosts knownHosts;
     private final SshSession.Timeouts timeouts;
     private final Map<String, Peer> peers = new LinkedHashMap<>();
@@ -49,7 +49,7 @@ public final class Lab implements AutoCloseable {
         this.timeouts = timeouts;
         this.peerFile = new PeerFile(file);
         peers.putAll(peerFile.load());
-        this.linkTests = new LinkTests(file.resolveSibling("linktests.jsonl"));
+        this.linkTests = new LinkTestHistory(file.resolveSibling("linktests.jsonl"));
     }
 
     private void save() throws IOException {
@@ -129,15 +129,15 @@ public final class Lab implements AutoCloseable {
     public LinkTestRecord linkTest(String name, int bytes, long periodNanos, int seconds, int port)
             throws LabException, SshException, IOException {
         final Peer peer = get(name);
-        final org.jamwire.net.LinkTest.Result result;
+        final org.jamwire.control.LinkTests.Result result;
         try (SshSession ssh = connect(peer)) {
-            result = LinkTests.measure(ssh, peer, bytes, periodNanos, seconds, port);
+            result = LinkTestHistory.measure(ssh, peer, bytes, periodNanos, seconds, port);
         }
         return linkTests.keep(name, result);
     }
 
     /** One link test as kept. */
-    public record LinkTestRecord(String peer, String at, org.jamwire.net.LinkTest.Result result) {
+    public record LinkTestRecord(String peer, String at, org.jamwire.control.LinkTests.Result result) {
     }
 
     /** The link tests run against a peer since this agent started, oldest first. */

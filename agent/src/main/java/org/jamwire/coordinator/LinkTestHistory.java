@@ -2,7 +2,6 @@ package org.jamwire.coordinator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -10,14 +9,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.jamwire.net.LinkTest;
+import org.jamwire.control.LinkTests;
 
 /**
  * Link tests against peers and their history: each test starts the peer's echo over ssh and sends
  * it datagrams of a link's size at the link's rate; each result is appended to a JSON-lines file
  * beside the peer list. Called on HTTP threads; the history is safe to read from any.
  */
-final class LinkTests {
+final class LinkTestHistory {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
@@ -26,7 +25,7 @@ final class LinkTests {
     /**
      * @param file the history ({@code linktests.jsonl}; read when it exists)
      */
-    LinkTests(Path file) throws IOException {
+    LinkTestHistory(Path file) throws IOException {
         this.file = file;
         if (Files.exists(file)) {
             for (String line : Files.readAllLines(file)) {
@@ -48,7 +47,7 @@ final class LinkTests {
      * @param port the UDP port the echo binds on the peer
      * @throws IOException when the echo does not start; the message carries its own words
      */
-    static LinkTest.Result measure(SshSession ssh, Peer peer, int bytes, long periodNanos, int seconds, int port)
+    static LinkTests.Result measure(SshSession ssh, Peer peer, int bytes, long periodNanos, int seconds, int port)
             throws SshException, IOException {
         try (RemoteProcess echo = ssh.start(RemoteCommand.of(PeerPrograms.LINKTEST_ECHO, "linktest", "--echo",
                 "--port", String.valueOf(port), "--seconds", String.valueOf(seconds)))) {
@@ -57,12 +56,12 @@ final class LinkTests {
                         : " (exit " + echo.exitStatus() + ")") + ": " + echo.output().strip()
                         + (echo.exitStatus() == 127 ? " (install JamWire there; jacktrip has no link test)" : ""));
             }
-            return LinkTest.run(new InetSocketAddress(peer.host(), port), bytes, periodNanos, seconds);
+            return LinkTests.run(peer.host(), port, bytes, periodNanos, seconds);
         }
     }
 
     /** Keeps a link test's result against the peer named {@code peer}, in memory and in the file. */
-    Lab.LinkTestRecord keep(String peer, LinkTest.Result result) throws IOException {
+    Lab.LinkTestRecord keep(String peer, LinkTests.Result result) throws IOException {
         final Lab.LinkTestRecord record = new Lab.LinkTestRecord(peer, Instant.now().toString(), result);
         history.add(record);
         Files.writeString(file, JSON.writeValueAsString(record) + "\n", StandardOpenOption.CREATE,
