@@ -3,7 +3,6 @@ package org.jamwire.hub;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.channels.DatagramChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +23,7 @@ import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkException;
 import org.jamwire.link.LinkStats;
 import org.jamwire.net.HubListener;
+import org.jamwire.net.LinkSocket;
 import org.jamwire.net.PemFiles;
 import org.jamwire.protocol.HubHandshake;
 
@@ -319,13 +319,13 @@ public final class HubServer implements AutoCloseable {
                 continue;
             }
             final int port = config.udpBasePort() + slot;
-            final DatagramChannel channel;
+            final LinkSocket socket;
             try {
-                channel = Link.bind(port);
+                socket = Link.bind(port);
             } catch (LinkException e) {
                 continue; // taken by another program, or by a slot still closing: try the next
             }
-            final HubWorker w = new HubWorker(this, slot, port, name, from.getAddress(), request.udpPort(), channel);
+            final HubWorker w = new HubWorker(this, slot, port, name, from.getAddress(), request.udpPort(), socket);
             slots[slot] = w;
             return w;
         }
