@@ -18,6 +18,8 @@ public abstract class AbstractAudioSession implements AudioSession {
 
     /**
      * @param clientName the name the server gave the client
+     * @param sampleRate the rate the server runs, in Hz
+     * @param bufferSize the frames per period the server runs now
      * @param processor the processor the session runs each period, through {@link #guard()}
      */
     protected AbstractAudioSession(String clientName, int sampleRate, int bufferSize, AudioProcessor processor) {

@@ -23,6 +23,7 @@ final class HubPatcher implements AutoCloseable {
     private final ExecutorService thread;
 
     /**
+     * @param config the hub's settings: its patch mode, and whether its system ports and upmixing take part
      * @param graph the JACK client that patches
      * @param clients the streaming clients now, read on the patch thread
      */
