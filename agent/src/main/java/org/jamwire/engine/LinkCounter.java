@@ -71,7 +71,12 @@ public enum LinkCounter {
      * How much faster the peer's audio clock runs than this end's, once measured clear of noise
      * (a level, not a count; 0 until then, and on one clock).
      */
-    DRIFT_PPM("drift_ppm", "the peer's audio clock against this end's, in parts per million, once measured");
+    DRIFT_PPM("drift_ppm", "the peer's audio clock against this end's, in parts per million, once measured"),
+    /**
+     * The longest audio callback of the last full second of audio, in microseconds: the callback
+     * sends and receives on the socket itself (a level, not a count; 0 until a second has run).
+     */
+    CALLBACK_MAX_US("callback_max_us", "the longest audio callback of the last second, in microseconds");
 
     private final String label;
     private final String meaning;

@@ -3,15 +3,9 @@ package org.jamwire.hub;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.channels.DatagramChannel;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -24,7 +18,6 @@ import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkException;
 import org.jamwire.link.LinkStats;
 import org.jamwire.net.HubListener;
-import org.jamwire.net.PemFiles;
 import org.jamwire.protocol.HubHandshake;
 
 /**
@@ -48,14 +41,13 @@ public final class HubServer implements AutoCloseable {
 
     private final HubConfig config;
     private final Consumer<HubEvent> listener;
-    private final HubWorker[] slots;
-    private final ExecutorService patcher;
+    private final HubSlots slots;
     private final AtomicLong foreignDatagrams = new AtomicLong();
     private final AtomicLong malformedDatagrams = new AtomicLong();
     private final AtomicLong addressRefusals = new AtomicLong();
     /** When a refusal for too many slots was last said (handshake thread only); 0 for never. */
     private long lastAddressRefusalNote;
-    private JackGraph graph;
+    private HubPatcher patcher;
     private HubListener tcp;
     private volatile boolean running = true;
 
@@ -80,12 +72,7 @@ public final class HubServer implements AutoCloseable {
     private HubServer(HubConfig config, Consumer<HubEvent> listener) {
         this.config = config;
         this.listener = listener;
-        this.slots = new HubWorker[config.maxClients()];
-        this.patcher = Executors.newSingleThreadExecutor(r -> {
-            final Thread t = new Thread(r, "jamwire-hub-patch");
-            t.setDaemon(true);
-            return t;
-        });
+        this.slots = new HubSlots(config);
     }
 
     /**
@@ -96,10 +83,11 @@ public final class HubServer implements AutoCloseable {
     public static HubServer start(HubConfig config, Consumer<HubEvent> listener) throws LinkException {
         final HubServer hub = new HubServer(config, listener);
         try {
-            if (hub.patches()) {
-                hub.graph = JackGraph.open(config.worker().jackServerName(), "jamwire-hub");
+            if (HubPatcher.patches(config.patch())) {
+                hub.patcher = new HubPatcher(config, JackGraph.open(config.worker().jackServerName(), "jamwire-hub"),
+                        hub.slots::streaming);
             }
-            hub.tcp = hub.listen();
+            hub.tcp = HubGate.open(config, hub::assign, hub);
         } catch (AudioBackendException e) {
             hub.close();
             throw new LinkException("the hub cannot patch on JACK: " + e.getMessage(), e);
@@ -121,52 +109,6 @@ public final class HubServer implements AutoCloseable {
                 + (config.upmix() ? ", mono clients upmixed" : "")
                 + (config.auth() != null ? "; clients must authenticate (-A)" : ""));
         return hub;
-    }
-
-    /** Starts the handshake listener; with -A, first reads the certificate, key and users. */
-    private HubListener listen() throws IOException, LinkException {
-        final HubAuthFiles auth = config.auth();
-        if (auth == null) {
-            return HubListener.start(config.tcpPort(), HANDSHAKE_TIMEOUT, this::assign);
-        }
-        final javax.net.ssl.SSLContext tls = PemFiles.serverContext(auth.certFile(), auth.keyFile());
-        final CredentialsFile users;
-        try {
-            users = CredentialsFile.open(auth.credsFile(), Clock.systemDefaultZone(), m -> emit(-1, null, HubEvent.Kind.NOTE, m));
-        } catch (IllegalArgumentException e) {
-            throw new LinkException(e.getMessage());
-        } catch (IOException e) {
-            throw new LinkException("cannot read the credentials file " + auth.credsFile() + ": " + e.getMessage(), e);
-        }
-        emit(-1, null, HubEvent.Kind.NOTE, "certificate " + PemFiles.fingerprint(PemFiles.certificates(auth.certFile()).get(0))
-                + " (SHA-256; tell it to clients that pin it); " + users.current().size() + " users in "
-                + auth.credsFile());
-        return HubListener.startAuthenticating(config.tcpPort(), HANDSHAKE_TIMEOUT, this::assign, tls,
-                new HubListener.Authenticator() {
-                    private long lastThrottleNote;
-
-                    @Override
-                    public int check(String user, String password) {
-                        final int code = users.check(user, password);
-                        if (code != HubHandshake.AUTH_OK) {
-                            emit(-1, null, HubEvent.Kind.REFUSED, "refused '" + ClientNames.escape(user) + "': "
-                                    + HubHandshake.describeCode(code));
-                        }
-                        return code;
-                    }
-
-                    @Override
-                    public void throttled(InetSocketAddress from, int failures, long seconds) {
-                        final long now = System.nanoTime();
-                        if (lastThrottleNote == 0 || now - lastThrottleNote >= TimeUnit.SECONDS.toNanos(10)) {
-                            lastThrottleNote = now;
-                            emit(-1, null, HubEvent.Kind.REFUSED, "refused a login from "
-                                    + from.getAddress().getHostAddress() + " unchecked: " + failures
-                                    + " failed logins in a row; it may try again in " + seconds
-                                    + " s (said at most every 10 s)");
-                        }
-                    }
-                });
     }
 
     /** The TCP port it listens on. */
@@ -200,71 +142,33 @@ public final class HubServer implements AutoCloseable {
     }
 
     /** The clients now holding a slot. */
-    public synchronized List<ClientView> clients() {
-        final List<ClientView> out = new ArrayList<>();
-        for (HubWorker w : slots) {
-            if (w == null) {
-                continue;
-            }
-            final Link l = w.link();
-            out.add(new ClientView(w.id(), w.name(), l == null ? null : l.clientName(),
-                    w.clientAddress().getHostAddress(), w.port(), w.announcedPort(), w.joined(),
-                    l == null ? null : l.stats(), l == null ? null : l.sendLevels(), l == null ? null : l.receiveLevels()));
-        }
-        return out;
-    }
-
-    private boolean patches() {
-        return config.patch() == PatchMode.CLIENT_ECHO || config.patch() == PatchMode.CLIENT_FAN_OUT_IN
-                || config.patch() == PatchMode.FULL_MIX;
+    public List<ClientView> clients() {
+        return slots.views();
     }
 
     /** The handshake's answer, on the handshake thread: a slot's UDP port, or -1 when none is free. */
     private int assign(HubHandshake.Request request, InetSocketAddress from) {
-        HubWorker replaced = null;
-        final HubWorker worker;
-        final String refusal;
-        synchronized (this) {
-            if (!running) {
-                return -1;
-            }
-            for (HubWorker w : slots) {
-                if (w != null && w.clientAddress().equals(from.getAddress()) && w.announcedPort() == request.udpPort()) {
-                    replaced = w;
-                    slots[w.id()] = null;
-                    break;
-                }
-            }
-            final String tooMany = replaced == null ? overLimit(from) : null;
-            if (tooMany != null) {
-                addressRefusals.incrementAndGet();
-                worker = null;
-                refusal = tooMany;
-            } else {
-                if (replaced != null) {
-                    // Its port must be free again before it is given out: the slot ends without the stop
-                    // packet, which would reach the client that has just come back.
-                    replaced.stop(true);
-                }
-                worker = claimSlot(request, from, replaced);
-                refusal = null;
-            }
+        final HubSlots.Claim claim = slots.claim(this, request, from);
+        if (claim == null) {
+            return -1;
         }
-        if (refusal != null) {
+        if (claim.refusal() != null) {
+            addressRefusals.incrementAndGet();
             // Said once in a while, not once per handshake: a flood must not flood the log too.
             final long now = System.nanoTime();
             if (now - lastAddressRefusalNote >= TimeUnit.SECONDS.toNanos(10) || lastAddressRefusalNote == 0) {
                 lastAddressRefusalNote = now;
-                emit(-1, null, HubEvent.Kind.REFUSED, refusal + " (" + addressRefusals.get()
-                        + " refused so far; said at most every 10 s)");
+                refused(claim.refusal() + " (" + addressRefusals.get() + " refused so far; said at most every 10 s)");
             }
             return -1;
         }
+        final HubWorker replaced = claim.replaced();
+        final HubWorker worker = claim.worker();
         if (replaced != null) {
             emit(replaced.id(), replaced.name(), HubEvent.Kind.REPLACED, "replaced by a new connection from the same address and port");
         }
         if (worker == null) {
-            emit(-1, null, HubEvent.Kind.REFUSED, "no free slot for " + from.getAddress().getHostAddress() + "; its handshake is closed unanswered");
+            refused("no free slot for " + from.getAddress().getHostAddress() + "; its handshake is closed unanswered");
             return -1;
         }
         emit(worker.id(), worker.name(), HubEvent.Kind.JOINED, "connected from " + from.getAddress().getHostAddress()
@@ -278,58 +182,9 @@ public final class HubServer implements AutoCloseable {
         return worker.port();
     }
 
-    /** Why a new slot for {@code from} is refused, or null: it holds too many, or too many waiting. */
-    private String overLimit(InetSocketAddress from) {
-        int held = 0;
-        int waiting = 0;
-        for (HubWorker w : slots) {
-            if (w != null && w.clientAddress().equals(from.getAddress())) {
-                held++;
-                if (w.link() == null) {
-                    waiting++;
-                }
-            }
-        }
-        final String who = from.getAddress().getHostAddress();
-        if (waiting >= MAX_WAITING_PER_ADDRESS) {
-            return "refused a handshake from " + who + ": it holds " + waiting + " slots that have sent no audio yet,"
-                    + " the most one address may (" + MAX_WAITING_PER_ADDRESS + "); each is freed "
-                    + HubWorker.IDLE_SECONDS + " s after its handshake without a datagram";
-        }
-        if (held >= MAX_SLOTS_PER_ADDRESS) {
-            return "refused a handshake from " + who + ": it holds " + held + " slots, the most one address may ("
-                    + MAX_SLOTS_PER_ADDRESS + ")";
-        }
-        return null;
-    }
-
     /** Handshakes refused because their address held too many slots. */
     public long addressRefusals() {
         return addressRefusals.get();
-    }
-
-    /** The lowest free slot whose UDP port can be bound, preferring the replaced one's; null if none. */
-    private HubWorker claimSlot(HubHandshake.Request request, InetSocketAddress from, HubWorker replaced) {
-        // A name from the wire never carries a control or format character, ':' or '/' further.
-        final String name = request.name().isEmpty() ? from.getAddress().getHostAddress().replace(':', '_')
-                : ClientNames.sanitize(request.name());
-        for (int i = replaced == null ? 0 : -1; i < slots.length; i++) {
-            final int slot = i < 0 ? replaced.id() : i;
-            if (slots[slot] != null) {
-                continue;
-            }
-            final int port = config.udpBasePort() + slot;
-            final DatagramChannel channel;
-            try {
-                channel = Link.bind(port);
-            } catch (LinkException e) {
-                continue; // taken by another program, or by a slot still closing: try the next
-            }
-            final HubWorker w = new HubWorker(this, slot, port, name, from.getAddress(), request.udpPort(), channel);
-            slots[slot] = w;
-            return w;
-        }
-        return null;
     }
 
     /** The link config of a slot's worker: the hub's template with the client's port, name and channels. */
@@ -354,7 +209,7 @@ public final class HubServer implements AutoCloseable {
         return env == null || env.isEmpty() ? "default" : env;
     }
 
-        void streaming(HubWorker w, Link link, InetSocketAddress peer) {
+    void streaming(HubWorker w, Link link, InetSocketAddress peer) {
         emit(w.id(), w.name(), HubEvent.Kind.STREAMING, "streaming with " + peer.getAddress().getHostAddress() + ":" + peer.getPort()
                 + " as JACK client " + link.clientName() + " (sends " + link.format().sendChannels()
                 + ", receives " + link.format().receiveChannels() + " channels)");
@@ -362,14 +217,7 @@ public final class HubServer implements AutoCloseable {
     }
 
     void released(HubWorker w) {
-        final boolean replaced;
-        synchronized (this) {
-            // Only a replaced worker has lost its place in the slots: its successor may hold it now.
-            replaced = slots[w.id()] != w;
-            if (!replaced) {
-                slots[w.id()] = null;
-            }
-        }
+        final boolean replaced = !slots.release(w);
         emit(w.id(), w.name(), HubEvent.Kind.LEFT, replaced ? "left; its new connection took its place"
                 : "left; slot " + w.id() + " is free");
         repatch();
@@ -389,45 +237,21 @@ public final class HubServer implements AutoCloseable {
         malformedDatagrams.incrementAndGet();
     }
 
-    /** Connects the clients' ports anew, on the patch thread; JACK drops a leaving client's connections itself. */
+    /** Connects the clients' ports anew, on the patch thread. */
     private void repatch() {
-        if (graph == null || !running) {
-            return;
-        }
-        try {
-            patcher.execute(this::patchNow);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // Stopping.
+        if (patcher != null && running) {
+            patcher.repatch();
         }
     }
 
-    private void patchNow() {
-        final List<HubPatch.Client> clients = new ArrayList<>();
-        synchronized (this) {
-            for (HubWorker w : slots) {
-                final Link l = w == null ? null : w.link();
-                if (l != null && l.state() != Link.State.STOPPED && l.state() != Link.State.FAILED) {
-                    clients.add(new HubPatch.Client(l.clientName(), l.format().sendChannels(),
-                            l.format().receiveChannels()));
-                }
-            }
-        }
-        final List<String> capture = new ArrayList<>();
-        final List<String> playback = new ArrayList<>();
-        for (JackGraph.Port p : graph.ports()) {
-            if (p.physical()) {
-                (p.output() ? capture : playback).add(p.name());
-            }
-        }
-        final Set<HubPatch.Connection> wanted = HubPatch.connections(config.patch(), config.includeServer(),
-                config.upmix(), clients, capture, playback);
-        for (HubPatch.Connection c : wanted) {
-            try {
-                graph.connect(c.source(), c.destination());
-            } catch (JackGraph.PortException e) {
-                // A client that left meanwhile: the next repatch, on its release, is right again.
-            }
-        }
+    /** A note about the hub as a whole. */
+    void note(String message) {
+        emit(-1, null, HubEvent.Kind.NOTE, message);
+    }
+
+    /** A handshake or login the hub refused. */
+    void refused(String message) {
+        emit(-1, null, HubEvent.Kind.REFUSED, message);
     }
 
     private void emit(int slot, String name, HubEvent.Kind kind, String message) {
@@ -441,15 +265,8 @@ public final class HubServer implements AutoCloseable {
     /** Stops listening, stops every client (each gets the stop packet) and closes the patch client. */
     @Override
     public void close() {
-        final List<HubWorker> workers = new ArrayList<>();
-        synchronized (this) {
-            running = false;
-            for (HubWorker w : slots) {
-                if (w != null) {
-                    workers.add(w);
-                }
-            }
-        }
+        running = false;
+        final List<HubWorker> workers = slots.close();
         if (tcp != null) {
             tcp.close();
         }
@@ -463,14 +280,8 @@ public final class HubServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        patcher.shutdownNow();
-        try {
-            patcher.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (graph != null) {
-            graph.close();
+        if (patcher != null) {
+            patcher.close();
         }
     }
 }

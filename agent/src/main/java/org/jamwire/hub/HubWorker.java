@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Instant;
@@ -14,6 +13,7 @@ import org.jamwire.link.Link;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkEvent;
 import org.jamwire.link.LinkException;
+import org.jamwire.net.LinkSocket;
 import org.jamwire.net.PacketLoop;
 import org.jamwire.protocol.DatagramCheck;
 import org.jamwire.protocol.PacketHeader;
@@ -36,7 +36,7 @@ final class HubWorker {
     private final String name;
     private final InetAddress clientAddress;
     private final int announcedPort;
-    private final DatagramChannel channel;
+    private final LinkSocket socket;
     private final Instant joined = Instant.now();
     private final Thread thread;
     private volatile Link link;
@@ -44,14 +44,14 @@ final class HubWorker {
     private volatile boolean abandoned;
 
     HubWorker(HubServer hub, int id, int port, String name, InetAddress clientAddress, int announcedPort,
-            DatagramChannel channel) {
+            LinkSocket socket) {
         this.hub = hub;
         this.id = id;
         this.port = port;
         this.name = name;
         this.clientAddress = clientAddress;
         this.announcedPort = announcedPort;
-        this.channel = channel;
+        this.socket = socket;
         this.thread = new Thread(this::run, "jamwire-hub-worker-" + id);
         thread.setDaemon(true);
     }
@@ -102,7 +102,7 @@ final class HubWorker {
                 l.stop();
             }
         }
-        closeChannel();
+        socket.close();
         thread.interrupt();
     }
 
@@ -118,7 +118,7 @@ final class HubWorker {
             final int sendChannels;
             final int receiveChannels;
             try (Selector selector = Selector.open()) {
-                channel.register(selector, SelectionKey.OP_READ);
+                socket.channel().register(selector, SelectionKey.OP_READ);
                 final ByteBuffer rx = ByteBuffer.allocate(PacketLoop.MAX_DATAGRAM + 1);
                 final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(IDLE_SECONDS);
                 InetSocketAddress from = null;
@@ -131,7 +131,7 @@ final class HubWorker {
                     selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
                     selector.selectedKeys().clear();
                     rx.clear();
-                    final InetSocketAddress source = (InetSocketAddress) channel.receive(rx);
+                    final InetSocketAddress source = (InetSocketAddress) socket.channel().receive(rx);
                     if (source == null) {
                         continue;
                     }
@@ -156,7 +156,7 @@ final class HubWorker {
                 // jacktrip's rule: the hub sends what the client receives (byte 14) and hears what it sends.
                 sendChannels = PacketHeader.incomingChannels(rx, 0);
                 receiveChannels = PacketHeader.payloadChannels(rx, 0);
-                channel.keyFor(selector).cancel();
+                socket.channel().keyFor(selector).cancel();
                 selector.selectNow();
             }
             if (sendChannels + receiveChannels == 0) {
@@ -166,7 +166,7 @@ final class HubWorker {
             final LinkConfig config = hub.workerConfig(port, name, sendChannels, receiveChannels);
             final Link started;
             try {
-                started = Link.start(config, channel, peer, Backends.forConfig(config), this::onLinkEvent);
+                started = Link.start(config, socket, peer, Backends.forConfig(config), this::onLinkEvent);
             } catch (LinkException e) {
                 hub.report(this, "cannot start: " + e.getMessage());
                 return;
@@ -201,7 +201,7 @@ final class HubWorker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            closeChannel();
+            socket.close();
             link = null;
             hub.released(this);
         }
@@ -218,13 +218,5 @@ final class HubWorker {
             return;
         }
         hub.report(this, e.message());
-    }
-
-    private void closeChannel() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // The port is being given up: nothing left to report.
-        }
     }
 }

@@ -3,11 +3,10 @@ package org.jamwire.jack;
 import com.sun.jna.CallbackThreadInitializer;
 import com.sun.jna.Native;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import org.jamwire.audio.AbstractAudioSession;
 import org.jamwire.audio.AudioBackendException;
 import org.jamwire.audio.AudioProcessor;
 import org.jamwire.audio.AudioSpec;
-import org.jamwire.audio.AudioSession;
 
 /**
  * An open JACK client with ports {@code send_1..n} (JACK inputs: audio to send to the network) and
@@ -15,21 +14,17 @@ import org.jamwire.audio.AudioSession;
  * the control thread; its JACK callbacks run on JACK's process thread ({@code PeriodCallback}) and
  * JACK's notification thread (buffer size, xrun, shutdown).
  */
-public final class JackSession implements AudioSession {
+public final class JackSession extends AbstractAudioSession {
 
     private final long client;
-    private final String clientName;
     private final AudioSpec spec;
-    private final int sampleRate;
     private final PeriodCallback period;
-    private final AtomicLong xruns = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile int bufferSize;
     private volatile boolean alive = true;
     private volatile String shutdownReason;
 
     // JACK holds the addresses of these callbacks' native stubs: keep them reachable.
-    private final JackLibrary.BufferSizeCallback onBufferSize = (frames, arg) -> bufferSizeChanged(frames);
+    private final JackLibrary.BufferSizeCallback onBufferSize = (frames, arg) -> resize(frames);
     private final JackLibrary.XrunCallback onXrun = arg -> xrun();
     private final JackLibrary.InfoShutdownCallback onShutdown = (code, reason, arg) -> shutDown(reason);
 
@@ -37,12 +32,11 @@ public final class JackSession implements AudioSession {
     private volatile long processThreadId;
 
     private JackSession(long client, AudioSpec spec, AudioProcessor processor, long[] sends, long[] receives) {
+        super(JackLibrary.jack_get_client_name(client), JackLibrary.jack_get_sample_rate(client),
+                JackLibrary.jack_get_buffer_size(client), processor);
         this.client = client;
         this.spec = spec;
-        this.clientName = JackLibrary.jack_get_client_name(client);
-        this.sampleRate = JackLibrary.jack_get_sample_rate(client);
-        this.bufferSize = JackLibrary.jack_get_buffer_size(client);
-        this.period = new PeriodCallback(sends, receives, processor, bufferSize);
+        this.period = new PeriodCallback(sends, receives, guard(), bufferSize());
     }
 
     /** Registers the ports and callbacks on an open client; closes the client if that fails. */
@@ -74,8 +68,8 @@ public final class JackSession implements AudioSession {
 
     private void registerCallbacks() throws AudioBackendException {
         // Attach each JACK thread to the JVM once, as a daemon, instead of once per call.
-        Native.setCallbackThreadInitializer(period, new CallbackThreadInitializer(true, false, "jack-process " + clientName));
-        final CallbackThreadInitializer notify = new CallbackThreadInitializer(true, false, "jack-notify " + clientName);
+        Native.setCallbackThreadInitializer(period, new CallbackThreadInitializer(true, false, "jack-process " + clientName()));
+        final CallbackThreadInitializer notify = new CallbackThreadInitializer(true, false, "jack-notify " + clientName());
         Native.setCallbackThreadInitializer(onBufferSize, notify);
         Native.setCallbackThreadInitializer(onXrun, notify);
         Native.setCallbackThreadInitializer(onShutdown, notify);
@@ -91,40 +85,20 @@ public final class JackSession implements AudioSession {
         }
     }
 
-    private int bufferSizeChanged(int frames) {
+    private int resize(int frames) {
         period.resize(frames);
-        bufferSize = frames;
+        bufferSizeChanged(frames);
         return 0;
     }
 
     private int xrun() {
-        xruns.incrementAndGet();
+        addXruns(1);
         return 0;
     }
 
     private void shutDown(String reason) {
         shutdownReason = reason == null || reason.isEmpty() ? "the JACK server shut the client down" : reason;
         alive = false;
-    }
-
-    @Override
-    public int sampleRate() {
-        return sampleRate;
-    }
-
-    @Override
-    public int bufferSize() {
-        return bufferSize;
-    }
-
-    @Override
-    public String clientName() {
-        return clientName;
-    }
-
-    @Override
-    public long xruns() {
-        return xruns.get();
     }
 
     @Override
@@ -148,23 +122,13 @@ public final class JackSession implements AudioSession {
     }
 
     @Override
-    public long processorFailures() {
-        return period.processorFailures();
-    }
-
-    @Override
-    public Throwable lastProcessorFailure() {
-        return period.lastFailure();
-    }
-
-    @Override
     public void start() throws AudioBackendException {
         if (closed.get()) {
-            throw new AudioBackendException("JACK client " + clientName + " is closed");
+            throw new AudioBackendException("JACK client " + clientName() + " is closed");
         }
         final int result = JackLibrary.jack_activate(client);
         if (result != 0) {
-            throw new AudioBackendException("JACK could not activate client " + clientName + " (error " + result
+            throw new AudioBackendException("JACK could not activate client " + clientName() + " (error " + result
                     + "); the server may have stopped: check that jackd is still running");
         }
         processThreadId = JackLibrary.jack_client_thread_id(client);
@@ -181,10 +145,10 @@ public final class JackSession implements AudioSession {
         final String[] playbacks = JackLibrary.ports(client, JackLibrary.AUDIO_TYPE,
                 JackLibrary.PORT_IS_PHYSICAL | JackLibrary.PORT_IS_INPUT);
         for (int i = 0; i < Math.min(captures.length, spec.sendChannels()); i++) {
-            connect(captures[i], clientName + ":send_" + (i + 1));
+            connect(captures[i], clientName() + ":send_" + (i + 1));
         }
         for (int i = 0; i < Math.min(playbacks.length, spec.receiveChannels()); i++) {
-            connect(clientName + ":receive_" + (i + 1), playbacks[i]);
+            connect(clientName() + ":receive_" + (i + 1), playbacks[i]);
         }
     }
 
@@ -217,6 +181,6 @@ public final class JackSession implements AudioSession {
 
     @Override
     public String toString() {
-        return "JackSession[" + clientName + ", " + sampleRate + " Hz, " + bufferSize + " frames]";
+        return "JackSession[" + clientName() + ", " + sampleRate() + " Hz, " + bufferSize() + " frames]";
     }
 }

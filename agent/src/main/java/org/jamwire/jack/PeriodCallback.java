@@ -1,14 +1,14 @@
 package org.jamwire.jack;
 
 import com.sun.jna.Pointer;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.jamwire.audio.AudioProcessor;
+import org.jamwire.audio.ProcessorGuard;
 
 /**
  * The JACK process callback: copies each send port's buffer into the engine's input arrays, runs
- * the {@link AudioProcessor}, and copies the output arrays into the receive ports' buffers. Called
+ * the {@link AudioProcessor} (through its {@link ProcessorGuard}), and copies the output arrays into the receive ports' buffers. Called
  * on the JACK process thread, once per period; allocates nothing, takes no lock and never blocks.
  *
  * <p>Per period it makes one direct-mapped {@code jack_port_get_buffer} call per port, which
@@ -28,7 +28,7 @@ final class PeriodCallback implements JackLibrary.ProcessCallback {
 
     private final long[] sendPorts;
     private final long[] receivePorts;
-    private final AudioProcessor processor;
+    private final ProcessorGuard processor;
 
     /** Longest wait, in milliseconds, for the process thread to end itself before the client closes. */
     static final long FINISH_MILLIS = 1000;
@@ -39,12 +39,9 @@ final class PeriodCallback implements JackLibrary.ProcessCallback {
     /** JACK's process thread, as the JVM knows it, once it has called in. */
     private volatile Thread processThread;
     private volatile long cycles;
-    private volatile long processorFailures;
-    /** What the processor last threw: already made, so keeping it allocates nothing. */
-    private volatile Throwable lastFailure;
     private volatile long oversizedPeriods;
 
-    PeriodCallback(long[] sendPorts, long[] receivePorts, AudioProcessor processor, int frames) {
+    PeriodCallback(long[] sendPorts, long[] receivePorts, ProcessorGuard processor, int frames) {
         this.sendPorts = sendPorts.clone();
         this.receivePorts = receivePorts.clone();
         this.processor = processor;
@@ -72,15 +69,7 @@ final class PeriodCallback implements JackLibrary.ProcessCallback {
         for (int i = 0; i < sendPorts.length; i++) {
             ABSOLUTE.read(JackLibrary.jack_port_get_buffer(sendPorts[i], frames), inputs[i], 0, frames);
         }
-        try {
-            processor.process(inputs, outputs, frames);
-        } catch (RuntimeException | Error e) {
-            for (final float[] output : outputs) {
-                Arrays.fill(output, 0, frames, 0f);
-            }
-            lastFailure = e;
-            processorFailures = processorFailures + 1;
-        }
+        processor.process(inputs, outputs, frames);
         for (int i = 0; i < receivePorts.length; i++) {
             ABSOLUTE.write(JackLibrary.jack_port_get_buffer(receivePorts[i], frames), outputs[i], 0, frames);
         }
@@ -131,16 +120,6 @@ final class PeriodCallback implements JackLibrary.ProcessCallback {
     /** Periods handled so far. */
     long cycles() {
         return cycles;
-    }
-
-    /** Periods in which the processor threw; their output was silence. */
-    long processorFailures() {
-        return processorFailures;
-    }
-
-    /** What the processor last threw, or null. */
-    Throwable lastFailure() {
-        return lastFailure;
     }
 
     /** Periods longer than the arrays, played as silence; should stay 0. */

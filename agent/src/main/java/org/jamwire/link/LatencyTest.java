@@ -21,17 +21,14 @@ final class LatencyTest {
     private static final long MIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-    private final LatencyProbe probe = new LatencyProbe();
+    private final LatencyProbe probe;
     private final AtomicBoolean busy = new AtomicBoolean();
     private final StreamFormat format;
 
-    LatencyTest(StreamFormat format) {
+    /** A test on {@code probe}, the half the audio thread runs. */
+    LatencyTest(StreamFormat format, LatencyProbe probe) {
         this.format = format;
-    }
-
-    /** The audio thread's half. */
-    LatencyProbe probe() {
-        return probe;
+        this.probe = probe;
     }
 
     /**

@@ -28,7 +28,10 @@ public final class PeerStatus {
         return peer;
     }
 
-    /** {@link System#nanoTime()} of the last valid datagram, or 0 before the first. */
+    /**
+     * When the last valid datagram came, in nanoseconds on the packet loop's clock (its
+     * microseconds times 1000), or 0 before the first.
+     */
     public long lastReceiveNanos() {
         return lastReceiveNanos;
     }

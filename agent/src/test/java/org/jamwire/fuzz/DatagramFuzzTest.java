@@ -12,10 +12,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import org.jamwire.engine.Counters;
 import org.jamwire.engine.LinkEngine;
+import org.jamwire.engine.MicrosClock;
 import org.jamwire.engine.PacketRing;
 import org.jamwire.engine.ReceiveQueue;
 import org.jamwire.engine.StreamFormat;
 import org.jamwire.engine.UnderrunPolicy;
+import org.jamwire.net.LinkSocket;
 import org.jamwire.net.PacketLoop;
 import org.jamwire.net.PeerStatus;
 import org.jamwire.protocol.DatagramCheck;
@@ -54,7 +56,8 @@ class DatagramFuzzTest {
             final long[] now = {0};
             final LinkEngine engine = new LinkEngine(f, outgoing, incoming, counters, () -> now[0],
                     () -> self[0].sendQueued());
-            final PacketLoop loop = new PacketLoop(server, null, f, outgoing, incoming, counters, status, engine);
+            final PacketLoop loop = new PacketLoop(new LinkSocket(server), null, f, outgoing, incoming, counters, status,
+                    engine, MicrosClock.SYSTEM);
             self[0] = loop;
             final float[][] in = new float[channels][frames];
             final float[][] out = new float[channels][frames];

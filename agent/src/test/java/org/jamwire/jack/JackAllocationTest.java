@@ -13,24 +13,21 @@ import org.jamwire.testing.JackSignalClient;
 import org.junit.jupiter.api.Tag;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.nio.channels.DatagramChannel;
 import org.jamwire.engine.Counters;
 import org.jamwire.engine.EchoFinder;
 import org.jamwire.engine.LatencyProbe;
 import org.jamwire.engine.LinkCounter;
-import org.jamwire.engine.LinkEngine;
-import org.jamwire.engine.PacketRing;
 import org.jamwire.engine.StreamFormat;
 import org.jamwire.engine.UnderrunPolicy;
-import org.jamwire.net.PacketLoop;
+import org.jamwire.link.AudioPipeline;
+import org.jamwire.net.LinkSocket;
 import org.jamwire.net.PeerStatus;
 import org.junit.jupiter.api.Test;
 
 /**
  * Runs the real process callback on a fast dummy server (192 kHz, 32 frames: 6,000 periods a
- * second), with the link engine, the packet loop's sends and receives and the latency probe on the
- * JACK thread, and reads the JACK thread's allocation counter from inside the processor. The test
+ * second), with a link's real audio pipeline (engine, the packet loop's sends and receives, latency
+ * probe, level meters, callback timing) on the JACK thread, and reads the JACK thread's allocation counter from inside the processor. The test
  * thread runs latency tests through the engine's own loopback all along, as a control thread
  * would: armed and idle periods are both measured.
  */
@@ -86,48 +83,36 @@ class JackAllocationTest {
             assertTrue(loopback.counters.get(LinkCounter.PACKETS_SENT) > WARM_UP, "the engine sent packets");
             assertTrue(loopback.counters.get(LinkCounter.PACKETS_RECEIVED) > WARM_UP,
                     "the JACK thread received packets: " + loopback.counters.snapshot());
+            assertTrue(loopback.counters.get(LinkCounter.CALLBACK_MAX_US) > 0, "the longest callback was published");
         } finally {
             loopback.close();
         }
     }
 
     /**
-     * The real link engine and packet loop on the JACK thread, as a link runs them: each period
-     * takes what waits on a non-blocking loopback socket, runs the engine, sends the engine's
-     * datagram at once, to that same socket, and takes what has arrived before the engine drains,
-     * so that encode, send, receive, decode and play all run in every measured period.
+     * A link's real pipeline ({@link AudioPipeline}) on the JACK thread, over a non-blocking
+     * loopback socket whose peer is itself: each period takes what waits, runs the engine, sends
+     * the engine's datagram at once and takes what has arrived before the engine drains, so that
+     * encode, send, receive, decode and play all run in every measured period.
      */
     private static final class EngineLoopback implements AutoCloseable {
         final Counters counters = new Counters();
         final StreamFormat format = new StreamFormat(192_000, 32, 24, CHANNELS, CHANNELS, 2, 4,
                 UnderrunPolicy.PREDICT);
-        final PacketRing outgoing = new PacketRing(16, format.datagramLength());
-        final PacketRing incoming = new PacketRing(64, PacketLoop.MAX_DATAGRAM + 1);
-        final LatencyProbe probe = new LatencyProbe();
-        final DatagramChannel channel;
-        final LinkEngine engine;
-        final PacketLoop loop;
+        final LinkSocket socket;
+        final AudioPipeline pipeline;
+        final LatencyProbe probe;
 
         EngineLoopback() throws IOException {
-            channel = DatagramChannel.open(StandardProtocolFamily.INET);
-            channel.bind(new InetSocketAddress("127.0.0.1", 0));
-            channel.configureBlocking(false);
-            final PacketLoop[] self = new PacketLoop[1];
-            engine = new LinkEngine(format, outgoing, incoming, counters, () -> 0L, () -> {
-                self[0].sendQueued();
-                self[0].receiveWaiting(64);
-            });
-            loop = new PacketLoop(channel, (InetSocketAddress) channel.getLocalAddress(), format, outgoing, incoming,
-                    counters, new PeerStatus(), engine);
-            self[0] = loop;
+            socket = LinkSocket.open(new InetSocketAddress("127.0.0.1", 0));
+            pipeline = new AudioPipeline(socket, new InetSocketAddress("127.0.0.1", socket.localPort()), format,
+                    counters, new PeerStatus(), () -> 0L);
+            probe = pipeline.probe();
         }
 
         /** One period on the JACK thread, as a link's audio thread runs it. */
         void period(float[][] inputs, float[][] outputs, int frames) {
-            loop.receiveWaiting(64);
-            probe.replaceSend(inputs, frames);
-            engine.process(inputs, outputs, frames);
-            probe.capturePlayed(outputs, frames);
+            pipeline.process(inputs, outputs, frames);
         }
 
         /** A latency test on channel 1 through the loopback, run on the test thread. */
@@ -142,8 +127,8 @@ class JackAllocationTest {
         }
 
         @Override
-        public void close() throws IOException {
-            channel.close();
+        public void close() {
+            socket.close();
         }
     }
 

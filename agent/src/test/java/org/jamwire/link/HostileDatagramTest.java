@@ -16,6 +16,7 @@ import org.jamwire.audio.AudioBackend;
 import org.jamwire.audio.builtin.BuiltinBackend;
 import org.jamwire.audio.builtin.TestSignal;
 import org.jamwire.engine.LinkCounter;
+import org.jamwire.net.LinkSocket;
 import org.jamwire.protocol.PacketHeader;
 import org.jamwire.protocol.SampleRateCode;
 import org.jamwire.protocol.StopPacket;
@@ -145,8 +146,8 @@ class HostileDatagramTest {
 
     @Test
     void a_server_pinned_to_a_port_takes_only_that_port() throws Exception {
-        final DatagramChannel own = Link.bind(0);
-        final int clientPort = ((InetSocketAddress) own.getLocalAddress()).getPort();
+        final LinkSocket own = Link.bind(0);
+        final int clientPort = own.localPort();
         final Link s = start(server().pin(LinkConfig.PeerPin.parse("127.0.0.1:" + clientPort)).build());
         final DatagramChannel x = stranger("127.0.0.1");
         x.send(audio(), at(s));

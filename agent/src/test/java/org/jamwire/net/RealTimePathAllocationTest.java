@@ -5,50 +5,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import org.jamwire.engine.Counters;
 import org.jamwire.engine.LinkCounter;
-import org.jamwire.engine.LinkEngine;
-import org.jamwire.engine.MicrosClock;
-import org.jamwire.engine.PacketRing;
 import org.jamwire.engine.StreamFormat;
 import org.jamwire.engine.UnderrunPolicy;
+import org.jamwire.link.AudioPipeline;
 import org.jamwire.protocol.StopPacket;
 import org.junit.jupiter.api.Test;
 
 /**
- * Drives both real-time halves of two linked ends (the audio-thread engine and the packet loop, over
- * real loopback sockets) through many thousands of periods on one thread and proves that the thread
- * allocated nothing once warmed up, garbage datagrams included.
+ * Drives the real audio-thread pipeline of two linked ends ({@link AudioPipeline}: the engine, the
+ * packet loop over real loopback sockets, the latency probe, the level meters and the callback's
+ * timing) through many thousands of periods on one thread and proves that the thread allocated
+ * nothing once warmed up, garbage datagrams included.
  */
 class RealTimePathAllocationTest {
 
     private static final int WARM_UP = 20_000;
     private static final int MEASURED = 20_000;
 
-    /** One end: engine, rings and packet loop over a loopback socket. */
+    /** One end: a link's pipeline over a loopback socket. */
     private static final class End {
-        final DatagramChannel channel;
+        final LinkSocket socket;
         final Counters counters = new Counters();
         final PeerStatus status = new PeerStatus();
-        final LinkEngine engine;
-        final PacketLoop loop;
+        final AudioPipeline pipeline;
         final float[][] in;
         final float[][] out;
 
         End(StreamFormat f, InetSocketAddress peer) throws Exception {
-            channel = DatagramChannel.open(StandardProtocolFamily.INET);
-            channel.bind(new InetSocketAddress("127.0.0.1", 0));
-            channel.configureBlocking(false);
-            final PacketRing outgoing = new PacketRing(16, f.datagramLength());
-            final PacketRing incoming = new PacketRing(64, PacketLoop.MAX_DATAGRAM + 1);
-            // As in a link, the engine's signal sends the datagram at once, on the same thread.
-            final PacketLoop[] self = new PacketLoop[1];
-            engine = new LinkEngine(f, outgoing, incoming, counters, () -> 42L, () -> self[0].sendQueued());
-            loop = new PacketLoop(channel, peer, f, outgoing, incoming, counters, status, engine);
-            self[0] = loop;
+            socket = LinkSocket.open(new InetSocketAddress("127.0.0.1", 0));
+            pipeline = new AudioPipeline(socket, peer, f, counters, status, () -> 42L);
             in = new float[f.sendChannels()][f.bufferSize()];
             out = new float[f.receiveChannels()][f.bufferSize()];
             for (int c = 0; c < in.length; c++) {
@@ -58,18 +46,17 @@ class RealTimePathAllocationTest {
             }
         }
 
-        int port() throws Exception {
-            return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        int port() {
+            return socket.localPort();
         }
 
         void period() {
-            engine.process(in, out, in.length > 0 ? in[0].length : out[0].length);
-            loop.doWork();
+            pipeline.process(in, out, in.length > 0 ? in[0].length : out[0].length);
         }
     }
 
     @Test
-    void engine_and_packet_loop_allocate_nothing_per_period() throws Exception {
+    void the_audio_thread_pipeline_allocates_nothing_per_period() throws Exception {
         final StreamFormat f = new StreamFormat(48000, 128, 24, 8, 8, 2, 2, UnderrunPolicy.PREDICT);
         final End server = new End(f, null);
         final End client = new End(f, new InetSocketAddress("127.0.0.1", server.port()));
@@ -93,8 +80,9 @@ class RealTimePathAllocationTest {
         assertTrue(server.counters.get(LinkCounter.DROPPED_MALFORMED) >= MEASURED / 100, "malformed counted");
         assertTrue(server.counters.get(LinkCounter.PACKETS_RECEIVED) > MEASURED, "server received audio");
         assertTrue(client.counters.get(LinkCounter.PACKETS_RECEIVED) > MEASURED, "client received audio");
-        server.channel.close();
-        client.channel.close();
+        assertTrue(server.counters.get(LinkCounter.CALLBACK_MAX_US) > 0, "the longest callback was published");
+        server.socket.close();
+        client.socket.close();
     }
 
     private static void run(End a, End b, int periods, ByteBuffer[] garbage, InetSocketAddress to)
@@ -102,13 +90,11 @@ class RealTimePathAllocationTest {
         for (int i = 0; i < periods; i++) {
             if (i % 100 == 0) {
                 for (ByteBuffer g : garbage) {
-                    b.channel.send(g.clear(), to);
+                    b.socket.channel().send(g.clear(), to);
                 }
             }
             b.period();
             a.period();
-            a.loop.doWork();
-            b.loop.doWork();
         }
     }
 }

@@ -38,8 +38,8 @@ class RedundantCopyTest {
             final PacketLoop[] self = new PacketLoop[1];
             final LinkEngine engine = new LinkEngine(f, outgoing, incoming, counters, () -> 0L,
                     () -> self[0].sendQueued());
-            final PacketLoop loop = new PacketLoop(server, null, f, outgoing, incoming, counters, new PeerStatus(),
-                    engine);
+            final PacketLoop loop = new PacketLoop(new LinkSocket(server), null, f, outgoing, incoming, counters,
+                    new PeerStatus(), engine, () -> 0L);
             self[0] = loop;
             final float[][] in = new float[4][64];
             final float[][] out = new float[4][64];

@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.jamwire.audio.AbstractAudioSession;
 import org.jamwire.audio.AudioProcessor;
-import org.jamwire.audio.AudioSession;
 import org.jamwire.audio.AudioSpec;
 import org.jamwire.audio.RealtimePriority;
 
@@ -17,11 +17,9 @@ import org.jamwire.audio.RealtimePriority;
  * server would; the xruns count the periods skipped. Control methods are called on the control
  * thread.
  */
-public final class BuiltinSession implements AudioSession {
+public final class BuiltinSession extends AbstractAudioSession {
 
     private final AudioSpec spec;
-    private final AudioProcessor processor;
-    private final int sampleRate;
     private final int bufferSize;
     private final long periodNanos;
     private final TestSignal signal;
@@ -30,22 +28,16 @@ public final class BuiltinSession implements AudioSession {
     private final float[][] outputs;
     private final Meters sendMeters;
     private final Meters receiveMeters;
-    private final AtomicLong xruns = new AtomicLong();
     private final AtomicLong periods = new AtomicLong();
     private final Thread clock;
     private final AtomicReference<Recording> recording = new AtomicReference<>();
     private volatile boolean running;
     private volatile boolean closed;
-    /** Periods in which the processor threw; they were played as silence. Written by the clock thread only. */
-    private volatile long processorFailures;
-    /** What the processor last threw, or null. */
-    private volatile Throwable lastFailure;
 
     BuiltinSession(AudioSpec spec, AudioProcessor processor, int sampleRate, int bufferSize, double clockRate,
             TestSignal signal, Consumer<String> onClose) {
+        super(spec.clientName(), sampleRate, bufferSize, processor);
         this.spec = spec;
-        this.processor = processor;
-        this.sampleRate = sampleRate;
         this.bufferSize = bufferSize;
         this.periodNanos = Math.round(bufferSize * 1e9 / clockRate);
         this.signal = signal;
@@ -60,26 +52,6 @@ public final class BuiltinSession implements AudioSession {
     }
 
     @Override
-    public int sampleRate() {
-        return sampleRate;
-    }
-
-    @Override
-    public int bufferSize() {
-        return bufferSize;
-    }
-
-    @Override
-    public String clientName() {
-        return spec.clientName();
-    }
-
-    @Override
-    public long xruns() {
-        return xruns.get();
-    }
-
-    @Override
     public boolean isAlive() {
         return !closed;
     }
@@ -87,16 +59,6 @@ public final class BuiltinSession implements AudioSession {
     @Override
     public long periods() {
         return periods.get();
-    }
-
-    @Override
-    public long processorFailures() {
-        return processorFailures;
-    }
-
-    @Override
-    public Throwable lastProcessorFailure() {
-        return lastFailure;
     }
 
     /** Meters of the audio sent to the network. */
@@ -150,15 +112,7 @@ public final class BuiltinSession implements AudioSession {
         long deadline = System.nanoTime();
         while (running) {
             signal.fill(inputs, bufferSize);
-            try {
-                processor.process(inputs, outputs, bufferSize);
-            } catch (RuntimeException | Error e) {
-                for (final float[] output : outputs) {
-                    java.util.Arrays.fill(output, 0, bufferSize, 0f);
-                }
-                lastFailure = e;
-                processorFailures = processorFailures + 1;
-            }
+            guard().process(inputs, outputs, bufferSize);
             sendMeters.measure(inputs, bufferSize);
             receiveMeters.measure(outputs, bufferSize);
             final Recording r = recording.get();
@@ -171,7 +125,7 @@ public final class BuiltinSession implements AudioSession {
             if (wait < -periodNanos) {
                 // The time the clock fell behind is skipped, as an audio server's would be; each
                 // period of it, or part of one, counts.
-                xruns.lazySet(xruns.get() + (-wait + periodNanos - 1) / periodNanos);
+                addXruns((-wait + periodNanos - 1) / periodNanos);
                 deadline = System.nanoTime();
                 wait = 0;
             }
