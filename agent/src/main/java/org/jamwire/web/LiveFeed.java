@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.common.WebSocketSession;
@@ -30,6 +29,7 @@ import org.eclipse.jetty.websocket.core.OpCode;
 import org.jamwire.options.BuildInfo;
 import org.jamwire.control.AgentEvent;
 import org.jamwire.control.EventBus;
+import org.jamwire.control.Jobs;
 import org.jamwire.control.JackMonitor;
 import org.jamwire.control.LinkManager;
 import org.jamwire.control.LinkFigures;
@@ -69,8 +69,7 @@ final class LiveFeed implements AutoCloseable {
     private final AtomicLong badMessages = new AtomicLong();
     private final AtomicLong authFailures = new AtomicLong();
     private final AtomicLong messagesSent = new AtomicLong();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private Jobs.Repeating ticker;
 
     /** One socket's state; guarded by itself. */
     private static final class Client {
@@ -113,12 +112,10 @@ final class LiveFeed implements AutoCloseable {
         this.jack = jack;
         this.settings = settings;
         bus.listen(this::queueEvent);
-        this.thread = new Thread(this::run, "jamwire-feed");
-        thread.setDaemon(true);
     }
 
     void start() {
-        thread.start();
+        ticker = Jobs.repeat("feed", TICK_NANOS, this::tick);
     }
 
     /** Messages refused so far (bad JSON, unknown type, bad topics). */
@@ -273,24 +270,6 @@ final class LiveFeed implements AutoCloseable {
                     }
                     c.events.addLast(e);
                 }
-            }
-        }
-    }
-
-    private void run() {
-        long next = System.nanoTime();
-        while (running) {
-            next += TICK_NANOS;
-            final long wait = next - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            } else {
-                next = System.nanoTime();
-            }
-            try {
-                tick();
-            } catch (RuntimeException e) {
-                // A failed tick must not end the feed; the next one starts afresh.
             }
         }
     }
@@ -618,8 +597,9 @@ final class LiveFeed implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
+        if (ticker != null) {
+            ticker.close();
+        }
         peers.close();
     }
 }

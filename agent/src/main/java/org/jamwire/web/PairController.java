@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jamwire.control.AgentEvent;
 import org.jamwire.control.EventBus;
 import org.jamwire.control.JackMonitor;
+import org.jamwire.control.Jobs;
 import org.jamwire.control.LinkManager;
 import org.jamwire.control.LinkRequest;
 import org.jamwire.control.RoundTrip;
@@ -112,11 +113,8 @@ final class PairController implements AutoCloseable {
                 here.bitResolution(), here.sendChannels(), here.receiveChannels(), here.queue(), here.builtin());
         final PairJob job = new PairJob("p" + nextId.getAndIncrement(), peer, client, port, this::changed);
         jobs.put(job.id(), job);
-        final Thread t = new Thread(() -> job.run(lab, ask, options,
-                (host, opts) -> links.start(links.checked("client", host, opts)).id()),
-                "jamwire-pair-" + job.id());
-        t.setDaemon(true);
-        t.start();
+        Jobs.start("pair-" + job.id(), () -> job.run(lab, ask, options,
+                (host, opts) -> links.start(links.checked("client", host, opts)).id()));
         ctx.status(202).json(view(job));
     }
 

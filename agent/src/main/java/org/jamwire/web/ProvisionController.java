@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jamwire.control.AgentEvent;
 import org.jamwire.control.EventBus;
+import org.jamwire.control.Jobs;
 import org.jamwire.coordinator.Lab;
 import org.jamwire.coordinator.ProvisionJob;
 import org.jamwire.coordinator.Provisioning;
@@ -133,12 +134,10 @@ final class ProvisionController implements AutoCloseable {
         }
         bus.publish(new AgentEvent(null, "provision", job.id() + ": " + (check ? "dry run of the provisioning of "
                 : "provisioning ") + name + " started", Instant.now()));
-        final Thread t = new Thread(() -> {
+        Jobs.start("provision-" + job.id(), () -> {
             provisioning.run(plan, job);
             bus.publish(new AgentEvent(null, "provision", ended(job), Instant.now()));
-        }, "jamwire-provision-" + job.id());
-        t.setDaemon(true);
-        t.start();
+        });
         ctx.status(202).json(view(job));
     }
 
