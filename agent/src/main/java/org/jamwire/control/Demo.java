@@ -40,7 +40,8 @@ public final class Demo implements AutoCloseable {
      * @throws LinkManager.StartFailed when an end cannot start; neither runs then
      */
     public static Demo start(Command.Demo demo, EventBus bus) throws LinkManager.StartFailed {
-        final Demo d = new Demo(LinkManager.forTerminal(bus), (BuiltinBackend) Backends.forConfig(demo.serverConfig(0)));
+        final Demo d = new Demo(LinkManager.forTerminal(bus),
+                (BuiltinBackend) Backends.forConfig(demo.serverConfig(0)));
         try {
             final ManagedLink server = d.links.startOn(demo.serverConfig(0), d.audio);
             d.ids.add(server.id());

@@ -16,7 +16,8 @@ import org.jamwire.options.LinkArguments;
 import org.jamwire.options.UsageException;
 
 /**
- * The agent's links (P2P links, hub clients and hub servers): starts them from requests, lists them, stops them, and forwards their events
+ * The agent's links (P2P links, hub clients and hub servers): starts them from requests, lists
+ * them, stops them, and forwards their events
  * to the {@link EventBus}. Stopped links stay listed until the agent stops, so that their end can
  * be read. Called on HTTP threads; links report on their own supervisor threads.
  */
@@ -192,7 +193,8 @@ public final class LinkManager implements AutoCloseable {
     public RoundTrip measureLatency(String id, int channel, Duration timeout) throws RoundTrip.Failed {
         final ManagedLink m = registry.started(id);
         if (m == null || m.link() == null) {
-            throw new RoundTrip.Failed(RoundTrip.Failed.Reason.NOT_STREAMING, "link " + id + " has no audio of its own");
+            throw new RoundTrip.Failed(RoundTrip.Failed.Reason.NOT_STREAMING,
+                    "link " + id + " has no audio of its own");
         }
         try {
             return LinkViews.roundTrip(m.link().measureLatency(channel, timeout));

@@ -132,7 +132,8 @@ final class JackRestart {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (find(ssh, server) != null) {
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("the peer's jackd (pid " + running.pid() + ") did not stop within 10 s");
+                throw new IllegalStateException("the peer's jackd (pid " + running.pid()
+                        + ") did not stop within 10 s");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }

@@ -9,10 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.Set;
 
 /**
  * The known_hosts file that every ssh connection checks host keys against, in OpenSSH's format. A
@@ -20,6 +23,9 @@ import java.util.Base64;
  * trust on first use. Called on control threads; adding is synchronized.
  */
 public final class KnownHosts {
+
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIR =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     private final Path file;
 
@@ -60,7 +66,7 @@ public final class KnownHosts {
     public synchronized void addConfirmed(String name, HostKey key) throws IOException {
         final Path dir = file.toAbsolutePath().getParent();
         if (dir != null && !Files.exists(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(dir, OWNER_ONLY_DIR);
         }
         final String line = name + " " + key.getType() + " " + key.getKey() + "\n";
         Files.writeString(file, line, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

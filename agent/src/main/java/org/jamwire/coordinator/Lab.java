@@ -2,10 +2,15 @@ package org.jamwire.coordinator;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.jamwire.control.LinkTests;
 
 /**
  * The peers this agent's coordinator knows, kept in a JSON file ({@link PeerFile}), with what each
@@ -36,7 +41,7 @@ public final class Lab implements AutoCloseable {
     private final KnownHosts knownHosts;
     private final SshSession.Timeouts timeouts;
     private final Map<String, Peer> peers = new LinkedHashMap<>();
-    private final Map<String, AgentRun> agents = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AgentRun> agents = new ConcurrentHashMap<>();
 
     /**
      * @param file where the peers are kept (created when the first is added)
@@ -129,7 +134,7 @@ public final class Lab implements AutoCloseable {
     public LinkTestRecord linkTest(String name, int bytes, long periodNanos, int seconds, int port)
             throws LabException, SshException, IOException {
         final Peer peer = get(name);
-        final org.jamwire.control.LinkTests.Result result;
+        final LinkTests.Result result;
         try (SshSession ssh = connect(peer)) {
             result = LinkTestHistory.measure(ssh, peer, bytes, periodNanos, seconds, port);
         }
@@ -137,7 +142,7 @@ public final class Lab implements AutoCloseable {
     }
 
     /** One link test as kept. */
-    public record LinkTestRecord(String peer, String at, org.jamwire.control.LinkTests.Result result) {
+    public record LinkTestRecord(String peer, String at, LinkTests.Result result) {
     }
 
     /** The link tests run against a peer since this agent started, oldest first. */
@@ -155,10 +160,10 @@ public final class Lab implements AutoCloseable {
         final Peer peer = get(name);
         try (SshSession ssh = connect(peer)) {
             JackRestart.restart(ssh, peer.jackServer(), rate, frames);
-            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             PeerReport report = PeerProbe.probe(ssh, peer);
             while (report.sampleRate() != rate && System.nanoTime() - deadline < 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
                 report = PeerProbe.probe(ssh, peer);
             }
             if (report.sampleRate() != rate || report.bufferSize() != frames) {
@@ -198,7 +203,7 @@ public final class Lab implements AutoCloseable {
             final RemoteProcess agent = ssh.start(RemoteCommand.of(PeerPrograms.AGENT, "agent", "--port",
                     String.valueOf(peer.agentPort()), "--token-file", peer.agentToken(), "--jack-server",
                     peer.jackServer()));
-            if (!agent.awaitOutput("Open the web UI", java.time.Duration.ofSeconds(30))) {
+            if (!agent.awaitOutput("Open the web UI", Duration.ofSeconds(30))) {
                 final String said = agent.output().replaceAll("#token=[0-9a-fA-F]+", "#token=…").strip();
                 agent.close();
                 throw new IOException("the agent on " + name + " did not start" + (agent.isRunning() ? " within 30 s"

@@ -158,7 +158,10 @@ public final class PairJob implements AutoCloseable {
         return steps.stream().allMatch(s -> s.state() == State.DONE) ? "running" : "starting";
     }
 
-    /** {@code agent}, {@code jamwire} or {@code jacktrip}: what runs the server on the peer, or null before it starts. */
+    /**
+     * {@code agent}, {@code jamwire} or {@code jacktrip}: what runs the server on the peer, or null
+     * before it starts.
+     */
     public String peerProgram() {
         return ends.program;
     }

@@ -45,7 +45,8 @@ final class PeerPrograms {
 
     /** {@code jamwire linktest --echo --port PORT --seconds N}: the far end of a link test. */
     static final Program LINKTEST_ECHO = Program.fixed("jamwire", exactly("linktest"), exactly("--echo"),
-            exactly("--port"), matching("[0-9]{1,5}", "a port"), exactly("--seconds"), matching("[0-9]{1,3}", "seconds"));
+            exactly("--port"), matching("[0-9]{1,5}", "a port"), exactly("--seconds"),
+            matching("[0-9]{1,3}", "seconds"));
 
     /**
      * {@code jamwire agent --port PORT --token-file FILE --jack-server NAME}: an agent on a peer

@@ -52,7 +52,8 @@ public record ProvisionSettings(Map<String, Object> vars) {
             throw new IOException(file + ": not valid JSON", e);
         }
         if (root == null || !root.isObject()) {
-            throw new IOException(file + ": must be a JSON object of role variables, e.g. {\"jacktrip_enabled\": true}");
+            throw new IOException(file + ": must be a JSON object of role variables, e.g."
+                    + " {\"jacktrip_enabled\": true}");
         }
         final Map<String, Object> vars = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : root.properties()) {
@@ -109,7 +110,8 @@ public record ProvisionSettings(Map<String, Object> vars) {
         if (v instanceof Long n && n >= 1 && n <= 65535) {
             return n.intValue();
         }
-        if (v instanceof String s && s.matches("[0-9]{1,5}") && Integer.parseInt(s) >= 1 && Integer.parseInt(s) <= 65535) {
+        if (v instanceof String s && s.matches("[0-9]{1,5}") && Integer.parseInt(s) >= 1
+                && Integer.parseInt(s) <= 65535) {
             return Integer.parseInt(s);
         }
         return Peer.DEFAULT_AGENT_PORT;

@@ -157,7 +157,8 @@ public final class Provisioning implements AutoCloseable {
             }
             argv.add("site.yml");
             final Process p = start(argv, ansible, dir);
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     job.add(line);
                 }

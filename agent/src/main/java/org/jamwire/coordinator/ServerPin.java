@@ -13,7 +13,10 @@ import java.util.List;
  */
 record ServerPin(String address, String note) {
 
-    /** Finds the client's address for a server on {@code server}, with a client on {@code client} (or here when null). */
+    /**
+     * Finds the client's address for a server on {@code server}, with a client on {@code client} (or
+     * here when null).
+     */
     static ServerPin find(PairEnds.Probed server, PairEnds.Probed client) {
         final List<String> unpinned = new ArrayList<>();
         final PeerReport sr = server.report();

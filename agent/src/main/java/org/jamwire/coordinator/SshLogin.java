@@ -101,7 +101,8 @@ final class SshLogin {
         }
         if (cause instanceof SocketTimeoutException || msg.contains("timeout") || msg.contains("timed out")) {
             return new SshException(SshException.Kind.CONNECT_TIMEOUT, target + " did not complete the ssh handshake"
-                    + " within " + timeouts.connect().toMillis() + " ms: the host or its sshd is not answering", null, e);
+                    + " within " + timeouts.connect().toMillis() + " ms: the host or its sshd is not answering",
+                    null, e);
         }
         if (msg.contains("Auth fail") || msg.contains("Auth cancel")) {
             return new SshException(SshException.Kind.AUTH_FAILED, target + " refused the key " + target.identity()
@@ -132,7 +133,8 @@ final class SshLogin {
             }
             if (!e.fingerprint().equals(fingerprint)) {
                 throw new SshException(SshException.Kind.FAILED, target.knownHostsName() + " now presents the key "
-                        + e.fingerprint() + ", not the " + fingerprint + " that was accepted: nothing recorded", null, e);
+                        + e.fingerprint() + ", not the " + fingerprint + " that was accepted: nothing recorded",
+                        null, e);
             }
             try {
                 known.addConfirmed(target.knownHostsName(), new HostKey(target.knownHostsName(), e.presentedKey()));

@@ -111,7 +111,8 @@ public final class SshSession implements AutoCloseable {
                 if (!session.isConnected()) {
                     throw new SshException(SshException.Kind.KEEPALIVE_TIMEOUT, "the connection to " + target
                             + " died while '" + command.argv().get(0) + "' ran (no answer to "
-                            + timeouts.keepaliveMisses() + " keepalives " + timeouts.keepalive().toMillis() + " ms apart)");
+                            + timeouts.keepaliveMisses() + " keepalives " + timeouts.keepalive().toMillis()
+                            + " ms apart)");
                 }
                 LockSupport.parkNanos(POLL_NANOS);
             }

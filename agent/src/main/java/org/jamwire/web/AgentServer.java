@@ -9,11 +9,22 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.http.HttpException;
 import org.jamwire.control.EventBus;
 import org.jamwire.control.JackMonitor;
 import org.jamwire.control.LinkManager;
+import org.jamwire.coordinator.KnownHosts;
+import org.jamwire.coordinator.Lab;
+import org.jamwire.coordinator.PeerFeeds;
+import org.jamwire.coordinator.Provisioning;
+import org.jamwire.coordinator.SshSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +47,13 @@ public final class AgentServer implements AutoCloseable {
     private final LinkManager links;
     private final JackMonitor jack;
     private final LiveFeed feed;
-    private final org.jamwire.coordinator.Lab lab;
+    private final Lab lab;
     private final ObjectMapper json = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final String openApi;
-    private volatile HostCheck hosts;
-    /** Requests refused, by error word: counted, not logged. */
-    private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> refused =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Set<String> apiRoutes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Guards guards;
+    private final Refusals refused = new Refusals();
+    private final Set<String> apiRoutes = ConcurrentHashMap.newKeySet();
     private Javalin app;
 
     private volatile PairController pairs;
@@ -53,19 +62,20 @@ public final class AgentServer implements AutoCloseable {
     private AgentServer(AgentSettings settings, Token token) {
         this.settings = settings;
         this.token = token;
+        this.guards = new Guards(token);
         this.links = new LinkManager(effectiveJackServer(settings.jackServer()), bus);
         this.jack = new JackMonitor(effectiveJackServer(settings.jackServer()), bus);
-        final java.nio.file.Path dir = settings.tokenFile().toAbsolutePath().getParent();
+        final Path dir = settings.tokenFile().toAbsolutePath().getParent();
         try {
-            this.lab = new org.jamwire.coordinator.Lab(dir.resolve("peers.json"),
-                    new org.jamwire.coordinator.KnownHosts(dir.resolve("known_hosts")),
-                    org.jamwire.coordinator.SshSession.Timeouts.defaults());
+            this.lab = new Lab(dir.resolve("peers.json"),
+                    new KnownHosts(dir.resolve("known_hosts")),
+                    SshSession.Timeouts.defaults());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         this.provisions = new ProvisionController(json,
-                new org.jamwire.coordinator.Provisioning(lab, dir.resolve("provision.json")), bus);
-        this.feed = new LiveFeed(json, token, links, jack, bus, settings, new org.jamwire.coordinator.PeerFeeds(lab),
+                new Provisioning(lab, dir.resolve("provision.json")), bus);
+        this.feed = new LiveFeed(json, token, links, jack, bus, settings, new PeerFeeds(lab),
                 provisions::jobs);
         this.openApi = resource(OPENAPI_RESOURCE);
     }
@@ -88,7 +98,7 @@ public final class AgentServer implements AutoCloseable {
         final AgentServer server;
         try {
             server = new AgentServer(settings, Token.loadOrCreate(settings.tokenFile()));
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw e.getCause();
         }
         server.jack.start();
@@ -99,7 +109,7 @@ public final class AgentServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + settings.listenAddress() + ":" + settings.port()
                     + ": " + rootMessage(e) + " (is another agent running? pick another port with --port)", e);
         }
-        server.hosts = new HostCheck(settings.listenAddress(), settings.allowedHosts(), server.app.port());
+        server.guards.hosts(new HostCheck(settings.listenAddress(), settings.allowedHosts(), server.app.port()));
         server.feed.start();
         return server;
     }
@@ -138,74 +148,38 @@ public final class AgentServer implements AutoCloseable {
             config.jetty.modifyServer(s -> {
                 s.setStopTimeout(1000);
                 // What Jetty refuses before a handler of ours runs is answered in the API's JSON too.
-                s.setErrorHandler(new JsonErrorHandler(json, JsonErrorHandler.counting(refused)));
+                s.setErrorHandler(new JsonErrorHandler(json, refused));
             });
             if (withUi) {
                 config.staticFiles.add(sf -> {
                     sf.hostedPath = "/";
                     sf.directory = UI_RESOURCES;
                     sf.location = Location.CLASSPATH;
-                    sf.headers = java.util.Map.of("Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff",
+                    sf.headers = Map.of("Cache-Control", "no-cache", "X-Content-Type-Options", "nosniff",
                             "Content-Security-Policy", "default-src 'self'; connect-src 'self'; img-src 'self' data:;"
                                     + " style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
                             "Referrer-Policy", "no-referrer");
                 });
             }
             // Host and Origin before anything else, including the UI's files.
-            config.routes.before(this::checkHostAndOrigin);
-            config.routes.before("/api/*", this::checkToken);
+            config.routes.before(guards::checkHostAndOrigin);
+            config.routes.before("/api/*", guards::checkToken);
             // Javalin runs no before handler for a WebSocket upgrade: check it where it does run.
-            config.routes.wsBeforeUpgrade("/api/live", this::checkUpgrade);
+            config.routes.wsBeforeUpgrade("/api/live", guards::checkUpgrade);
             config.routes.ws("/api/live", feed::configure);
             if (!withUi) {
                 config.routes.get("/", ctx -> ctx.contentType("text/plain").result(
                         "This JamWire agent was built without its web UI (the web module). The API is at /api."));
             }
-            config.routes.get("/api/health", api::health);
-            config.routes.get("/api/version", api::version);
-            config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
-            config.routes.get("/api/jack", api::jackState);
-            config.routes.get("/api/jack/ports", api::jackPorts);
-            config.routes.post("/api/jack/connections", api::connect);
-            config.routes.delete("/api/jack/connections", api::disconnect);
-            config.routes.get("/api/link-options", api::linkOptions);
-            config.routes.get("/api/counters", api::counterMeanings);
-            config.routes.post("/api/links/check", api::checkLink);
-            config.routes.post("/api/links", api::startLink);
-            config.routes.get("/api/links", api::listLinks);
-            config.routes.get("/api/links/{id}", api::getLink);
-            config.routes.delete("/api/links/{id}", api::stopLink);
-            config.routes.get("/api/links/{id}/counters", api::linkCounters);
-            config.routes.get("/api/links/{id}/clients", api::hubClients);
-            config.routes.post("/api/links/{id}/latency", api::measureLatency);
-            config.routes.get("/api/lab/peers", labApi::list);
-            config.routes.get("/api/lab/ssh-config", labApi::sshConfig);
-            config.routes.post("/api/lab/peers", labApi::add);
-            config.routes.delete("/api/lab/peers/{name}", labApi::remove);
-            config.routes.post("/api/lab/peers/{name}/probe", labApi::probe);
-            config.routes.post("/api/lab/peers/{name}/trust", labApi::trust);
-            config.routes.post("/api/lab/preflight", labApi::preflight);
-            config.routes.post("/api/lab/peers/{name}/linktest", labApi::linkTest);
-            config.routes.post("/api/lab/peers/{name}/match-jack", labApi::matchJack);
-            config.routes.post("/api/lab/peers/{name}/agent", labApi::startAgent);
-            config.routes.get("/api/lab/peers/{name}/linktests", labApi::linkTests);
-            config.routes.post("/api/lab/peers/{name}/provision", provisions::start);
-            config.routes.get("/api/lab/provisions", provisions::list);
-            config.routes.get("/api/lab/provisions/{id}", provisions::get);
-            config.routes.get("/api/lab/pairs", pairs::list);
-            config.routes.post("/api/lab/pairs", pairs::start);
-            config.routes.get("/api/lab/pairs/{id}", pairs::get);
-            config.routes.delete("/api/lab/pairs/{id}", pairs::stop);
-            config.routes.post("/api/lab/pairs/{id}/latency", pairs::latency);
+            Routes.api(config, api, labApi, provisions, pairs, openApi);
             config.routes.exception(ApiException.class, (e, ctx) -> {
-                refused.computeIfAbsent(e.body().error(), k -> new java.util.concurrent.atomic.AtomicLong())
-                        .incrementAndGet();
+                refused.accept(e.body().error());
                 ctx.status(e.status()).json(e.body());
             });
             config.routes.exception(HttpResponseException.class, (e, ctx) -> httpError(ctx, e.getStatus(),
                     e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                final org.eclipse.jetty.http.HttpException bad = httpCause(e);
+                final HttpException bad = httpCause(e);
                 if (bad != null && bad.getCode() < 500) {
                     // The client's fault (a body that is not valid chunked encoding, say): said, not logged.
                     httpError(ctx, bad.getCode(), JsonErrorHandler.message(bad.getCode(), bad.getReason()));
@@ -221,29 +195,26 @@ public final class AgentServer implements AutoCloseable {
                 }
                 if (ctx.path().startsWith("/api")) {
                     ctx.json(new ApiException.ApiError("not_found", null, null, "no such endpoint: " + ctx.method()
-                            + " " + clip(ctx.path()) + "; GET /api/openapi.json lists them"));
+                            + " " + Guards.shown(ctx.path()) + "; GET /api/openapi.json lists them"));
                 } else {
-                    ctx.json(new ApiException.ApiError("not_found", null, null, "no such page: " + clip(ctx.path())
+                    ctx.json(new ApiException.ApiError("not_found", null, null, "no such page: "
+                            + Guards.shown(ctx.path())
                             + "; the agent's UI is at /"));
                 }
             });
             config.routes.error(405, ctx -> ctx.json(new ApiException.ApiError("invalid", null, null,
-                    "method " + ctx.method() + " is not allowed on " + clip(ctx.path()))));
+                    "method " + ctx.method() + " is not allowed on " + Guards.shown(ctx.path()))));
         });
     }
 
     /** The HTTP error Jetty found somewhere in {@code e}'s causes, or null. */
-    private static org.eclipse.jetty.http.HttpException httpCause(Throwable e) {
+    private static HttpException httpCause(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.eclipse.jetty.http.HttpException h) {
+            if (t instanceof HttpException h) {
                 return h;
             }
         }
         return null;
-    }
-
-        private static String clip(String s) {
-        return org.jamwire.text.Printable.escape(s.length() > 80 ? s.substring(0, 80) + "…" : s);
     }
 
     private void httpError(Context ctx, int status, String message) {
@@ -252,56 +223,8 @@ public final class AgentServer implements AutoCloseable {
                 ? "the request body is larger than " + (ctx.contentLength() > 0 ? "the limit of " : "")
                         + "64 KiB allowed"
                 : message;
-        refused.computeIfAbsent(error, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+        refused.accept(error);
         ctx.status(status).json(new ApiException.ApiError(error, null, null, text));
-    }
-
-    private HostCheck hosts() {
-        final HostCheck h = hosts;
-        if (h == null) {
-            throw new ApiException(503, "unavailable", null, null, "the agent is still starting");
-        }
-        return h;
-    }
-
-    private void checkHostAndOrigin(Context ctx) {
-        final HostCheck h = hosts();
-        if (!h.hostAllowed(ctx.header("Host"))) {
-            throw new ApiException(403, "forbidden", "Host", "one of " + String.join(", ", h.hosts()),
-                    "Host '" + clip(String.valueOf(ctx.header("Host"))) + "' is not this agent's; reach it as"
-                            + " 127.0.0.1 or localhost, or allow the name with --allow-host");
-        }
-        final String origin = ctx.header("Origin");
-        if (origin != null && !h.originAllowed(origin)) {
-            throw new ApiException(403, "forbidden", "Origin", "a page served by this agent",
-                    "Origin '" + clip(origin) + "' may not use this agent");
-        }
-    }
-
-    private void checkToken(Context ctx) {
-        if (ctx.path().equals("/api/live")) {
-            return; // the feed authenticates in its first message
-        }
-        final String auth = ctx.header("Authorization");
-        final String given = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).trim() : null;
-        if (!token.matches(given)) {
-            throw new ApiException(401, "unauthorized", "Authorization", "Bearer TOKEN",
-                    given == null ? "send the agent's token as 'Authorization: Bearer TOKEN'; its path is printed"
-                            + " when the agent starts" : "the token is wrong: use the one in the agent's token file");
-        }
-    }
-
-    private void checkUpgrade(Context ctx) {
-        final HostCheck h = hosts();
-        if (!h.hostAllowed(ctx.header("Host"))) {
-            throw new ApiException(403, "forbidden", "Host", "this agent's host", "Host is not this agent's");
-        }
-        // A browser always sends Origin on a WebSocket upgrade: one from elsewhere, or none, is refused.
-        final String origin = ctx.header("Origin");
-        if (origin == null || !h.originAllowed(origin)) {
-            throw new ApiException(403, "forbidden", "Origin", "a page served by this agent",
-                    "Origin '" + clip(String.valueOf(origin)) + "' may not open the live feed");
-        }
     }
 
     private static String resource(String path) {
@@ -316,8 +239,8 @@ public final class AgentServer implements AutoCloseable {
     }
 
     /** Every REST route, as "METHOD /path", for checking the OpenAPI document against. */
-    java.util.Set<String> apiRoutes() {
-        return java.util.Set.copyOf(apiRoutes);
+    Set<String> apiRoutes() {
+        return Set.copyOf(apiRoutes);
     }
 
     /** The port the agent listens on. */
@@ -341,9 +264,8 @@ public final class AgentServer implements AutoCloseable {
     }
 
     /** Requests refused so far by error word, and the feed's refused messages and sockets. */
-    java.util.Map<String, Long> refusals() {
-        final java.util.Map<String, Long> m = new java.util.TreeMap<>();
-        refused.forEach((k, v) -> m.put(k, v.get()));
+    Map<String, Long> refusals() {
+        final Map<String, Long> m = refused.counts();
         m.put("feed_bad_messages", feed.badMessages());
         m.put("feed_auth_failures", feed.authFailures());
         return m;

@@ -8,14 +8,15 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jamwire.options.BuildInfo;
-import org.jamwire.options.LinkArguments;
-import org.jamwire.control.JackMonitor;
+import java.util.function.Supplier;
 import org.jamwire.control.CounterValues;
+import org.jamwire.control.JackMonitor;
 import org.jamwire.control.LinkManager;
 import org.jamwire.control.LinkRequest;
 import org.jamwire.control.LinkView;
 import org.jamwire.control.RoundTrip;
+import org.jamwire.options.BuildInfo;
+import org.jamwire.options.LinkArguments;
 
 /**
  * The REST endpoints, thin: each reads and checks its input, calls the control layer and shapes
@@ -34,10 +35,10 @@ final class Controllers {
     private final LinkManager links;
     private final JackMonitor jack;
     private final Instant started = Instant.now();
-    private final java.util.function.Supplier<Map<String, Long>> refusals;
+    private final Supplier<Map<String, Long>> refusals;
 
     Controllers(ObjectMapper json, LinkManager links, JackMonitor jack,
-            java.util.function.Supplier<Map<String, Long>> refusals) {
+            Supplier<Map<String, Long>> refusals) {
         this.json = json;
         this.links = links;
         this.jack = jack;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.MimeTypes;
@@ -76,10 +75,5 @@ final class JsonErrorHandler extends ErrorHandler {
             Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, MimeTypes.Type.APPLICATION_JSON_UTF_8.asString());
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
-    }
-
-    /** Counts refusals by error word, as the agent's other refusals are counted. */
-    static Consumer<String> counting(java.util.Map<String, AtomicLong> counts) {
-        return word -> counts.computeIfAbsent(word, k -> new AtomicLong()).incrementAndGet();
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jamwire.options.LinkArguments;
@@ -74,9 +73,11 @@ final class LabController {
         Bodies.onlyFields(b, PEER_FIELDS, null);
         final Peer peer;
         try {
-            peer = new Peer(Bodies.text(b, "name", true), Bodies.text(b, "host", true), b.path("port").isMissingNode() ? 22 : port(b, "port"),
-                    Bodies.text(b, "user", true), Path.of(Bodies.text(b, "key", true)), b.hasNonNull("jackServer") ? Bodies.text(b, "jackServer", true)
-                            : "default", b.has("agentPort") ? port(b, "agentPort") : Peer.DEFAULT_AGENT_PORT,
+            peer = new Peer(Bodies.text(b, "name", true), Bodies.text(b, "host", true),
+                    b.path("port").isMissingNode() ? 22 : port(b, "port"), Bodies.text(b, "user", true),
+                    Path.of(Bodies.text(b, "key", true)),
+                    b.hasNonNull("jackServer") ? Bodies.text(b, "jackServer", true) : "default",
+                    b.has("agentPort") ? port(b, "agentPort") : Peer.DEFAULT_AGENT_PORT,
                     b.hasNonNull("agentToken") ? Bodies.text(b, "agentToken", true) : Peer.DEFAULT_AGENT_TOKEN, null);
         } catch (IllegalArgumentException e) {
             final String m = e.getMessage();
@@ -128,51 +129,15 @@ final class LabController {
         switch (e.kind()) {
             case UNKNOWN_HOST_KEY -> {
                 hostKeyState.put(name, "unknown");
-                return new HostKeyException("unknown_host_key", e);
+                return new SshErrors.HostKey("unknown_host_key", e);
             }
             case CHANGED_HOST_KEY -> {
                 hostKeyState.put(name, "changed");
-                return new HostKeyException("changed_host_key", e);
+                return new SshErrors.HostKey("changed_host_key", e);
             }
             default -> {
-                return new SshFailure(e);
+                return new SshErrors.Failure(e);
             }
-        }
-    }
-
-    /** A 409 that carries the presented key's fingerprint for the UI to show. */
-    static final class HostKeyException extends ApiException {
-        private static final long serialVersionUID = 1L;
-        private final String fingerprint;
-
-        HostKeyException(String error, SshException e) {
-            this(error, e, e.getMessage());
-        }
-
-        HostKeyException(String error, SshException e, String message) {
-            super(409, error, "fingerprint", "confirm the fingerprint on the machine itself", message);
-            this.fingerprint = e.fingerprint();
-        }
-
-        @Override
-        ApiError body() {
-            return new ApiError(super.body().error(), null, null, getMessage(), null, fingerprint);
-        }
-    }
-
-    /** A 502: ssh to the peer failed, with the kind of failure. */
-    static final class SshFailure extends ApiException {
-        private static final long serialVersionUID = 1L;
-        private final String kind;
-
-        SshFailure(SshException e) {
-            super(502, "ssh", null, null, e.getMessage());
-            this.kind = e.kind().name().toLowerCase(Locale.ROOT);
-        }
-
-        @Override
-        ApiError body() {
-            return new ApiError("ssh", null, null, getMessage(), kind, null);
         }
     }
 

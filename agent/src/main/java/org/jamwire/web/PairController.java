@@ -3,9 +3,11 @@ package org.jamwire.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +20,7 @@ import org.jamwire.control.LinkRequest;
 import org.jamwire.control.RoundTrip;
 import org.jamwire.coordinator.Lab;
 import org.jamwire.coordinator.PairJob;
+import org.jamwire.coordinator.PeerAgent;
 
 /**
  * Pairs: a server started on a peer over ssh and a client here or on a second peer, as one job
@@ -129,7 +132,7 @@ final class PairController implements AutoCloseable {
         for (PairJob.Step s : steps) {
             if (s.state() == PairJob.State.RUNNING || s.state() == PairJob.State.FAILED) {
                 bus.publish(new AgentEvent(null, "pair_step", job.id() + ": " + s.name() + ": "
-                        + s.state().name().toLowerCase(java.util.Locale.ROOT) + (s.detail() == null ? "" : " (" + s.detail()
+                        + s.state().name().toLowerCase(Locale.ROOT) + (s.detail() == null ? "" : " (" + s.detail()
                         + ")"), Instant.now()));
                 return;
             }
@@ -151,7 +154,7 @@ final class PairController implements AutoCloseable {
         try {
             final Object result = j.latency(lab, id -> {
                 try {
-                    return manager.measureLatency(id, 1, java.time.Duration.ofMillis(2000));
+                    return manager.measureLatency(id, 1, Duration.ofMillis(2000));
                 } catch (RoundTrip.Failed e) {
                     throw Controllers.refused(e);
                 }
@@ -162,7 +165,7 @@ final class PairController implements AutoCloseable {
             throw e;
         } catch (IllegalStateException e) {
             throw new ApiException(409, "conflict", null, null, e.getMessage());
-        } catch (org.jamwire.coordinator.PeerAgent.AgentError e) {
+        } catch (PeerAgent.AgentError e) {
             throw new ApiException(e.status() == 422 ? 422 : 502, e.status() == 422 ? "no_echo" : "ssh", null, null,
                     e.getMessage());
         } catch (Exception e) {

@@ -113,11 +113,11 @@ final class ProvisionController implements AutoCloseable {
             throw ApiException.notFound(e.getMessage());
         } catch (SshException e) {
             if (e.kind() == SshException.Kind.UNKNOWN_HOST_KEY || e.kind() == SshException.Kind.CHANGED_HOST_KEY) {
-                throw new LabController.HostKeyException(e.kind() == SshException.Kind.UNKNOWN_HOST_KEY
+                throw new SshErrors.HostKey(e.kind() == SshException.Kind.UNKNOWN_HOST_KEY
                         ? "unknown_host_key" : "changed_host_key", e, "nothing was run on " + name + ": its host key"
                         + " is not trusted here. Probe it and trust it first. " + e.getMessage());
             }
-            throw new LabController.SshFailure(e);
+            throw new SshErrors.Failure(e);
         } catch (Provisioning.Unavailable e) {
             throw new ApiException(503, "unavailable", null, null, e.getMessage());
         }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -17,6 +18,11 @@ import java.util.Set;
  * Created on the control thread at start; {@link #matches} is called on HTTP and WebSocket threads.
  */
 public final class Token {
+
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIR =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     /** Fewest hex digits accepted in a token file: 128 bits. */
     static final int MIN_HEX_DIGITS = 32;
@@ -41,13 +47,13 @@ public final class Token {
         if (!Files.exists(file)) {
             final Path dir = file.toAbsolutePath().getParent();
             if (dir != null) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectories(dir, OWNER_ONLY_DIR);
             }
             final byte[] random = new byte[BYTES];
             new SecureRandom().nextBytes(random);
             final String hex = HexFormat.of().formatHex(random);
             try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(file, OWNER_ONLY_FILE);
                 Files.writeString(file, hex + "\n", StandardCharsets.US_ASCII);
                 return new Token(hex, true);
             } catch (FileAlreadyExistsException raced) {
@@ -56,7 +62,8 @@ public final class Token {
         }
         final Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
         if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)
-                || perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+                || perms.contains(PosixFilePermission.GROUP_WRITE)
+                || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
             throw new IOException("token file " + file + " can be read or written by others ("
                     + PosixFilePermissions.toString(perms) + "): run `chmod 600 " + file + "`");
         }
