@@ -193,17 +193,12 @@ public final class LinkManager implements AutoCloseable {
     public RoundTrip measureLatency(String id, int channel, Duration timeout) throws RoundTrip.Failed {
         final ManagedLink m = registry.started(id);
         if (m == null || m.link() == null) {
-            throw new RoundTrip.Failed(RoundTrip.Failed.Reason.NOT_STREAMING,
-                    "link " + id + " has no audio of its own");
+            throw new RoundTrip.Failed(false, "link " + id + " has no audio of its own");
         }
         try {
             return LinkViews.roundTrip(m.link().measureLatency(channel, timeout));
         } catch (LatencyException e) {
-            throw new RoundTrip.Failed(switch (e.reason()) {
-                case NOT_STREAMING -> RoundTrip.Failed.Reason.NOT_STREAMING;
-                case BUSY -> RoundTrip.Failed.Reason.BUSY;
-                case NO_ECHO -> RoundTrip.Failed.Reason.NO_ECHO;
-            }, e.getMessage());
+            throw new RoundTrip.Failed(e.reason() == LatencyException.Reason.NO_ECHO, e.getMessage());
         }
     }
 

@@ -12,30 +12,22 @@ package org.jamwire.control;
  */
 public record RoundTrip(int frames, double ms, int sampleRate, int periodFrames, int channel, double confidence) {
 
-    /** Why a latency test could not give a round trip. */
+    /**
+     * Why a latency test could not give a round trip: the link cannot test now (it is not
+     * streaming, has no audio of its own, or runs another test), or no echo came back in time.
+     */
     public static final class Failed extends Exception {
         private static final long serialVersionUID = 1L;
+        private final boolean noEcho;
 
-        /** What stood in the way. */
-        public enum Reason {
-            /** The link is not streaming, or is a hub server with no audio of its own. */
-            NOT_STREAMING,
-            /** Another test runs on it. */
-            BUSY,
-            /** No echo came back in time. */
-            NO_ECHO
-        }
-
-        private final Reason reason;
-
-        Failed(Reason reason, String message) {
+        Failed(boolean noEcho, String message) {
             super(message);
-            this.reason = reason;
+            this.noEcho = noEcho;
         }
 
-        /** What stood in the way. */
-        public Reason reason() {
-            return reason;
+        /** Whether the test ran and no echo came back; otherwise the link could not test now. */
+        public boolean noEcho() {
+            return noEcho;
         }
     }
 }

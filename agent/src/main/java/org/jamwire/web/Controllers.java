@@ -189,10 +189,8 @@ final class Controllers {
 
     /** A latency test's failure as the API answers it: 409 for a link that cannot test now, 422 for no echo. */
     static ApiException refused(RoundTrip.Failed e) {
-        return switch (e.reason()) {
-            case NOT_STREAMING, BUSY -> new ApiException(409, "conflict", null, null, e.getMessage());
-            case NO_ECHO -> new ApiException(422, "no_echo", null, null, e.getMessage());
-        };
+        return e.noEcho() ? new ApiException(422, "no_echo", null, null, e.getMessage())
+                : new ApiException(409, "conflict", null, null, e.getMessage());
     }
 
     private LinkView link(Context ctx) {
