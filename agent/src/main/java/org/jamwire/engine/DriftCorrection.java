@@ -28,15 +28,19 @@ final class DriftCorrection {
     private double smoothedLevel = Double.NaN;
     private final double levelSmoothing;
 
-    DriftCorrection(DriftEstimator drift, FrameRing ring, Counters counters, int channels, int localFrames,
-            int sampleRate) {
-        this.drift = drift;
+    DriftCorrection(FrameRing ring, Counters counters, int localFrames, int sampleRate) {
+        this.drift = new DriftEstimator(sampleRate);
         this.ring = ring;
         this.counters = counters;
-        this.channels = channels;
+        this.channels = ring.channels();
         this.localFrames = localFrames;
         this.sampleRate = sampleRate;
         this.levelSmoothing = Math.min(1.0, (double) localFrames / sampleRate);
+    }
+
+    /** The estimate followed, which also takes the peer's timestamps. */
+    DriftEstimator estimator() {
+        return drift;
     }
 
     /** This end began playing frame {@code played} of its own count at {@code nowMicros}. */

@@ -41,6 +41,11 @@ final class FrameRing {
         this.missing = new boolean[capacity];
     }
 
+    /** Channels kept. */
+    int channels() {
+        return channels;
+    }
+
     /** Frames queued ahead of playback (negative while playback runs ahead of arrivals). */
     long level() {
         return writePos - readPos;

@@ -21,14 +21,17 @@ final class Playout {
     /** Whether real audio has played: before it there is nothing to conceal from. */
     private boolean started;
 
-    /** {@code correction} is null for a queue that does not follow drift. */
-    Playout(FrameRing ring, Concealer concealer, DriftCorrection correction, Counters counters, int channels,
-            UnderrunPolicy policy) {
+    /**
+     * A playout that conceals by {@code policy}, with periods of {@code localFrames} at
+     * {@code sampleRate}; {@code correction} is null for a queue that does not follow drift.
+     */
+    Playout(FrameRing ring, DriftCorrection correction, Counters counters, UnderrunPolicy policy, int localFrames,
+            int sampleRate) {
         this.ring = ring;
-        this.concealer = concealer;
+        this.channels = ring.channels();
+        this.concealer = new Concealer(policy, channels, localFrames, sampleRate);
         this.correction = correction;
         this.counters = counters;
-        this.channels = channels;
         this.after = new float[channels][policy == UnderrunPolicy.PREDICT ? concealer.ahead() : 0];
         this.between = new float[channels][policy == UnderrunPolicy.PREDICT ? concealer.maxInterpolation() : 0];
     }

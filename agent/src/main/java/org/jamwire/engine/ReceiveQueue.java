@@ -132,12 +132,9 @@ public final class ReceiveQueue {
         // The ring holds the overflow length, a gap up to that length, one packet, and as much
         // again of audio already played, which a step back may play once more.
         this.ring = new FrameRing(channels, Math.max(4 * (most + FrameRing.MAX_PEER_FRAMES), 32768));
-        final DriftEstimator drift = followDrift ? new DriftEstimator(sampleRate) : null;
-        this.correction = followDrift ? new DriftCorrection(drift, ring, counters, channels, localFrames, sampleRate)
-                : null;
-        this.arrivals = new Arrivals(ring, drift, sizer, counters);
-        this.playout = new Playout(ring, new Concealer(policy, channels, localFrames, sampleRate), correction,
-                counters, channels, policy);
+        this.correction = followDrift ? new DriftCorrection(ring, counters, localFrames, sampleRate) : null;
+        this.arrivals = new Arrivals(ring, correction != null ? correction.estimator() : null, sizer, counters);
+        this.playout = new Playout(ring, correction, counters, policy, localFrames, sampleRate);
         this.surplus = new SurplusWatch(localFrames, sampleRate);
         this.auto = sizer != null ? new AutoLength(sizer, ring, counters, localFrames, sampleRate) : null;
         this.slips = new Slips(ring, playout, surplus, auto, correction, counters, localFrames);
