@@ -38,8 +38,9 @@ import java.nio.ByteBuffer;
  * policy predicts (see {@link Concealer#interpolate}), so the audio after it plays untouched.
  *
  * <p>The parts: {@link FrameRing} holds the frames and positions, {@link Arrivals} places packets,
- * {@link Playout} plays periods (with {@link DriftCorrection}), {@link SurplusWatch} and
- * {@link AutoLength} move the schedule; this class runs them in order each period.
+ * {@link Playout} plays periods (with {@link DriftCorrection}); {@link SurplusWatch} and
+ * {@link AutoLength} say when the schedule should move, and {@link Slips} moves it. This class
+ * runs them in order each period.
  */
 public final class ReceiveQueue {
 
