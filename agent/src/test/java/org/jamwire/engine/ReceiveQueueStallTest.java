@@ -52,7 +52,7 @@ class ReceiveQueueStallTest {
             push(sent++);
             now += PERIOD_MICROS;
         }
-        stream(sent, ReceiveQueue.AFTER_STALL_PERIODS + 1);
+        stream(sent, SurplusWatch.AFTER_STALL_PERIODS + 1);
         assertEquals(3, counters.get(LinkCounter.OVERFLOWS), "the three periods the stall left over");
         assertEquals(steady, queue.level(), "back at the queue's length");
     }
