@@ -66,7 +66,11 @@ final class FeedSnapshot {
 
     /** The figures of every link and of JACK now. */
     static FeedSnapshot gather(ObjectMapper json, LinkManager links, JackMonitor jack) {
-        final List<LinkFigures> figures = links.figures();
+        return of(json, links.figures(), jack.state());
+    }
+
+    /** A snapshot of {@code figures} and JACK's {@code jack} state. */
+    static FeedSnapshot of(ObjectMapper json, List<LinkFigures> figures, Object jack) {
         final Map<String, Map<String, Object>> counters = new HashMap<>();
         final Map<String, Map<String, Object>> meters = new HashMap<>();
         final Map<String, List<HubClientFigures>> hubs = new HashMap<>();
@@ -82,7 +86,7 @@ final class FeedSnapshot {
             }
         }
         final List<LinkView> list = figures.stream().map(LinkFigures::view).toList();
-        return new FeedSnapshot(json, list, counters, meters, jack.state(), hubs);
+        return new FeedSnapshot(json, list, counters, meters, jack, hubs);
     }
 
     /** The link list without the uptime, which changes every tick and is not worth a message. */
