@@ -57,7 +57,7 @@ final class PeerTopics {
             if (before == e.getValue()) {
                 continue;
             }
-            final Map<String, Object> changed = LiveFeed.changed(before instanceof Map<?, ?> m ? m : null,
+            final Map<String, Object> changed = LinkTopics.changed(before instanceof Map<?, ?> m ? m : null,
                     e.getValue());
             if (!changed.isEmpty()) {
                 out.accept(Map.of("type", "counters", "peer", name, "link", e.getKey(), "t", t, "values", changed));
