@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jamwire.text.Printable;
 
 /**
  * When a user of an authenticating hub may connect: the third field of a line of jacktrip's
@@ -51,7 +52,7 @@ final class AccessTimes {
             }
             final int day = entry.length() >= 2 ? DAYS.indexOf(entry.substring(0, 2)) : -1;
             if (day < 0) {
-                throw new IllegalArgumentException("the access time '" + org.jamwire.link.ClientNames.escape(entry) + "' does not start with a day ("
+                throw new IllegalArgumentException("the access time '" + Printable.escape(entry) + "' does not start with a day ("
                         + String.join(", ", DAYS) + ") and is not '*'");
             }
             final DayOfWeek dow = DayOfWeek.of(day + 1);
@@ -62,13 +63,13 @@ final class AccessTimes {
             }
             final Matcher m = RANGE.matcher(rest);
             if (!m.matches()) {
-                throw new IllegalArgumentException("the access time '" + org.jamwire.link.ClientNames.escape(entry) + "' is neither " + DAYS.get(day)
+                throw new IllegalArgumentException("the access time '" + Printable.escape(entry) + "' is neither " + DAYS.get(day)
                         + "* nor " + DAYS.get(day) + "hhmm-hhmm (e.g. " + DAYS.get(day) + "0900-1700)");
             }
             final LocalTime from = LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
             final LocalTime to = LocalTime.of(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
             if (from.isAfter(to)) {
-                throw new IllegalArgumentException("the access time '" + org.jamwire.link.ClientNames.escape(entry) + "' ends before it starts; a range"
+                throw new IllegalArgumentException("the access time '" + Printable.escape(entry) + "' ends before it starts; a range"
                         + " over midnight is two entries, one on each day");
             }
             windows.add(new Window(dow, from, to));

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.commons.codec.digest.Sha2Crypt;
 import org.jamwire.protocol.HubHandshake;
+import org.jamwire.text.Printable;
 
 /**
  * The users of an authenticating hub, as jacktrip's {@code --credsfile} lists them: one line per
@@ -80,7 +81,7 @@ public final class Credentials {
             }
             final Integer earlier = lineOf.putIfAbsent(user, i + 1);
             if (earlier != null) {
-                throw new IllegalArgumentException(where + "the user '" + org.jamwire.link.ClientNames.escape(user)
+                throw new IllegalArgumentException(where + "the user '" + Printable.escape(user)
                         + "' is also on line " + earlier);
             }
             users.put(user, new User(parts[1], times));

@@ -5,11 +5,11 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import org.jamwire.link.ClientNames;
 import org.jamwire.link.LinkException;
 import org.jamwire.net.HubListener;
 import org.jamwire.net.PemFiles;
 import org.jamwire.protocol.HubHandshake;
+import org.jamwire.text.Printable;
 
 /**
  * The hub's TCP side: its handshake listener, plain, or with -A behind TLS and the credentials
@@ -61,7 +61,7 @@ final class HubGate {
         public int check(String user, String password) {
             final int code = users.check(user, password);
             if (code != HubHandshake.AUTH_OK) {
-                hub.refused("refused '" + ClientNames.escape(user) + "': " + HubHandshake.describeCode(code));
+                hub.refused("refused '" + Printable.escape(user) + "': " + HubHandshake.describeCode(code));
             }
             return code;
         }

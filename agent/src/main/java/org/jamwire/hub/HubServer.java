@@ -19,6 +19,7 @@ import org.jamwire.link.LinkException;
 import org.jamwire.link.LinkStats;
 import org.jamwire.net.HubListener;
 import org.jamwire.protocol.HubHandshake;
+import org.jamwire.text.Printable;
 
 /**
  * A hub server, as jacktrip's {@code -S}: answers handshakes on its TCP port, gives each client the
@@ -174,7 +175,7 @@ public final class HubServer implements AutoCloseable {
         emit(worker.id(), worker.name(), HubEvent.Kind.JOINED, "connected from " + from.getAddress().getHostAddress()
                 + "; UDP port " + worker.port());
         if (!request.name().isEmpty() && !request.name().equals(worker.name())) {
-            emit(worker.id(), worker.name(), HubEvent.Kind.NOTE, "its name '" + ClientNames.escape(request.name())
+            emit(worker.id(), worker.name(), HubEvent.Kind.NOTE, "its name '" + Printable.escape(request.name())
                     + "' holds characters a JACK client name must not (control or format characters, ':' or '/');"
                     + " it is called '" + worker.name() + "' here");
         }

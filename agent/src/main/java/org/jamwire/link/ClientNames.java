@@ -11,7 +11,8 @@ import org.jamwire.text.Printable;
  * Names that come from outside (a hub client's handshake, a user name before login, a client name
  * on the command line or in a request) and end up in a log, a JACK client name or the UI. Control
  * characters and invisible format characters (among them the right-to-left override) are refused
- * where a person typed the name, replaced where a peer sent it, and escaped wherever one is shown.
+ * where a person typed the name, replaced where a peer sent it, and escaped wherever one is shown
+ * ({@link Printable}).
  * A JACK client must also not be named like a JACK server: its socket would replace the server's.
  * Control threads; allocates.
  */
@@ -26,16 +27,6 @@ public final class ClientNames {
     /** Whether {@code cp} would change how a line of text reads: a control or format character. */
     private static boolean unsafe(int cp) {
         return Printable.unsafe(cp);
-    }
-
-    /** See {@link Printable#problem}. */
-    public static String problem(String name) {
-        return Printable.problem(name);
-    }
-
-    /** See {@link Printable#escape}. */
-    public static String escape(String text) {
-        return Printable.escape(text);
     }
 
     /**

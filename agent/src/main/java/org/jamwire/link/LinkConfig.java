@@ -2,6 +2,7 @@ package org.jamwire.link;
 
 import java.util.Objects;
 import org.jamwire.engine.UnderrunPolicy;
+import org.jamwire.text.Printable;
 
 /**
  * Everything needed to run one P2P link, as parsed from the command line or an API request. Ports
@@ -163,7 +164,7 @@ public record LinkConfig(
         }
         if (host.indexOf(':') >= 0) {
             return host.matches("[0-9A-Fa-f:.]{2,45}(%[A-Za-z0-9_.-]{1,15})?") ? null
-                    : "'" + ClientNames.escape(host) + "' is neither an IPv6 address nor a host name";
+                    : "'" + Printable.escape(host) + "' is neither an IPv6 address nor a host name";
         }
         if (host.length() > 253 || !host.matches("([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)"
                 + "(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?")) {

@@ -14,6 +14,7 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.jamwire.protocol.HubHandshake;
+import org.jamwire.text.Printable;
 
 /**
  * The authenticating client's side of jacktrip's hub handshake ({@code -A}) on a connected socket:
@@ -60,7 +61,7 @@ final class HubTlsLogin {
         final int answer = readAnswer(tls.getInputStream(), hub);
         return switch (answer) {
             case HubHandshake.AUTH_WRONG_CREDENTIALS -> throw new HubException("the hub at " + where(hub)
-                    + " refused the user name '" + org.jamwire.link.ClientNames.escape(login.user()) + "' or its password: check both with the hub's owner");
+                    + " refused the user name '" + Printable.escape(login.user()) + "' or its password: check both with the hub's owner");
             case HubHandshake.AUTH_WRONG_TIME -> throw new HubException("the hub at " + where(hub) + " lets '"
                     + login.user() + "' in only at certain times (by the hub's clock), and now is not one of them:"
                     + " ask the hub's owner when");
