@@ -72,10 +72,10 @@ public final class LinkArguments {
     private static final Set<String> NOT_IN_REQUESTS = Set.of("server", "client", "jacktripserver", "pingtoserver",
             "jack", "help", "version");
     private static final Map<String, List<String>> CHOICES = Map.of(
-            "bitres", List.of(LinkOptions.BIT_RESOLUTIONS),
-            "underrun", List.of("predict", "repeat", "zeros"),
-            "backend", List.of("jack", "builtin"),
-            "signal", List.of(LinkOptions.SIGNALS),
+            "bitres", List.of(LinkDefaults.BIT_RESOLUTIONS),
+            "underrun", List.of(LinkDefaults.UNDERRUN_POLICIES),
+            "backend", List.of(LinkDefaults.BACKENDS),
+            "signal", List.of(LinkDefaults.SIGNALS),
             "hubpatch", List.of("0", "1", "2", "3", "4", "5"));
     /** Options of one end of a hub only; the parser refuses them elsewhere with its own message. */
     private static final Map<String, List<String>> ONLY_IN = Map.of(

@@ -1,14 +1,14 @@
 package org.jamwire.options;
 
-import static org.jamwire.options.LinkOptions.DEFAULT_BITS;
-import static org.jamwire.options.LinkOptions.DEFAULT_BUILTIN_BUFFER;
-import static org.jamwire.options.LinkOptions.DEFAULT_CHANNELS;
-import static org.jamwire.options.LinkOptions.DEFAULT_QUEUE;
-import static org.jamwire.options.LinkOptions.DEFAULT_RATE;
-import static org.jamwire.options.LinkOptions.DEFAULT_REDUNDANCY;
-import static org.jamwire.options.LinkOptions.DEFAULT_SIGNAL;
-import static org.jamwire.options.LinkOptions.MAX_CHANNELS;
-import static org.jamwire.options.LinkOptions.TIMEOUT_SECONDS;
+import static org.jamwire.options.LinkDefaults.DEFAULT_BITS;
+import static org.jamwire.options.LinkDefaults.DEFAULT_BUILTIN_BUFFER;
+import static org.jamwire.options.LinkDefaults.DEFAULT_CHANNELS;
+import static org.jamwire.options.LinkDefaults.DEFAULT_QUEUE;
+import static org.jamwire.options.LinkDefaults.DEFAULT_RATE;
+import static org.jamwire.options.LinkDefaults.DEFAULT_REDUNDANCY;
+import static org.jamwire.options.LinkDefaults.DEFAULT_SIGNAL;
+import static org.jamwire.options.LinkDefaults.MAX_CHANNELS;
+import static org.jamwire.options.LinkDefaults.TIMEOUT_SECONDS;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
