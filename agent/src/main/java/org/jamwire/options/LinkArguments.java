@@ -1,14 +1,16 @@
 package org.jamwire.options;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jamwire.options.OptionSpec.Section;
 import org.jamwire.hub.PatchMode;
+import org.jamwire.link.Role;
+import org.jamwire.options.OptionSpec.Section;
 
 /**
  * A link described the way the agent's API takes it (a mode, a host and options keyed by long name)
@@ -124,7 +126,7 @@ public final class LinkArguments {
     }
 
     private static Map<String, String> patchMeanings() {
-        final Map<String, String> m = new java.util.LinkedHashMap<>();
+        final Map<String, String> m = new LinkedHashMap<>();
         for (PatchMode p : PatchMode.values()) {
             m.put(String.valueOf(p.number()), p.meaning());
         }
@@ -159,7 +161,8 @@ public final class LinkArguments {
             args.add(hub ? "--pingtoserver" : "--client");
             args.add(host);
         } else {
-            throw invalid("mode", "use server, client, hubserver or hubclient", "mode: '" + Given.shown(mode) + "' is not allowed:"
+            throw invalid("mode", "use server, client, hubserver or hubclient",
+                    "mode: '" + Given.shown(mode) + "' is not allowed:"
                     + " use server (wait for a client), client (connect to host), hubserver (a hub, as -S) or"
                     + " hubclient (connect to the hub on host, as -C)");
         }
@@ -256,7 +259,7 @@ public final class LinkArguments {
     }
 
     /** The lower-case name of a link's mode, as requests give it. */
-    public static String modeName(org.jamwire.link.Role role) {
+    public static String modeName(Role role) {
         return role.name().toLowerCase(Locale.ROOT);
     }
 }

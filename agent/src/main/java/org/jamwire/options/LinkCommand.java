@@ -13,7 +13,6 @@ import static org.jamwire.options.LinkDefaults.TIMEOUT_SECONDS;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.jamwire.options.OptionValues.Mode;
 import org.jamwire.engine.ReceiveQueue;
 import org.jamwire.engine.UnderrunPolicy;
 import org.jamwire.hub.HubAuthFiles;
@@ -23,6 +22,7 @@ import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkConfig.BackendKind;
 import org.jamwire.link.LinkConfig.BuiltinSettings;
 import org.jamwire.link.Role;
+import org.jamwire.options.OptionValues.Mode;
 
 /**
  * Turns what a link's options were given into a {@link Command.Run}: fills in defaults, checks the

@@ -53,7 +53,8 @@ final class LinkTestOptions {
         }
         return new Command.LinkTest(echo, to == null ? null : to.host(), to == null ? v.testPort.orElse(DEFAULT_PORT)
                 : to.port(), v.seconds.orElse(DEFAULT_SECONDS), v.channels.orElse(LinkDefaults.DEFAULT_CHANNELS),
-                v.bitResolution.orElse(LinkDefaults.DEFAULT_BITS), v.bufferSize.orElse(LinkDefaults.DEFAULT_BUILTIN_BUFFER),
+                v.bitResolution.orElse(LinkDefaults.DEFAULT_BITS),
+                v.bufferSize.orElse(LinkDefaults.DEFAULT_BUILTIN_BUFFER),
                 v.sampleRate.orElse(LinkDefaults.DEFAULT_RATE));
     }
 }

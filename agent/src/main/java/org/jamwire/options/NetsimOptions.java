@@ -4,9 +4,9 @@ import static org.jamwire.options.OptionTable.valued;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jamwire.netsim.Impairment;
 import org.jamwire.options.OptionSpec.Section;
 import org.jamwire.options.OptionValues.HostPort;
-import org.jamwire.netsim.Impairment;
 
 /**
  * The options of {@code jamwire netsim}, a relay that impairs a link's traffic, and how they
