@@ -1,7 +1,5 @@
 package org.jamwire.app;
 
-import org.jamwire.options.Command;
-import org.jamwire.options.UsageException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jamwire.options.Command;
+import org.jamwire.options.UsageException;
 import org.jamwire.web.AgentSettings;
 
 /**
@@ -35,7 +35,8 @@ final class AgentConfig {
     /** Where the agent keeps its files: $XDG_CONFIG_HOME/jamwire, or ~/.config/jamwire. */
     static Path configDir() {
         final String xdg = System.getenv("XDG_CONFIG_HOME");
-        final Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        final Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".config");
         return base.resolve("jamwire");
     }
 

@@ -1,15 +1,16 @@
 package org.jamwire.app;
 
-import org.jamwire.cli.Interrupt;
-import org.jamwire.options.BuildInfo;
-import org.jamwire.options.Command;
-import org.jamwire.options.ExitCode;
-import org.jamwire.options.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
+import org.jamwire.cli.Interrupt;
+import org.jamwire.control.JackMonitor;
+import org.jamwire.options.BuildInfo;
+import org.jamwire.options.Command;
+import org.jamwire.options.ExitCode;
+import org.jamwire.options.UsageException;
 import org.jamwire.web.AgentServer;
 
 /**
@@ -51,10 +52,11 @@ final class AgentConsole {
         final String host = listen.contains(":") ? "[" + listen + "]" : listen;
         final String base = "http://" + (isAny(listen) ? "127.0.0.1" : host) + ":" + server.port() + "/";
         out.println("JamWire agent " + BuildInfo.version());
-        out.println("  config:     " + loaded.configFile() + (loaded.configRead() ? "" : " (not present: defaults used)"));
+        out.println("  config:     " + loaded.configFile()
+                + (loaded.configRead() ? "" : " (not present: defaults used)"));
         out.println("  token file: " + loaded.settings().tokenFile().toAbsolutePath()
                 + (server.token().created() ? " (created, readable by its owner only)" : ""));
-        final org.jamwire.control.JackMonitor.State jack = server.jackState();
+        final JackMonitor.State jack = server.jackState();
         out.println("  JACK:       server '" + jack.server() + "' " + (jack.message() == null
                 ? "running at " + jack.sampleRate() + " Hz, " + jack.bufferSize() + " frames"
                 : "not available yet (" + jack.message() + "); the agent keeps checking"));

@@ -102,7 +102,8 @@ public final class ConsoleLinkRunner implements LinkRunner {
             }
             out.println("linktest: sending " + test.datagramBytes() + "-byte datagrams (" + test.channels()
                     + " channels, " + test.bitResolution() + "-bit, " + test.bufferSize() + " frames at "
-                    + test.sampleRate() + " Hz) to " + test.host() + ":" + test.port() + " for " + test.seconds() + " s");
+                    + test.sampleRate() + " Hz) to " + test.host() + ":" + test.port() + " for " + test.seconds()
+                    + " s");
             final LinkTests.Result r = LinkTests.run(test.host(), test.port(), test.datagramBytes(),
                     test.periodNanos(), test.seconds());
             out.println(LinkTestReport.text(r));
@@ -140,7 +141,8 @@ public final class ConsoleLinkRunner implements LinkRunner {
                 + demo.signal() + " to each other over UDP loopback; " + (demo.seconds() == 0 ? "Ctrl-C stops"
                 : "stops after " + demo.seconds() + " s (Ctrl-C stops sooner)"));
         out.println(DemoFigures.HEADER);
-        final long end = demo.seconds() == 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(demo.seconds());
+        final long end = demo.seconds() == 0 ? Long.MAX_VALUE
+                : System.nanoTime() + TimeUnit.SECONDS.toNanos(demo.seconds());
         try {
             while (System.nanoTime() < end && running.running()) {
                 if (interrupt.await(1, TimeUnit.SECONDS)) {

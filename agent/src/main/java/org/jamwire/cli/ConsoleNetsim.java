@@ -40,7 +40,8 @@ final class ConsoleNetsim {
             while (end - System.nanoTime() > 0) {
                 long wait = Math.min(TimeUnit.SECONDS.toNanos(1), end - System.nanoTime());
                 if (step < netsim.jitterSteps().size()) {
-                    wait = Math.min(wait, Math.max(0, start + seconds(netsim.jitterSteps().get(step)) - System.nanoTime()));
+                    final long untilStep = start + seconds(netsim.jitterSteps().get(step)) - System.nanoTime();
+                    wait = Math.min(wait, Math.max(0, untilStep));
                 }
                 if (interrupt.await(wait, TimeUnit.NANOSECONDS)) {
                     break;

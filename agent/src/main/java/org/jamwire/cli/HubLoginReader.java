@@ -1,7 +1,5 @@
 package org.jamwire.cli;
 
-import org.jamwire.options.HubLoginOptions;
-import org.jamwire.options.UsageException;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -17,6 +15,8 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import org.jamwire.control.HubLogins;
+import org.jamwire.options.HubLoginOptions;
+import org.jamwire.options.UsageException;
 
 /**
  * Gathers a hub client's login ({@code -A}) when it runs: the user name from {@code --username} or a

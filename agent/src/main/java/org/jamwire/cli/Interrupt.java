@@ -1,9 +1,9 @@
 package org.jamwire.cli;
 
-import org.jamwire.options.ExitCode;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jamwire.options.ExitCode;
 
 /**
  * Ctrl-C for a command that runs until stopped: a shutdown hook that stops what the command

@@ -1,11 +1,11 @@
 package org.jamwire.cli;
 
+import java.io.PrintStream;
 import org.jamwire.options.BuildInfo;
 import org.jamwire.options.Command;
 import org.jamwire.options.CommandLine;
 import org.jamwire.options.ExitCode;
 import org.jamwire.options.UsageException;
-import java.io.PrintStream;
 
 /**
  * The {@code jamwire} command: parses the command line, prints help, version, warnings and usage

@@ -58,12 +58,7 @@ final class AgentOptions {
     static final OptionSpec JACK_SERVER = valued(Section.AGENT, "--jack-server", "NAME",
             "JACK's default server", "a server name (as in jackd -n NAME)",
             "JACK server the agent watches and starts its JACK links on.",
-            (v, g) -> {
-                if (g.raw().isBlank()) {
-                    throw g.notAllowed("give a name");
-                }
-                v.agentJackServer.set(g, g.raw());
-            });
+            (v, g) -> v.agentJackServer.set(g, g.nonBlank()));
 
     static final OptionSpec FEED_RATE = valued(Section.AGENT, "--feed-rate", "HZ", "25", "1 to 30",
             "Updates per second the live feed sends by default; a browser may ask for another rate.",

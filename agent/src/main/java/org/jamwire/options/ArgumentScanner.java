@@ -13,11 +13,12 @@ final class ArgumentScanner {
     private final UnknownOption unknown;
 
     /**
-     * A scanner for {@code table}; {@code unknown} explains names that are not in it.
+     * A scanner for {@code table}, the options of the command that {@code here} names (null for a
+     * link); a name found {@code elsewhere} is reported as belonging there.
      */
-    ArgumentScanner(OptionTable table, UnknownOption unknown) {
+    ArgumentScanner(OptionTable table, String here, List<UnknownOption.Elsewhere> elsewhere) {
         this.table = table;
-        this.unknown = unknown;
+        this.unknown = new UnknownOption(table, here, elsewhere);
     }
 
     /** The values the arguments give, or an error naming the first bad one. */

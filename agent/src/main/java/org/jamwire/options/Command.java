@@ -2,6 +2,7 @@ package org.jamwire.options;
 
 import java.util.List;
 import java.util.Objects;
+import org.jamwire.hub.HubConfig;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.Role;
 import org.jamwire.netsim.Impairment;
@@ -48,7 +49,7 @@ public sealed interface Command {
      * @param config the hub
      * @param warnings as for {@link Run}
      */
-    record HubServer(org.jamwire.hub.HubConfig config, List<String> warnings) implements Command {
+    record HubServer(HubConfig config, List<String> warnings) implements Command {
         /** Copies the warnings. */
         public HubServer {
             Objects.requireNonNull(config, "config");

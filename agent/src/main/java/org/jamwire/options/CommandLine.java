@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jamwire.options.UnknownOption.Elsewhere;
 
 /**
  * Parses {@code jamwire}'s command line. Without a command word it describes one P2P link, in
@@ -18,7 +19,9 @@ public final class CommandLine {
         Command parse(List<String> args) throws UsageException;
     }
 
-    private static final String A_LINK = "a link (jamwire -s or jamwire -c HOST)";
+    private static final Elsewhere LINK = new Elsewhere(LinkOptions.TABLE, "a link (jamwire -s or jamwire -c HOST)");
+    private static final Elsewhere DEMO = new Elsewhere(DemoOptions.TABLE, "'jamwire demo'");
+    private static final Elsewhere NETSIM = new Elsewhere(NetsimOptions.TABLE, "'jamwire netsim'");
     private static final Map<String, Subcommand> SUBCOMMANDS = subcommands();
 
     private CommandLine() {
@@ -84,52 +87,39 @@ public final class CommandLine {
 
     /** Parses a P2P link's arguments, with no command word and no help or version option. */
     static Command.Run parseLink(List<String> args) throws UsageException {
-        return LinkCommand.toRun(linkScanner().scan(args));
+        return LinkCommand.toRun(scan(args, LinkOptions.TABLE, null, DEMO, NETSIM));
     }
 
     /** Parses a P2P link's or a hub's arguments, with no command word and no help or version option. */
     static Command parseLinkOrHub(List<String> args) throws UsageException {
-        return LinkCommand.toCommand(linkScanner().scan(args));
-    }
-
-    private static ArgumentScanner linkScanner() {
-        return new ArgumentScanner(LinkOptions.TABLE,
-                new UnknownOption(LinkOptions.TABLE, null, List.of(
-                        new UnknownOption.Elsewhere(DemoOptions.TABLE, "'jamwire demo'"),
-                        new UnknownOption.Elsewhere(NetsimOptions.TABLE, "'jamwire netsim'"))));
+        return LinkCommand.toCommand(scan(args, LinkOptions.TABLE, null, DEMO, NETSIM));
     }
 
     private static Command parseDemo(List<String> args) throws UsageException {
-        final ArgumentScanner scanner = new ArgumentScanner(DemoOptions.TABLE,
-                new UnknownOption(DemoOptions.TABLE, "'jamwire demo'", List.of(
-                        new UnknownOption.Elsewhere(LinkOptions.TABLE, A_LINK),
-                        new UnknownOption.Elsewhere(NetsimOptions.TABLE, "'jamwire netsim'"))));
-        return DemoOptions.toDemo(scanner.scan(args));
+        return DemoOptions.toDemo(scan(args, DemoOptions.TABLE, DEMO.scope(), LINK, NETSIM));
     }
 
     private static Command parseNetsim(List<String> args) throws UsageException {
-        final ArgumentScanner scanner = new ArgumentScanner(NetsimOptions.TABLE,
-                new UnknownOption(NetsimOptions.TABLE, "'jamwire netsim'", List.of(
-                        new UnknownOption.Elsewhere(LinkOptions.TABLE, A_LINK),
-                        new UnknownOption.Elsewhere(DemoOptions.TABLE, "'jamwire demo'"))));
-        return NetsimOptions.toNetsim(scanner.scan(args));
+        return NetsimOptions.toNetsim(scan(args, NetsimOptions.TABLE, NETSIM.scope(), LINK, DEMO));
     }
 
     private static Command parseAgent(List<String> args) throws UsageException {
-        final ArgumentScanner scanner = new ArgumentScanner(AgentOptions.TABLE,
-                new UnknownOption(AgentOptions.TABLE, "'jamwire agent'", List.of(
-                        new UnknownOption.Elsewhere(LinkOptions.TABLE, A_LINK + " (the agent starts links through"
-                                + " its API and web UI)"),
-                        new UnknownOption.Elsewhere(DemoOptions.TABLE, "'jamwire demo'"))));
-        return AgentOptions.toAgent(scanner.scan(args));
+        final Elsewhere link = new Elsewhere(LinkOptions.TABLE, LINK.scope() + " (the agent starts links through"
+                + " its API and web UI)");
+        return AgentOptions.toAgent(scan(args, AgentOptions.TABLE, "'jamwire agent'", link, DEMO));
     }
 
     private static Command parseLinkTest(List<String> args) throws UsageException {
-        final ArgumentScanner scanner = new ArgumentScanner(LinkTestOptions.TABLE,
-                new UnknownOption(LinkTestOptions.TABLE, "'jamwire linktest'", List.of(
-                        new UnknownOption.Elsewhere(LinkOptions.TABLE, A_LINK),
-                        new UnknownOption.Elsewhere(NetsimOptions.TABLE, "'jamwire netsim'"))));
-        return LinkTestOptions.toLinkTest(scanner.scan(args));
+        return LinkTestOptions.toLinkTest(scan(args, LinkTestOptions.TABLE, "'jamwire linktest'", LINK, NETSIM));
+    }
+
+    /**
+     * The values of a command's options; {@code here} names the command (null for a link), and a name
+     * found in {@code elsewhere} is reported as belonging there.
+     */
+    private static OptionValues scan(List<String> args, OptionTable table, String here, Elsewhere... elsewhere)
+            throws UsageException {
+        return new ArgumentScanner(table, here, List.of(elsewhere)).scan(args);
     }
 
     private static UsageException unknownCommand(String word) {

@@ -20,12 +20,12 @@ final class DemoOptions {
             (v, g) -> v.seconds.set(g, g.whole(0, 86400)));
 
     static final OptionSpec BUFFER_SIZE = valued(Section.DEMO, "-z --buffersize", "FRAMES",
-            String.valueOf(LinkOptions.DEFAULT_BUILTIN_BUFFER), "1 to " + LinkOptions.MAX_BUFFER,
+            String.valueOf(LinkDefaults.DEFAULT_BUILTIN_BUFFER), "1 to " + LinkDefaults.MAX_BUFFER,
             "Frames per period of both ends.",
-            (v, g) -> v.bufferSize.set(g, g.whole(1, LinkOptions.MAX_BUFFER)));
+            (v, g) -> v.bufferSize.set(g, g.whole(1, LinkDefaults.MAX_BUFFER)));
 
     static final OptionSpec RATE = valued(Section.DEMO, "--rate", "HZ",
-            String.valueOf(LinkOptions.DEFAULT_RATE), "8000 to 192000",
+            String.valueOf(LinkDefaults.DEFAULT_RATE), "8000 to 192000",
             "Sample rate of both ends.",
             (v, g) -> v.sampleRate.set(g, g.whole(8000, 192000)));
 
@@ -40,12 +40,12 @@ final class DemoOptions {
     static Command.Demo toDemo(OptionValues v) {
         return new Command.Demo(
                 v.seconds.orElse(DEFAULT_SECONDS),
-                v.channels.orElse(LinkOptions.DEFAULT_CHANNELS),
-                v.bitResolution.orElse(LinkOptions.DEFAULT_BITS),
-                v.queue.orElse(LinkOptions.DEFAULT_QUEUE),
-                v.redundancy.orElse(LinkOptions.DEFAULT_REDUNDANCY),
-                v.bufferSize.orElse(LinkOptions.DEFAULT_BUILTIN_BUFFER),
-                v.sampleRate.orElse(LinkOptions.DEFAULT_RATE),
-                v.signal.orElse(LinkOptions.DEFAULT_SIGNAL));
+                v.channels.orElse(LinkDefaults.DEFAULT_CHANNELS),
+                v.bitResolution.orElse(LinkDefaults.DEFAULT_BITS),
+                v.queue.orElse(LinkDefaults.DEFAULT_QUEUE),
+                v.redundancy.orElse(LinkDefaults.DEFAULT_REDUNDANCY),
+                v.bufferSize.orElse(LinkDefaults.DEFAULT_BUILTIN_BUFFER),
+                v.sampleRate.orElse(LinkDefaults.DEFAULT_RATE),
+                v.signal.orElse(LinkDefaults.DEFAULT_SIGNAL));
     }
 }

@@ -1,8 +1,8 @@
 package org.jamwire.options;
 
+import java.util.List;
 import org.jamwire.cli.LinkRunner;
 import org.jamwire.cli.Main;
-import java.util.List;
 
 /**
  * The exit codes of {@code jamwire}. {@link Main} returns {@link #USAGE} itself; a

@@ -1,5 +1,8 @@
 package org.jamwire.options;
 
+import org.jamwire.options.OptionValues.HostPort;
+import org.jamwire.text.Printable;
+
 /**
  * One option as it appeared on the command line.
  *
@@ -21,7 +24,7 @@ record Given(String typed, String label, String raw) {
 
     /** A value as a message may show it: control and format characters escaped (see ClientNames). */
     static String shown(String value) {
-        return org.jamwire.text.Printable.escape(value);
+        return Printable.escape(value);
     }
 
     /** The value as a whole number from {@code min} to {@code max}, or an error saying so. */
@@ -63,5 +66,38 @@ record Given(String typed, String label, String raw) {
             }
         }
         throw notAllowed("use one of " + String.join(", ", allowed));
+    }
+
+    /** The value if it is not blank, or an error asking for a name. */
+    String nonBlank() throws UsageException {
+        if (raw.isBlank()) {
+            throw notAllowed("give a name");
+        }
+        return raw;
+    }
+
+    /** The value if it holds no control or format character, or an error naming the first one. */
+    String printable() throws UsageException {
+        final String problem = Printable.problem(raw);
+        if (problem != null) {
+            throw notAllowed(problem);
+        }
+        return raw;
+    }
+
+    /** The value as {@code HOST:PORT}, or an error showing the form. */
+    HostPort hostPort() throws UsageException {
+        final int colon = raw.lastIndexOf(':');
+        final String host = colon < 0 ? "" : raw.substring(0, colon);
+        if (host.isBlank() || host.contains(":")
+                || host.chars().anyMatch(Character::isWhitespace)) {
+            throw notAllowed("give the server as HOST:PORT, e.g. 192.0.2.10:4464");
+        }
+        final Given port = new Given(typed, label, raw.substring(colon + 1));
+        try {
+            return new HostPort(host, port.whole(1, 65535));
+        } catch (UsageException e) {
+            throw notAllowed("the port after ':' must be a whole number from 1 to 65535");
+        }
     }
 }

@@ -1,14 +1,16 @@
 package org.jamwire.options;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jamwire.options.OptionSpec.Section;
 import org.jamwire.hub.PatchMode;
+import org.jamwire.link.Role;
+import org.jamwire.options.OptionSpec.Section;
 
 /**
  * A link described the way the agent's API takes it (a mode, a host and options keyed by long name)
@@ -72,10 +74,10 @@ public final class LinkArguments {
     private static final Set<String> NOT_IN_REQUESTS = Set.of("server", "client", "jacktripserver", "pingtoserver",
             "jack", "help", "version");
     private static final Map<String, List<String>> CHOICES = Map.of(
-            "bitres", List.of(LinkOptions.BIT_RESOLUTIONS),
-            "underrun", List.of("predict", "repeat", "zeros"),
-            "backend", List.of("jack", "builtin"),
-            "signal", List.of(LinkOptions.SIGNALS),
+            "bitres", List.of(LinkDefaults.BIT_RESOLUTIONS),
+            "underrun", List.of(LinkDefaults.UNDERRUN_POLICIES),
+            "backend", List.of(LinkDefaults.BACKENDS),
+            "signal", List.of(LinkDefaults.SIGNALS),
             "hubpatch", List.of("0", "1", "2", "3", "4", "5"));
     /** Options of one end of a hub only; the parser refuses them elsewhere with its own message. */
     private static final Map<String, List<String>> ONLY_IN = Map.of(
@@ -124,7 +126,7 @@ public final class LinkArguments {
     }
 
     private static Map<String, String> patchMeanings() {
-        final Map<String, String> m = new java.util.LinkedHashMap<>();
+        final Map<String, String> m = new LinkedHashMap<>();
         for (PatchMode p : PatchMode.values()) {
             m.put(String.valueOf(p.number()), p.meaning());
         }
@@ -159,7 +161,8 @@ public final class LinkArguments {
             args.add(hub ? "--pingtoserver" : "--client");
             args.add(host);
         } else {
-            throw invalid("mode", "use server, client, hubserver or hubclient", "mode: '" + Given.shown(mode) + "' is not allowed:"
+            throw invalid("mode", "use server, client, hubserver or hubclient",
+                    "mode: '" + Given.shown(mode) + "' is not allowed:"
                     + " use server (wait for a client), client (connect to host), hubserver (a hub, as -S) or"
                     + " hubclient (connect to the hub on host, as -C)");
         }
@@ -256,7 +259,7 @@ public final class LinkArguments {
     }
 
     /** The lower-case name of a link's mode, as requests give it. */
-    public static String modeName(org.jamwire.link.Role role) {
+    public static String modeName(Role role) {
         return role.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,19 +1,18 @@
 package org.jamwire.options;
 
-import static org.jamwire.options.LinkOptions.DEFAULT_BITS;
-import static org.jamwire.options.LinkOptions.DEFAULT_BUILTIN_BUFFER;
-import static org.jamwire.options.LinkOptions.DEFAULT_CHANNELS;
-import static org.jamwire.options.LinkOptions.DEFAULT_QUEUE;
-import static org.jamwire.options.LinkOptions.DEFAULT_RATE;
-import static org.jamwire.options.LinkOptions.DEFAULT_REDUNDANCY;
-import static org.jamwire.options.LinkOptions.DEFAULT_SIGNAL;
-import static org.jamwire.options.LinkOptions.MAX_CHANNELS;
-import static org.jamwire.options.LinkOptions.TIMEOUT_SECONDS;
+import static org.jamwire.options.LinkDefaults.DEFAULT_BITS;
+import static org.jamwire.options.LinkDefaults.DEFAULT_BUILTIN_BUFFER;
+import static org.jamwire.options.LinkDefaults.DEFAULT_CHANNELS;
+import static org.jamwire.options.LinkDefaults.DEFAULT_QUEUE;
+import static org.jamwire.options.LinkDefaults.DEFAULT_RATE;
+import static org.jamwire.options.LinkDefaults.DEFAULT_REDUNDANCY;
+import static org.jamwire.options.LinkDefaults.DEFAULT_SIGNAL;
+import static org.jamwire.options.LinkDefaults.MAX_CHANNELS;
+import static org.jamwire.options.LinkDefaults.TIMEOUT_SECONDS;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.jamwire.options.OptionValues.Mode;
 import org.jamwire.engine.ReceiveQueue;
 import org.jamwire.engine.UnderrunPolicy;
 import org.jamwire.hub.HubAuthFiles;
@@ -23,6 +22,7 @@ import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkConfig.BackendKind;
 import org.jamwire.link.LinkConfig.BuiltinSettings;
 import org.jamwire.link.Role;
+import org.jamwire.options.OptionValues.Mode;
 
 /**
  * Turns what a link's options were given into a {@link Command.Run}: fills in defaults, checks the

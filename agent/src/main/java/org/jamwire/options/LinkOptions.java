@@ -1,38 +1,41 @@
 package org.jamwire.options;
 
+import static org.jamwire.options.LinkDefaults.BACKENDS;
+import static org.jamwire.options.LinkDefaults.BIT_RESOLUTIONS;
+import static org.jamwire.options.LinkDefaults.DEFAULT_BITS;
+import static org.jamwire.options.LinkDefaults.DEFAULT_BUILTIN_BUFFER;
+import static org.jamwire.options.LinkDefaults.DEFAULT_CHANNELS;
+import static org.jamwire.options.LinkDefaults.DEFAULT_QUEUE;
+import static org.jamwire.options.LinkDefaults.DEFAULT_RATE;
+import static org.jamwire.options.LinkDefaults.DEFAULT_REDUNDANCY;
+import static org.jamwire.options.LinkDefaults.DEFAULT_SIGNAL;
+import static org.jamwire.options.LinkDefaults.MAX_BUFFER;
+import static org.jamwire.options.LinkDefaults.MAX_CHANNELS;
+import static org.jamwire.options.LinkDefaults.SIGNALS;
+import static org.jamwire.options.LinkDefaults.TIMEOUT_SECONDS;
+import static org.jamwire.options.LinkDefaults.UNDERRUN_POLICIES;
 import static org.jamwire.options.OptionTable.flag;
 import static org.jamwire.options.OptionTable.valued;
 
+import java.math.BigDecimal;
 import java.util.List;
-import org.jamwire.options.OptionSpec.Section;
-import org.jamwire.options.OptionValues.Mode;
+import java.util.Locale;
 import org.jamwire.engine.ReceiveQueue;
 import org.jamwire.engine.UnderrunPolicy;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkConfig.BackendKind;
+import org.jamwire.link.LinkConfig.PeerPin;
 import org.jamwire.link.Role;
+import org.jamwire.options.OptionSpec.Section;
+import org.jamwire.options.OptionValues.Mode;
 
 /**
- * The options of a P2P link ({@code jamwire -s ...} or {@code jamwire -c HOST ...}) and their
- * defaults; {@link LinkCommand} turns what they were given into a {@link LinkConfig}. Used on the
- * control thread.
+ * The options of a P2P link ({@code jamwire -s ...} or {@code jamwire -c HOST ...}) or of one end
+ * of a hub, and the table of all of them: the hub's own options are in {@link HubOptions}, the
+ * defaults and limits in {@link LinkDefaults}. {@link LinkCommand} turns what they were given into
+ * a {@link LinkConfig}. Used on the control thread.
  */
 final class LinkOptions {
-
-    static final int DEFAULT_CHANNELS = 2;
-    static final int DEFAULT_BITS = 16;
-    static final int DEFAULT_QUEUE = 4;
-    static final int DEFAULT_REDUNDANCY = 1;
-    static final int DEFAULT_BUILTIN_BUFFER = 128;
-    static final int DEFAULT_RATE = 48000;
-    static final String DEFAULT_SIGNAL = "sine";
-    static final int TIMEOUT_SECONDS = 10;
-    static final int MAX_CHANNELS = 255;
-    /** The environment variable a hub client's password may come from. */
-    static final String PASSWORD_VARIABLE = HubLoginOptions.PASSWORD_VARIABLE;
-    static final int MAX_BUFFER = 8192;
-    static final String[] BIT_RESOLUTIONS = {"8", "16", "24", "32"};
-    static final String[] SIGNALS = {"sine", "ramp", "silence"};
 
     static final OptionSpec SERVER = flag(Section.MODE, "-s -r --server", "none; give -s or -c",
             "Wait for a client (P2P server): bind the port and answer whoever sends the first"
@@ -129,7 +132,7 @@ final class LinkOptions {
                     + " manual's wavetable), zeros plays silence. Each fades back into real audio, and"
                     + " to silence when an outage lasts over 20 ms.",
             (v, g) -> v.underrun.set(g, UnderrunPolicy.valueOf(
-                    g.choice("predict", "repeat", "zeros").toUpperCase(java.util.Locale.ROOT))));
+                    g.choice(UNDERRUN_POLICIES).toUpperCase(Locale.ROOT))));
 
     static final OptionSpec NO_DRIFT_CORRECTION = flag(Section.AUDIO, "--no-drift-correction",
             "off: the queue follows the peer's clock",
@@ -159,13 +162,14 @@ final class LinkOptions {
             (v, g) -> v.peerPort.set(g, g.whole(1, 65535)));
 
     static final OptionSpec PEER = valued(Section.NETWORK, "--peer", "HOST[:PORT]",
-            "none: the first client in this end's format", "a host name or IP address, and a port of 1 to 65535",
+            "none: the first client in this end's format",
+            "a host name or IP address, and a port of 1 to 65535",
             "Server: the only address (and port, if given) that may become the peer. Datagrams"
                     + " from anywhere else are dropped and counted as foreign. Without it, as in"
                     + " jacktrip, whoever first sends a datagram in this end's format is the peer.",
             (v, g) -> {
                 try {
-                    v.peer.set(g, LinkConfig.PeerPin.parse(g.raw()));
+                    v.peer.set(g, PeerPin.parse(g.raw()));
                 } catch (IllegalArgumentException e) {
                     throw g.notAllowed(e.getMessage());
                 }
@@ -183,100 +187,6 @@ final class LinkOptions {
                     + " (jacktrip's -t).",
             (v, g) -> v.timeout.set(g, true));
 
-    static final OptionSpec REMOTE_NAME = valued(Section.HUB, "-K --remotename", "NAME",
-            "none: the hub names the client by its IP address", "1 to 63 bytes of UTF-8",
-            "Hub client: the name the hub gives this client's JACK client there. Only with -C.",
-            (v, g) -> {
-                final int bytes = g.raw().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-                if (bytes == 0 || bytes > 63 || g.raw().indexOf(':') >= 0 || g.raw().indexOf('\0') >= 0) {
-                    throw g.notAllowed("use 1 to 63 bytes of UTF-8 without ':' (it becomes a JACK client name)");
-                }
-                final String problem = org.jamwire.text.Printable.problem(g.raw());
-                if (problem != null) {
-                    throw g.notAllowed(problem);
-                }
-                v.remoteName.set(g, g.raw());
-            });
-
-    static final OptionSpec UDP_BASE_PORT = valued(Section.HUB, "-U --udpbaseport", "PORT",
-            "61002 plus the TCP port's distance from 4464", "1 to 65535",
-            "Hub server: the first client's UDP port; client N (from 0, the lowest free number) gets"
-                    + " PORT + N. Only with -S.",
-            (v, g) -> v.udpBasePort.set(g, g.whole(1, 65535)));
-
-    static final OptionSpec HUB_PATCH = valued(Section.HUB, "-p --hubpatch", "MODE", "0", "0 to 5",
-            "Hub server: how clients' ports are connected. 0: each client to and from the hub's system"
-                    + " ports. 1: each client hears itself. 2: each client hears every other client,"
-                    + " not itself. 3: reserved (jacktrip's TU Berlin matrix); nothing is connected."
-                    + " 4: each client hears every client, itself included. 5: nothing is connected."
-                    + " Only with -S.",
-            (v, g) -> v.hubPatch.set(g, g.whole(0, 5)));
-
-    static final OptionSpec INCLUDE_SERVER = flag(Section.HUB, "-i --includeserver", "off",
-            "Hub server, with -p 2 or 4: the hub's system capture ports go to every client too, and"
-                    + " every client to its system playback ports.",
-            (v, g) -> v.includeServer.set(g, true));
-
-    static final OptionSpec UPMIX = flag(Section.HUB, "-u --upmix", "off",
-            "Hub server, with -p 1, 2 or 4: a client that sends one channel is heard on the second"
-                    + " channel of those who hear it as well as on their first.",
-            (v, g) -> v.upmix.set(g, true));
-
-    static final OptionSpec AUTH = flag(Section.HUB, "-A --auth", "off",
-            "Hub authentication, as jacktrip's -A. Hub server: require it, with --certfile, --keyfile and"
-                    + " --credsfile. Hub client: log in with --username and a password, which is never an"
-                    + " option: it is read from --password-file, else from the environment variable "
-                    + PASSWORD_VARIABLE + ", else from the terminal (or one line of standard input). The"
-                    + " hub's certificate is checked against Java's trust store unless --hub-cert pins it.",
-            (v, g) -> v.auth.set(g, true));
-
-    static final OptionSpec CERT_FILE = valued(Section.HUB, "--certfile", "FILE", "none", "a PEM file",
-            "Hub server with -A: its TLS certificate (e.g. made by openssl req -x509 -newkey rsa:2048"
-                    + " -nodes); the hub prints its SHA-256 fingerprint for clients to pin.",
-            (v, g) -> v.certFile.set(g, nonBlank(g)));
-
-    static final OptionSpec KEY_FILE = valued(Section.HUB, "--keyfile", "FILE", "none",
-            "an unencrypted PEM key, RSA or EC",
-            "Hub server with -A: the private key of --certfile.",
-            (v, g) -> v.keyFile.set(g, nonBlank(g)));
-
-    static final OptionSpec CREDS_FILE = valued(Section.HUB, "--credsfile", "FILE", "none",
-            "lines of user:$6$salt$hash:times",
-            "Hub server with -A: its users, in jacktrip's format: a SHA-512 crypt hash (openssl passwd -6)"
-                    + " and when each may connect: * always, empty never, or days with times of the"
-                    + " hub's local day, e.g. Mo*,Tu0900-1700. Read again when it changes; a line that"
-                    + " is not right is an error naming it.",
-            (v, g) -> v.credsFile.set(g, nonBlank(g)));
-
-    static final OptionSpec USERNAME = valued(Section.HUB, "--username", "NAME",
-            "asked for on the terminal (or read from standard input)", "1 to 1024 bytes of UTF-8",
-            "Hub client with -A: the user name.",
-            (v, g) -> {
-                final int bytes = g.raw().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-                if (bytes == 0 || bytes > 1024 || g.raw().indexOf('\0') >= 0) {
-                    throw g.notAllowed("use 1 to 1024 bytes of UTF-8");
-                }
-                v.username.set(g, g.raw());
-            });
-
-    static final OptionSpec PASSWORD_FILE = valued(Section.HUB, "--password-file", "FILE",
-            "none: " + PASSWORD_VARIABLE + ", else the terminal", "a file only its owner can read",
-            "Hub client with -A: read the password from the first line of FILE, which must not be"
-                    + " readable or writable by group or others (chmod 600).",
-            (v, g) -> v.passwordFile.set(g, nonBlank(g)));
-
-    static final OptionSpec HUB_CERT = valued(Section.HUB, "--hub-cert", "PEM|SHA256", "none: Java's trust store",
-            "a PEM file, or 64 hex digits (colons and a sha256: prefix allowed)",
-            "Hub client with -A: trust only this certificate (jacktrip hubs use self-signed ones): the"
-                    + " hub's certificate file, or its SHA-256 fingerprint as the hub prints it.",
-            (v, g) -> v.hubCert.set(g, nonBlank(g)));
-
-    static final OptionSpec INSECURE_SKIP_CERT_CHECK = flag(Section.HUB, "--insecure-skip-cert-check", "off",
-            "Hub client with -A: do not check the hub's certificate at all, as jacktrip's client does;"
-                    + " whoever can intercept the connection can then pose as the hub and read the"
-                    + " password. Prints a warning.",
-            (v, g) -> v.insecureSkipCertCheck.set(g, true));
-
     static final OptionSpec JACK = flag(Section.BACKEND, "-j --jack", "on (JACK is the default)",
             "Use JACK for audio, as --backend jack. -j is the old manual's name for it.",
             (v, g) -> v.backend.set(g, BackendKind.JACK));
@@ -285,13 +195,13 @@ final class LinkOptions {
             "jack or builtin",
             "jack: a running JACK server. builtin: a built-in clock playing test signals, with no"
                     + " JACK or sound card needed.",
-            (v, g) -> v.backend.set(g, g.choice("jack", "builtin").equals("jack")
+            (v, g) -> v.backend.set(g, g.choice(BACKENDS).equals("jack")
                     ? BackendKind.JACK : BackendKind.BUILTIN));
 
     static final OptionSpec JACK_SERVER = valued(Section.BACKEND, "--jack-server", "NAME",
             "JACK's default server", "a server name (as in jackd -n NAME)",
             "JACK server to connect to. Only with --backend jack.",
-            (v, g) -> v.jackServer.set(g, nonBlank(g)));
+            (v, g) -> v.jackServer.set(g, g.nonBlank()));
 
     static final OptionSpec CLIENT_NAME = valued(Section.BACKEND, "-J --clientname", "NAME",
             "JackTrip for a server, HOST for a client (':' becomes '_')", "1 to 63 characters",
@@ -300,11 +210,7 @@ final class LinkOptions {
                 if (g.raw().isEmpty() || g.raw().length() > 63) {
                     throw g.notAllowed("use 1 to 63 characters (JACK's limit)");
                 }
-                final String problem = org.jamwire.text.Printable.problem(g.raw());
-                if (problem != null) {
-                    throw g.notAllowed(problem);
-                }
-                v.clientName.set(g, g.raw());
+                v.clientName.set(g, g.printable());
             });
 
     static final OptionSpec NO_AUTO_CONNECT = flag(Section.BACKEND, "-D --nojackportsconnect",
@@ -336,18 +242,21 @@ final class LinkOptions {
     static final OptionSpec VERSION = flag(Section.GENERAL, "-v --version", "off",
             "Print the version and exit.", (v, g) -> { });
 
-    static final OptionTable TABLE = new OptionTable(List.of(SERVER, CLIENT, HUB_SERVER, HUB_CLIENT, CHANNELS,
-            SEND_CHANNELS, RECEIVE_CHANNELS, BITRES, QUEUE, MAX_QUEUE, REDUNDANCY, UNDERRUN, NO_DRIFT_CORRECTION, BUFFER_SIZE, BIND_PORT,
-            PEER_PORT, PEER, PORT_OFFSET, TIMEOUT, REMOTE_NAME, UDP_BASE_PORT, HUB_PATCH, INCLUDE_SERVER, UPMIX, AUTH, CERT_FILE, KEY_FILE, CREDS_FILE, USERNAME,
-            PASSWORD_FILE, HUB_CERT, INSECURE_SKIP_CERT_CHECK, JACK, BACKEND, JACK_SERVER, CLIENT_NAME,
-            NO_AUTO_CONNECT, RATE, SIGNAL, IOSTAT, HELP, VERSION));
+    static final OptionTable TABLE = new OptionTable(List.of(SERVER, CLIENT, HUB_SERVER, HUB_CLIENT,
+            CHANNELS, SEND_CHANNELS, RECEIVE_CHANNELS, BITRES, QUEUE, MAX_QUEUE, REDUNDANCY, UNDERRUN,
+            NO_DRIFT_CORRECTION, BUFFER_SIZE,
+            BIND_PORT, PEER_PORT, PEER, PORT_OFFSET, TIMEOUT,
+            HubOptions.REMOTE_NAME, HubOptions.UDP_BASE_PORT, HubOptions.HUB_PATCH, HubOptions.INCLUDE_SERVER,
+            HubOptions.UPMIX, HubOptions.AUTH, HubOptions.CERT_FILE, HubOptions.KEY_FILE, HubOptions.CREDS_FILE,
+            HubOptions.USERNAME, HubOptions.PASSWORD_FILE, HubOptions.HUB_CERT, HubOptions.INSECURE_SKIP_CERT_CHECK,
+            JACK, BACKEND, JACK_SERVER, CLIENT_NAME, NO_AUTO_CONNECT, RATE, SIGNAL, IOSTAT, HELP, VERSION));
 
     private LinkOptions() {
     }
 
     /** A figure as the help prints it: 10.0 as 10, 0.05 as 0.05. */
     private static String plain(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     private static String host(Given g) throws UsageException {
@@ -357,13 +266,6 @@ final class LinkOptions {
         final String problem = LinkConfig.hostProblem(g.raw());
         if (problem != null) {
             throw g.notAllowed(problem);
-        }
-        return g.raw();
-    }
-
-    private static String nonBlank(Given g) throws UsageException {
-        if (g.raw().isBlank()) {
-            throw g.notAllowed("give a name");
         }
         return g.raw();
     }

@@ -25,7 +25,7 @@ final class LinkTestOptions {
     static final OptionSpec TO = valued(Section.LINKTEST, "--to", "HOST:PORT", "none; give --to or --echo",
             "a host name or IPv4 address, ':' and a port from 1 to 65535",
             "The far machine's echo to measure against.",
-            (v, g) -> v.testTo.set(g, NetsimOptions.hostPort(g)));
+            (v, g) -> v.testTo.set(g, g.hostPort()));
 
     static final OptionSpec PORT = valued(Section.LINKTEST, "--port", "PORT", String.valueOf(DEFAULT_PORT),
             "1 to 65535", "UDP port the echo listens on. Only with --echo.",
@@ -52,8 +52,9 @@ final class LinkTestOptions {
             throw new UsageException("--port: only applies with --echo; give the far port in --to HOST:PORT");
         }
         return new Command.LinkTest(echo, to == null ? null : to.host(), to == null ? v.testPort.orElse(DEFAULT_PORT)
-                : to.port(), v.seconds.orElse(DEFAULT_SECONDS), v.channels.orElse(LinkOptions.DEFAULT_CHANNELS),
-                v.bitResolution.orElse(LinkOptions.DEFAULT_BITS), v.bufferSize.orElse(LinkOptions.DEFAULT_BUILTIN_BUFFER),
-                v.sampleRate.orElse(LinkOptions.DEFAULT_RATE));
+                : to.port(), v.seconds.orElse(DEFAULT_SECONDS), v.channels.orElse(LinkDefaults.DEFAULT_CHANNELS),
+                v.bitResolution.orElse(LinkDefaults.DEFAULT_BITS),
+                v.bufferSize.orElse(LinkDefaults.DEFAULT_BUILTIN_BUFFER),
+                v.sampleRate.orElse(LinkDefaults.DEFAULT_RATE));
     }
 }

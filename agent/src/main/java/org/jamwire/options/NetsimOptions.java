@@ -4,9 +4,9 @@ import static org.jamwire.options.OptionTable.valued;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jamwire.netsim.Impairment;
 import org.jamwire.options.OptionSpec.Section;
 import org.jamwire.options.OptionValues.HostPort;
-import org.jamwire.netsim.Impairment;
 
 /**
  * The options of {@code jamwire netsim}, a relay that impairs a link's traffic, and how they
@@ -25,7 +25,7 @@ final class NetsimOptions {
             "The server to relay to. The relay forwards what a client sends to its --listen port"
                     + " there, from a port of its own that the server takes for the client's, and"
                     + " sends the server's answers back to the client.",
-            (v, g) -> v.relayTo.set(g, hostPort(g)));
+            (v, g) -> v.relayTo.set(g, g.hostPort()));
 
     static final OptionSpec LISTEN = valued(Section.NETSIM, "--listen", "PORT",
             String.valueOf(DEFAULT_LISTEN), "0 to 65535; 0 picks a free port",
@@ -119,22 +119,6 @@ final class NetsimOptions {
                 description,
                 (v, g) -> handler.apply(v,
                         new Percent(g, g.decimal(0, 100, "a percentage") / 100)));
-    }
-
-    static HostPort hostPort(Given g) throws UsageException {
-        final String raw = g.raw();
-        final int colon = raw.lastIndexOf(':');
-        final String host = colon < 0 ? "" : raw.substring(0, colon);
-        if (host.isBlank() || host.contains(":")
-                || host.chars().anyMatch(Character::isWhitespace)) {
-            throw g.notAllowed("give the server as HOST:PORT, e.g. 192.0.2.10:4464");
-        }
-        final Given port = new Given(g.typed(), g.label(), raw.substring(colon + 1));
-        try {
-            return new HostPort(host, port.whole(1, 65535));
-        } catch (UsageException e) {
-            throw g.notAllowed("the port after ':' must be a whole number from 1 to 65535");
-        }
     }
 
     /** The relay the values describe, with defaults filled in, or an error naming the option. */

@@ -1,9 +1,9 @@
 package org.jamwire.options;
 
 import java.util.List;
-
 import org.jamwire.engine.UnderrunPolicy;
 import org.jamwire.link.LinkConfig.BackendKind;
+import org.jamwire.link.LinkConfig.PeerPin;
 import org.jamwire.link.Role;
 
 /**
@@ -48,7 +48,7 @@ final class OptionValues {
     final Slot<Integer> bufferSize = Slot.once("the buffer size");
     final Slot<Integer> bindPort = Slot.once("the bind port");
     final Slot<Integer> peerPort = Slot.once("the peer port");
-    final Slot<org.jamwire.link.LinkConfig.PeerPin> peer = Slot.once("the pinned peer");
+    final Slot<PeerPin> peer = Slot.once("the pinned peer");
     final Slot<Integer> portOffset = Slot.once("the port offset");
     final Slot<Boolean> timeout = Slot.once("--timeout");
     final Slot<BackendKind> backend = Slot.once("the audio backend");
@@ -74,7 +74,7 @@ final class OptionValues {
     final Slot<Integer> seed = Slot.once("the seed");
     final Slot<String> listenAddress = Slot.once("the listen address");
     final Slot<Integer> agentPort = Slot.once("the agent's port");
-    final Slot<java.util.List<String>> allowHosts = Slot.once("the allowed host names");
+    final Slot<List<String>> allowHosts = Slot.once("the allowed host names");
     final Slot<String> tokenFile = Slot.once("the token file");
     final Slot<String> configFile = Slot.once("the config file");
     final Slot<String> agentJackServer = Slot.once("the JACK server name");

@@ -46,7 +46,7 @@ final class UnknownOption {
             new JacktripOnly("--appendthreadid", "hub client names", null),
             new JacktripOnly("--password", "password on the command line",
                     "other users can read a command line: with -A, give --password-file FILE, or set "
-                            + LinkOptions.PASSWORD_VARIABLE + ", or type it when asked"),
+                            + HubLoginOptions.PASSWORD_VARIABLE + ", or type it when asked"),
             new JacktripOnly("-l --loopback", "loopback mode", null),
             new JacktripOnly("--jamlink", "JamLink mode", null),
             new JacktripOnly("--zerounderrun", "zeros on underrun", null),

@@ -1,5 +1,7 @@
 package org.jamwire.options;
 
+import org.jamwire.text.Printable;
+
 /**
  * The command line is wrong. The message names the option, the value given and what is allowed,
  * and ends with a pointer to the help. Thrown on the control thread by {@link CommandLine}.
@@ -13,7 +15,7 @@ public final class UsageException extends Exception {
 
     /** Creates the exception for one problem, e.g. {@code "-q/--queue: '0' is not allowed: ..."}. */
     public UsageException(String problem) {
-        this(org.jamwire.text.Printable.escapeControls(problem), true);
+        this(Printable.escapeControls(problem), true);
     }
 
     /** Whatever a value typed into the problem holds, it never writes a line or a terminal code. */

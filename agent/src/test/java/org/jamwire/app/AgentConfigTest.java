@@ -1,7 +1,5 @@
 package org.jamwire.app;
 
-import org.jamwire.options.Command;
-import org.jamwire.options.UsageException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jamwire.options.Command;
+import org.jamwire.options.UsageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +26,8 @@ class AgentConfigTest {
     @Test
     void the_file_fills_in_what_the_command_line_did_not_give() throws Exception {
         final AgentConfig.Loaded l = AgentConfig.load(withConfig(
-                "{\"port\": 9000, \"listen\": \"10.0.0.2\", \"allowHosts\": [\"studio.local\"], \"jackServer\": \"lab\","
-                        + " \"feedRateHz\": 10, \"tokenFile\": \"/tmp/t\"}", null));
+                "{\"port\": 9000, \"listen\": \"10.0.0.2\", \"allowHosts\": [\"studio.local\"],"
+                        + " \"jackServer\": \"lab\", \"feedRateHz\": 10, \"tokenFile\": \"/tmp/t\"}", null));
         assertTrue(l.configRead());
         assertEquals(9000, l.settings().port());
         assertEquals("10.0.0.2", l.settings().listenAddress());
@@ -66,7 +66,8 @@ class AgentConfigTest {
 
     @Test
     void a_missing_config_file_that_was_asked_for_is_an_error() {
-        final Command.Agent a = new Command.Agent(null, null, null, null, dir.resolve("nope.json").toString(), null, null);
+        final Command.Agent a = new Command.Agent(null, null, null, null, dir.resolve("nope.json").toString(), null,
+                null);
         assertTrue(assertThrows(UsageException.class, () -> AgentConfig.load(a)).problem().contains("does not exist"));
     }
 }

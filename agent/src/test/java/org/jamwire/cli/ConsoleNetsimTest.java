@@ -1,8 +1,5 @@
 package org.jamwire.cli;
 
-import org.jamwire.options.Command;
-import org.jamwire.options.ExitCode;
-import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +9,10 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.jamwire.netsim.Impairment;
+import org.jamwire.options.Command;
+import org.jamwire.options.ExitCode;
 import org.junit.jupiter.api.Test;
 
 /** {@code jamwire netsim} as the console runs it: what it prints and what it returns. */

@@ -1,6 +1,5 @@
 package org.jamwire.cli;
 
-import org.jamwire.options.ExitCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.jamwire.options.ExitCode;
 import org.junit.jupiter.api.Test;
 
 /** Ctrl-C ends the process even when what it stops hangs. */
@@ -41,7 +41,8 @@ class InterruptTest {
                 "-cp", System.getProperty("java.class.path"), Hangs.class.getName()))
                 .redirectErrorStream(true).start();
         try {
-            final BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            final BufferedReader out = new BufferedReader(
+                    new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("ready", out.readLine());
             new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
             assertTrue(p.waitFor(Interrupt.STOP_SECONDS + 10, TimeUnit.SECONDS), "still running after Ctrl-C");

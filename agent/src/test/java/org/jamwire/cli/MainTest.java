@@ -1,10 +1,5 @@
 package org.jamwire.cli;
 
-import org.jamwire.options.UsageException;
-import org.jamwire.options.CommandLine;
-import org.jamwire.options.BuildInfo;
-import org.jamwire.options.Command;
-import org.jamwire.options.ExitCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,8 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.Role;
+import org.jamwire.options.BuildInfo;
+import org.jamwire.options.Command;
+import org.jamwire.options.CommandLine;
+import org.jamwire.options.ExitCode;
+import org.jamwire.options.UsageException;
 import org.junit.jupiter.api.Test;
 
 /** What {@code jamwire} prints and returns, with a runner that records what it was asked. */
@@ -146,7 +147,7 @@ class MainTest {
     void an_agent_goes_to_the_runner_with_only_what_was_given() {
         assertEquals(6, main("agent --port 0 --allow-host studio.local,desk.local"));
         assertEquals(0, runner.agent.port());
-        assertEquals(java.util.List.of("studio.local", "desk.local"), runner.agent.allowHosts());
+        assertEquals(List.of("studio.local", "desk.local"), runner.agent.allowHosts());
         assertNull(runner.agent.listenAddress());
         assertNull(runner.agent.configFile());
     }

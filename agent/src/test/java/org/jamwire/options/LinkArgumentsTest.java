@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jamwire.hub.HubConfig;
+import org.jamwire.hub.PatchMode;
 import org.junit.jupiter.api.Test;
 
 class LinkArgumentsTest {
@@ -68,10 +70,10 @@ class LinkArgumentsTest {
     void hub_requests_parse_as_the_command_line_hubs() throws Exception {
         final Command server = LinkArguments.parseAny(LinkArguments.arguments("hubserver", null,
                 Map.of("hubpatch", "4", "upmix", true, "bindport", 5000)));
-        final org.jamwire.hub.HubConfig hub = ((Command.HubServer) server).config();
-        assertEquals(org.jamwire.hub.PatchMode.FULL_MIX, hub.patch());
+        final HubConfig hub = ((Command.HubServer) server).config();
+        assertEquals(PatchMode.FULL_MIX, hub.patch());
         assertEquals(5000, hub.tcpPort());
-        assertEquals(org.jamwire.hub.HubConfig.defaultUdpBase(5000), hub.udpBasePort());
+        assertEquals(HubConfig.defaultUdpBase(5000), hub.udpBasePort());
         assertEquals(true, hub.upmix());
         final Command client = LinkArguments.parseAny(LinkArguments.arguments("hubclient", "192.0.2.10",
                 Map.of("remotename", "alice")));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.jamwire.engine.ReceiveQueue;
 import org.jamwire.engine.UnderrunPolicy;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.link.LinkConfig.BackendKind;
@@ -107,7 +108,7 @@ class LinkOptionsTest {
     void q_sets_the_queue() throws Exception {
         assertEquals(12, config("-s -q 12").queue());
         assertEquals(1000, config("-s --queue=1000").queue());
-        assertEquals(org.jamwire.engine.ReceiveQueue.AUTO, config("-c h -q auto").queue());
+        assertEquals(ReceiveQueue.AUTO, config("-c h -q auto").queue());
     }
 
     @Test

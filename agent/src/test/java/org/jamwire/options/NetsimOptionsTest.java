@@ -1,10 +1,10 @@
 package org.jamwire.options;
 
-import java.util.List;
 import static org.jamwire.options.Parse.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import java.util.List;
 import org.jamwire.netsim.Impairment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

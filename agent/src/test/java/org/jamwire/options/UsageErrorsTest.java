@@ -4,6 +4,7 @@ import static org.jamwire.options.Parse.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.jamwire.link.LinkConfig.PeerPin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -49,7 +50,7 @@ class UsageErrorsTest {
 
     @Test
     void a_pinned_peer_reaches_the_servers_config() throws UsageException {
-        assertEquals(new org.jamwire.link.LinkConfig.PeerPin("10.0.0.2", 4464),
+        assertEquals(new PeerPin("10.0.0.2", 4464),
                 Parse.config("-s --peer 10.0.0.2:4464").pin());
         assertEquals(null, Parse.config("-s").pin());
     }
@@ -170,7 +171,8 @@ class UsageErrorsTest {
     void seed_r_after_a_client_explains_both_meanings() {
         assertEquals("-r conflicts with -c h given earlier: a link is either a server (-s, or -r"
                 + " in the old manual) or a client (-c HOST, or -t HOST in the old manual) of one"
-                + " host, or one end of a hub (-S, or -C HOST); in the old manual -r means wait for a client, as -s; jacktrip's -r"
+                + " host, or one end of a hub (-S, or -C HOST); in the old manual -r means wait for a client,"
+                + " as -s; jacktrip's -r"
                 + " (redundancy) is --redundancy N here", problem("-c h -r 2"));
     }
 
