@@ -19,7 +19,7 @@ export const RELAY_STATES = ['connecting', 'up', 'failed', 'closed']
 export const liveStore = reactive({
   // The link whose counters and meters are followed (the Live view's choice), or null.
   linkId: null,
-  counters: {}, // id -> { lost: 0, level: 512, ... } merged from every message
+  counters: {}, // id -> { lost: 0, level_frames: 512, ... } merged from every message
   meters: {}, // id -> { t, send: { peak: [], rms: [] }, receive: { peak: [], rms: [] } }
   history: {}, // id -> [{ t, queue_ms, jitter_ms }]
   events: [], // newest last

@@ -197,7 +197,7 @@ export function link(overrides = {}) {
       redundancy: 1,
       backend: 'jack',
     },
-    counters: { sent: 1000, lost: 0, level: 512, target: 512, jitter_us: 120 },
+    counters: { sent: 1000, lost: 0, level_frames: 512, target_frames: 512, jitter_us: 120 },
     xruns: 0,
     uptimeSeconds: 21.3,
     events: [],

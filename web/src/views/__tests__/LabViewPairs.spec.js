@@ -421,9 +421,9 @@ describe('LabView: pairs', () => {
       handleMessage({ type: 'peer', peer: 'studio-b', state: 'up', message: null })
       handleMessage({ type: 'links', peer: 'studio-b', links: [link({ id: 'l2', state: 'connected', format: { sendChannels: 2, receiveChannels: 2 } })] })
       handleMessage({ type: 'meters', peer: 'studio-b', link: 'l2', t: 1, send: { peak: [-3, -4], rms: [-6, -7] }, receive: { peak: [-20, -21], rms: [-24, -25] } })
-      handleMessage({ type: 'counters', peer: 'studio-b', link: 'l2', t: 1, values: { level: 3, queue_ms: 8, lost: 4, late: 1, underrun: 2 } })
+      handleMessage({ type: 'counters', peer: 'studio-b', link: 'l2', t: 1, values: { level_frames: 3, queue_ms: 8, lost: 4, late: 1, underrun: 2 } })
       handleMessage({ type: 'meters', link: 'l3', t: 1, send: { peak: [-10, -11], rms: [-12, -13] }, receive: { peak: [-30, -31], rms: [-33, -34] } })
-      handleMessage({ type: 'counters', link: 'l3', t: 1, values: { level: 5, lost: 0 } })
+      handleMessage({ type: 'counters', link: 'l3', t: 1, values: { level_frames: 5, lost: 0 } })
       await flushPromises()
 
       expect(server.find('[data-test="end-relay"]').exists()).toBe(false)
@@ -436,8 +436,8 @@ describe('LabView: pairs', () => {
       expect(server.get('[data-test="counter-underrun"] dd').text()).toBe('2')
       expect(server.get('[data-test="counter-lost"]').attributes('title')).toBe('packets that never came')
       expect(client.get('[data-test="counter-lost"] dd').text()).toBe('0')
-      expect(server.get('[data-test="end-queue"]').text()).toBe('Queue: 3 packets (8.0 ms)')
-      expect(client.get('[data-test="end-queue"]').text()).toBe('Queue: 5 packets')
+      expect(server.get('[data-test="end-queue"]').text()).toBe('Queue: 3 frames (8.0 ms)')
+      expect(client.get('[data-test="end-queue"]').text()).toBe('Queue: 5 frames')
       expect(server.get('.badge').attributes('data-state')).toBe('connected')
 
       handleMessage({ type: 'peer', peer: 'studio-b', state: 'failed', message: 'the agent on studio-b stopped' })

@@ -103,13 +103,14 @@ describe('LiveView', () => {
       type: 'counters',
       link: 'l2',
       t,
-      values: { level: 384, target: 512, queue_ms: 8, jitter_ms: 0.6, lost: 0, late: 1, concealed: 2, underrun: 0, overflow: 0, stepback: 1, revived: 5, drift_fix: 0, xruns: 0 },
+      values: { level_frames: 384, target_frames: 512, queue_ms: 8, jitter_ms: 0.6, lost: 0, late: 1, concealed: 2, underrun: 0, overflow: 0, stepback: 1, revived: 5, drift_fix: 0, xruns: 0 },
     })
     handleMessage({ type: 'counters', link: 'l2', t: t + 40, values: { lost: 3, queue_ms: 9.5 } })
     await flushPromises()
     const gauge = w.get('[data-test="queue-gauge"]')
     expect(gauge.attributes('data-level')).toBe('384')
     expect(gauge.attributes('data-target')).toBe('512')
+    expect(w.get('[data-test="queue-level"]').text()).toBe('384 frames')
     expect(w.get('[data-test="queue-ms"]').text()).toBe('9.5 ms')
     expect(w.get('[data-test="counter-lost"] dd').text()).toBe('3')
     expect(w.get('[data-test="counter-lost"]').attributes('title')).toBe('packets that never arrived')
