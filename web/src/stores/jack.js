@@ -1,5 +1,6 @@
 import { reactive } from 'vue'
 import { api } from '../api/http.js'
+import { readInto } from './read.js'
 
 export const jackStore = reactive({
   info: null,
@@ -43,14 +44,7 @@ export async function loadPorts() {
 }
 
 export async function loadJack() {
-  try {
-    jackStore.info = await api.jack()
-    jackStore.error = ''
-  } catch (e) {
-    jackStore.error = e.message
-    return
-  }
-  await loadPorts()
+  if (await readInto(jackStore, { key: 'info', loaded: null }, api.jack)) await loadPorts()
 }
 
 // The live feed's `jack` message. Ports have no topic of their own: they are read again when

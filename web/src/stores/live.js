@@ -8,7 +8,7 @@ import { createLiveClient } from '../api/live.js'
 import { auth, rejectToken } from './auth.js'
 import { applyLinksFeed } from './links.js'
 import { applyJackFeed } from './jack.js'
-import { applyPairEvent } from './lab.js'
+import { applyPairEvent } from './pairs.js'
 import { applyProvisionFeed } from './provision.js'
 import { emptyFeed, reduceFeed } from './feed.js'
 

@@ -3,6 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import LabView from '../LabView.vue'
 import { setToken } from '../../stores/auth.js'
 import { labStore, resetLab } from '../../stores/lab.js'
+import { resetPairs } from '../../stores/pairs.js'
 import { linksStore } from '../../stores/links.js'
 import { handleMessage, resetLive } from '../../stores/live.js'
 import {
@@ -48,6 +49,7 @@ describe('LabView', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
     setToken('t'.repeat(32))
     resetLab()
+    resetPairs()
     resetLive()
     linksStore.list = []
     linksStore.loaded = false
@@ -55,6 +57,7 @@ describe('LabView', () => {
   })
   afterEach(() => {
     resetLab()
+    resetPairs()
     vi.useRealTimers()
   })
 

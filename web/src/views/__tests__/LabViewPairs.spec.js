@@ -3,6 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import LabView from '../LabView.vue'
 import { setToken } from '../../stores/auth.js'
 import { resetLab } from '../../stores/lab.js'
+import { resetPairs } from '../../stores/pairs.js'
 import { linksStore } from '../../stores/links.js'
 import { handleMessage, liveClient, liveStore, resetLive } from '../../stores/live.js'
 import {
@@ -64,6 +65,7 @@ describe('LabView: pairs', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
     setToken('t'.repeat(32))
     resetLab()
+    resetPairs()
     resetLive()
     linksStore.list = []
     linksStore.loaded = false
@@ -72,6 +74,7 @@ describe('LabView: pairs', () => {
   })
   afterEach(() => {
     resetLab()
+    resetPairs()
     resetLive()
     vi.useRealTimers()
   })
