@@ -323,6 +323,32 @@ export function runningPair(overrides = {}) {
   })
 }
 
+// A provisioning job (GET /api/lab/provisions/{id}), running and without lines unless told.
+export function provisionJob(overrides = {}) {
+  return {
+    id: 'v1',
+    peer: 'studio-b',
+    check: false,
+    state: 'running',
+    startedAt: '2026-11-25T19:00:00Z',
+    endedAt: null,
+    task: null,
+    tasksStarted: 0,
+    tasksTotal: 40,
+    exit: null,
+    recap: null,
+    error: null,
+    firstLine: 0,
+    lines: [],
+    ...overrides,
+  }
+}
+
+// "METHOD /path" of each request a fake fetch saw, in order.
+export function requests(calls) {
+  return calls.map((c) => `${c.method} ${c.url}`)
+}
+
 // A promise to resolve by hand, to see what shows while a request is under way.
 export function deferred() {
   let resolve

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { addPeer, labStore, loadPeers, matchJack, peerRequest, probePeer, removePeer, resetLab, runPreflight, startAgent, trustPeer } from '../lab.js'
 import { setToken } from '../auth.js'
 import { resetLive } from '../live.js'
-import { CHANGED_FINGERPRINT, FINGERPRINT, mockFetch, peer, peerReport, preflightResult } from '../../testing/fakes.js'
+import { CHANGED_FINGERPRINT, FINGERPRINT, mockFetch, requests, peer, peerReport, preflightResult } from '../../testing/fakes.js'
 
 const UNKNOWN = {
   error: 'unknown_host_key',
@@ -13,10 +13,6 @@ const CHANGED = {
   error: 'changed_host_key',
   fingerprint: CHANGED_FINGERPRINT,
   message: 'WARNING: the host key of 192.0.2.20 has CHANGED since it was recorded',
-}
-
-function requests(calls) {
-  return calls.map((c) => `${c.method} ${c.url}`)
 }
 
 describe('lab store', () => {

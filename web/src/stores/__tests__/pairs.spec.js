@@ -17,11 +17,7 @@ import {
 } from '../pairs.js'
 import { setToken } from '../auth.js'
 import { handleMessage, resetLive } from '../live.js'
-import { latencyResult, mockFetch, pairJob, peer, peerReport, preflightResult, runningPair } from '../../testing/fakes.js'
-
-function requests(calls) {
-  return calls.map((c) => `${c.method} ${c.url}`)
-}
+import { latencyResult, mockFetch, requests, pairJob, peer, peerReport, preflightResult, runningPair } from '../../testing/fakes.js'
 
 describe('pairs store', () => {
   beforeEach(() => {

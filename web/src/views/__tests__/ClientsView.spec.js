@@ -1,11 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import ClientsView from '../ClientsView.vue'
-import { setToken } from '../../stores/auth.js'
 import { linksStore } from '../../stores/links.js'
-import { handleMessage, liveClient, liveStore, resetLive } from '../../stores/live.js'
-import { route } from '../../router.js'
-import { FakeWebSocket, link, mockFetch } from '../../testing/fakes.js'
+import { handleMessage, liveStore } from '../../stores/live.js'
+import { link, mockFetch } from '../../testing/fakes.js'
+import { feedViewAfter, feedViewBefore, openFeed } from '../../testing/views.js'
 
 function hubLink(overrides = {}) {
   return link({
@@ -44,12 +43,7 @@ function rows(w) {
 
 describe('ClientsView', () => {
   beforeEach(() => {
-    setToken('t'.repeat(32))
-    resetLive()
-    FakeWebSocket.reset()
-    vi.stubGlobal('WebSocket', FakeWebSocket)
-    linksStore.loaded = true
-    linksStore.list = [link({ id: 'l1', state: 'connected' }), hubLink()]
+    feedViewBefore([link({ id: 'l1', state: 'connected' }), hubLink()])
     mockFetch({
       'GET /api/counters': [200, [{ label: 'lost', meaning: 'packets that never arrived' }]],
       'GET /api/links/l2': [
@@ -63,21 +57,14 @@ describe('ClientsView', () => {
       ],
     })
   })
-  afterEach(() => {
-    resetLive()
-    route.param = null
-  })
+  afterEach(feedViewAfter)
 
   it('follows the hub server link, not the P2P one, on topic hub:ID', async () => {
     const w = mount(ClientsView)
     await flushPromises()
     expect(w.get('[data-test="clients-hub"]').element.value).toBe('l2')
     expect(w.findAll('[data-test="clients-hub"] option')).toHaveLength(1)
-    const c = liveClient()
-    c.start()
-    const ws = FakeWebSocket.last()
-    ws.open()
-    ws.receive({ type: 'hello', version: '0.1.0', rateHz: 25 })
+    const ws = openFeed()
     expect(ws.sent[1].topics).toEqual(['links', 'jack', 'events', 'provisions', 'hub:l2'])
     w.unmount()
     expect(ws.sent.at(-1).topics).toEqual(['links', 'jack', 'events', 'provisions'])

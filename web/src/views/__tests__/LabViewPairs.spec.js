@@ -1,14 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import LabView from '../LabView.vue'
-import { setToken } from '../../stores/auth.js'
-import { resetLab } from '../../stores/lab.js'
-import { resetPairs } from '../../stores/pairs.js'
-import { linksStore } from '../../stores/links.js'
-import { handleMessage, liveClient, liveStore, resetLive } from '../../stores/live.js'
+import { handleMessage, liveClient, liveStore } from '../../stores/live.js'
 import {
-  LINK_OPTIONS,
-  SSH_HOSTS,
   holdRoute,
   latencyResult,
   link,
@@ -18,6 +12,7 @@ import {
   preflightResult,
   runningPair,
 } from '../../testing/fakes.js'
+import { clickOn, labRoutes, labViewAfter, labViewBefore, peerCard } from '../../testing/views.js'
 
 const STUDIO_B = peer({ report: peerReport(), probedAt: '2026-11-25T20:00:00Z' })
 const STUDIO_C = peer({ name: 'studio-c', host: '192.0.2.30', report: peerReport({ sampleRate: 44100 }), probedAt: '2026-11-25T20:00:00Z' })
@@ -25,19 +20,7 @@ const STUDIO_D = peer({ name: 'studio-d', host: '192.0.2.40' })
 const BASE_TOPICS = ['links', 'jack', 'events', 'provisions']
 
 function routes(extra = {}) {
-  return {
-    'GET /api/lab/peers': [200, [STUDIO_B, STUDIO_C, STUDIO_D]],
-    'GET /api/lab/ssh-config': [200, SSH_HOSTS],
-    'GET /api/link-options': [200, LINK_OPTIONS],
-    'GET /api/lab/pairs': [200, []],
-    'GET /api/links': [200, []],
-    'GET /api/counters': [200, [{ label: 'lost', meaning: 'packets that never came' }]],
-    ...extra,
-  }
-}
-
-function card(w, name) {
-  return w.get(`[data-test="peer-row"][data-peer="${name}"]`)
+  return labRoutes([STUDIO_B, STUDIO_C, STUDIO_D], { 'GET /api/counters': [200, [{ label: 'lost', meaning: 'packets that never came' }]], ...extra })
 }
 
 function options(select) {
@@ -60,22 +43,20 @@ function twoPeerPreflight({ blocking = true } = {}) {
   return { ...result, peer: STUDIO_B, client: blocking ? STUDIO_C : { ...STUDIO_C, report: peerReport() } }
 }
 
+// Checks both ends of the pair form's first peer and confirms the restart of its JACK.
+async function checkAndMatch() {
+  const w = mount(LabView, { attachTo: document.body })
+  await flushPromises()
+  await clickOn(w, 'check-both')
+  await clickOn(w, 'match-jack')
+  await clickOn(w, 'match-confirm-yes')
+  return w
+}
+
 describe('LabView: pairs', () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
-    setToken('t'.repeat(32))
-    resetLab()
-    resetPairs()
-    resetLive()
-    linksStore.list = []
-    linksStore.loaded = false
-    linksStore.options = null
-    linksStore.counterInfo = {}
-  })
+  beforeEach(labViewBefore)
   afterEach(() => {
-    resetLab()
-    resetPairs()
-    resetLive()
+    labViewAfter()
     vi.useRealTimers()
   })
 
@@ -113,8 +94,7 @@ describe('LabView: pairs', () => {
       const w = mount(LabView)
       await flushPromises()
       await w.get('[data-test="pair-client"]').setValue('studio-c')
-      await w.get('[data-test="check-both"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'check-both')
       expect(calls.find((c) => c.url === '/api/lab/preflight').body).toEqual({ peer: 'studio-b', client: 'studio-c', options: {} })
       const table = w.get('[data-test="preflight"]')
       expect(table.findAll('thead th').map((th) => th.text())).toEqual(['Setting', 'studio-c', 'studio-b'])
@@ -157,8 +137,7 @@ describe('LabView: pairs', () => {
       const { calls } = mockFetch(routes({ 'POST /api/lab/preflight': [200, { ...preflightResult({ blocking: true }), peer: STUDIO_B }] }))
       const w = mount(LabView, { attachTo: document.body })
       await flushPromises()
-      await w.get('[data-test="check-both"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'check-both')
       const button = w.get('[data-test="match-jack"]')
       expect(button.text()).toBe('Make them match…')
       expect(w.get('#match-jack-hint').text()).toBe('Restarts studio-b’s JACK with this machine’s settings.')
@@ -173,14 +152,12 @@ describe('LabView: pairs', () => {
       expect(box.text()).toContain('Everything using JACK on studio-b is interrupted')
       expect(w.get('[data-test="match-jack"]').attributes('disabled')).toBeDefined()
 
-      await w.get('[data-test="match-cancel"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'match-cancel')
       expect(w.find('[data-test="match-confirm"]').exists()).toBe(false)
       expect(document.activeElement).toBe(w.get('[data-test="match-jack"]').element)
 
       // Escape cancels too
-      await w.get('[data-test="match-jack"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'match-jack')
       await w.get('[data-test="match-confirm"]').trigger('keydown', { key: 'Escape' })
       await flushPromises()
       expect(w.find('[data-test="match-confirm"]').exists()).toBe(false)
@@ -200,14 +177,7 @@ describe('LabView: pairs', () => {
         }),
       )
       const held = holdRoute(fetch, 'POST /api/lab/peers/studio-b/match-jack')
-      const w = mount(LabView, { attachTo: document.body })
-      await flushPromises()
-      await w.get('[data-test="check-both"]').trigger('click')
-      await flushPromises()
-      await w.get('[data-test="match-jack"]').trigger('click')
-      await flushPromises()
-      await w.get('[data-test="match-confirm-yes"]').trigger('click')
-      await flushPromises()
+      const w = await checkAndMatch()
 
       const status = w.get('[data-test="match-status"]')
       expect(status.text()).toBe('Restarting studio-b’s JACK server…')
@@ -239,15 +209,12 @@ describe('LabView: pairs', () => {
       const w = mount(LabView)
       await flushPromises()
       await w.get('[data-test="pair-client"]').setValue('studio-c')
-      await w.get('[data-test="check-both"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'check-both')
       expect(w.get('#match-jack-hint').text()).toBe('Restarts studio-c’s JACK with studio-b’s settings.')
-      await w.get('[data-test="match-jack"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'match-jack')
       expect(w.get('[data-test="match-confirm"] h4').text()).toBe('Restart studio-c’s JACK server?')
       expect(w.get('[data-test="match-changes"]').text()).toBe('sample rate: 44100 Hz → 48000 Hz')
-      await w.get('[data-test="match-confirm-yes"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'match-confirm-yes')
       expect(calls.find((c) => c.url.endsWith('/match-jack')).body).toEqual({ sampleRate: 48000, bufferSize: 128 })
       expect(calls.filter((c) => c.url === '/api/lab/preflight').map((c) => c.body)).toEqual([
         { peer: 'studio-b', client: 'studio-c', options: {} },
@@ -263,14 +230,7 @@ describe('LabView: pairs', () => {
           'POST /api/lab/peers/studio-b/match-jack': [502, { error: 'ssh', kind: 'failed', message: 'no jackd runs for server default: start it with `jackd -d alsa`' }],
         }),
       )
-      const w = mount(LabView, { attachTo: document.body })
-      await flushPromises()
-      await w.get('[data-test="check-both"]').trigger('click')
-      await flushPromises()
-      await w.get('[data-test="match-jack"]').trigger('click')
-      await flushPromises()
-      await w.get('[data-test="match-confirm-yes"]').trigger('click')
-      await flushPromises()
+      const w = await checkAndMatch()
       const status = w.get('[data-test="match-status"]')
       expect(status.classes()).toContain('error')
       expect(status.text()).toBe('Could not restart studio-b’s JACK: no jackd runs for server default: start it with jackd -d alsa')
@@ -287,8 +247,7 @@ describe('LabView: pairs', () => {
       mockFetch(routes({ 'POST /api/lab/preflight': [200, { ...result, peer: STUDIO_B }] }))
       const w = mount(LabView)
       await flushPromises()
-      await w.get('[data-test="check-both"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'check-both')
       expect(w.find('[data-test="preflight"]').exists()).toBe(true)
       expect(w.find('[data-test="match-jack"]').exists()).toBe(false)
       w.unmount()
@@ -307,24 +266,24 @@ describe('LabView: pairs', () => {
       const held = holdRoute(fetch, 'POST /api/lab/peers/studio-b/agent')
       const w = mount(LabView, { attachTo: document.body })
       await flushPromises()
-      expect(card(w, 'studio-d').find('[data-test="start-agent"]').exists()).toBe(false)
-      expect(card(w, 'studio-b').get('[data-test="report-agent"]').text()).toBe('not running')
-      const button = card(w, 'studio-b').get('[data-test="start-agent"]')
+      expect(peerCard(w, 'studio-d').find('[data-test="start-agent"]').exists()).toBe(false)
+      expect(peerCard(w, 'studio-b').get('[data-test="report-agent"]').text()).toBe('not running')
+      const button = peerCard(w, 'studio-b').get('[data-test="start-agent"]')
       expect(button.text()).toBe('Start agent there')
       expect(button.attributes('aria-label')).toBe('Start an agent on studio-b')
 
       await button.trigger('click')
       await flushPromises()
-      expect(card(w, 'studio-b').get('[data-test="start-agent"]').text()).toBe('Starting…')
-      expect(card(w, 'studio-b').get('[data-test="start-agent"]').attributes('disabled')).toBeDefined()
-      expect(card(w, 'studio-b').get('[data-test="probe-peer"]').attributes('disabled')).toBeDefined()
+      expect(peerCard(w, 'studio-b').get('[data-test="start-agent"]').text()).toBe('Starting…')
+      expect(peerCard(w, 'studio-b').get('[data-test="start-agent"]').attributes('disabled')).toBeDefined()
+      expect(peerCard(w, 'studio-b').get('[data-test="probe-peer"]').attributes('disabled')).toBeDefined()
       expect(w.get('[data-test="peers-status"]').text()).toBe('Starting an agent on studio-b…')
 
       held.open()
       await flushPromises()
       expect(calls.filter((c) => c.url === '/api/lab/peers/studio-b/agent').map((c) => c.method)).toEqual(['POST'])
-      expect(card(w, 'studio-b').get('[data-test="report-agent"]').text()).toBe('running')
-      expect(card(w, 'studio-b').find('[data-test="start-agent"]').exists()).toBe(false)
+      expect(peerCard(w, 'studio-b').get('[data-test="report-agent"]').text()).toBe('running')
+      expect(peerCard(w, 'studio-b').find('[data-test="start-agent"]').exists()).toBe(false)
       expect(w.get('[data-test="peers-status"]').text()).toBe('Started an agent on studio-b.')
       expect(document.activeElement.id).toBe('peer-studio-b-h')
       w.unmount()
@@ -339,12 +298,12 @@ describe('LabView: pairs', () => {
       )
       const w = mount(LabView)
       await flushPromises()
-      await card(w, 'studio-b').get('[data-test="start-agent"]').trigger('click')
+      await peerCard(w, 'studio-b').get('[data-test="start-agent"]').trigger('click')
       await flushPromises()
-      const error = card(w, 'studio-b').get('[data-test="agent-error"]')
+      const error = peerCard(w, 'studio-b').get('[data-test="agent-error"]')
       expect(error.attributes('role')).toBe('alert')
       expect(error.text()).toBe('Could not start an agent on studio-b: the agent did not answer within 10 s: see ~/.cache/jamwire/agent.log there')
-      expect(card(w, 'studio-b').get('[data-test="start-agent"]').attributes('disabled')).toBeUndefined()
+      expect(peerCard(w, 'studio-b').get('[data-test="start-agent"]').attributes('disabled')).toBeUndefined()
       w.unmount()
     })
   })
@@ -390,10 +349,8 @@ describe('LabView: pairs', () => {
       expect(first.get('[data-test="latency-format"]').text()).toBe('at 48,000 Hz, 128-frame period')
       expect(first.text()).toContain('channel 1, confidence 8.3')
 
-      await w.get('[data-test="measure-latency"]').trigger('click')
-      await flushPromises()
-      await w.get('[data-test="measure-latency"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'measure-latency')
+      await clickOn(w, 'measure-latency')
       const status = w.get('[data-test="latency-status"]')
       expect(status.attributes('data-state')).toBe('failed')
       expect(status.classes()).toContain('error')
@@ -480,8 +437,7 @@ describe('LabView: pairs', () => {
       expect(w.get('[data-test="pair-client-link"]').text()).toContain('l5')
       expect(w.get('[data-test="pair-client-link"] .badge').attributes('data-state')).toBe('waiting')
 
-      await w.get('[data-test="stop-pair"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'stop-pair')
       expect(w.get('[data-test="pair-summary"]').text()).toBe('Stopped: the client and the server.')
       expect(w.find('[data-test="pair-ends"]').exists()).toBe(false)
       expect(w.find('[data-test="pair-latency"]').exists()).toBe(false)

@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import LiveView from '../LiveView.vue'
-import { setToken } from '../../stores/auth.js'
 import { linksStore } from '../../stores/links.js'
-import { handleMessage, liveClient, liveStore, resetLive } from '../../stores/live.js'
+import { handleMessage, liveStore } from '../../stores/live.js'
 import { route } from '../../router.js'
-import { FakeWebSocket, link, mockFetch } from '../../testing/fakes.js'
+import { link, mockFetch } from '../../testing/fakes.js'
+import { feedViewAfter, feedViewBefore, openFeed } from '../../testing/views.js'
 
 function meters(id, sendRms, receiveRms, t = Date.now()) {
   return {
@@ -19,21 +19,13 @@ function meters(id, sendRms, receiveRms, t = Date.now()) {
 
 describe('LiveView', () => {
   beforeEach(() => {
-    setToken('t'.repeat(32))
-    resetLive()
-    FakeWebSocket.reset()
-    vi.stubGlobal('WebSocket', FakeWebSocket)
-    linksStore.loaded = true
-    linksStore.list = [
+    feedViewBefore([
       link({ id: 'l1', state: 'stopped' }),
       link({ id: 'l2', state: 'connected', format: { ...link().format, sendChannels: 2, receiveChannels: 3 } }),
-    ]
+    ])
     mockFetch({ 'GET /api/counters': [200, [{ label: 'lost', meaning: 'packets that never arrived' }]] })
   })
-  afterEach(() => {
-    resetLive()
-    route.param = null
-  })
+  afterEach(feedViewAfter)
 
   it('picks the first running link and follows its counters and meters', async () => {
     const w = mount(LiveView)
@@ -41,11 +33,7 @@ describe('LiveView', () => {
     expect(w.get('[data-test="live-link"]').element.value).toBe('l2')
     expect(liveStore.linkId).toBe('l2')
     // the feed subscribes to the link once it is live
-    const client = liveClient()
-    client.start()
-    const ws = FakeWebSocket.last()
-    ws.open()
-    ws.receive({ type: 'hello', version: '0.1.0', rateHz: 25 })
+    const ws = openFeed()
     expect(ws.sent[1]).toEqual({ type: 'subscribe', topics: ['links', 'jack', 'events', 'provisions', 'counters:l2', 'meters:l2'], rateHz: 25 })
     // another pick subscribes again
     await w.get('[data-test="live-link"]').setValue('l1')
