@@ -47,6 +47,12 @@ export function formatCounter(label, value) {
   return unit && text !== '–' ? `${text} ${unit}` : text
 }
 
+// What a role="meter" element tells assistive technology: its name, range, value and the value
+// in words.
+export function meterAria({ label, min, max, now, text }) {
+  return { role: 'meter', 'aria-label': label, 'aria-valuemin': min, 'aria-valuemax': max, 'aria-valuenow': now, 'aria-valuetext': text }
+}
+
 export function stateLabel(state) {
   return (state || 'unknown').replace(/_/g, ' ')
 }
