@@ -65,3 +65,11 @@ export async function disconnectPorts(source, destination) {
   await api.disconnect(source, destination)
   await loadPorts()
 }
+
+// For tests.
+export function resetJack() {
+  jackStore.info = null
+  jackStore.ports = []
+  jackStore.portsLoaded = false
+  jackStore.error = ''
+}

@@ -2,15 +2,13 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import JackView from '../JackView.vue'
 import { setToken } from '../../stores/auth.js'
-import { jackStore } from '../../stores/jack.js'
+import { resetJack } from '../../stores/jack.js'
 import { JACK_PORTS, JACK_RUNNING, JACK_UNAVAILABLE, mockFetch } from '../../testing/fakes.js'
 
 describe('JackView', () => {
   beforeEach(() => {
     setToken('t'.repeat(32))
-    jackStore.info = null
-    jackStore.ports = []
-    jackStore.error = ''
+    resetJack()
   })
 
   it('shows the settings of a running server', async () => {
