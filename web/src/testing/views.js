@@ -8,7 +8,8 @@ import { linksStore } from '../stores/links.js'
 import { liveClient, resetLive } from '../stores/live.js'
 import { resetPairs } from '../stores/pairs.js'
 import { route } from '../router.js'
-import { FakeWebSocket, LINK_OPTIONS, SSH_HOSTS } from './fakes.js'
+import { FakeWebSocket, LINK_OPTIONS } from './fakes.js'
+import { SSH_HOSTS } from './lab.js'
 
 // Before a Live or Clients view spec: a token, no feed yet, sockets faked, and these links listed.
 export function feedViewBefore(links) {

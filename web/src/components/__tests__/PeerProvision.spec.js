@@ -3,7 +3,8 @@ import { flushPromises, mount } from '@vue/test-utils'
 import PeerProvision from '../PeerProvision.vue'
 import { setToken } from '../../stores/auth.js'
 import { applyProvisionFeed, resetProvision } from '../../stores/provision.js'
-import { mockFetch, provisionJob } from '../../testing/fakes.js'
+import { mockFetch } from '../../testing/fakes.js'
+import { provisionJob } from '../../testing/lab.js'
 import { clickOn } from '../../testing/views.js'
 
 const PEER = { name: 'studio-b', host: '192.0.2.20', port: 22, user: 'lab', key: '/home/lab/.ssh/id_ed25519' }

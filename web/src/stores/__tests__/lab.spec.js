@@ -1,8 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { addPeer, labStore, loadPeers, matchJack, peerRequest, probePeer, removePeer, resetLab, runPreflight, startAgent, trustPeer } from '../lab.js'
+import {
+  addPeer,
+  labStore,
+  loadPeers,
+  matchJack,
+  peerRequest,
+  probePeer,
+  removePeer,
+  resetLab,
+  runPreflight,
+  startAgent,
+  trustPeer,
+} from '../lab.js'
 import { setToken } from '../auth.js'
 import { resetLive } from '../live.js'
-import { CHANGED_FINGERPRINT, FINGERPRINT, mockFetch, requests, peer, peerReport, preflightResult } from '../../testing/fakes.js'
+import { mockFetch, requests } from '../../testing/fakes.js'
+import { CHANGED_FINGERPRINT, FINGERPRINT, peer, peerReport, preflightResult } from '../../testing/lab.js'
 
 const UNKNOWN = {
   error: 'unknown_host_key',

@@ -17,7 +17,8 @@ import {
 } from '../pairs.js'
 import { setToken } from '../auth.js'
 import { handleMessage, resetLive } from '../live.js'
-import { latencyResult, mockFetch, requests, pairJob, peer, peerReport, preflightResult, runningPair } from '../../testing/fakes.js'
+import { mockFetch, requests } from '../../testing/fakes.js'
+import { latencyResult, pairJob, peer, peerReport, preflightResult, runningPair } from '../../testing/lab.js'
 
 describe('pairs store', () => {
   beforeEach(() => {

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import {
-  LINES_KEPT,
   applyProvisionFeed,
+  LINES_KEPT,
   loadProvisions,
   provisionOf,
   provisionProgress,
@@ -12,7 +12,8 @@ import {
 } from '../provision.js'
 import { setToken } from '../auth.js'
 import { handleMessage, resetLive, topicsFor } from '../live.js'
-import { mockFetch, provisionJob } from '../../testing/fakes.js'
+import { mockFetch } from '../../testing/fakes.js'
+import { provisionJob } from '../../testing/lab.js'
 
 function feed(over = {}) {
   const { firstLine, lines, ...rest } = provisionJob(over)

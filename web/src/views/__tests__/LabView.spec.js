@@ -3,17 +3,8 @@ import { flushPromises, mount } from '@vue/test-utils'
 import LabView from '../LabView.vue'
 import { labStore } from '../../stores/lab.js'
 import { handleMessage } from '../../stores/live.js'
-import {
-  CHANGED_FINGERPRINT,
-  FINGERPRINT,
-  link,
-  mockFetch,
-  pairJob,
-  peer,
-  peerReport,
-  preflightResult,
-  requests,
-} from '../../testing/fakes.js'
+import { link, mockFetch, requests } from '../../testing/fakes.js'
+import { CHANGED_FINGERPRINT, FINGERPRINT, pairJob, peer, peerReport, preflightResult } from '../../testing/lab.js'
 import { clickOn, labRoutes, labViewAfter, labViewBefore, peerCard } from '../../testing/views.js'
 
 const PROBED = peer({

@@ -2,16 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import LabView from '../LabView.vue'
 import { handleMessage, liveClient, liveStore } from '../../stores/live.js'
-import {
-  holdRoute,
-  latencyResult,
-  link,
-  mockFetch,
-  peer,
-  peerReport,
-  preflightResult,
-  runningPair,
-} from '../../testing/fakes.js'
+import { holdRoute, link, mockFetch } from '../../testing/fakes.js'
+import { latencyResult, peer, peerReport, preflightResult, runningPair } from '../../testing/lab.js'
 import { clickOn, labRoutes, labViewAfter, labViewBefore, peerCard } from '../../testing/views.js'
 
 const STUDIO_B = peer({ report: peerReport(), probedAt: '2026-11-25T20:00:00Z' })
