@@ -1,7 +1,7 @@
 // Set-up shared by the view specs: a fresh page with its stores emptied, and the live feed on a
 // fake socket.
 import { vi } from 'vitest'
-import { flushPromises } from '@vue/test-utils'
+import { flushPromises, mount } from '@vue/test-utils'
 import { setToken } from '../stores/auth.js'
 import { resetLab } from '../stores/lab.js'
 import { linksStore } from '../stores/links.js'
@@ -74,4 +74,11 @@ export function peerCard(w, name) {
 export async function clickOn(w, test) {
   await w.get(`[data-test="${test}"]`).trigger('click')
   await flushPromises()
+}
+
+// Mounts a view and waits for the requests it makes on mount to be answered.
+export async function mountView(view, options) {
+  const w = mount(view, options)
+  await flushPromises()
+  return w
 }

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises } from '@vue/test-utils'
 import ClientsView from '../ClientsView.vue'
 import { linksStore } from '../../stores/links.js'
 import { handleMessage, liveStore } from '../../stores/live.js'
 import { link, mockFetch } from '../../testing/fakes.js'
-import { feedViewAfter, feedViewBefore, openFeed } from '../../testing/views.js'
+import { feedViewAfter, feedViewBefore, mountView, openFeed } from '../../testing/views.js'
 
 function hubLink(overrides = {}) {
   return link({
@@ -60,8 +60,7 @@ describe('ClientsView', () => {
   afterEach(feedViewAfter)
 
   it('follows the hub server link, not the P2P one, on topic hub:ID', async () => {
-    const w = mount(ClientsView)
-    await flushPromises()
+    const w = await mountView(ClientsView)
     expect(w.get('[data-test="clients-hub"]').element.value).toBe('l2')
     expect(w.findAll('[data-test="clients-hub"] option')).toHaveLength(1)
     const ws = openFeed()
@@ -71,8 +70,7 @@ describe('ClientsView', () => {
   })
 
   it('lists the clients with their counters and meters as the feed brings them', async () => {
-    const w = mount(ClientsView)
-    await flushPromises()
+    const w = await mountView(ClientsView)
     expect(w.find('[data-test="no-clients"]').exists()).toBe(true)
     handleMessage({ type: 'clients', link: 'l2', t: Date.now(), clients: [client(0, 'alice'), client(1, 'bob')] })
     handleMessage({ type: 'counters', link: 'l2', client: 0, name: 'alice', t: Date.now(), values: { sent: 100, recv: 98, lost: 0, queue_ms: 10.7 } })
@@ -96,8 +94,7 @@ describe('ClientsView', () => {
   })
 
   it('shows a client leaving and a new one in its slot starting from its own counters', async () => {
-    const w = mount(ClientsView)
-    await flushPromises()
+    const w = await mountView(ClientsView)
     handleMessage({ type: 'clients', link: 'l2', t: Date.now(), clients: [client(0, 'alice'), client(1, 'bob')] })
     handleMessage({ type: 'counters', link: 'l2', client: 1, name: 'bob', t: Date.now(), values: { sent: 50, lost: 3 } })
     handleMessage({ type: 'event', link: 'l2', client: { slot: 1, name: 'bob' }, kind: 'client_left', message: 'bob (slot 1): left; slot 1 is free', time: new Date().toISOString() })
@@ -116,14 +113,12 @@ describe('ClientsView', () => {
 
   it('says how to start a hub when there is none', async () => {
     linksStore.list = [link({ id: 'l1' })]
-    const w = mount(ClientsView)
-    await flushPromises()
+    const w = await mountView(ClientsView)
     expect(w.get('[data-test="no-hubs"]').text()).toContain('Hub server')
   })
 
   it('shows the joins from before the page opened, from the link itself', async () => {
-    const w = mount(ClientsView)
-    await flushPromises()
+    const w = await mountView(ClientsView)
     const text = w.get('[data-test="client-events"]').text()
     expect(text).toContain('alice (slot 0): connected from 127.0.0.1')
     expect(text).not.toContain('listening on TCP port')

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises } from '@vue/test-utils'
 import LabView from '../LabView.vue'
 import { labStore } from '../../stores/lab.js'
 import { handleMessage } from '../../stores/live.js'
 import { link, mockFetch, requests } from '../../testing/fakes.js'
 import { CHANGED_FINGERPRINT, FINGERPRINT, pairJob, peer, peerReport, preflightResult } from '../../testing/lab.js'
-import { clickOn, labRoutes, labViewAfter, labViewBefore, peerCard } from '../../testing/views.js'
+import { clickOn, labRoutes, labViewAfter, labViewBefore, mountView, peerCard } from '../../testing/views.js'
 
 const PROBED = peer({
   report: peerReport({ xruns: 3, freePorts: [4474, 4484], notes: ['the agent on studio-b is not running: xruns not counted'] }),
@@ -25,8 +25,7 @@ describe('LabView', () => {
 
   it('lists the peers with their ssh target, JACK server, host key and last probe', async () => {
     mockFetch(routes())
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     const rows = w.findAll('[data-test="peer-row"]')
     expect(rows.map((r) => r.attributes('data-peer'))).toEqual(['studio-b', 'studio-c'])
 
@@ -69,8 +68,7 @@ describe('LabView', () => {
         ],
       }),
     )
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     const b = peerCard(w, 'studio-b')
     expect(b.get('[data-test="report-jack"]').text()).toBe('not running')
     expect(b.find('[data-test="report-rate"]').exists()).toBe(false)
@@ -90,8 +88,7 @@ describe('LabView', () => {
             : [201, peer({ ...call.body, hostKey: 'unchecked' })],
       }),
     )
-    const w = mount(LabView, { attachTo: document.body })
-    await flushPromises()
+    const w = await mountView(LabView, { attachTo: document.body })
     const form = w.get('[data-test="peer-form"]')
     expect(w.get('[data-test="peer-port"]').element.value).toBe('22')
     expect(w.get('[data-test="peer-jack"]').element.value).toBe('default')
@@ -129,8 +126,7 @@ describe('LabView', () => {
 
   it('adds a peer with its JACK server and agent token file, and shows the token file on its card', async () => {
     const { calls } = mockFetch(routes({ 'POST /api/lab/peers': (call) => [201, peer({ ...call.body, hostKey: 'unchecked' })] }))
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     await w.get('[data-test="peer-name"]').setValue('studio-e')
     await w.get('[data-test="peer-host"]').setValue('192.0.2.50')
     await w.get('[data-test="peer-user"]').setValue('lab')
@@ -157,8 +153,7 @@ describe('LabView', () => {
 
   it('fills the form from a ~/.ssh/config host, and marks the ones already added', async () => {
     mockFetch(routes())
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     const hosts = w.findAll('[data-test="ssh-host"]')
     expect(hosts.map((h) => h.attributes('data-name'))).toEqual(['studio-c', 'studio-b'])
     // studio-b and studio-c are peers already in routes(); take studio-c off the list to add it
@@ -190,8 +185,7 @@ describe('LabView', () => {
         },
       }),
     )
-    const w = mount(LabView, { attachTo: document.body })
-    await flushPromises()
+    const w = await mountView(LabView, { attachTo: document.body })
     await clickOn(peerCard(w, 'studio-c'), 'probe-peer')
 
     const c = peerCard(w, 'studio-c')
@@ -227,8 +221,7 @@ describe('LabView', () => {
     const { calls } = mockFetch(
       routes({ 'POST /api/lab/peers/studio-c/probe': [409, { error: 'unknown_host_key', fingerprint: FINGERPRINT, message: 'unknown' }] }),
     )
-    const w = mount(LabView, { attachTo: document.body })
-    await flushPromises()
+    const w = await mountView(LabView, { attachTo: document.body })
     await clickOn(peerCard(w, 'studio-c'), 'probe-peer')
     await clickOn(peerCard(w, 'studio-c'), 'cancel-trust')
     expect(peerCard(w, 'studio-c').find('[data-test="fingerprint"]').exists()).toBe(false)
@@ -243,8 +236,7 @@ describe('LabView', () => {
       CHANGED_FINGERPRINT +
       '). Someone may be intercepting the connection. Refusing to connect. If the machine was reinstalled, check the new key there and remove the old one with `ssh-keygen -f /home/lab/.config/jamwire/known_hosts -R \'192.0.2.20\'`'
     mockFetch(routes({ 'POST /api/lab/peers/studio-b/probe': [409, { error: 'changed_host_key', fingerprint: CHANGED_FINGERPRINT, message }] }))
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     await clickOn(peerCard(w, 'studio-b'), 'probe-peer')
     const b = peerCard(w, 'studio-b')
     const warning = b.get('[data-test="changed-key"]')
@@ -266,8 +258,7 @@ describe('LabView', () => {
         'POST /api/lab/peers/studio-b/probe': [502, { error: 'ssh', kind: 'auth_failed', message: 'lab@192.0.2.20 refused the key /home/lab/.ssh/id_ed25519' }],
       }),
     )
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     await clickOn(peerCard(w, 'studio-b'), 'probe-peer')
     const error = peerCard(w, 'studio-b').get('[data-test="ssh-error"]')
     expect(error.attributes('data-kind')).toBe('auth_failed')
@@ -279,8 +270,7 @@ describe('LabView', () => {
 
   it('checks both ends and shows them side by side, the blocking row marked with its fix', async () => {
     const { calls } = mockFetch(routes({ 'POST /api/lab/preflight': [200, { ...preflightResult({ blocking: true }), peer: PROBED }] }))
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     expect(w.get('[data-test="pair-peer"]').element.value).toBe('studio-b')
     await w.get('[data-test="pair-opt-queue"]').setValue('auto')
     await w.get('[data-test="pair-opt-bitres"]').setValue('24')
@@ -313,8 +303,7 @@ describe('LabView', () => {
     mockFetch(
       routes({ 'POST /api/lab/preflight': [409, { error: 'unknown_host_key', fingerprint: FINGERPRINT, message: 'not in known_hosts' }] }),
     )
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     await clickOn(w, 'check-both')
     expect(w.find('[data-test="preflight"]').exists()).toBe(false)
     expect(w.get('[data-test="preflight-error"]').text()).toMatch(/studio-b’s host key is not known yet/)
@@ -328,8 +317,7 @@ describe('LabView', () => {
         'POST /api/lab/pairs': [400, { error: 'invalid', field: 'options.queue', rule: 'use a whole number from 1 to 1000, or auto', message: "-q/--queue: '0' is not allowed" }],
       }),
     )
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     await w.get('[data-test="pair-opt-queue"]').setValue('0')
     await w.get('[data-test="start-pair"]').trigger('submit')
     await flushPromises()
@@ -350,8 +338,7 @@ describe('LabView', () => {
         'GET /api/links': [200, [link({ id: 'l3', mode: 'client', host: '192.0.2.20', state: 'connected' })]],
       }),
     )
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     await w.get('[data-test="pair-port"]').setValue('4474')
     await w.get('[data-test="pair-opt-backend"]').setValue('builtin')
     await w.get('[data-test="start-pair"]').trigger('submit')
@@ -428,8 +415,7 @@ describe('LabView', () => {
         ],
       }),
     )
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     const steps = w.findAll('[data-test="pair-step"]')
     expect(steps.map((s) => s.attributes('data-state'))).toEqual(['DONE', 'FAILED', 'PENDING', 'PENDING', 'PENDING'])
     expect(steps[1].classes()).toContain('step-failed')

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises } from '@vue/test-utils'
 import LabView from '../LabView.vue'
 import { handleMessage, liveClient, liveStore } from '../../stores/live.js'
 import { holdRoute, link, mockFetch } from '../../testing/fakes.js'
 import { latencyResult, peer, peerReport, preflightResult, runningPair } from '../../testing/lab.js'
-import { clickOn, labRoutes, labViewAfter, labViewBefore, peerCard } from '../../testing/views.js'
+import { clickOn, labRoutes, labViewAfter, labViewBefore, mountView, peerCard } from '../../testing/views.js'
 
 const STUDIO_B = peer({ report: peerReport(), probedAt: '2026-11-25T20:00:00Z' })
 const STUDIO_C = peer({ name: 'studio-c', host: '192.0.2.30', report: peerReport({ sampleRate: 44100 }), probedAt: '2026-11-25T20:00:00Z' })
@@ -37,8 +37,7 @@ function twoPeerPreflight({ blocking = true } = {}) {
 
 // Checks both ends of the pair form's first peer and confirms the restart of its JACK.
 async function checkAndMatch() {
-  const w = mount(LabView, { attachTo: document.body })
-  await flushPromises()
+  const w = await mountView(LabView, { attachTo: document.body })
   await clickOn(w, 'check-both')
   await clickOn(w, 'match-jack')
   await clickOn(w, 'match-confirm-yes')
@@ -55,8 +54,7 @@ describe('LabView: pairs', () => {
   describe('the pair form', () => {
     it('offers this machine or another peer as the client, never the server peer', async () => {
       mockFetch(routes())
-      const w = mount(LabView)
-      await flushPromises()
+      const w = await mountView(LabView)
       expect(w.get('.intro').text()).toContain('this machine or a second peer the client')
       const client = w.get('[data-test="pair-client"]')
       expect(w.find('label[for="pair-client"]').text()).toBe('Client')
@@ -83,8 +81,7 @@ describe('LabView: pairs', () => {
           'POST /api/lab/pairs': (call) => [202, runningPair({ peer: call.body.peer, client: call.body.client, localLink: null, clientLink: null, serverLink: null, states: Array(5).fill('PENDING'), state: 'starting' })],
         }),
       )
-      const w = mount(LabView)
-      await flushPromises()
+      const w = await mountView(LabView)
       await w.get('[data-test="pair-client"]').setValue('studio-c')
       await clickOn(w, 'check-both')
       expect(calls.find((c) => c.url === '/api/lab/preflight').body).toEqual({ peer: 'studio-b', client: 'studio-c', options: {} })
@@ -110,8 +107,7 @@ describe('LabView: pairs', () => {
 
     it('shows a refused client beside its field', async () => {
       mockFetch(routes({ 'POST /api/lab/pairs': [400, { error: 'invalid', field: 'client', message: 'client: studio-c has no free port' }] }))
-      const w = mount(LabView, { attachTo: document.body })
-      await flushPromises()
+      const w = await mountView(LabView, { attachTo: document.body })
       await w.get('[data-test="pair-client"]').setValue('studio-c')
       await w.get('[data-test="start-pair"]').trigger('submit')
       await flushPromises()
@@ -127,8 +123,7 @@ describe('LabView: pairs', () => {
   describe('making JACK match', () => {
     it('asks first, saying what the restart interrupts, and does nothing when cancelled', async () => {
       const { calls } = mockFetch(routes({ 'POST /api/lab/preflight': [200, { ...preflightResult({ blocking: true }), peer: STUDIO_B }] }))
-      const w = mount(LabView, { attachTo: document.body })
-      await flushPromises()
+      const w = await mountView(LabView, { attachTo: document.body })
       await clickOn(w, 'check-both')
       const button = w.get('[data-test="match-jack"]')
       expect(button.text()).toBe('Make them match…')
@@ -198,8 +193,7 @@ describe('LabView: pairs', () => {
           'POST /api/lab/peers/studio-c/match-jack': [200, { ...STUDIO_C, report: peerReport() }],
         }),
       )
-      const w = mount(LabView)
-      await flushPromises()
+      const w = await mountView(LabView)
       await w.get('[data-test="pair-client"]').setValue('studio-c')
       await clickOn(w, 'check-both')
       expect(w.get('#match-jack-hint').text()).toBe('Restarts studio-c’s JACK with studio-b’s settings.')
@@ -237,8 +231,7 @@ describe('LabView: pairs', () => {
       const result = preflightResult({ blocking: false })
       result.rows[3] = { ...result.rows[3], peer: '8', fix: 'use the same queue at both ends' }
       mockFetch(routes({ 'POST /api/lab/preflight': [200, { ...result, peer: STUDIO_B }] }))
-      const w = mount(LabView)
-      await flushPromises()
+      const w = await mountView(LabView)
       await clickOn(w, 'check-both')
       expect(w.find('[data-test="preflight"]').exists()).toBe(true)
       expect(w.find('[data-test="match-jack"]').exists()).toBe(false)
@@ -256,8 +249,7 @@ describe('LabView: pairs', () => {
         }),
       )
       const held = holdRoute(fetch, 'POST /api/lab/peers/studio-b/agent')
-      const w = mount(LabView, { attachTo: document.body })
-      await flushPromises()
+      const w = await mountView(LabView, { attachTo: document.body })
       expect(peerCard(w, 'studio-d').find('[data-test="start-agent"]').exists()).toBe(false)
       expect(peerCard(w, 'studio-b').get('[data-test="report-agent"]').text()).toBe('not running')
       const button = peerCard(w, 'studio-b').get('[data-test="start-agent"]')
@@ -288,8 +280,7 @@ describe('LabView: pairs', () => {
           'POST /api/lab/peers/studio-b/agent': [502, { error: 'ssh', kind: 'exec_timeout', message: 'the agent did not answer within 10 s: see `~/.cache/jamwire/agent.log` there' }],
         }),
       )
-      const w = mount(LabView)
-      await flushPromises()
+      const w = await mountView(LabView)
       await clickOn(peerCard(w, 'studio-b'), 'start-agent')
       const error = peerCard(w, 'studio-b').get('[data-test="agent-error"]')
       expect(error.attributes('role')).toBe('alert')
@@ -311,8 +302,7 @@ describe('LabView: pairs', () => {
               : [200, latencyResult({ ms: 25.7 + n, frames: 1234 + 48 * n })],
         }),
       )
-      const w = mount(LabView)
-      await flushPromises()
+      const w = await mountView(LabView)
       const latency = w.get('[data-test="pair-latency"]')
       // the pair's last measurement, before this page measures
       expect(latency.findAll('[data-test="latency-result"]').map((r) => r.get('[data-test="latency-ms"]').text())).toEqual(['30.1 ms'])
@@ -357,8 +347,7 @@ describe('LabView: pairs', () => {
           'GET /api/links': [200, [link({ id: 'l3', mode: 'client', state: 'connected' })]],
         }),
       )
-      const w = mount(LabView)
-      await flushPromises()
+      const w = await mountView(LabView)
       expect(liveClient().topics).toEqual([...BASE_TOPICS, 'counters:l3', 'meters:l3', 'peer:studio-b'])
 
       const server = end(w, 'server')
@@ -409,8 +398,7 @@ describe('LabView: pairs', () => {
           'DELETE /api/lab/pairs/p1': [200, { ...job, state: 'stopped', serverRunning: false }],
         }),
       )
-      const w = mount(LabView)
-      await flushPromises()
+      const w = await mountView(LabView)
       expect(liveClient().topics).toEqual([...BASE_TOPICS, 'peer:studio-b', 'peer:studio-c'])
       expect(w.get('[data-test="pair-job"] h3').text()).toBe('Pair p1: studio-b and studio-c')
       expect(w.find('[data-test="pair-live-link"]').exists()).toBe(false)
@@ -438,8 +426,7 @@ describe('LabView: pairs', () => {
 
     it('says why a server run in an ssh channel shows no meters, and does not follow it', async () => {
       mockFetch(routes({ 'GET /api/lab/pairs': [200, [runningPair({ serverLink: null, peerProgram: 'jacktrip' })]] }))
-      const w = mount(LabView)
-      await flushPromises()
+      const w = await mountView(LabView)
       expect(liveClient().topics).toEqual([...BASE_TOPICS, 'counters:l3', 'meters:l3'])
       const server = end(w, 'server')
       expect(server.get('[data-test="end-note"]').text()).toBe('studio-b runs jacktrip in an ssh channel, with no agent there to read its meters from.')

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises } from '@vue/test-utils'
 import LiveView from '../LiveView.vue'
 import { linksStore } from '../../stores/links.js'
 import { handleMessage, liveStore } from '../../stores/live.js'
 import { route } from '../../router.js'
 import { link, mockFetch } from '../../testing/fakes.js'
-import { feedViewAfter, feedViewBefore, openFeed } from '../../testing/views.js'
+import { feedViewAfter, feedViewBefore, mountView, openFeed } from '../../testing/views.js'
 
 function meters(id, sendRms, receiveRms, t = Date.now()) {
   return {
@@ -28,8 +28,7 @@ describe('LiveView', () => {
   afterEach(feedViewAfter)
 
   it('picks the first running link and follows its counters and meters', async () => {
-    const w = mount(LiveView)
-    await flushPromises()
+    const w = await mountView(LiveView)
     expect(w.get('[data-test="live-link"]').element.value).toBe('l2')
     expect(liveStore.linkId).toBe('l2')
     // the feed subscribes to the link once it is live
@@ -45,16 +44,14 @@ describe('LiveView', () => {
 
   it('shows the link the address names, as the Lab view links to it', async () => {
     route.param = 'l1'
-    const w = mount(LiveView)
-    await flushPromises()
+    const w = await mountView(LiveView)
     expect(w.get('[data-test="live-link"]').element.value).toBe('l1')
     expect(liveStore.linkId).toBe('l1')
     w.unmount()
   })
 
   it('draws a meter per channel before any audio', async () => {
-    const w = mount(LiveView)
-    await flushPromises()
+    const w = await mountView(LiveView)
     const bars = w.findAll('[data-test="meter"]')
     expect(bars).toHaveLength(5) // 2 send + 3 receive
     expect(bars.every((b) => b.attributes('data-db') === '-120')).toBe(true)
@@ -62,8 +59,7 @@ describe('LiveView', () => {
   })
 
   it('moves the meters with each feed message', async () => {
-    const w = mount(LiveView)
-    await flushPromises()
+    const w = await mountView(LiveView)
     handleMessage(meters('l2', [-9.1, -20], [-3, -30.5, -120]))
     await flushPromises()
     let bars = w.findAll('[data-test="meter"]')
@@ -84,8 +80,7 @@ describe('LiveView', () => {
   })
 
   it('shows the queue against its target, the glitch counters and the plots', async () => {
-    const w = mount(LiveView)
-    await flushPromises()
+    const w = await mountView(LiveView)
     const t = Date.now()
     handleMessage({
       type: 'counters',
@@ -115,8 +110,7 @@ describe('LiveView', () => {
 
   it('says so when there is no link', async () => {
     linksStore.list = []
-    const w = mount(LiveView)
-    await flushPromises()
+    const w = await mountView(LiveView)
     expect(w.text()).toContain('No links yet')
     expect(w.find('[data-test="live-link"]').exists()).toBe(false)
     w.unmount()
@@ -124,8 +118,7 @@ describe('LiveView', () => {
 
   it('sends a hub server link to its Clients view rather than showing meters it has not', async () => {
     linksStore.list = [link({ id: 'l5', mode: 'hubserver', state: 'connected', format: { bitResolution: 16 }, hub: { clients: 2 } })]
-    const w = mount(LiveView)
-    await flushPromises()
+    const w = await mountView(LiveView)
     expect(w.get('[data-test="live-hub-note"] a').attributes('href')).toBe('#/clients/l5')
     expect(w.find('.meter-groups').exists()).toBe(false)
   })
