@@ -26,6 +26,33 @@ export function formatNumber(value, digits = 0) {
   return n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 }
 
+// A counter's unit, read from its label's ending: level_frames is in frames, queue_ms in ms,
+// jitter_us in µs; a label without one (lost, late) counts events.
+const UNITS = { frames: 'frames', ms: 'ms', us: 'µs' }
+
+export function counterUnit(label) {
+  const m = /_(frames|ms|us)$/.exec(label || '')
+  return m ? UNITS[m[1]] : ''
+}
+
+// Milliseconds to a tenth; frames, microseconds and counts whole.
+export function counterDigits(label) {
+  return counterUnit(label) === 'ms' ? 1 : 0
+}
+
+// "384 frames", "9.5 ms", "3"; "–" when there is no value yet.
+export function formatCounter(label, value) {
+  const text = formatNumber(value, counterDigits(label))
+  const unit = counterUnit(label)
+  return unit && text !== '–' ? `${text} ${unit}` : text
+}
+
+// What a role="meter" element tells assistive technology: its name, range, value and the value
+// in words.
+export function meterAria({ label, min, max, now, text }) {
+  return { role: 'meter', 'aria-label': label, 'aria-valuemin': min, 'aria-valuemax': max, 'aria-valuenow': now, 'aria-valuetext': text }
+}
+
 export function stateLabel(state) {
   return (state || 'unknown').replace(/_/g, ' ')
 }

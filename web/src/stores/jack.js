@@ -1,5 +1,6 @@
 import { reactive } from 'vue'
 import { api } from '../api/http.js'
+import { readInto } from './read.js'
 
 export const jackStore = reactive({
   info: null,
@@ -43,14 +44,7 @@ export async function loadPorts() {
 }
 
 export async function loadJack() {
-  try {
-    jackStore.info = await api.jack()
-    jackStore.error = ''
-  } catch (e) {
-    jackStore.error = e.message
-    return
-  }
-  await loadPorts()
+  if (await readInto(jackStore, { key: 'info', loaded: null }, api.jack)) await loadPorts()
 }
 
 // The live feed's `jack` message. Ports have no topic of their own: they are read again when
@@ -70,4 +64,12 @@ export async function connectPorts(source, destination) {
 export async function disconnectPorts(source, destination) {
   await api.disconnect(source, destination)
   await loadPorts()
+}
+
+// For tests.
+export function resetJack() {
+  jackStore.info = null
+  jackStore.ports = []
+  jackStore.portsLoaded = false
+  jackStore.error = ''
 }

@@ -1,5 +1,6 @@
 import { reactive } from 'vue'
 import { api } from '../api/http.js'
+import { readInto } from './read.js'
 
 export const RUNNING_STATES = ['waiting', 'connected', 'audio_lost']
 
@@ -27,16 +28,8 @@ export function uptimeOf(link, now = Date.now()) {
   return base + Math.max(0, now - link.receivedAt) / 1000
 }
 
-export async function loadLinks() {
-  try {
-    const list = await api.links()
-    linksStore.list = (list || []).map((l) => stamped(l))
-    linksStore.error = ''
-  } catch (e) {
-    linksStore.error = e.message
-  } finally {
-    linksStore.loaded = true
-  }
+export function loadLinks() {
+  return readInto(linksStore, { key: 'list' }, async () => ((await api.links()) || []).map((l) => stamped(l)))
 }
 
 // The live feed's list lacks counters and events: keep what an earlier REST answer brought.
@@ -53,13 +46,8 @@ function upsert(link) {
   else linksStore.list.push(stamped(link))
 }
 
-export async function loadOptions() {
-  try {
-    linksStore.options = await api.linkOptions()
-    linksStore.optionsError = ''
-  } catch (e) {
-    linksStore.optionsError = e.message
-  }
+export function loadOptions() {
+  return readInto(linksStore, { key: 'options', error: 'optionsError', loaded: null }, api.linkOptions)
 }
 
 export async function loadCounterInfo() {

@@ -1,5 +1,6 @@
 // What the live feed brings: links and JACK state go to their stores; counters, meters and
-// events are kept here, with 60 s of queue delay and jitter per link for the plots. A message that
+// events are kept here, each feed moved by the one reducer of feed.js, with 60 s of queue delay
+// and jitter per link for the plots. A message that
 // names a peer comes from that peer's own agent, relayed (topic peer:NAME): it is kept apart, in
 // liveStore.peers[NAME], and never taken for this agent's own.
 import { reactive } from 'vue'
@@ -7,8 +8,9 @@ import { createLiveClient } from '../api/live.js'
 import { auth, rejectToken } from './auth.js'
 import { applyLinksFeed } from './links.js'
 import { applyJackFeed } from './jack.js'
-import { applyPairEvent } from './lab.js'
+import { applyPairEvent } from './pairs.js'
 import { applyProvisionFeed } from './provision.js'
+import { emptyFeed, reduceFeed } from './feed.js'
 
 export const HISTORY_MS = 60_000
 const EVENTS_KEPT = 100
@@ -19,7 +21,7 @@ export const RELAY_STATES = ['connecting', 'up', 'failed', 'closed']
 export const liveStore = reactive({
   // The link whose counters and meters are followed (the Live view's choice), or null.
   linkId: null,
-  counters: {}, // id -> { lost: 0, level: 512, ... } merged from every message
+  counters: {}, // id -> { lost: 0, level_frames: 512, ... } merged from every message
   meters: {}, // id -> { t, send: { peak: [], rms: [] }, receive: { peak: [], rms: [] } }
   history: {}, // id -> [{ t, queue_ms, jitter_ms }]
   events: [], // newest last
@@ -38,55 +40,37 @@ export const liveStore = reactive({
 })
 
 function hubFeed(id) {
-  if (!liveStore.hubs[id]) liveStore.hubs[id] = { clients: [], counters: {}, meters: {} }
+  if (!liveStore.hubs[id]) liveStore.hubs[id] = emptyFeed()
   return liveStore.hubs[id]
 }
 
-// A client list is whole: a slot missing from it, or held by a client that joined later, loses
-// what was kept of the client before.
-function applyClients(msg) {
-  const hub = hubFeed(msg.link)
-  const before = new Map(hub.clients.map((c) => [c.slot, c.joinedAt]))
-  const now = new Map((msg.clients || []).map((c) => [c.slot, c.joinedAt]))
-  for (const slot of before.keys()) {
-    if (now.get(slot) !== before.get(slot)) {
-      delete hub.counters[slot]
-      delete hub.meters[slot]
-    }
-  }
-  hub.clients = msg.clients || []
+function newPeerFeed() {
+  return { ...emptyFeed(), state: 'connecting', message: null, links: [] }
 }
 
-function newPeerFeed() {
-  return { state: 'connecting', message: null, links: [], counters: {}, meters: {}, events: [] }
+// 60 s and a little more of a link's queue delay and jitter, for the plots.
+function noteHistory(id, t) {
+  const merged = liveStore.counters[id]
+  const points = liveStore.history[id] || (liveStore.history[id] = [])
+  points.push({ t, queue_ms: merged.queue_ms, jitter_ms: merged.jitter_ms })
+  const from = t - HISTORY_MS - 5000
+  let drop = 0
+  // keep one point before the window, so the plot's line starts at its left edge
+  while (drop + 1 < points.length && points[drop + 1].t < from) drop++
+  if (drop) points.splice(0, drop)
 }
 
 // Messages for a peer no longer followed (still on their way when it was dropped) are ignored.
-function handlePeerMessage(msg) {
-  const feed = liveStore.peers[msg.peer]
+function handlePeerMessage({ peer, ...msg }) {
+  const feed = liveStore.peers[peer]
   if (!feed) return
-  switch (msg.type) {
-    case 'peer':
-      feed.state = RELAY_STATES.includes(msg.state) ? msg.state : feed.state
-      feed.message = msg.message ?? null
-      break
-    case 'links':
-      feed.links = msg.links || []
-      break
-    case 'counters':
-      feed.counters[msg.link] = { ...(feed.counters[msg.link] || {}), ...(msg.values || {}) }
-      break
-    case 'meters':
-      feed.meters[msg.link] = { t: msg.t, send: msg.send, receive: msg.receive }
-      break
-    case 'event': {
-      const { type, peer, ...event } = msg
-      feed.events.push(event)
-      if (feed.events.length > PEER_EVENTS_KEPT) feed.events.splice(0, feed.events.length - PEER_EVENTS_KEPT)
-      break
-    }
-    default:
-      break
+  if (msg.type === 'peer') {
+    feed.state = RELAY_STATES.includes(msg.state) ? msg.state : feed.state
+    feed.message = msg.message ?? null
+  } else if (msg.type === 'links') {
+    feed.links = msg.links || []
+  } else if (['counters', 'meters', 'event'].includes(msg.type)) {
+    Object.assign(feed, reduceFeed(feed, msg, { eventsKept: PEER_EVENTS_KEPT }))
   }
 }
 
@@ -102,48 +86,37 @@ export function handleMessage(msg, now = Date.now()) {
   }
   if (typeof msg.client === 'number' && (msg.type === 'counters' || msg.type === 'meters')) {
     const hub = hubFeed(msg.link)
-    if (msg.type === 'counters') hub.counters[msg.client] = { ...(hub.counters[msg.client] || {}), ...(msg.values || {}) }
-    else hub.meters[msg.client] = { t: msg.t, send: msg.send, receive: msg.receive }
+    Object.assign(hub, reduceFeed(hub, msg, { key: msg.client }))
     return
   }
   switch (msg.type) {
     case 'links':
       applyLinksFeed(msg.links)
       break
-    case 'clients':
-      applyClients(msg)
+    case 'clients': {
+      const hub = hubFeed(msg.link)
+      Object.assign(hub, reduceFeed(hub, msg))
       break
+    }
     case 'jack':
       applyJackFeed(msg.jack)
       break
-    case 'event': {
-      const { type, ...event } = msg
-      liveStore.events.push(event)
-      if (liveStore.events.length > EVENTS_KEPT) liveStore.events.splice(0, liveStore.events.length - EVENTS_KEPT)
-      if (event.kind === 'pair_step') applyPairEvent(event)
+    case 'event':
+      Object.assign(liveStore, reduceFeed(liveStore, msg, { eventsKept: EVENTS_KEPT }))
+      if (msg.kind === 'pair_step') applyPairEvent(liveStore.events.at(-1))
       break
-    }
     case 'counters': {
-      const id = msg.link
-      const merged = { ...(liveStore.counters[id] || {}), ...(msg.values || {}) }
-      liveStore.counters[id] = merged
+      const values = msg.values || {}
+      const first = !liveStore.history[msg.link]
+      Object.assign(liveStore, reduceFeed(liveStore, msg))
       if (typeof msg.t === 'number') {
         liveStore.clockOffsetMs = msg.t - now
-        const values = msg.values || {}
-        if ('queue_ms' in values || 'jitter_ms' in values || !liveStore.history[id]) {
-          const points = liveStore.history[id] || (liveStore.history[id] = [])
-          points.push({ t: msg.t, queue_ms: merged.queue_ms, jitter_ms: merged.jitter_ms })
-          const from = msg.t - HISTORY_MS - 5000
-          let drop = 0
-          // keep one point before the window, so the plot's line starts at its left edge
-          while (drop + 1 < points.length && points[drop + 1].t < from) drop++
-          if (drop) points.splice(0, drop)
-        }
+        if ('queue_ms' in values || 'jitter_ms' in values || first) noteHistory(msg.link, msg.t)
       }
       break
     }
     case 'meters':
-      liveStore.meters[msg.link] = { t: msg.t, send: msg.send, receive: msg.receive }
+      Object.assign(liveStore, reduceFeed(liveStore, msg))
       if (typeof msg.t === 'number') liveStore.clockOffsetMs = msg.t - now
       break
     case 'hello':

@@ -36,13 +36,18 @@ function checks(calls) {
   return calls.filter((c) => c.url === '/api/links/check')
 }
 
+// Fake timers (the form checks after a pause), a token, no links, and the agent's answers.
+function startWith(routes) {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
+  setToken('t'.repeat(32))
+  linksStore.list = []
+  return mockFetch(routes)
+}
+
 describe('LinkForm', () => {
   let fetchMock
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
-    setToken('t'.repeat(32))
-    linksStore.list = []
-    fetchMock = mockFetch({
+    fetchMock = startWith({
       'POST /api/links/check': checkRoute,
       'POST /api/links': (call) => [201, link({ id: 'l7', state: 'waiting', commandLine: checkRoute(call)[1].commandLine })],
     })
@@ -221,10 +226,7 @@ describe('LinkForm hub modes', () => {
   ]
   let fetchMock
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
-    setToken('t'.repeat(32))
-    linksStore.list = []
-    fetchMock = mockFetch({
+    fetchMock = startWith({
       'POST /api/links/check': (call) => {
         const { mode, host, options } = call.body
         if (mode === 'hubclient' && !host) return [400, { error: 'invalid', field: 'host', message: 'host: a hub client needs the hub to connect to' }]

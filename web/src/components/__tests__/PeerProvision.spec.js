@@ -4,27 +4,10 @@ import PeerProvision from '../PeerProvision.vue'
 import { setToken } from '../../stores/auth.js'
 import { applyProvisionFeed, resetProvision } from '../../stores/provision.js'
 import { mockFetch } from '../../testing/fakes.js'
+import { provisionJob } from '../../testing/lab.js'
+import { clickOn } from '../../testing/views.js'
 
 const PEER = { name: 'studio-b', host: '192.0.2.20', port: 22, user: 'lab', key: '/home/lab/.ssh/id_ed25519' }
-
-function job(over = {}) {
-  return {
-    id: 'v1',
-    peer: 'studio-b',
-    check: false,
-    state: 'running',
-    startedAt: '2026-11-25T19:00:00Z',
-    task: null,
-    tasksStarted: 0,
-    tasksTotal: 40,
-    exit: null,
-    recap: null,
-    error: null,
-    firstLine: 0,
-    lines: [],
-    ...over,
-  }
-}
 
 describe('PeerProvision', () => {
   let wrapper
@@ -63,13 +46,12 @@ describe('PeerProvision', () => {
   })
 
   it('starts a dry run when the box is ticked, then shows the job', async () => {
-    const { calls } = mockFetch({ 'POST /api/lab/peers/studio-b/provision': [202, job({ check: true })] })
+    const { calls } = mockFetch({ 'POST /api/lab/peers/studio-b/provision': [202, provisionJob({ check: true })] })
     const w = mountIt()
     await w.get('[data-test="provision-open"]').trigger('click')
     await w.get('[data-test="provision-dry-run"]').setValue(true)
     expect(w.get('[data-test="provision-confirm-button"]').text()).toBe('Dry run on studio-b')
-    await w.get('[data-test="provision-confirm-button"]').trigger('click')
-    await flushPromises()
+    await clickOn(w, 'provision-confirm-button')
     expect(calls[0].body).toEqual({ check: true })
     expect(w.get('[data-test="provision-job"]').text()).toContain('Dry run of provisioning studio-b')
     expect(w.get('[data-test="provision-open"]').attributes('disabled')).toBeDefined()
@@ -78,10 +60,10 @@ describe('PeerProvision', () => {
   it('streams the lines with the current task and a progress bar, politely announced', async () => {
     mockFetch()
     const w = mountIt()
-    applyProvisionFeed({ type: 'provision', ...job(), from: 0, lines: ['PLAY [Provision lab machines for JamWire]'] })
+    applyProvisionFeed({ type: 'provision', ...provisionJob(), from: 0, lines: ['PLAY [Provision lab machines for JamWire]'] })
     applyProvisionFeed({
       type: 'provision',
-      ...job({ task: "jamwire_agent : Install the agent's jar", tasksStarted: 10 }),
+      ...provisionJob({ task: "jamwire_agent : Install the agent's jar", tasksStarted: 10 }),
       from: 1,
       lines: ["TASK [jamwire_agent : Install the agent's jar]", 'changed: [studio-b]'],
     })
@@ -101,10 +83,10 @@ describe('PeerProvision', () => {
   })
 
   it('shows the recap at the end', async () => {
-    mockFetch({ 'GET /api/lab/provisions/v1': [200, job({ state: 'done', exit: 0, recap: { ok: 31, changed: 4, unreachable: 0, failed: 0, skipped: 7 } })] })
+    mockFetch({ 'GET /api/lab/provisions/v1': [200, provisionJob({ state: 'done', exit: 0, recap: { ok: 31, changed: 4, unreachable: 0, failed: 0, skipped: 7 } })] })
     const w = mountIt()
-    applyProvisionFeed({ type: 'provision', ...job(), from: 0, lines: [] })
-    applyProvisionFeed({ type: 'provision', ...job({ state: 'done', exit: 0, recap: { ok: 31, changed: 4, unreachable: 0, failed: 0, skipped: 7 } }), from: 0, lines: [] })
+    applyProvisionFeed({ type: 'provision', ...provisionJob(), from: 0, lines: [] })
+    applyProvisionFeed({ type: 'provision', ...provisionJob({ state: 'done', exit: 0, recap: { ok: 31, changed: 4, unreachable: 0, failed: 0, skipped: 7 } }), from: 0, lines: [] })
     await flushPromises()
     expect(w.get('[data-test="provision-summary"]').text()).toBe('Done: 4 changed, 31 ok, 0 failed.')
     expect(w.get('[data-test="recap-changed"]').text()).toBe('4')
@@ -119,8 +101,7 @@ describe('PeerProvision', () => {
     })
     const w = mountIt()
     await w.get('[data-test="provision-open"]').trigger('click')
-    await w.get('[data-test="provision-confirm-button"]').trigger('click')
-    await flushPromises()
+    await clickOn(w, 'provision-confirm-button')
     expect(w.get('[data-test="provision-refused"]').text()).toContain('apt install ansible')
     expect(w.find('[data-test="provision-job"]').exists()).toBe(false)
     expect(document.activeElement?.id).toBe('provision-studio-b')

@@ -33,12 +33,14 @@ describe('MeterBar', () => {
 
 describe('QueueGauge', () => {
   it('fills to the level and marks the target', () => {
-    const w = mount(QueueGauge, { props: { level: 256, target: 512, queueMs: 5.3 } })
+    const w = mount(QueueGauge, { props: { counters: { level_frames: 256, target_frames: 512, queue_ms: 5.3 } } })
     expect(w.get('.gauge-fill').attributes('style')).toContain('width: 25%')
     expect(w.get('.gauge-target').attributes('style')).toContain('left: 50%')
+    expect(w.get('[data-test="queue-level"]').text()).toBe('256 frames')
+    expect(w.get('[data-test="queue-target"]').text()).toBe('512 frames')
     expect(w.get('[data-test="queue-ms"]').text()).toBe('5.3 ms')
     expect(w.get('[data-test="queue-gauge"]').classes()).toContain('gauge-ok')
-    const empty = mount(QueueGauge, { props: { level: 0, target: 512 } })
+    const empty = mount(QueueGauge, { props: { counters: { level_frames: 0, target_frames: 512 } } })
     expect(empty.get('[data-test="queue-gauge"]').classes()).toContain('gauge-empty')
   })
 })

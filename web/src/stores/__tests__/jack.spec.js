@@ -1,15 +1,18 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
-import { applyJackFeed, connectPorts, connections, disconnectPorts, jackStore, loadJack } from '../jack.js'
+import { applyJackFeed, connections, connectPorts, disconnectPorts, jackStore, loadJack, resetJack } from '../jack.js'
 import { setToken } from '../auth.js'
-import { JACK_PORTS as PORTS, JACK_RUNNING as RUNNING, JACK_UNAVAILABLE as UNAVAILABLE, mockFetch } from '../../testing/fakes.js'
+import {
+  JACK_PORTS as PORTS,
+  JACK_RUNNING as RUNNING,
+  JACK_UNAVAILABLE as UNAVAILABLE,
+  mockFetch,
+} from '../../testing/fakes.js'
 
 describe('JACK store', () => {
   beforeEach(() => {
     setToken('t'.repeat(32))
-    jackStore.info = null
-    jackStore.ports = []
-    jackStore.error = ''
+    resetJack()
   })
 
   it('reads the state and, when JACK runs, the ports', async () => {

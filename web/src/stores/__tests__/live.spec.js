@@ -17,9 +17,9 @@ describe('live store', () => {
   })
 
   it('merges counters, since each message carries only what changed', () => {
-    handleMessage({ type: 'counters', link: 'l1', t: 1000, values: { lost: 0, level: 512, target: 512, queue_ms: 10.7, jitter_ms: 0.4 } }, 1000)
+    handleMessage({ type: 'counters', link: 'l1', t: 1000, values: { lost: 0, level_frames: 512, target_frames: 512, queue_ms: 10.7, jitter_ms: 0.4 } }, 1000)
     handleMessage({ type: 'counters', link: 'l1', t: 1040, values: { lost: 2 } }, 1040)
-    expect(liveStore.counters.l1).toEqual({ lost: 2, level: 512, target: 512, queue_ms: 10.7, jitter_ms: 0.4 })
+    expect(liveStore.counters.l1).toEqual({ lost: 2, level_frames: 512, target_frames: 512, queue_ms: 10.7, jitter_ms: 0.4 })
     handleMessage({ type: 'counters', link: 'l1', t: 1080, values: { queue_ms: 8 } }, 1080)
     expect(liveStore.history.l1).toEqual([
       { t: 1000, queue_ms: 10.7, jitter_ms: 0.4 },
@@ -82,19 +82,19 @@ describe('live store', () => {
 
   it('keeps a peer’s relayed links, counters and meters apart from this agent’s', () => {
     linksStore.list = [link({ id: 'l1', state: 'connected' })]
-    handleMessage({ type: 'counters', link: 'l1', t: 1000, values: { lost: 0, level: 512 } }, 1000)
+    handleMessage({ type: 'counters', link: 'l1', t: 1000, values: { lost: 0, level_frames: 512 } }, 1000)
     handleMessage({ type: 'meters', link: 'l1', t: 1000, send: { peak: [-6], rms: [-9] }, receive: { peak: [-3], rms: [-5] } }, 1000)
     followEnds({ peers: ['studio-b'] })
 
     handleMessage({ type: 'peer', peer: 'studio-b', state: 'up', message: null })
     handleMessage({ type: 'links', peer: 'studio-b', links: [link({ id: 'l1', state: 'waiting' })] })
-    handleMessage({ type: 'counters', peer: 'studio-b', link: 'l1', t: 9000, values: { lost: 7, level: 100, late: 1 } }, 1000)
+    handleMessage({ type: 'counters', peer: 'studio-b', link: 'l1', t: 9000, values: { lost: 7, level_frames: 100, late: 1 } }, 1000)
     handleMessage({ type: 'counters', peer: 'studio-b', link: 'l1', t: 9040, values: { lost: 8 } }, 1000)
     handleMessage({ type: 'meters', peer: 'studio-b', link: 'l1', t: 9000, send: { peak: [-1], rms: [-2] }, receive: { peak: [-30], rms: [-40] } }, 1000)
 
     // this agent's own link, counters, meters and clock are as they were
     expect(linksStore.list.map((l) => [l.id, l.state])).toEqual([['l1', 'connected']])
-    expect(liveStore.counters.l1).toEqual({ lost: 0, level: 512 })
+    expect(liveStore.counters.l1).toEqual({ lost: 0, level_frames: 512 })
     expect(liveStore.meters.l1.send.rms).toEqual([-9])
     expect(liveStore.history.l1).toHaveLength(1)
     expect(liveStore.clockOffsetMs).toBe(0)
@@ -102,7 +102,7 @@ describe('live store', () => {
     const b = liveStore.peers['studio-b']
     expect(b.state).toBe('up')
     expect(b.links.map((l) => [l.id, l.state])).toEqual([['l1', 'waiting']])
-    expect(b.counters.l1).toEqual({ lost: 8, level: 100, late: 1 })
+    expect(b.counters.l1).toEqual({ lost: 8, level_frames: 100, late: 1 })
     expect(b.meters.l1.send.rms).toEqual([-2])
     expect(b.meters.l1.receive.peak).toEqual([-30])
   })

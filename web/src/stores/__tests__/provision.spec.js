@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import {
-  LINES_KEPT,
   applyProvisionFeed,
+  LINES_KEPT,
   loadProvisions,
   provisionOf,
   provisionProgress,
@@ -13,29 +13,10 @@ import {
 import { setToken } from '../auth.js'
 import { handleMessage, resetLive, topicsFor } from '../live.js'
 import { mockFetch } from '../../testing/fakes.js'
-
-function job(over = {}) {
-  return {
-    id: 'v1',
-    peer: 'studio-b',
-    check: false,
-    state: 'running',
-    startedAt: '2026-11-25T19:00:00Z',
-    endedAt: null,
-    task: null,
-    tasksStarted: 0,
-    tasksTotal: 40,
-    exit: null,
-    recap: null,
-    error: null,
-    firstLine: 0,
-    lines: [],
-    ...over,
-  }
-}
+import { provisionJob } from '../../testing/lab.js'
 
 function feed(over = {}) {
-  const { firstLine, lines, ...rest } = job(over)
+  const { firstLine, lines, ...rest } = provisionJob(over)
   return { type: 'provision', from: 0, lines: [], ...rest, ...over }
 }
 
@@ -47,7 +28,7 @@ describe('provision store', () => {
   })
 
   it('starts a provisioning, asking for a dry run only when told, and keeps the job', async () => {
-    const { calls } = mockFetch({ 'POST /api/lab/peers/studio-b/provision': [202, job()] })
+    const { calls } = mockFetch({ 'POST /api/lab/peers/studio-b/provision': [202, provisionJob()] })
     const result = await startProvision('studio-b', { check: true })
     expect(result.ok).toBe(true)
     expect(calls[0].body).toEqual({ check: true })
@@ -91,7 +72,7 @@ describe('provision store', () => {
   })
 
   it('reads the whole job once the feed says it ended', async () => {
-    const done = job({ state: 'done', exit: 0, recap: { ok: 30, changed: 4, unreachable: 0, failed: 0, skipped: 6 }, lines: ['PLAY RECAP'] })
+    const done = provisionJob({ state: 'done', exit: 0, recap: { ok: 30, changed: 4, unreachable: 0, failed: 0, skipped: 6 }, lines: ['PLAY RECAP'] })
     const { calls } = mockFetch({ 'GET /api/lab/provisions/v1': [200, done] })
     applyProvisionFeed(feed({ from: 0, lines: ['PLAY'] }))
     applyProvisionFeed(feed({ from: 1, lines: [], state: 'done', exit: 0 }))
@@ -101,17 +82,17 @@ describe('provision store', () => {
   })
 
   it('follows the newest job of each peer', async () => {
-    mockFetch({ 'GET /api/lab/provisions': [200, [job({ id: 'v2', state: 'done' }), job({ id: 'v10' }), job({ id: 'v3', peer: 'studio-c' })]] })
+    mockFetch({ 'GET /api/lab/provisions': [200, [provisionJob({ id: 'v2', state: 'done' }), provisionJob({ id: 'v10' }), provisionJob({ id: 'v3', peer: 'studio-c' })]] })
     expect(await loadProvisions()).toBe(true)
     expect(provisionOf('studio-b').id).toBe('v10')
     expect(provisionOf('studio-c').id).toBe('v3')
   })
 
   it('shows progress by tasks started, indeterminate while the count is not known', () => {
-    expect(provisionProgress(job({ tasksStarted: 10, tasksTotal: 40 }))).toBe(0.25)
-    expect(provisionProgress(job({ tasksStarted: 50, tasksTotal: 40 }))).toBe(1)
-    expect(provisionProgress(job({ tasksTotal: 0 }))).toBeNull()
-    expect(provisionProgress(job({ state: 'failed', tasksTotal: 0 }))).toBe(1)
+    expect(provisionProgress(provisionJob({ tasksStarted: 10, tasksTotal: 40 }))).toBe(0.25)
+    expect(provisionProgress(provisionJob({ tasksStarted: 50, tasksTotal: 40 }))).toBe(1)
+    expect(provisionProgress(provisionJob({ tasksTotal: 0 }))).toBeNull()
+    expect(provisionProgress(provisionJob({ state: 'failed', tasksTotal: 0 }))).toBe(1)
   })
 
   it('takes the feed’s provision messages and subscribes to the provisions topic', () => {

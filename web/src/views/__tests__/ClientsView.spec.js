@@ -1,11 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
 import ClientsView from '../ClientsView.vue'
-import { setToken } from '../../stores/auth.js'
 import { linksStore } from '../../stores/links.js'
-import { handleMessage, liveClient, liveStore, resetLive } from '../../stores/live.js'
-import { route } from '../../router.js'
-import { FakeWebSocket, link, mockFetch } from '../../testing/fakes.js'
+import { handleMessage, liveStore } from '../../stores/live.js'
+import { link, mockFetch } from '../../testing/fakes.js'
+import { feedViewAfter, feedViewBefore, mountView, openFeed } from '../../testing/views.js'
 
 function hubLink(overrides = {}) {
   return link({
@@ -44,12 +43,7 @@ function rows(w) {
 
 describe('ClientsView', () => {
   beforeEach(() => {
-    setToken('t'.repeat(32))
-    resetLive()
-    FakeWebSocket.reset()
-    vi.stubGlobal('WebSocket', FakeWebSocket)
-    linksStore.loaded = true
-    linksStore.list = [link({ id: 'l1', state: 'connected' }), hubLink()]
+    feedViewBefore([link({ id: 'l1', state: 'connected' }), hubLink()])
     mockFetch({
       'GET /api/counters': [200, [{ label: 'lost', meaning: 'packets that never arrived' }]],
       'GET /api/links/l2': [
@@ -63,29 +57,20 @@ describe('ClientsView', () => {
       ],
     })
   })
-  afterEach(() => {
-    resetLive()
-    route.param = null
-  })
+  afterEach(feedViewAfter)
 
   it('follows the hub server link, not the P2P one, on topic hub:ID', async () => {
-    const w = mount(ClientsView)
-    await flushPromises()
+    const w = await mountView(ClientsView)
     expect(w.get('[data-test="clients-hub"]').element.value).toBe('l2')
     expect(w.findAll('[data-test="clients-hub"] option')).toHaveLength(1)
-    const c = liveClient()
-    c.start()
-    const ws = FakeWebSocket.last()
-    ws.open()
-    ws.receive({ type: 'hello', version: '0.1.0', rateHz: 25 })
+    const ws = openFeed()
     expect(ws.sent[1].topics).toEqual(['links', 'jack', 'events', 'provisions', 'hub:l2'])
     w.unmount()
     expect(ws.sent.at(-1).topics).toEqual(['links', 'jack', 'events', 'provisions'])
   })
 
   it('lists the clients with their counters and meters as the feed brings them', async () => {
-    const w = mount(ClientsView)
-    await flushPromises()
+    const w = await mountView(ClientsView)
     expect(w.find('[data-test="no-clients"]').exists()).toBe(true)
     handleMessage({ type: 'clients', link: 'l2', t: Date.now(), clients: [client(0, 'alice'), client(1, 'bob')] })
     handleMessage({ type: 'counters', link: 'l2', client: 0, name: 'alice', t: Date.now(), values: { sent: 100, recv: 98, lost: 0, queue_ms: 10.7 } })
@@ -109,8 +94,7 @@ describe('ClientsView', () => {
   })
 
   it('shows a client leaving and a new one in its slot starting from its own counters', async () => {
-    const w = mount(ClientsView)
-    await flushPromises()
+    const w = await mountView(ClientsView)
     handleMessage({ type: 'clients', link: 'l2', t: Date.now(), clients: [client(0, 'alice'), client(1, 'bob')] })
     handleMessage({ type: 'counters', link: 'l2', client: 1, name: 'bob', t: Date.now(), values: { sent: 50, lost: 3 } })
     handleMessage({ type: 'event', link: 'l2', client: { slot: 1, name: 'bob' }, kind: 'client_left', message: 'bob (slot 1): left; slot 1 is free', time: new Date().toISOString() })
@@ -129,14 +113,12 @@ describe('ClientsView', () => {
 
   it('says how to start a hub when there is none', async () => {
     linksStore.list = [link({ id: 'l1' })]
-    const w = mount(ClientsView)
-    await flushPromises()
+    const w = await mountView(ClientsView)
     expect(w.get('[data-test="no-hubs"]').text()).toContain('Hub server')
   })
 
   it('shows the joins from before the page opened, from the link itself', async () => {
-    const w = mount(ClientsView)
-    await flushPromises()
+    const w = await mountView(ClientsView)
     const text = w.get('[data-test="client-events"]').text()
     expect(text).toContain('alice (slot 0): connected from 127.0.0.1')
     expect(text).not.toContain('listening on TCP port')

@@ -1,22 +1,20 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises } from '@vue/test-utils'
 import JackView from '../JackView.vue'
 import { setToken } from '../../stores/auth.js'
-import { jackStore } from '../../stores/jack.js'
+import { resetJack } from '../../stores/jack.js'
 import { JACK_PORTS, JACK_RUNNING, JACK_UNAVAILABLE, mockFetch } from '../../testing/fakes.js'
+import { mountView } from '../../testing/views.js'
 
 describe('JackView', () => {
   beforeEach(() => {
     setToken('t'.repeat(32))
-    jackStore.info = null
-    jackStore.ports = []
-    jackStore.error = ''
+    resetJack()
   })
 
   it('shows the settings of a running server', async () => {
     mockFetch({ 'GET /api/jack': [200, JACK_RUNNING], 'GET /api/jack/ports': [200, JACK_PORTS] })
-    const w = mount(JackView)
-    await flushPromises()
+    const w = await mountView(JackView)
     expect(w.get('[data-test="jack-state"]').text()).toBe('running')
     const text = w.text()
     expect(text).toContain('default')
@@ -29,8 +27,7 @@ describe('JackView', () => {
 
   it('shows the API’s message when JACK is unavailable', async () => {
     mockFetch({ 'GET /api/jack': [200, JACK_UNAVAILABLE] })
-    const w = mount(JackView)
-    await flushPromises()
+    const w = await mountView(JackView)
     expect(w.get('[data-test="jack-state"]').text()).toBe('unavailable')
     expect(w.get('[data-test="jack-message"]').text()).toBe(JACK_UNAVAILABLE.message)
     expect(w.find('[data-test="jack-connect-form"]').exists()).toBe(false)
@@ -43,8 +40,7 @@ describe('JackView', () => {
       'GET /api/jack/ports': [200, JACK_PORTS],
       'DELETE /api/jack/connections': [204],
     })
-    const w = mount(JackView)
-    await flushPromises()
+    const w = await mountView(JackView)
     const rows = w.findAll('[data-test="jack-connection"]')
     expect(rows.map((r) => [r.attributes('data-source'), r.attributes('data-destination')])).toEqual([
       ['system:capture_1', 'JackTrip:send_1'],
@@ -68,8 +64,7 @@ describe('JackView', () => {
         return [201, call.body]
       },
     })
-    const w = mount(JackView)
-    await flushPromises()
+    const w = await mountView(JackView)
     const source = w.get('[data-test="jack-source"]')
     const destination = w.get('[data-test="jack-destination"]')
     // outputs on the left, inputs on the right
@@ -92,8 +87,7 @@ describe('JackView', () => {
       'GET /api/jack/ports': [200, JACK_PORTS],
       'POST /api/jack/connections': [400, { error: 'invalid', field: 'destination', message: 'system:playback_1 is gone' }],
     })
-    const w = mount(JackView)
-    await flushPromises()
+    const w = await mountView(JackView)
     await w.get('[data-test="jack-source"]').setValue('JackTrip:receive_1')
     await w.get('[data-test="jack-destination"]').setValue('system:playback_1')
     await w.get('[data-test="jack-connect"]').trigger('submit')
@@ -105,8 +99,7 @@ describe('JackView', () => {
 
   it('asks for both ports before connecting', async () => {
     const { calls } = mockFetch({ 'GET /api/jack': [200, JACK_RUNNING], 'GET /api/jack/ports': [200, JACK_PORTS] })
-    const w = mount(JackView)
-    await flushPromises()
+    const w = await mountView(JackView)
     await w.get('[data-test="jack-connect-form"]').trigger('submit')
     await flushPromises()
     expect(w.get('#jack-source-err').text()).toBe('Pick an output port.')

@@ -1,71 +1,35 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises } from '@vue/test-utils'
 import LabView from '../LabView.vue'
-import { setToken } from '../../stores/auth.js'
-import { labStore, resetLab } from '../../stores/lab.js'
-import { linksStore } from '../../stores/links.js'
-import { handleMessage, resetLive } from '../../stores/live.js'
-import {
-  CHANGED_FINGERPRINT,
-  FINGERPRINT,
-  LINK_OPTIONS,
-  SSH_HOSTS,
-  link,
-  mockFetch,
-  pairJob,
-  peer,
-  peerReport,
-  preflightResult,
-} from '../../testing/fakes.js'
+import { labStore } from '../../stores/lab.js'
+import { handleMessage } from '../../stores/live.js'
+import { link, mockFetch, requests } from '../../testing/fakes.js'
+import { CHANGED_FINGERPRINT, FINGERPRINT, pairJob, peer, peerReport, preflightResult } from '../../testing/lab.js'
+import { clickOn, labRoutes, labViewAfter, labViewBefore, mountView, peerCard } from '../../testing/views.js'
 
 const PROBED = peer({
   report: peerReport({ xruns: 3, freePorts: [4474, 4484], notes: ['the agent on studio-b is not running: xruns not counted'] }),
   probedAt: '2026-11-25T20:00:00Z',
 })
 
-// The routes every mount asks for; a test adds or replaces the ones it is about.
 function routes(extra = {}) {
-  return {
-    'GET /api/lab/peers': [200, [PROBED, peer({ name: 'studio-c', host: '192.0.2.30', port: 2222, jackServer: 'live', hostKey: 'unchecked' })]],
-    'GET /api/lab/ssh-config': [200, SSH_HOSTS],
-    'GET /api/link-options': [200, LINK_OPTIONS],
-    'GET /api/lab/pairs': [200, []],
-    'GET /api/links': [200, []],
-    ...extra,
-  }
-}
-
-function card(w, name) {
-  return w.get(`[data-test="peer-row"][data-peer="${name}"]`)
-}
-
-function requests(calls) {
-  return calls.map((c) => `${c.method} ${c.url}`)
+  return labRoutes([PROBED, peer({ name: 'studio-c', host: '192.0.2.30', port: 2222, jackServer: 'live', hostKey: 'unchecked' })], extra)
 }
 
 describe('LabView', () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
-    setToken('t'.repeat(32))
-    resetLab()
-    resetLive()
-    linksStore.list = []
-    linksStore.loaded = false
-    linksStore.options = null
-  })
+  beforeEach(labViewBefore)
   afterEach(() => {
-    resetLab()
+    labViewAfter()
     vi.useRealTimers()
   })
 
   it('lists the peers with their ssh target, JACK server, host key and last probe', async () => {
     mockFetch(routes())
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     const rows = w.findAll('[data-test="peer-row"]')
     expect(rows.map((r) => r.attributes('data-peer'))).toEqual(['studio-b', 'studio-c'])
 
-    const b = card(w, 'studio-b')
+    const b = peerCard(w, 'studio-b')
     expect(b.get('h3').text()).toBe('studio-b')
     expect(b.get('[data-test="peer-target"]').text()).toBe('lab@192.0.2.20:22')
     expect(b.get('[data-test="peer-jack-server"]').text()).toBe('default')
@@ -86,7 +50,7 @@ describe('LabView', () => {
     expect(b.get('[data-test="report-notes"]').text()).toContain('xruns not counted')
     expect(b.get('[data-test="probe-peer"]').attributes('aria-label')).toBe('Probe studio-b')
 
-    const c = card(w, 'studio-c')
+    const c = peerCard(w, 'studio-c')
     expect(c.get('[data-test="peer-target"]').text()).toBe('lab@192.0.2.30:2222')
     expect(c.get('[data-test="peer-jack-server"]').text()).toBe('live')
     expect(c.get('[data-test="host-key"]').attributes('data-state')).toBe('unchecked')
@@ -104,9 +68,8 @@ describe('LabView', () => {
         ],
       }),
     )
-    const w = mount(LabView)
-    await flushPromises()
-    const b = card(w, 'studio-b')
+    const w = await mountView(LabView)
+    const b = peerCard(w, 'studio-b')
     expect(b.get('[data-test="report-jack"]').text()).toBe('not running')
     expect(b.find('[data-test="report-rate"]').exists()).toBe(false)
     expect(b.get('[data-test="report-xruns"]').text()).toBe('not counted (no agent)')
@@ -125,8 +88,7 @@ describe('LabView', () => {
             : [201, peer({ ...call.body, hostKey: 'unchecked' })],
       }),
     )
-    const w = mount(LabView, { attachTo: document.body })
-    await flushPromises()
+    const w = await mountView(LabView, { attachTo: document.body })
     const form = w.get('[data-test="peer-form"]')
     expect(w.get('[data-test="peer-port"]').element.value).toBe('22')
     expect(w.get('[data-test="peer-jack"]').element.value).toBe('default')
@@ -156,7 +118,7 @@ describe('LabView', () => {
     const post = calls.filter((c) => c.method === 'POST').at(-1)
     expect(post.body).toEqual({ name: 'studio-d', host: '192.0.2.40', port: 22, user: 'lab', key: '/home/lab/.ssh/id_ed25519', jackServer: 'default' })
     expect(w.find('[data-test="error-key"]').exists()).toBe(false)
-    expect(card(w, 'studio-d').get('[data-test="host-key"]').attributes('data-state')).toBe('unchecked')
+    expect(peerCard(w, 'studio-d').get('[data-test="host-key"]').attributes('data-state')).toBe('unchecked')
     expect(w.get('[data-test="peer-form-status"]').text()).toMatch(/^Added studio-d\./)
     expect(w.get('[data-test="peer-name"]').element.value).toBe('')
     w.unmount()
@@ -164,8 +126,7 @@ describe('LabView', () => {
 
   it('adds a peer with its JACK server and agent token file, and shows the token file on its card', async () => {
     const { calls } = mockFetch(routes({ 'POST /api/lab/peers': (call) => [201, peer({ ...call.body, hostKey: 'unchecked' })] }))
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     await w.get('[data-test="peer-name"]').setValue('studio-e')
     await w.get('[data-test="peer-host"]').setValue('192.0.2.50')
     await w.get('[data-test="peer-user"]').setValue('lab')
@@ -184,16 +145,15 @@ describe('LabView', () => {
       jackServer: 'live',
       agentToken: '/srv/jamwire/token',
     })
-    expect(card(w, 'studio-e').get('[data-test="peer-agent-token-file"]').text()).toBe('/srv/jamwire/token')
-    expect(card(w, 'studio-e').get('[data-test="peer-jack-server"]').text()).toBe('live')
+    expect(peerCard(w, 'studio-e').get('[data-test="peer-agent-token-file"]').text()).toBe('/srv/jamwire/token')
+    expect(peerCard(w, 'studio-e').get('[data-test="peer-jack-server"]').text()).toBe('live')
     expect(w.get('[data-test="peer-agent-token"]').element.value).toBe('')
     w.unmount()
   })
 
   it('fills the form from a ~/.ssh/config host, and marks the ones already added', async () => {
     mockFetch(routes())
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     const hosts = w.findAll('[data-test="ssh-host"]')
     expect(hosts.map((h) => h.attributes('data-name'))).toEqual(['studio-c', 'studio-b'])
     // studio-b and studio-c are peers already in routes(); take studio-c off the list to add it
@@ -225,12 +185,10 @@ describe('LabView', () => {
         },
       }),
     )
-    const w = mount(LabView, { attachTo: document.body })
-    await flushPromises()
-    await card(w, 'studio-c').get('[data-test="probe-peer"]').trigger('click')
-    await flushPromises()
+    const w = await mountView(LabView, { attachTo: document.body })
+    await clickOn(peerCard(w, 'studio-c'), 'probe-peer')
 
-    const c = card(w, 'studio-c')
+    const c = peerCard(w, 'studio-c')
     expect(c.get('[data-test="host-key"]').attributes('data-state')).toBe('unknown')
     expect(c.get('[data-test="fingerprint"]').text()).toBe(FINGERPRINT)
     const panel = c.get('[data-test="hostkey-unknown"]')
@@ -241,7 +199,7 @@ describe('LabView', () => {
     expect(c.get('[data-test="trust-key"]').text()).toBe('It matches: trust it')
     expect(c.find('[data-test="cancel-trust"]').exists()).toBe(true)
     // another peer's card is not affected
-    expect(card(w, 'studio-b').find('[data-test="fingerprint"]').exists()).toBe(false)
+    expect(peerCard(w, 'studio-b').find('[data-test="fingerprint"]').exists()).toBe(false)
 
     await c.get('[data-test="trust-key"]').trigger('click')
     await flushPromises()
@@ -251,7 +209,7 @@ describe('LabView', () => {
       'POST /api/lab/peers/studio-c/probe',
     ])
     expect(calls.find((c) => c.url.endsWith('/trust')).body).toEqual({ fingerprint: FINGERPRINT })
-    const after = card(w, 'studio-c')
+    const after = peerCard(w, 'studio-c')
     expect(after.find('[data-test="fingerprint"]').exists()).toBe(false)
     expect(after.get('[data-test="host-key"]').attributes('data-state')).toBe('known')
     expect(after.get('[data-test="report-jack"]').text()).toBe('running')
@@ -263,13 +221,10 @@ describe('LabView', () => {
     const { calls } = mockFetch(
       routes({ 'POST /api/lab/peers/studio-c/probe': [409, { error: 'unknown_host_key', fingerprint: FINGERPRINT, message: 'unknown' }] }),
     )
-    const w = mount(LabView, { attachTo: document.body })
-    await flushPromises()
-    await card(w, 'studio-c').get('[data-test="probe-peer"]').trigger('click')
-    await flushPromises()
-    await card(w, 'studio-c').get('[data-test="cancel-trust"]').trigger('click')
-    await flushPromises()
-    expect(card(w, 'studio-c').find('[data-test="fingerprint"]').exists()).toBe(false)
+    const w = await mountView(LabView, { attachTo: document.body })
+    await clickOn(peerCard(w, 'studio-c'), 'probe-peer')
+    await clickOn(peerCard(w, 'studio-c'), 'cancel-trust')
+    expect(peerCard(w, 'studio-c').find('[data-test="fingerprint"]').exists()).toBe(false)
     expect(calls.some((c) => c.url.endsWith('/trust'))).toBe(false)
     expect(document.activeElement.id).toBe('probe-studio-c')
     w.unmount()
@@ -281,11 +236,9 @@ describe('LabView', () => {
       CHANGED_FINGERPRINT +
       '). Someone may be intercepting the connection. Refusing to connect. If the machine was reinstalled, check the new key there and remove the old one with `ssh-keygen -f /home/lab/.config/jamwire/known_hosts -R \'192.0.2.20\'`'
     mockFetch(routes({ 'POST /api/lab/peers/studio-b/probe': [409, { error: 'changed_host_key', fingerprint: CHANGED_FINGERPRINT, message }] }))
-    const w = mount(LabView)
-    await flushPromises()
-    await card(w, 'studio-b').get('[data-test="probe-peer"]').trigger('click')
-    await flushPromises()
-    const b = card(w, 'studio-b')
+    const w = await mountView(LabView)
+    await clickOn(peerCard(w, 'studio-b'), 'probe-peer')
+    const b = peerCard(w, 'studio-b')
     const warning = b.get('[data-test="changed-key"]')
     expect(warning.attributes('role')).toBe('alert')
     expect(warning.text()).toContain('has CHANGED since it was recorded')
@@ -305,11 +258,9 @@ describe('LabView', () => {
         'POST /api/lab/peers/studio-b/probe': [502, { error: 'ssh', kind: 'auth_failed', message: 'lab@192.0.2.20 refused the key /home/lab/.ssh/id_ed25519' }],
       }),
     )
-    const w = mount(LabView)
-    await flushPromises()
-    await card(w, 'studio-b').get('[data-test="probe-peer"]').trigger('click')
-    await flushPromises()
-    const error = card(w, 'studio-b').get('[data-test="ssh-error"]')
+    const w = await mountView(LabView)
+    await clickOn(peerCard(w, 'studio-b'), 'probe-peer')
+    const error = peerCard(w, 'studio-b').get('[data-test="ssh-error"]')
     expect(error.attributes('data-kind')).toBe('auth_failed')
     expect(error.get('[data-test="ssh-kind"]').text()).toBe('auth_failed')
     expect(error.text()).toContain('refused the key')
@@ -319,13 +270,11 @@ describe('LabView', () => {
 
   it('checks both ends and shows them side by side, the blocking row marked with its fix', async () => {
     const { calls } = mockFetch(routes({ 'POST /api/lab/preflight': [200, { ...preflightResult({ blocking: true }), peer: PROBED }] }))
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     expect(w.get('[data-test="pair-peer"]').element.value).toBe('studio-b')
     await w.get('[data-test="pair-opt-queue"]').setValue('auto')
     await w.get('[data-test="pair-opt-bitres"]').setValue('24')
-    await w.get('[data-test="check-both"]').trigger('click')
-    await flushPromises()
+    await clickOn(w, 'check-both')
     const post = calls.find((c) => c.url === '/api/lab/preflight')
     expect(post.body).toEqual({ peer: 'studio-b', options: { queue: 'auto', bitres: '24' } })
 
@@ -354,13 +303,11 @@ describe('LabView', () => {
     mockFetch(
       routes({ 'POST /api/lab/preflight': [409, { error: 'unknown_host_key', fingerprint: FINGERPRINT, message: 'not in known_hosts' }] }),
     )
-    const w = mount(LabView)
-    await flushPromises()
-    await w.get('[data-test="check-both"]').trigger('click')
-    await flushPromises()
+    const w = await mountView(LabView)
+    await clickOn(w, 'check-both')
     expect(w.find('[data-test="preflight"]').exists()).toBe(false)
     expect(w.get('[data-test="preflight-error"]').text()).toMatch(/studio-b’s host key is not known yet/)
-    expect(card(w, 'studio-b').get('[data-test="fingerprint"]').text()).toBe(FINGERPRINT)
+    expect(peerCard(w, 'studio-b').get('[data-test="fingerprint"]').text()).toBe(FINGERPRINT)
     w.unmount()
   })
 
@@ -370,8 +317,7 @@ describe('LabView', () => {
         'POST /api/lab/pairs': [400, { error: 'invalid', field: 'options.queue', rule: 'use a whole number from 1 to 1000, or auto', message: "-q/--queue: '0' is not allowed" }],
       }),
     )
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     await w.get('[data-test="pair-opt-queue"]').setValue('0')
     await w.get('[data-test="start-pair"]').trigger('submit')
     await flushPromises()
@@ -392,8 +338,7 @@ describe('LabView', () => {
         'GET /api/links': [200, [link({ id: 'l3', mode: 'client', host: '192.0.2.20', state: 'connected' })]],
       }),
     )
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     await w.get('[data-test="pair-port"]').setValue('4474')
     await w.get('[data-test="pair-opt-backend"]').setValue('builtin')
     await w.get('[data-test="start-pair"]').trigger('submit')
@@ -447,8 +392,7 @@ describe('LabView', () => {
     await vi.advanceTimersByTimeAsync(3000)
     expect(calls.filter((c) => c.url === '/api/lab/pairs/p1' && c.method === 'GET')).toHaveLength(polls)
 
-    await w.get('[data-test="stop-pair"]').trigger('click')
-    await flushPromises()
+    await clickOn(w, 'stop-pair')
     expect(requests(calls)).toContain('DELETE /api/lab/pairs/p1')
     expect(w.get('[data-test="pair-job"]').attributes('data-outcome')).toBe('stopped')
     expect(w.get('[data-test="pair-summary"]').text()).toMatch(/^Stopped/)
@@ -471,8 +415,7 @@ describe('LabView', () => {
         ],
       }),
     )
-    const w = mount(LabView)
-    await flushPromises()
+    const w = await mountView(LabView)
     const steps = w.findAll('[data-test="pair-step"]')
     expect(steps.map((s) => s.attributes('data-state'))).toEqual(['DONE', 'FAILED', 'PENDING', 'PENDING', 'PENDING'])
     expect(steps[1].classes()).toContain('step-failed')

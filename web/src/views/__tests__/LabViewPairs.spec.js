@@ -1,22 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises } from '@vue/test-utils'
 import LabView from '../LabView.vue'
-import { setToken } from '../../stores/auth.js'
-import { resetLab } from '../../stores/lab.js'
-import { linksStore } from '../../stores/links.js'
-import { handleMessage, liveClient, liveStore, resetLive } from '../../stores/live.js'
-import {
-  LINK_OPTIONS,
-  SSH_HOSTS,
-  holdRoute,
-  latencyResult,
-  link,
-  mockFetch,
-  peer,
-  peerReport,
-  preflightResult,
-  runningPair,
-} from '../../testing/fakes.js'
+import { handleMessage, liveClient, liveStore } from '../../stores/live.js'
+import { holdRoute, link, mockFetch } from '../../testing/fakes.js'
+import { latencyResult, peer, peerReport, preflightResult, runningPair } from '../../testing/lab.js'
+import { clickOn, labRoutes, labViewAfter, labViewBefore, mountView, peerCard } from '../../testing/views.js'
 
 const STUDIO_B = peer({ report: peerReport(), probedAt: '2026-11-25T20:00:00Z' })
 const STUDIO_C = peer({ name: 'studio-c', host: '192.0.2.30', report: peerReport({ sampleRate: 44100 }), probedAt: '2026-11-25T20:00:00Z' })
@@ -24,19 +12,7 @@ const STUDIO_D = peer({ name: 'studio-d', host: '192.0.2.40' })
 const BASE_TOPICS = ['links', 'jack', 'events', 'provisions']
 
 function routes(extra = {}) {
-  return {
-    'GET /api/lab/peers': [200, [STUDIO_B, STUDIO_C, STUDIO_D]],
-    'GET /api/lab/ssh-config': [200, SSH_HOSTS],
-    'GET /api/link-options': [200, LINK_OPTIONS],
-    'GET /api/lab/pairs': [200, []],
-    'GET /api/links': [200, []],
-    'GET /api/counters': [200, [{ label: 'lost', meaning: 'packets that never came' }]],
-    ...extra,
-  }
-}
-
-function card(w, name) {
-  return w.get(`[data-test="peer-row"][data-peer="${name}"]`)
+  return labRoutes([STUDIO_B, STUDIO_C, STUDIO_D], { 'GET /api/counters': [200, [{ label: 'lost', meaning: 'packets that never came' }]], ...extra })
 }
 
 function options(select) {
@@ -59,28 +35,26 @@ function twoPeerPreflight({ blocking = true } = {}) {
   return { ...result, peer: STUDIO_B, client: blocking ? STUDIO_C : { ...STUDIO_C, report: peerReport() } }
 }
 
+// Checks both ends of the pair form's first peer and confirms the restart of its JACK.
+async function checkAndMatch() {
+  const w = await mountView(LabView, { attachTo: document.body })
+  await clickOn(w, 'check-both')
+  await clickOn(w, 'match-jack')
+  await clickOn(w, 'match-confirm-yes')
+  return w
+}
+
 describe('LabView: pairs', () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] })
-    setToken('t'.repeat(32))
-    resetLab()
-    resetLive()
-    linksStore.list = []
-    linksStore.loaded = false
-    linksStore.options = null
-    linksStore.counterInfo = {}
-  })
+  beforeEach(labViewBefore)
   afterEach(() => {
-    resetLab()
-    resetLive()
+    labViewAfter()
     vi.useRealTimers()
   })
 
   describe('the pair form', () => {
     it('offers this machine or another peer as the client, never the server peer', async () => {
       mockFetch(routes())
-      const w = mount(LabView)
-      await flushPromises()
+      const w = await mountView(LabView)
       expect(w.get('.intro').text()).toContain('this machine or a second peer the client')
       const client = w.get('[data-test="pair-client"]')
       expect(w.find('label[for="pair-client"]').text()).toBe('Client')
@@ -107,11 +81,9 @@ describe('LabView: pairs', () => {
           'POST /api/lab/pairs': (call) => [202, runningPair({ peer: call.body.peer, client: call.body.client, localLink: null, clientLink: null, serverLink: null, states: Array(5).fill('PENDING'), state: 'starting' })],
         }),
       )
-      const w = mount(LabView)
-      await flushPromises()
+      const w = await mountView(LabView)
       await w.get('[data-test="pair-client"]').setValue('studio-c')
-      await w.get('[data-test="check-both"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'check-both')
       expect(calls.find((c) => c.url === '/api/lab/preflight').body).toEqual({ peer: 'studio-b', client: 'studio-c', options: {} })
       const table = w.get('[data-test="preflight"]')
       expect(table.findAll('thead th').map((th) => th.text())).toEqual(['Setting', 'studio-c', 'studio-b'])
@@ -135,8 +107,7 @@ describe('LabView: pairs', () => {
 
     it('shows a refused client beside its field', async () => {
       mockFetch(routes({ 'POST /api/lab/pairs': [400, { error: 'invalid', field: 'client', message: 'client: studio-c has no free port' }] }))
-      const w = mount(LabView, { attachTo: document.body })
-      await flushPromises()
+      const w = await mountView(LabView, { attachTo: document.body })
       await w.get('[data-test="pair-client"]').setValue('studio-c')
       await w.get('[data-test="start-pair"]').trigger('submit')
       await flushPromises()
@@ -152,10 +123,8 @@ describe('LabView: pairs', () => {
   describe('making JACK match', () => {
     it('asks first, saying what the restart interrupts, and does nothing when cancelled', async () => {
       const { calls } = mockFetch(routes({ 'POST /api/lab/preflight': [200, { ...preflightResult({ blocking: true }), peer: STUDIO_B }] }))
-      const w = mount(LabView, { attachTo: document.body })
-      await flushPromises()
-      await w.get('[data-test="check-both"]').trigger('click')
-      await flushPromises()
+      const w = await mountView(LabView, { attachTo: document.body })
+      await clickOn(w, 'check-both')
       const button = w.get('[data-test="match-jack"]')
       expect(button.text()).toBe('Make them match…')
       expect(w.get('#match-jack-hint').text()).toBe('Restarts studio-b’s JACK with this machine’s settings.')
@@ -170,14 +139,12 @@ describe('LabView: pairs', () => {
       expect(box.text()).toContain('Everything using JACK on studio-b is interrupted')
       expect(w.get('[data-test="match-jack"]').attributes('disabled')).toBeDefined()
 
-      await w.get('[data-test="match-cancel"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'match-cancel')
       expect(w.find('[data-test="match-confirm"]').exists()).toBe(false)
       expect(document.activeElement).toBe(w.get('[data-test="match-jack"]').element)
 
       // Escape cancels too
-      await w.get('[data-test="match-jack"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'match-jack')
       await w.get('[data-test="match-confirm"]').trigger('keydown', { key: 'Escape' })
       await flushPromises()
       expect(w.find('[data-test="match-confirm"]').exists()).toBe(false)
@@ -197,14 +164,7 @@ describe('LabView: pairs', () => {
         }),
       )
       const held = holdRoute(fetch, 'POST /api/lab/peers/studio-b/match-jack')
-      const w = mount(LabView, { attachTo: document.body })
-      await flushPromises()
-      await w.get('[data-test="check-both"]').trigger('click')
-      await flushPromises()
-      await w.get('[data-test="match-jack"]').trigger('click')
-      await flushPromises()
-      await w.get('[data-test="match-confirm-yes"]').trigger('click')
-      await flushPromises()
+      const w = await checkAndMatch()
 
       const status = w.get('[data-test="match-status"]')
       expect(status.text()).toBe('Restarting studio-b’s JACK server…')
@@ -233,18 +193,14 @@ describe('LabView: pairs', () => {
           'POST /api/lab/peers/studio-c/match-jack': [200, { ...STUDIO_C, report: peerReport() }],
         }),
       )
-      const w = mount(LabView)
-      await flushPromises()
+      const w = await mountView(LabView)
       await w.get('[data-test="pair-client"]').setValue('studio-c')
-      await w.get('[data-test="check-both"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'check-both')
       expect(w.get('#match-jack-hint').text()).toBe('Restarts studio-c’s JACK with studio-b’s settings.')
-      await w.get('[data-test="match-jack"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'match-jack')
       expect(w.get('[data-test="match-confirm"] h4').text()).toBe('Restart studio-c’s JACK server?')
       expect(w.get('[data-test="match-changes"]').text()).toBe('sample rate: 44100 Hz → 48000 Hz')
-      await w.get('[data-test="match-confirm-yes"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'match-confirm-yes')
       expect(calls.find((c) => c.url.endsWith('/match-jack')).body).toEqual({ sampleRate: 48000, bufferSize: 128 })
       expect(calls.filter((c) => c.url === '/api/lab/preflight').map((c) => c.body)).toEqual([
         { peer: 'studio-b', client: 'studio-c', options: {} },
@@ -260,14 +216,7 @@ describe('LabView: pairs', () => {
           'POST /api/lab/peers/studio-b/match-jack': [502, { error: 'ssh', kind: 'failed', message: 'no jackd runs for server default: start it with `jackd -d alsa`' }],
         }),
       )
-      const w = mount(LabView, { attachTo: document.body })
-      await flushPromises()
-      await w.get('[data-test="check-both"]').trigger('click')
-      await flushPromises()
-      await w.get('[data-test="match-jack"]').trigger('click')
-      await flushPromises()
-      await w.get('[data-test="match-confirm-yes"]').trigger('click')
-      await flushPromises()
+      const w = await checkAndMatch()
       const status = w.get('[data-test="match-status"]')
       expect(status.classes()).toContain('error')
       expect(status.text()).toBe('Could not restart studio-b’s JACK: no jackd runs for server default: start it with jackd -d alsa')
@@ -282,10 +231,8 @@ describe('LabView: pairs', () => {
       const result = preflightResult({ blocking: false })
       result.rows[3] = { ...result.rows[3], peer: '8', fix: 'use the same queue at both ends' }
       mockFetch(routes({ 'POST /api/lab/preflight': [200, { ...result, peer: STUDIO_B }] }))
-      const w = mount(LabView)
-      await flushPromises()
-      await w.get('[data-test="check-both"]').trigger('click')
-      await flushPromises()
+      const w = await mountView(LabView)
+      await clickOn(w, 'check-both')
       expect(w.find('[data-test="preflight"]').exists()).toBe(true)
       expect(w.find('[data-test="match-jack"]').exists()).toBe(false)
       w.unmount()
@@ -302,26 +249,25 @@ describe('LabView: pairs', () => {
         }),
       )
       const held = holdRoute(fetch, 'POST /api/lab/peers/studio-b/agent')
-      const w = mount(LabView, { attachTo: document.body })
-      await flushPromises()
-      expect(card(w, 'studio-d').find('[data-test="start-agent"]').exists()).toBe(false)
-      expect(card(w, 'studio-b').get('[data-test="report-agent"]').text()).toBe('not running')
-      const button = card(w, 'studio-b').get('[data-test="start-agent"]')
+      const w = await mountView(LabView, { attachTo: document.body })
+      expect(peerCard(w, 'studio-d').find('[data-test="start-agent"]').exists()).toBe(false)
+      expect(peerCard(w, 'studio-b').get('[data-test="report-agent"]').text()).toBe('not running')
+      const button = peerCard(w, 'studio-b').get('[data-test="start-agent"]')
       expect(button.text()).toBe('Start agent there')
       expect(button.attributes('aria-label')).toBe('Start an agent on studio-b')
 
       await button.trigger('click')
       await flushPromises()
-      expect(card(w, 'studio-b').get('[data-test="start-agent"]').text()).toBe('Starting…')
-      expect(card(w, 'studio-b').get('[data-test="start-agent"]').attributes('disabled')).toBeDefined()
-      expect(card(w, 'studio-b').get('[data-test="probe-peer"]').attributes('disabled')).toBeDefined()
+      expect(peerCard(w, 'studio-b').get('[data-test="start-agent"]').text()).toBe('Starting…')
+      expect(peerCard(w, 'studio-b').get('[data-test="start-agent"]').attributes('disabled')).toBeDefined()
+      expect(peerCard(w, 'studio-b').get('[data-test="probe-peer"]').attributes('disabled')).toBeDefined()
       expect(w.get('[data-test="peers-status"]').text()).toBe('Starting an agent on studio-b…')
 
       held.open()
       await flushPromises()
       expect(calls.filter((c) => c.url === '/api/lab/peers/studio-b/agent').map((c) => c.method)).toEqual(['POST'])
-      expect(card(w, 'studio-b').get('[data-test="report-agent"]').text()).toBe('running')
-      expect(card(w, 'studio-b').find('[data-test="start-agent"]').exists()).toBe(false)
+      expect(peerCard(w, 'studio-b').get('[data-test="report-agent"]').text()).toBe('running')
+      expect(peerCard(w, 'studio-b').find('[data-test="start-agent"]').exists()).toBe(false)
       expect(w.get('[data-test="peers-status"]').text()).toBe('Started an agent on studio-b.')
       expect(document.activeElement.id).toBe('peer-studio-b-h')
       w.unmount()
@@ -334,14 +280,12 @@ describe('LabView: pairs', () => {
           'POST /api/lab/peers/studio-b/agent': [502, { error: 'ssh', kind: 'exec_timeout', message: 'the agent did not answer within 10 s: see `~/.cache/jamwire/agent.log` there' }],
         }),
       )
-      const w = mount(LabView)
-      await flushPromises()
-      await card(w, 'studio-b').get('[data-test="start-agent"]').trigger('click')
-      await flushPromises()
-      const error = card(w, 'studio-b').get('[data-test="agent-error"]')
+      const w = await mountView(LabView)
+      await clickOn(peerCard(w, 'studio-b'), 'start-agent')
+      const error = peerCard(w, 'studio-b').get('[data-test="agent-error"]')
       expect(error.attributes('role')).toBe('alert')
       expect(error.text()).toBe('Could not start an agent on studio-b: the agent did not answer within 10 s: see ~/.cache/jamwire/agent.log there')
-      expect(card(w, 'studio-b').get('[data-test="start-agent"]').attributes('disabled')).toBeUndefined()
+      expect(peerCard(w, 'studio-b').get('[data-test="start-agent"]').attributes('disabled')).toBeUndefined()
       w.unmount()
     })
   })
@@ -358,8 +302,7 @@ describe('LabView: pairs', () => {
               : [200, latencyResult({ ms: 25.7 + n, frames: 1234 + 48 * n })],
         }),
       )
-      const w = mount(LabView)
-      await flushPromises()
+      const w = await mountView(LabView)
       const latency = w.get('[data-test="pair-latency"]')
       // the pair's last measurement, before this page measures
       expect(latency.findAll('[data-test="latency-result"]').map((r) => r.get('[data-test="latency-ms"]').text())).toEqual(['30.1 ms'])
@@ -387,10 +330,8 @@ describe('LabView: pairs', () => {
       expect(first.get('[data-test="latency-format"]').text()).toBe('at 48,000 Hz, 128-frame period')
       expect(first.text()).toContain('channel 1, confidence 8.3')
 
-      await w.get('[data-test="measure-latency"]').trigger('click')
-      await flushPromises()
-      await w.get('[data-test="measure-latency"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'measure-latency')
+      await clickOn(w, 'measure-latency')
       const status = w.get('[data-test="latency-status"]')
       expect(status.attributes('data-state')).toBe('failed')
       expect(status.classes()).toContain('error')
@@ -406,8 +347,7 @@ describe('LabView: pairs', () => {
           'GET /api/links': [200, [link({ id: 'l3', mode: 'client', state: 'connected' })]],
         }),
       )
-      const w = mount(LabView)
-      await flushPromises()
+      const w = await mountView(LabView)
       expect(liveClient().topics).toEqual([...BASE_TOPICS, 'counters:l3', 'meters:l3', 'peer:studio-b'])
 
       const server = end(w, 'server')
@@ -421,9 +361,9 @@ describe('LabView: pairs', () => {
       handleMessage({ type: 'peer', peer: 'studio-b', state: 'up', message: null })
       handleMessage({ type: 'links', peer: 'studio-b', links: [link({ id: 'l2', state: 'connected', format: { sendChannels: 2, receiveChannels: 2 } })] })
       handleMessage({ type: 'meters', peer: 'studio-b', link: 'l2', t: 1, send: { peak: [-3, -4], rms: [-6, -7] }, receive: { peak: [-20, -21], rms: [-24, -25] } })
-      handleMessage({ type: 'counters', peer: 'studio-b', link: 'l2', t: 1, values: { level: 3, queue_ms: 8, lost: 4, late: 1, underrun: 2 } })
+      handleMessage({ type: 'counters', peer: 'studio-b', link: 'l2', t: 1, values: { level_frames: 3, queue_ms: 8, lost: 4, late: 1, underrun: 2 } })
       handleMessage({ type: 'meters', link: 'l3', t: 1, send: { peak: [-10, -11], rms: [-12, -13] }, receive: { peak: [-30, -31], rms: [-33, -34] } })
-      handleMessage({ type: 'counters', link: 'l3', t: 1, values: { level: 5, lost: 0 } })
+      handleMessage({ type: 'counters', link: 'l3', t: 1, values: { level_frames: 5, lost: 0 } })
       await flushPromises()
 
       expect(server.find('[data-test="end-relay"]').exists()).toBe(false)
@@ -436,8 +376,8 @@ describe('LabView: pairs', () => {
       expect(server.get('[data-test="counter-underrun"] dd').text()).toBe('2')
       expect(server.get('[data-test="counter-lost"]').attributes('title')).toBe('packets that never came')
       expect(client.get('[data-test="counter-lost"] dd').text()).toBe('0')
-      expect(server.get('[data-test="end-queue"]').text()).toBe('Queue: 3 packets (8.0 ms)')
-      expect(client.get('[data-test="end-queue"]').text()).toBe('Queue: 5 packets')
+      expect(server.get('[data-test="end-queue"]').text()).toBe('Queue: 3 frames (8.0 ms)')
+      expect(client.get('[data-test="end-queue"]').text()).toBe('Queue: 5 frames')
       expect(server.get('.badge').attributes('data-state')).toBe('connected')
 
       handleMessage({ type: 'peer', peer: 'studio-b', state: 'failed', message: 'the agent on studio-b stopped' })
@@ -458,8 +398,7 @@ describe('LabView: pairs', () => {
           'DELETE /api/lab/pairs/p1': [200, { ...job, state: 'stopped', serverRunning: false }],
         }),
       )
-      const w = mount(LabView)
-      await flushPromises()
+      const w = await mountView(LabView)
       expect(liveClient().topics).toEqual([...BASE_TOPICS, 'peer:studio-b', 'peer:studio-c'])
       expect(w.get('[data-test="pair-job"] h3').text()).toBe('Pair p1: studio-b and studio-c')
       expect(w.find('[data-test="pair-live-link"]').exists()).toBe(false)
@@ -477,8 +416,7 @@ describe('LabView: pairs', () => {
       expect(w.get('[data-test="pair-client-link"]').text()).toContain('l5')
       expect(w.get('[data-test="pair-client-link"] .badge').attributes('data-state')).toBe('waiting')
 
-      await w.get('[data-test="stop-pair"]').trigger('click')
-      await flushPromises()
+      await clickOn(w, 'stop-pair')
       expect(w.get('[data-test="pair-summary"]').text()).toBe('Stopped: the client and the server.')
       expect(w.find('[data-test="pair-ends"]').exists()).toBe(false)
       expect(w.find('[data-test="pair-latency"]').exists()).toBe(false)
@@ -488,8 +426,7 @@ describe('LabView: pairs', () => {
 
     it('says why a server run in an ssh channel shows no meters, and does not follow it', async () => {
       mockFetch(routes({ 'GET /api/lab/pairs': [200, [runningPair({ serverLink: null, peerProgram: 'jacktrip' })]] }))
-      const w = mount(LabView)
-      await flushPromises()
+      const w = await mountView(LabView)
       expect(liveClient().topics).toEqual([...BASE_TOPICS, 'counters:l3', 'meters:l3'])
       const server = end(w, 'server')
       expect(server.get('[data-test="end-note"]').text()).toBe('studio-b runs jacktrip in an ssh channel, with no agent there to read its meters from.')

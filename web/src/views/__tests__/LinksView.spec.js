@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises } from '@vue/test-utils'
 import LinksView from '../LinksView.vue'
 import { setToken } from '../../stores/auth.js'
 import { linksStore } from '../../stores/links.js'
 import { handleMessage } from '../../stores/live.js'
-import { LINK_OPTIONS, link, mockFetch } from '../../testing/fakes.js'
+import { link, LINK_OPTIONS, mockFetch } from '../../testing/fakes.js'
+import { mountView } from '../../testing/views.js'
 
 describe('LinksView', () => {
   let fetchMock
@@ -33,8 +34,7 @@ describe('LinksView', () => {
   })
 
   it('lists the links with their state, peer, port and uptime', async () => {
-    const w = mount(LinksView)
-    await flushPromises()
+    const w = await mountView(LinksView)
     const rows = w.findAll('[data-test="link-row"]')
     expect(rows.map((r) => [r.attributes('data-link-id'), r.attributes('data-state')])).toEqual([
       ['l1', 'connected'],
@@ -50,8 +50,7 @@ describe('LinksView', () => {
   })
 
   it('counts uptime on while the link runs', async () => {
-    const w = mount(LinksView)
-    await flushPromises()
+    const w = await mountView(LinksView)
     await vi.advanceTimersByTimeAsync(10_000)
     expect(w.findAll('[data-test="uptime"]')[0].text()).toBe('1 min 15 s')
     expect(w.findAll('[data-test="uptime"]')[1].text()).toBe('0 s')
@@ -59,8 +58,7 @@ describe('LinksView', () => {
   })
 
   it('has a stop button only for running links, and stops one', async () => {
-    const w = mount(LinksView)
-    await flushPromises()
+    const w = await mountView(LinksView)
     const rows = w.findAll('[data-test="link-row"]')
     expect(rows[1].find('[data-test="stop-link"]').exists()).toBe(false)
     const stop = rows[0].get('[data-test="stop-link"]')
@@ -76,8 +74,7 @@ describe('LinksView', () => {
   })
 
   it('follows the live feed', async () => {
-    const w = mount(LinksView)
-    await flushPromises()
+    const w = await mountView(LinksView)
     const { counters, events, ...slim } = link({ id: 'l1', state: 'audio_lost' })
     handleMessage({ type: 'links', links: [slim, { ...slim, id: 'l3', state: 'waiting', peer: null }] })
     await flushPromises()
@@ -86,8 +83,7 @@ describe('LinksView', () => {
   })
 
   it('shows the start form built from the link options', async () => {
-    const w = mount(LinksView)
-    await flushPromises()
+    const w = await mountView(LinksView)
     expect(w.find('[data-test="link-form"]').exists()).toBe(true)
     expect(w.find('[data-test="opt-bindport"]').exists()).toBe(true)
     await vi.advanceTimersByTimeAsync(250)
@@ -108,8 +104,7 @@ describe('LinksView', () => {
       'GET /api/link-options': [200, LINK_OPTIONS],
       'POST /api/links/check': [200, { commandLine: 'jamwire -s', warnings: [] }],
     })
-    const w = mount(LinksView)
-    await flushPromises()
+    const w = await mountView(LinksView)
     const hub = w.get('[data-link-id="l3"]')
     expect(hub.text()).toContain('hub server, patch 2')
     expect(hub.get('[data-test="hub-client-count"]').text()).toBe('2 clients')

@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
 import LiveView from '../LiveView.vue'
-import { setToken } from '../../stores/auth.js'
 import { linksStore } from '../../stores/links.js'
-import { handleMessage, liveClient, liveStore, resetLive } from '../../stores/live.js'
+import { handleMessage, liveStore } from '../../stores/live.js'
 import { route } from '../../router.js'
-import { FakeWebSocket, link, mockFetch } from '../../testing/fakes.js'
+import { link, mockFetch } from '../../testing/fakes.js'
+import { feedViewAfter, feedViewBefore, mountView, openFeed } from '../../testing/views.js'
 
 function meters(id, sendRms, receiveRms, t = Date.now()) {
   return {
@@ -19,33 +19,20 @@ function meters(id, sendRms, receiveRms, t = Date.now()) {
 
 describe('LiveView', () => {
   beforeEach(() => {
-    setToken('t'.repeat(32))
-    resetLive()
-    FakeWebSocket.reset()
-    vi.stubGlobal('WebSocket', FakeWebSocket)
-    linksStore.loaded = true
-    linksStore.list = [
+    feedViewBefore([
       link({ id: 'l1', state: 'stopped' }),
       link({ id: 'l2', state: 'connected', format: { ...link().format, sendChannels: 2, receiveChannels: 3 } }),
-    ]
+    ])
     mockFetch({ 'GET /api/counters': [200, [{ label: 'lost', meaning: 'packets that never arrived' }]] })
   })
-  afterEach(() => {
-    resetLive()
-    route.param = null
-  })
+  afterEach(feedViewAfter)
 
   it('picks the first running link and follows its counters and meters', async () => {
-    const w = mount(LiveView)
-    await flushPromises()
+    const w = await mountView(LiveView)
     expect(w.get('[data-test="live-link"]').element.value).toBe('l2')
     expect(liveStore.linkId).toBe('l2')
     // the feed subscribes to the link once it is live
-    const client = liveClient()
-    client.start()
-    const ws = FakeWebSocket.last()
-    ws.open()
-    ws.receive({ type: 'hello', version: '0.1.0', rateHz: 25 })
+    const ws = openFeed()
     expect(ws.sent[1]).toEqual({ type: 'subscribe', topics: ['links', 'jack', 'events', 'provisions', 'counters:l2', 'meters:l2'], rateHz: 25 })
     // another pick subscribes again
     await w.get('[data-test="live-link"]').setValue('l1')
@@ -57,16 +44,14 @@ describe('LiveView', () => {
 
   it('shows the link the address names, as the Lab view links to it', async () => {
     route.param = 'l1'
-    const w = mount(LiveView)
-    await flushPromises()
+    const w = await mountView(LiveView)
     expect(w.get('[data-test="live-link"]').element.value).toBe('l1')
     expect(liveStore.linkId).toBe('l1')
     w.unmount()
   })
 
   it('draws a meter per channel before any audio', async () => {
-    const w = mount(LiveView)
-    await flushPromises()
+    const w = await mountView(LiveView)
     const bars = w.findAll('[data-test="meter"]')
     expect(bars).toHaveLength(5) // 2 send + 3 receive
     expect(bars.every((b) => b.attributes('data-db') === '-120')).toBe(true)
@@ -74,8 +59,7 @@ describe('LiveView', () => {
   })
 
   it('moves the meters with each feed message', async () => {
-    const w = mount(LiveView)
-    await flushPromises()
+    const w = await mountView(LiveView)
     handleMessage(meters('l2', [-9.1, -20], [-3, -30.5, -120]))
     await flushPromises()
     let bars = w.findAll('[data-test="meter"]')
@@ -96,20 +80,20 @@ describe('LiveView', () => {
   })
 
   it('shows the queue against its target, the glitch counters and the plots', async () => {
-    const w = mount(LiveView)
-    await flushPromises()
+    const w = await mountView(LiveView)
     const t = Date.now()
     handleMessage({
       type: 'counters',
       link: 'l2',
       t,
-      values: { level: 384, target: 512, queue_ms: 8, jitter_ms: 0.6, lost: 0, late: 1, concealed: 2, underrun: 0, overflow: 0, stepback: 1, revived: 5, drift_fix: 0, xruns: 0 },
+      values: { level_frames: 384, target_frames: 512, queue_ms: 8, jitter_ms: 0.6, lost: 0, late: 1, concealed: 2, underrun: 0, overflow: 0, stepback: 1, revived: 5, drift_fix: 0, xruns: 0 },
     })
     handleMessage({ type: 'counters', link: 'l2', t: t + 40, values: { lost: 3, queue_ms: 9.5 } })
     await flushPromises()
     const gauge = w.get('[data-test="queue-gauge"]')
     expect(gauge.attributes('data-level')).toBe('384')
     expect(gauge.attributes('data-target')).toBe('512')
+    expect(w.get('[data-test="queue-level"]').text()).toBe('384 frames')
     expect(w.get('[data-test="queue-ms"]').text()).toBe('9.5 ms')
     expect(w.get('[data-test="counter-lost"] dd').text()).toBe('3')
     expect(w.get('[data-test="counter-lost"]').attributes('title')).toBe('packets that never arrived')
@@ -126,8 +110,7 @@ describe('LiveView', () => {
 
   it('says so when there is no link', async () => {
     linksStore.list = []
-    const w = mount(LiveView)
-    await flushPromises()
+    const w = await mountView(LiveView)
     expect(w.text()).toContain('No links yet')
     expect(w.find('[data-test="live-link"]').exists()).toBe(false)
     w.unmount()
@@ -135,8 +118,7 @@ describe('LiveView', () => {
 
   it('sends a hub server link to its Clients view rather than showing meters it has not', async () => {
     linksStore.list = [link({ id: 'l5', mode: 'hubserver', state: 'connected', format: { bitResolution: 16 }, hub: { clients: 2 } })]
-    const w = mount(LiveView)
-    await flushPromises()
+    const w = await mountView(LiveView)
     expect(w.get('[data-test="live-hub-note"] a').attributes('href')).toBe('#/clients/l5')
     expect(w.find('.meter-groups').exists()).toBe(false)
   })
