@@ -48,7 +48,8 @@ final class Playout {
                     ring.aheadFrom = at;
                 }
                 underrun = true;
-                concealed += started ? concealer.conceal(outputs, done, frames - done) : blankFrom(outputs, done, frames);
+                concealed += started ? concealer.conceal(outputs, done, frames - done)
+                        : blankFrom(outputs, done, frames);
                 break;
             }
             if (ring.isMissing(at)) {

@@ -19,7 +19,8 @@ import org.jamwire.text.Printable;
 final class AccessTimes {
 
     private static final List<String> DAYS = List.of("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su");
-    private static final Pattern RANGE = Pattern.compile("([01][0-9]|2[0-3])([0-5][0-9])-([01][0-9]|2[0-3])([0-5][0-9])");
+    private static final Pattern RANGE = Pattern.compile(
+            "([01][0-9]|2[0-3])([0-5][0-9])-([01][0-9]|2[0-3])([0-5][0-9])");
 
     /** One day's window; a whole day is 00:00 to {@link LocalTime#MAX}. */
     private record Window(DayOfWeek day, LocalTime from, LocalTime to) {
@@ -52,7 +53,8 @@ final class AccessTimes {
             }
             final int day = entry.length() >= 2 ? DAYS.indexOf(entry.substring(0, 2)) : -1;
             if (day < 0) {
-                throw new IllegalArgumentException("the access time '" + Printable.escape(entry) + "' does not start with a day ("
+                throw new IllegalArgumentException("the access time '" + Printable.escape(entry)
+                        + "' does not start with a day ("
                         + String.join(", ", DAYS) + ") and is not '*'");
             }
             final DayOfWeek dow = DayOfWeek.of(day + 1);
@@ -63,13 +65,15 @@ final class AccessTimes {
             }
             final Matcher m = RANGE.matcher(rest);
             if (!m.matches()) {
-                throw new IllegalArgumentException("the access time '" + Printable.escape(entry) + "' is neither " + DAYS.get(day)
+                throw new IllegalArgumentException("the access time '" + Printable.escape(entry)
+                        + "' is neither " + DAYS.get(day)
                         + "* nor " + DAYS.get(day) + "hhmm-hhmm (e.g. " + DAYS.get(day) + "0900-1700)");
             }
             final LocalTime from = LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
             final LocalTime to = LocalTime.of(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)));
             if (from.isAfter(to)) {
-                throw new IllegalArgumentException("the access time '" + Printable.escape(entry) + "' ends before it starts; a range"
+                throw new IllegalArgumentException("the access time '" + Printable.escape(entry)
+                        + "' ends before it starts; a range"
                         + " over midnight is two entries, one on each day");
             }
             windows.add(new Window(dow, from, to));

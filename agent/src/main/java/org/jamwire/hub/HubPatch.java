@@ -54,7 +54,10 @@ public final class HubPatch {
         return out;
     }
 
-    /** What {@code from} sends, to what {@code to} hears, channel by channel; a mono source to both sides with upmix. */
+    /**
+     * What {@code from} sends, to what {@code to} hears, channel by channel; a mono source to both
+     * sides with upmix.
+     */
     private static void feed(Set<Connection> out, Client from, Client to, boolean upmix) {
         for (int k = 1; k <= Math.min(from.receivePorts(), to.sendPorts()); k++) {
             out.add(new Connection(from.jackName() + ":receive_" + k, to.jackName() + ":send_" + k));

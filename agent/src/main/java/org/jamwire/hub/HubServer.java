@@ -104,7 +104,8 @@ public final class HubServer implements AutoCloseable {
             hub.close();
             throw e;
         }
-        hub.emit(-1, null, HubEvent.Kind.LISTENING, "listening on TCP port " + hub.tcp.port() + "; clients get UDP ports from "
+        hub.emit(-1, null, HubEvent.Kind.LISTENING, "listening on TCP port " + hub.tcp.port()
+                + "; clients get UDP ports from "
                 + config.udpBasePort() + "; patch mode " + config.patch().number() + " (" + config.patch().meaning()
                 + ")" + (config.includeServer() ? ", with the hub's system ports" : "")
                 + (config.upmix() ? ", mono clients upmixed" : "")
@@ -166,7 +167,8 @@ public final class HubServer implements AutoCloseable {
         final HubWorker replaced = claim.replaced();
         final HubWorker worker = claim.worker();
         if (replaced != null) {
-            emit(replaced.id(), replaced.name(), HubEvent.Kind.REPLACED, "replaced by a new connection from the same address and port");
+            emit(replaced.id(), replaced.name(), HubEvent.Kind.REPLACED,
+                    "replaced by a new connection from the same address and port");
         }
         if (worker == null) {
             refused("no free slot for " + from.getAddress().getHostAddress() + "; its handshake is closed unanswered");
@@ -211,7 +213,8 @@ public final class HubServer implements AutoCloseable {
     }
 
     void streaming(HubWorker w, Link link, InetSocketAddress peer) {
-        emit(w.id(), w.name(), HubEvent.Kind.STREAMING, "streaming with " + peer.getAddress().getHostAddress() + ":" + peer.getPort()
+        emit(w.id(), w.name(), HubEvent.Kind.STREAMING, "streaming with " + peer.getAddress().getHostAddress()
+                + ":" + peer.getPort()
                 + " as JACK client " + link.clientName() + " (sends " + link.format().sendChannels()
                 + ", receives " + link.format().receiveChannels() + " channels)");
         repatch();

@@ -135,7 +135,8 @@ final class HubSlots {
             final Link l = w.link();
             out.add(new HubServer.ClientView(w.id(), w.name(), l == null ? null : l.clientName(),
                     w.clientAddress().getHostAddress(), w.port(), w.announcedPort(), w.joined(),
-                    l == null ? null : l.stats(), l == null ? null : l.sendLevels(), l == null ? null : l.receiveLevels()));
+                    l == null ? null : l.stats(), l == null ? null : l.sendLevels(),
+                    l == null ? null : l.receiveLevels()));
         }
         return out;
     }

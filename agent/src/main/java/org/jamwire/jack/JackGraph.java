@@ -83,7 +83,8 @@ public final class JackGraph implements AutoCloseable {
             throw e;
         }
         final JackGraph graph = new JackGraph(client, effective);
-        final CallbackThreadInitializer notify = new CallbackThreadInitializer(true, false, "jack-notify " + clientName);
+        final CallbackThreadInitializer notify = new CallbackThreadInitializer(true, false, "jack-notify "
+                + clientName);
         Native.setCallbackThreadInitializer(graph.onXrun, notify);
         Native.setCallbackThreadInitializer(graph.onShutdown, notify);
         JackLibrary.jack_set_xrun_callback(client, graph.onXrun, null);

@@ -43,7 +43,8 @@ public final class JackSession extends AbstractAudioSession {
     static JackSession create(long client, AudioSpec spec, AudioProcessor processor) throws AudioBackendException {
         try {
             final long[] sends = registerPorts(client, "send_", spec.sendChannels(), JackLibrary.PORT_IS_INPUT);
-            final long[] receives = registerPorts(client, "receive_", spec.receiveChannels(), JackLibrary.PORT_IS_OUTPUT);
+            final long[] receives = registerPorts(client, "receive_", spec.receiveChannels(),
+                    JackLibrary.PORT_IS_OUTPUT);
             final JackSession session = new JackSession(client, spec, processor, sends, receives);
             session.registerCallbacks();
             return session;
@@ -53,7 +54,8 @@ public final class JackSession extends AbstractAudioSession {
         }
     }
 
-    private static long[] registerPorts(long client, String prefix, int count, long flags) throws AudioBackendException {
+    private static long[] registerPorts(long client, String prefix, int count, long flags)
+            throws AudioBackendException {
         final long[] ports = new long[count];
         for (int i = 0; i < count; i++) {
             final String name = prefix + (i + 1);
@@ -68,8 +70,10 @@ public final class JackSession extends AbstractAudioSession {
 
     private void registerCallbacks() throws AudioBackendException {
         // Attach each JACK thread to the JVM once, as a daemon, instead of once per call.
-        Native.setCallbackThreadInitializer(period, new CallbackThreadInitializer(true, false, "jack-process " + clientName()));
-        final CallbackThreadInitializer notify = new CallbackThreadInitializer(true, false, "jack-notify " + clientName());
+        Native.setCallbackThreadInitializer(period, new CallbackThreadInitializer(true, false, "jack-process "
+                + clientName()));
+        final CallbackThreadInitializer notify = new CallbackThreadInitializer(true, false, "jack-notify "
+                + clientName());
         Native.setCallbackThreadInitializer(onBufferSize, notify);
         Native.setCallbackThreadInitializer(onXrun, notify);
         Native.setCallbackThreadInitializer(onShutdown, notify);

@@ -8,8 +8,9 @@ import org.jamwire.audio.ProcessorGuard;
 
 /**
  * The JACK process callback: copies each send port's buffer into the engine's input arrays, runs
- * the {@link AudioProcessor} (through its {@link ProcessorGuard}), and copies the output arrays into the receive ports' buffers. Called
- * on the JACK process thread, once per period; allocates nothing, takes no lock and never blocks.
+ * the {@link AudioProcessor} (through its {@link ProcessorGuard}), and copies the output arrays
+ * into the receive ports' buffers. Called on the JACK process thread, once per period; allocates
+ * nothing, takes no lock and never blocks.
  *
  * <p>Per period it makes one direct-mapped {@code jack_port_get_buffer} call per port, which
  * returns a {@code long}, and one JNI copy per port through a single {@link Pointer} whose address
@@ -79,7 +80,8 @@ final class PeriodCallback implements JackLibrary.ProcessCallback {
 
     private void silenceReceivePorts(int frames) {
         for (final long port : receivePorts) {
-            ABSOLUTE.setMemory(JackLibrary.jack_port_get_buffer(port, frames), (long) frames * BYTES_PER_SAMPLE, (byte) 0);
+            ABSOLUTE.setMemory(JackLibrary.jack_port_get_buffer(port, frames), (long) frames * BYTES_PER_SAMPLE,
+                    (byte) 0);
         }
     }
 

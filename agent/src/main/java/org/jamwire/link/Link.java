@@ -249,7 +249,10 @@ public final class Link implements AutoCloseable {
         return true;
     }
 
-    /** One receiving pass while no audio client runs, under the lock so that a stop never closes the socket under it. */
+    /**
+     * One receiving pass while no audio client runs, under the lock so that a stop never closes the
+     * socket under it.
+     */
     synchronized void receiveWithoutAudio(int max) {
         if (running) {
             pipeline.loop().receiveWaiting(max);

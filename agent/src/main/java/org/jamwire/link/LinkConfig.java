@@ -116,7 +116,8 @@ public record LinkConfig(
             if (t.startsWith("[")) {
                 final int close = t.indexOf(']');
                 if (close < 0) {
-                    throw new IllegalArgumentException("'" + t + "' opens '[' for an IPv6 address but does not close it");
+                    throw new IllegalArgumentException("'" + t
+                            + "' opens '[' for an IPv6 address but does not close it");
                 }
                 host = t.substring(1, close);
                 final String rest = t.substring(close + 1);
@@ -196,7 +197,8 @@ public record LinkConfig(
             underrunPolicy = UnderrunPolicy.PREDICT;
         }
         if (pin != null && role != Role.SERVER) {
-            throw new IllegalArgumentException("only a server pins its peer: a client takes datagrams from its peer host alone");
+            throw new IllegalArgumentException(
+                    "only a server pins its peer: a client takes datagrams from its peer host alone");
         }
     }
 

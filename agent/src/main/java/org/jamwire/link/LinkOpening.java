@@ -139,7 +139,8 @@ final class LinkOpening {
                 : "streaming to " + config.peerHost() + ":" + config.peerPort() + " from UDP port " + link.localPort();
         return where + " (" + link.clientName() + ": " + format.sampleRate() + " Hz, " + format.bufferSize()
                 + " frames, " + format.bits() + "-bit, send " + format.sendChannels() + " / receive "
-                + format.receiveChannels() + " channels, queue " + (format.queue() == ReceiveQueue.AUTO ? "auto" : format.queue())
+                + format.receiveChannels() + " channels, queue "
+                + (format.queue() == ReceiveQueue.AUTO ? "auto" : format.queue())
                 + ", redundancy " + format.redundancy() + ")";
     }
 

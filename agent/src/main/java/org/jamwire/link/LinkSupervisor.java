@@ -81,7 +81,8 @@ final class LinkSupervisor implements Runnable {
                 warnOnFormatDifferences();
             }
             if (peer.mismatch()) {
-                link.shutdown(Link.State.FAILED, LinkEvent.Kind.MISMATCH, Mismatch.describe(format, peer.mismatchRateCode(),
+                link.shutdown(Link.State.FAILED, LinkEvent.Kind.MISMATCH, Mismatch.describe(format,
+                        peer.mismatchRateCode(),
                         peer.mismatchBits()));
                 return;
             }
@@ -169,7 +170,8 @@ final class LinkSupervisor implements Runnable {
             }
             if (again.sampleRate() != format.sampleRate() || again.bufferSize() != format.bufferSize()) {
                 again.close();
-                link.shutdown(Link.State.FAILED, LinkEvent.Kind.AUDIO_LOST, "the audio server came back at " + again.sampleRate()
+                link.shutdown(Link.State.FAILED, LinkEvent.Kind.AUDIO_LOST, "the audio server came back at "
+                        + again.sampleRate()
                         + " Hz and " + again.bufferSize() + " frames instead of " + format.sampleRate() + " Hz and "
                         + format.bufferSize() + "; start the link again");
                 return false;

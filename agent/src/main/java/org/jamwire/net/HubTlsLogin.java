@@ -61,7 +61,8 @@ final class HubTlsLogin {
         final int answer = readAnswer(tls.getInputStream(), hub);
         return switch (answer) {
             case HubHandshake.AUTH_WRONG_CREDENTIALS -> throw new HubException("the hub at " + where(hub)
-                    + " refused the user name '" + Printable.escape(login.user()) + "' or its password: check both with the hub's owner");
+                    + " refused the user name '" + Printable.escape(login.user())
+                    + "' or its password: check both with the hub's owner");
             case HubHandshake.AUTH_WRONG_TIME -> throw new HubException("the hub at " + where(hub) + " lets '"
                     + login.user() + "' in only at certain times (by the hub's clock), and now is not one of them:"
                     + " ask the hub's owner when");

@@ -181,7 +181,8 @@ public final class PacketLoop {
         } else if (code == DatagramCheck.STOP || code == DatagramCheck.CONTROL) {
             counters.increment(LinkCounter.DROPPED_CONTROL);
         } else {
-            counters.increment(code == DatagramCheck.TOO_SHORT ? LinkCounter.DROPPED_SHORT : LinkCounter.DROPPED_MALFORMED);
+            counters.increment(code == DatagramCheck.TOO_SHORT ? LinkCounter.DROPPED_SHORT
+                    : LinkCounter.DROPPED_MALFORMED);
         }
     }
 
@@ -237,7 +238,8 @@ public final class PacketLoop {
         }
         final int verdict = tracker.accept(seqs, copies);
         if (verdict == SequenceTracker.DUPLICATE || verdict == SequenceTracker.STALE) {
-            counters.increment(verdict == SequenceTracker.STALE ? LinkCounter.PACKETS_STALE : LinkCounter.PACKETS_DUPLICATE);
+            counters.increment(verdict == SequenceTracker.STALE ? LinkCounter.PACKETS_STALE
+                    : LinkCounter.PACKETS_DUPLICATE);
             return;
         }
         counters.increment(LinkCounter.DATAGRAMS_RECEIVED);

@@ -32,7 +32,8 @@ final class FeedProtocol {
     static final int MAX_RATE_HZ = 30;
     private static final int MAX_TOPICS = 200;
     private static final Pattern TOPIC = Pattern.compile(
-            "links|jack|events|provisions|(counters|meters|hub):(\\*|l[0-9]{1,9})|peer:[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+            "links|jack|events|provisions|(counters|meters|hub):(\\*|l[0-9]{1,9})"
+                    + "|peer:[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
     private final ObjectMapper json;
     private final Token token;
@@ -80,7 +81,8 @@ final class FeedProtocol {
 
     private void connected(WsConnectContext ctx) {
         ctx.session.setIdleTimeout(Duration.ofMinutes(5));
-        sockets.put(ctx.sessionId(), new FeedSocket(ctx, settings.feedRateHz(), new FeedOutbox(ctx, json, messagesSent)));
+        sockets.put(ctx.sessionId(), new FeedSocket(ctx, settings.feedRateHz(), new FeedOutbox(ctx, json,
+                messagesSent)));
     }
 
     private void forget(String id) {
@@ -140,7 +142,8 @@ final class FeedProtocol {
         for (int i = 0; i < topics.size(); i++) {
             final JsonNode t = topics.get(i);
             if (!t.isTextual() || !TOPIC.matcher(t.asText()).matches()) {
-                bad(c, "topics[" + i + "]", "links, jack, events, provisions, counters:ID, meters:ID, hub:ID (ID a link id or *) or"
+                bad(c, "topics[" + i + "]",
+                        "links, jack, events, provisions, counters:ID, meters:ID, hub:ID (ID a link id or *) or"
                         + " peer:NAME (a peer's name)",
                         "topics[" + i + "]: " + (t.isTextual() ? "'" + Bodies.clip(t.asText()) + "'" : t.getNodeType())
                                 + " is not a topic");

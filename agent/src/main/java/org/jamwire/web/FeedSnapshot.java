@@ -79,7 +79,8 @@ final class FeedSnapshot {
             counters.put(id, new LinkedHashMap<>(f.counters().values()));
             if (f.clients() != null) {
                 hubs.put(id, f.clients().stream().map(k -> new HubClientFigures(k.key(id), k.slot(), k.name(),
-                        Views.client(k, false), k.counters() == null ? null : new LinkedHashMap<>(k.counters().values()),
+                        Views.client(k, false), k.counters() == null ? null
+                                : new LinkedHashMap<>(k.counters().values()),
                         k.meters() == null ? null : Views.meters(k.meters()))).toList());
             } else {
                 meters.put(id, Views.meters(f.meters()));

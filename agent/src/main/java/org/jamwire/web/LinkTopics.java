@@ -30,7 +30,8 @@ final class LinkTopics {
             c.outbox.addWritten(o.message());
         }
         if (c.topics.contains("jack")) {
-            final Owed o = s.owedIfChanged("jack", c.lastJack, () -> s.jack, () -> Map.of("type", "jack", "jack", s.jack));
+            final Owed o = s.owedIfChanged("jack", c.lastJack, () -> s.jack, () -> Map.of("type", "jack",
+                    "jack", s.jack));
             c.lastJack = o.after();
             c.outbox.addWritten(o.message());
         }

@@ -32,7 +32,8 @@ public final class Meters {
                 sum += (double) v * v;
             }
             final float rms = frames == 0 ? 0f : (float) Math.sqrt(sum / frames);
-            peakRms.lazySet(c, ((long) Float.floatToRawIntBits(peak) << 32) | (Float.floatToRawIntBits(rms) & 0xFFFFFFFFL));
+            peakRms.lazySet(c,
+                    ((long) Float.floatToRawIntBits(peak) << 32) | (Float.floatToRawIntBits(rms) & 0xFFFFFFFFL));
         }
     }
 
