@@ -1,12 +1,10 @@
 package org.jamwire.options;
 
 import java.util.List;
-import org.jamwire.cli.LinkRunner;
-import org.jamwire.cli.Main;
 
 /**
- * The exit codes of {@code jamwire}. {@link Main} returns {@link #USAGE} itself; a
- * {@link LinkRunner} returns the others. The help lists {@link #ALL}.
+ * The exit codes of {@code jamwire}. The command line returns {@link #USAGE} itself; what runs a
+ * link, hub, demo or relay returns the others. The help lists {@link #ALL}.
  */
 public final class ExitCode {
 
