@@ -38,26 +38,41 @@ final class LinkTestHistory {
         }
     }
 
+    /** The lab's link ports, which its firewalls open: a link test with no port asked for takes a free one. */
+    static final List<Integer> LAB_PORTS = List.of(4464, 4474, 4484, 4494);
+
     /**
      * Runs a link test against {@code peer}, its echo started over {@code ssh}.
      *
      * @param bytes the link's datagram size
      * @param periodNanos time between datagrams
      * @param seconds how long to send, 1 to 60
-     * @param port the UDP port the echo binds on the peer
+     * @param port the UDP port the echo binds on the peer, or 0 for the first of {@link #LAB_PORTS}
+     *     free there (a running link holds its port)
      * @throws IOException when the echo does not start; the message carries its own words
      */
     static LinkTests.Result measure(SshSession ssh, Peer peer, int bytes, long periodNanos, int seconds, int port)
             throws SshException, IOException {
-        try (RemoteProcess echo = ssh.start(RemoteCommand.of(PeerPrograms.LINKTEST_ECHO, "linktest", "--echo",
-                "--port", String.valueOf(port), "--seconds", String.valueOf(seconds)))) {
-            if (!echo.awaitOutput("echoing on UDP port", Duration.ofSeconds(15))) {
+        final List<Integer> ports = port == 0 ? LAB_PORTS : List.of(port);
+        String taken = "";
+        for (int p : ports) {
+            try (RemoteProcess echo = ssh.start(RemoteCommand.of(PeerPrograms.LINKTEST_ECHO, "linktest", "--echo",
+                    "--port", String.valueOf(p), "--seconds", String.valueOf(seconds)))) {
+                if (echo.awaitOutput("echoing on UDP port", Duration.ofSeconds(15))) {
+                    return LinkTests.run(peer.host(), p, bytes, periodNanos, seconds);
+                }
+                final String said = echo.output().strip();
+                if (port == 0 && said.contains("in use")) {
+                    taken += (taken.isEmpty() ? "" : ", ") + p;
+                    continue;
+                }
                 throw new IOException("the echo did not start on " + peer.name() + (echo.isRunning() ? ""
-                        : " (exit " + echo.exitStatus() + ")") + ": " + echo.output().strip()
+                        : " (exit " + echo.exitStatus() + ")") + ": " + said
                         + (echo.exitStatus() == 127 ? " (install JamWire there; jacktrip has no link test)" : ""));
             }
-            return LinkTests.run(peer.host(), port, bytes, periodNanos, seconds);
         }
+        throw new IOException("every lab link port on " + peer.name() + " is in use (" + taken + "): stop a link"
+                + " there, or give the port to test");
     }
 
     /** Keeps a link test's result against the peer named {@code peer}, in memory and in the file. */

@@ -3,7 +3,9 @@ package org.jamwire.coordinator;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,6 +58,8 @@ public final class ProvisionJob {
     private String task;
     private int tasksStarted;
     private int tasksTotal;
+    private Set<String> listed = Set.of();
+    private final Set<String> counted = new HashSet<>();
     private Integer exit;
     private Recap recap;
     private String error;
@@ -147,8 +151,14 @@ public final class ProvisionJob {
         return new Lines(start, out, next);
     }
 
-    synchronized void tasksTotal(int n) {
-        tasksTotal = n;
+    /**
+     * The tasks the run will start, as {@code --list-tasks} names them ("role : task"). Only these
+     * count as progress: handlers, fact gathering and dynamically included tasks do not, so the
+     * count never passes the total.
+     */
+    synchronized void tasks(Set<String> names) {
+        listed = Set.copyOf(names);
+        tasksTotal = listed.size();
         version++;
     }
 
@@ -162,7 +172,9 @@ public final class ProvisionJob {
         final Matcher t = TASK.matcher(line);
         if (t.find()) {
             task = t.group(1);
-            tasksStarted++;
+            if (listed.contains(task.strip()) && counted.add(task.strip())) {
+                tasksStarted = counted.size();
+            }
         }
         final Matcher r = RECAP.matcher(line);
         if (r.find() && r.group(1).equals(peer)) {

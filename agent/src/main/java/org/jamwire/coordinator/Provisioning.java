@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Provisions a peer: runs the lab's site playbook (bundled in this agent's jar) with
@@ -150,7 +151,7 @@ public final class Provisioning implements AutoCloseable {
                     plan.peer().name(), "-e", "@" + vars);
             final List<String> list = new ArrayList<>(common);
             list.addAll(List.of("--list-tasks", "site.yml"));
-            job.tasksTotal(countTasks(start(list, ansible, dir)));
+            job.tasks(listTasks(start(list, ansible, dir)));
             final List<String> argv = new ArrayList<>(common);
             if (plan.check()) {
                 argv.addAll(List.of("--check", "--diff"));
@@ -212,16 +213,17 @@ public final class Provisioning implements AutoCloseable {
         return p;
     }
 
-    /** The tasks {@code --list-tasks} lists, or 0 when it fails. */
-    private int countTasks(Process p) throws IOException, InterruptedException {
+    /** The names of the tasks {@code --list-tasks} lists ("role : task"), or none when it fails. */
+    private Set<String> listTasks(Process p) throws IOException, InterruptedException {
         final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         final boolean ended = p.waitFor(30, TimeUnit.SECONDS);
         running.remove(p);
         if (!ended || p.exitValue() != 0) {
             stop(p);
-            return 0;
+            return Set.of();
         }
-        return (int) out.lines().filter(l -> l.contains("TAGS: [")).count();
+        return out.lines().filter(l -> l.contains("TAGS: [")).map(l -> l.substring(0, l.indexOf("TAGS: [")).strip())
+                .collect(Collectors.toSet());
     }
 
     private void stop(Process p) {

@@ -166,12 +166,13 @@ final class LabController {
         final String name = ctx.pathParam("name");
         final JsonNode b = Bodies.objectOrEmpty(json, ctx);
         final int seconds = b.path("seconds").asInt(5);
-        final int port = b.path("port").asInt(4464);
+        final int port = b.path("port").asInt(0);
         if (seconds < 1 || seconds > 60) {
             throw ApiException.invalid("seconds", "1 to 60", "seconds: how long to send, 1 to 60");
         }
-        if (port < 1 || port > 65535) {
-            throw ApiException.invalid("port", "1 to 65535", "port: the UDP port the echo binds on the peer");
+        if (port < 0 || port > 65535) {
+            throw ApiException.invalid("port", "0 to 65535", "port: the UDP port the echo binds on the peer, or 0"
+                    + " (the default) for the first free lab link port");
         }
         final Map<String, Object> options = Bodies.options(b.get("options"));
         final LinkRequest.Shape config = shape(options);

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,6 +91,26 @@ class PairApiTest {
             assertTrue(result.get("rttMinMs").asDouble() > 0);
             assertEquals(1, api.get("/api/lab/peers/studio-c/linktests").json().size());
             assertTrue(Files.readString(dir.resolve("agent2/linktests.jsonl")).contains("studio-c"));
+
+            // With no port, a link holding the first lab port there does not stop the test: it takes the next.
+            try (DatagramChannel held = holdIfFree(4464)) {
+                final AgentClient.Response free = api.post("/api/lab/peers/studio-c/linktest",
+                        "{\"seconds\": 1, \"options\": {\"backend\": \"builtin\"}}");
+                assertEquals(200, free.status(), free.body());
+                assertTrue(free.json().get("result").get("received").asInt() > 0, free.body());
+                assertTrue(held == null || held.isOpen(), "4464 stayed held through the test");
+            }
+        }
+    }
+
+    /** UDP port {@code port} bound here, or null when something else holds it already. */
+    private static DatagramChannel holdIfFree(int port) throws IOException {
+        final DatagramChannel ch = DatagramChannel.open();
+        try {
+            return ch.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            ch.close();
+            return null;
         }
     }
 }

@@ -94,6 +94,9 @@ class ProvisionFromAgentTest {
                         first.lines.size() - first.job.get("lines").size(), first.lines.size())),
                         "the feed brought the lines the job keeps");
                 assertTrue(first.job.get("tasksTotal").asInt() > 10, first.describe());
+                assertTrue(first.job.get("tasksStarted").asInt() > first.job.get("tasksTotal").asInt() / 2
+                        && first.job.get("tasksStarted").asInt() <= first.job.get("tasksTotal").asInt(),
+                        "progress counts the listed tasks only, never past their total: " + first.describe());
                 assertTrue(first.events.size() >= 2 && first.events.get(first.events.size() - 1).contains(": done"),
                         "a provision event at the start and the end: " + first.events);
 
