@@ -256,14 +256,16 @@ class RelayLinkTest {
         final LinkStats s0 = server.stats();
         final LinkStats c0 = client.stats();
         final long[] from = {audio.get(0).frames(), audio.get(1).frames()};
+        final StallWatch stalls = StallWatch.start();
         audio.get(0).awaitFrames(from[0] + MEASURE_SECONDS * 48000L, Duration.ofSeconds(MEASURE_SECONDS + 10));
         audio.get(1).awaitFrames(from[1] + MEASURE_SECONDS * 48000L, Duration.ofSeconds(10));
         final LinkStats s1 = server.stats();
         final LinkStats c1 = client.stats();
         final long[] to = {audio.get(0).frames(), audio.get(1).frames()};
+        stalls.close();
         final long xruns = s1.xruns() + c1.xruns() - s0.xruns() - c0.xruns();
         final String both = "\nserver " + s0.statLine() + "\n    -> " + s1.statLine() + "\nclient "
-                + c0.statLine() + "\n    -> " + c1.statLine();
+                + c0.statLine() + "\n    -> " + c1.statLine() + "\n" + stalls.describe();
         System.out.println("automatic queue under 5 ± 3 ms of jitter, " + MEASURE_SECONDS + " s after "
                 + SETTLE_SECONDS + " s of settling:" + both);
         // Covering 6 ms of spread takes about 5 periods, far below the 100 ms limit. An xrun (the
@@ -290,12 +292,17 @@ class RelayLinkTest {
         // glitch too. Measured on this 2-core machine: a run heard 12 glitches in these 20 s, 10 of
         // them late packets at the server, 5 in one second, of about 30,000 packets the two ends
         // received (0.03 %: 15 allowed).
+        // And a stall of this JVM's ordinary threads holds the relay and both packet loops: every
+        // packet due in it, each way, arrives late for the machine's reasons, not the queue's (a
+        // clean-clone run heard 56, 52 of them late at the server, with 15 xruns).
         final long received = s1.get(LinkCounter.PACKETS_RECEIVED) - s0.get(LinkCounter.PACKETS_RECEIVED)
                 + c1.get(LinkCounter.PACKETS_RECEIVED) - c0.get(LinkCounter.PACKETS_RECEIVED);
         final long lateShare = (long) Math.ceil(received * ReceiveQueue.AUTO_LATE_SHARE_PERCENT / 100);
+        final long atRisk = 2 * stalls.periodsAtRisk(FRAMES, 48000);
         final long heard = atServer.events().size() + atClient.events().size();
-        assertTrue(heard <= 4 + 2 * xruns + lateShare, heard + " glitches heard in " + MEASURE_SECONDS + " s with "
-                + xruns + " xruns, " + lateShare + " allowed late of " + received + " packets received"
+        assertTrue(heard <= 4 + 2 * xruns + lateShare + atRisk, heard + " glitches heard in " + MEASURE_SECONDS
+                + " s with " + xruns + " xruns, " + atRisk + " periods at risk from stalls, " + lateShare
+                + " allowed late of " + received + " packets received"
                 + "\nat the server: " + atServer.summary() + "\nat the client: " + atClient.summary() + both);
     }
 
