@@ -31,13 +31,15 @@ public final class LabMachines implements AutoCloseable {
     /** One machine. */
     public static final class Machine {
         private final String name;
+        private final String address;
         private final LabHosts.Host host;
         private final Process holder;
         private final long pid;
         private final Path changes;
 
-        private Machine(String name, LabHosts.Host host, Process holder, long pid, Path changes) {
+        private Machine(String name, String address, LabHosts.Host host, Process holder, long pid, Path changes) {
             this.name = name;
+            this.address = address;
             this.host = host;
             this.holder = holder;
             this.pid = pid;
@@ -51,13 +53,14 @@ public final class LabMachines implements AutoCloseable {
 
         /** Its address on the lab network. */
         public String address() {
-            return host.address();
+            return address;
         }
 
         /** {@code command} prefixed to run on the machine, as root. */
         public List<String> on(List<String> command) {
-            final List<String> c = new ArrayList<>(List.of("nsenter", "-t", Long.toString(pid), "-m", "-i", "-u",
-                    "-n", "-p", "--"));
+            final List<String> c = new ArrayList<>(host == null
+                    ? List.of("nsenter", "-t", Long.toString(pid), "-m", "--")
+                    : List.of("nsenter", "-t", Long.toString(pid), "-m", "-i", "-u", "-n", "-p", "--"));
             c.addAll(command);
             return c;
         }
@@ -155,7 +158,37 @@ public final class LabMachines implements AutoCloseable {
         // The machine's pid 1, as this machine numbers it: the child of unshare.
         final long init = p.toHandle().descendants().filter(h -> h.info().command().orElse("").endsWith("sh"))
                 .findFirst().orElseThrow(() -> new IOException("no init process for lab machine " + name)).pid();
-        return new Machine(name, host, p, init, changes);
+        return new Machine(name, host.address(), host, p, init, changes);
+    }
+
+    /**
+     * This machine as the lab's user works on it: the same network, processes and files, but a
+     * copy-on-write view of {@code /root}, so that what the user's programs keep in their home
+     * ({@code ~/.ssh}, {@code ~/.config/jamwire}, an inventory) stays with this lab. OpenSSH and
+     * Java find the home in the password database, not in HOME, so a HOME of its own would not do.
+     */
+    public Machine workstation() throws IOException, InterruptedException {
+        final Path changes = root.resolve("workstation");
+        final Path up = changes.resolve("root");
+        Files.createDirectories(up.resolve("upper"));
+        Files.createDirectories(up.resolve("work"));
+        final String script = "set -e\nmount -t overlay overlay -o lowerdir=/root,upperdir=" + up.resolve("upper")
+                + ",workdir=" + up.resolve("work") + " /root\necho ready\n"
+                + "trap 'exit 0' TERM\nwhile :; do sleep 3600 & wait $! || true; done\n";
+        final Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sh", "-c", script)
+                .redirectErrorStream(true).start();
+        TestJvm.atExit(p::destroyForcibly);
+        final InputStream out = p.getInputStream();
+        final StringBuilder said = new StringBuilder();
+        for (int c = out.read(); c >= 0 && said.indexOf("ready") < 0; c = out.read()) {
+            said.append((char) c);
+        }
+        if (said.indexOf("ready") < 0) {
+            throw new IOException("the workstation did not start: " + said);
+        }
+        final Machine m = new Machine("workstation", network.addressHere(), null, p, p.pid(), changes);
+        machines.add(m);
+        return m;
     }
 
     /** The systemctl stand-in, from the test resources, as an executable file. */

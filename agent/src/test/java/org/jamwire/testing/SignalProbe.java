@@ -60,6 +60,25 @@ public final class SignalProbe implements AutoCloseable {
         return probe;
     }
 
+    /**
+     * The same on another machine: {@code prefix} runs the probe there (e.g. on a lab machine, as
+     * the user that runs its JACK server), with {@code classpath} readable by that user; it writes
+     * the recording to {@code fileThere}, which this machine reads as {@code fileHere}.
+     */
+    public static SignalProbe startOn(List<String> prefix, String classpath, String fileThere, Path fileHere,
+            String server, String name, int outputs, int inputs, int frames, List<String> connections)
+            throws IOException {
+        final List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData",
+                "-cp", classpath, SignalProbe.class.getName(), server, name, Integer.toString(outputs),
+                Integer.toString(inputs), Integer.toString(frames), fileThere));
+        cmd.addAll(connections);
+        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        final SignalProbe probe = new SignalProbe(p, fileHere);
+        TestJvm.atExit(p::destroyForcibly);
+        return probe;
+    }
+
     /** Waits until the probe is playing and its connections are made. */
     public void awaitReady(Duration timeout) {
         Deadlines.await(timeout, () -> output.indexOf("ready") >= 0 || !process.isAlive(),
