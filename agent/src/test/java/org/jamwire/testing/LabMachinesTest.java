@@ -43,11 +43,11 @@ class LabMachinesTest {
             // Each sees its own processes only: its pid 1, and what runs on it.
             assertFalse(a.run(List.of("ps", "-e", "-o", "comm=")).output().contains("java"));
 
-            // A unit with Restart=always, run through the stand-in as its user.
+            // A unit with Restart=always, run through the stand-in as its user, allowed realtime scheduling.
             Files.writeString(a.file("/etc/systemd/system/labtest.service"), String.join("\n",
                     "[Service]", "User=labuser", "Group=labuser", "EnvironmentFile=/var/lib/labuser/env",
-                    "ExecStart=/bin/sh -c 'echo ${GREETING} $$ >> /var/lib/labuser/runs; exec sleep 600' \\",
-                    "    ignored", "Restart=always", "RestartSec=0.2", ""));
+                    "ExecStart=/bin/sh -c 'chrt -f 5 true && echo ${GREETING} $$ >> /var/lib/labuser/runs; exec sleep 600' \\",
+                    "    ignored", "Restart=always", "RestartSec=0.2", "LimitRTPRIO=95", ""));
             assertEquals(0, a.run(List.of("sh", "-c", "echo GREETING=hello > /var/lib/labuser/env")).exitStatus());
             assertEquals(0, a.run(List.of("systemctl", "daemon-reload")).exitStatus());
             assertEquals(0, a.run(List.of("systemctl", "enable", "labtest.service")).exitStatus());
