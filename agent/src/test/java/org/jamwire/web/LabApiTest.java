@@ -60,6 +60,7 @@ class LabApiTest {
             final JsonNode report = probed.json().get("report");
             assertEquals(44_100, report.get("sampleRate").asInt(), probed.body());
             assertEquals(256, report.get("bufferSize").asInt());
+            assertTrue(report.get("jackService").isNull(), "no ~/jackd.env: a hand-started jackd");
             assertEquals("known", probed.json().get("hostKey").asText());
 
             final AgentClient.Response pre = api.post("/api/lab/preflight",
@@ -73,6 +74,8 @@ class LabApiTest {
                 final AgentClient.Response matched = api.post("/api/lab/peers/studio-b/match-jack", "");
                 assertEquals(200, matched.status(), matched.body());
                 assertEquals(48_000, matched.json().get("report").get("sampleRate").asInt(), matched.body());
+                assertEquals("restarted jackd by its own command line at 48000 Hz, 256 frames (it was started by"
+                        + " hand, not as the JACK service)", matched.json().get("restarted").asText());
                 assertTrue(api.post("/api/lab/preflight", "{\"peer\": \"studio-b\", \"options\": {\"numchannels\": 2}}")
                         .json().get("ok").asBoolean());
             } finally {
