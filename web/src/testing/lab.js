@@ -18,6 +18,8 @@ export function peerReport(overrides = {}) {
     agentRunning: true,
     freePorts: [4464, 4474, 4484, 4494],
     notes: [],
+    jamwirePath: null,
+    jackService: null,
     ...overrides,
   }
 }

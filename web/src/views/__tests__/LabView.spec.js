@@ -74,8 +74,35 @@ describe('LabView', () => {
     expect(b.find('[data-test="report-rate"]').exists()).toBe(false)
     expect(b.get('[data-test="report-xruns"]').text()).toBe('not counted (no agent)')
     expect(b.get('[data-test="report-jacktrip"]').text()).toBe('not installed')
+    expect(b.get('[data-test="report-jack-service"]').text()).toBe('none')
+    expect(b.find('[data-test="report-jamwire-path"]').exists()).toBe(false)
     expect(b.get('[data-test="report-agent"]').text()).toBe('not running')
     expect(b.get('[data-test="report-ports"]').text()).toBe('none')
+    w.unmount()
+  })
+
+  it('shows what the roles installed: the JACK service’s settings and where jamwire is', async () => {
+    const service = { server: 'default', driver: 'alsa', sampleRate: 48000, bufferSize: 128 }
+    mockFetch(
+      routes({
+        'GET /api/lab/peers': [
+          200,
+          [
+            peer({ report: peerReport({ jackService: service, jamwirePath: '/usr/local/bin/jamwire' }) }),
+            peer({ name: 'studio-c', report: peerReport({ jackService: null, jamwireVersion: null, jamwirePath: '/opt/bin/jamwire' }) }),
+          ],
+        ],
+      }),
+    )
+    const w = await mountView(LabView)
+    const b = peerCard(w, 'studio-b')
+    expect(b.get('[data-test="report-jack-service"]').text()).toBe('default at 48,000 Hz / 128')
+    expect(b.get('[data-test="report-jamwire"]').text()).toBe('0.1.0')
+    expect(b.get('[data-test="report-jamwire-path"]').text()).toBe('/usr/local/bin/jamwire')
+    const c = peerCard(w, 'studio-c')
+    expect(c.get('[data-test="report-jack-service"]').text()).toBe('none')
+    expect(c.get('[data-test="report-jamwire"]').text()).toBe('installed, version not known')
+    expect(c.get('[data-test="report-jamwire-path"]').text()).toBe('/opt/bin/jamwire')
     w.unmount()
   })
 

@@ -186,6 +186,25 @@ describe('LabView: pairs', () => {
       w.unmount()
     })
 
+    it('says when it was the JACK service that was restarted', async () => {
+      let matched = false
+      mockFetch(
+        routes({
+          'POST /api/lab/preflight': () => [200, { ...preflightResult({ blocking: !matched }), peer: STUDIO_B }],
+          'POST /api/lab/peers/studio-b/match-jack': () => {
+            matched = true
+            return [200, { ...peer({ report: peerReport() }), restarted: 'restarted the JACK service at 48000 Hz, 128 frames' }]
+          },
+        }),
+      )
+      const w = await checkAndMatch()
+      await flushPromises()
+      expect(w.get('[data-test="match-status"]').text()).toBe(
+        'studio-b: restarted the JACK service at 48000 Hz, 128 frames. Both ends were checked again: see the table.',
+      )
+      w.unmount()
+    })
+
     it('matches the client peer to the server peer’s rate and period in a two-peer check', async () => {
       const { calls } = mockFetch(
         routes({

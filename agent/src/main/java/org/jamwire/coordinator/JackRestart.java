@@ -1,15 +1,17 @@
 package org.jamwire.coordinator;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * "Make them match": restarts a peer's JACK server at another rate and period, keeping its name,
- * driver and every other setting as its running command line shows them. Only on the user's
- * request. The old command line comes from the peer, so each of its words is checked before it is
- * used again. Called on a control thread.
+ * "Make them match": restarts a peer's JACK server at another rate and period. The provisioned JACK
+ * service is left to its service manager ({@link JackService}); a hand-started jackd is started
+ * again keeping its name, driver and every other setting as its running command line shows them.
+ * Only on the user's request. The old command line comes from the peer, so each of its words is
+ * checked before it is used again. Called on a control thread.
  */
 final class JackRestart {
 
@@ -110,36 +112,62 @@ final class JackRestart {
     }
 
     /**
-     * Restarts the peer's jackd for {@code server} at {@code rate} and {@code frames}.
+     * Restarts the peer's JACK server {@code server} at {@code rate} and {@code frames}. When the
+     * ssh user's {@value JackSettings#FILE} names that server, it is the provisioned service, restarted
+     * the service's way ({@link JackService}); otherwise its jackd, started by hand, is stopped and
+     * started again by its own command line.
      *
+     * @return what was done, for people, e.g. "restarted the JACK service at 48000 Hz, 256 frames"
      * @throws IllegalStateException when no jackd serves that name, or it does not stop or start;
-     *     the message says what to do
+     *     the message names the user and the server, and says what to do
      */
-    static void restart(SshSession ssh, String server, int rate, int frames) throws SshException {
+    static String restart(SshSession ssh, String server, int rate, int frames) throws SshException {
+        return restart(ssh, server, rate, frames, JackService.WAIT);
+    }
+
+    /** The same, giving the JACK service {@code wait} to come back. */
+    static String restart(SshSession ssh, String server, int rate, int frames, Duration wait) throws SshException {
+        final JackSettings service = JackService.read(ssh);
+        if (service != null && service.server().equals(server)) {
+            return JackService.restart(ssh, service, rate, frames, wait);
+        }
+        final String user = ssh.target().user();
         final Running running = find(ssh, server);
         if (running == null) {
-            throw new IllegalStateException("no jackd serves '" + server + "' on the peer: start JACK there first"
-                    + " (its command line is what gets restarted)");
+            throw new IllegalStateException("no jackd serves the JACK server '" + server + "' on the peer, and "
+                    + user + "'s " + JackSettings.FILE + (service == null ? " does not exist" : " names another ('"
+                            + service.server() + "')") + ", so it is no JACK service there either: start JACK for '"
+                    + server + "' as user " + user + " first (a hand-started jackd is restarted by its own command"
+                    + " line), or provision the peer's JACK service");
         }
         if (!running.args().contains("-d") && !running.args().contains("--driver")) {
-            throw new IllegalStateException("the peer's jackd command line names no driver (-d): restart it by hand");
+            throw new IllegalStateException("the jackd serving '" + server + "' on the peer names no driver (-d) on"
+                    + " its command line: restart it by hand");
         }
         final List<String> again = withRateAndPeriod(running.args(), rate, frames);
         final List<String> argv = new ArrayList<>(List.of("-c", DETACH, "sh", "jackd"));
         argv.addAll(again);
         final RemoteCommand start = RemoteCommand.of(DETACHED_JACKD, argv);
-        ssh.run(RemoteCommand.of(KILL, running.pid()));
+        final SshSession.Result killed = ssh.run(RemoteCommand.of(KILL, running.pid()));
+        if (killed.exitStatus() != 0) {
+            throw new IllegalStateException("cannot stop the jackd serving '" + server + "' (pid " + running.pid()
+                    + ") as user " + user + ": " + PeerProbe.printable(killed.stderr().strip(), 120)
+                    + ". Log in as the user that runs it");
+        }
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (find(ssh, server) != null) {
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("the peer's jackd (pid " + running.pid()
+                throw new IllegalStateException("the jackd serving '" + server + "' on the peer (pid " + running.pid()
                         + ") did not stop within 10 s");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
         final SshSession.Result r = ssh.run(start);
         if (r.exitStatus() != 0) {
-            throw new IllegalStateException("jackd did not start again on the peer: " + r.stderr().strip());
+            throw new IllegalStateException("jackd for '" + server + "' did not start again on the peer as user " + user
+                    + ": " + PeerProbe.printable(r.stderr().strip(), 200));
         }
+        return "restarted jackd by its own command line at " + rate + " Hz, " + frames
+                + " frames (it was started by hand, not as the JACK service)";
     }
 }

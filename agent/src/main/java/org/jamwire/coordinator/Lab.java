@@ -151,15 +151,25 @@ public final class Lab implements AutoCloseable {
     }
 
     /**
-     * "Make them match": restarts the peer's JACK server at {@code rate} and {@code frames}, then
-     * probes it again once it answers at the new rate.
+     * What "make them match" did to a peer.
+     *
+     * @param peer the peer, probed again at its new rate and period
+     * @param restarted what was done, for people, e.g. "restarted the JACK service at 48000 Hz, 256 frames"
+     */
+    public record Matched(Peer peer, String restarted) {
+    }
+
+    /**
+     * "Make them match": restarts the peer's JACK server at {@code rate} and {@code frames} (its
+     * JACK service through the service manager, or a hand-started jackd by its own command line),
+     * then probes it again once it answers at the new rate.
      *
      * @throws IllegalStateException when the peer's jackd cannot be found, stopped or started again
      */
-    public Peer matchJack(String name, int rate, int frames) throws LabException, SshException {
+    public Matched matchJack(String name, int rate, int frames) throws LabException, SshException {
         final Peer peer = get(name);
         try (SshSession ssh = connect(peer)) {
-            JackRestart.restart(ssh, peer.jackServer(), rate, frames);
+            final String restarted = JackRestart.restart(ssh, peer.jackServer(), rate, frames);
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             PeerReport report = PeerProbe.probe(ssh, peer);
             while (report.sampleRate() != rate && System.nanoTime() - deadline < 0) {
@@ -174,7 +184,7 @@ public final class Lab implements AutoCloseable {
             synchronized (this) {
                 peers.put(name, probed);
             }
-            return probed;
+            return new Matched(probed, restarted);
         }
     }
 

@@ -33,6 +33,37 @@ final class PeerPrograms {
     /** {@code jamwire --version}. */
     static final Program JAMWIRE_VERSION = Program.fixed("jamwire", exactly("--version"));
 
+    /** Where {@code jamwire} is on the login shell's PATH, as the shell's own lookup finds it. */
+    static final String WHERE_JAMWIRE = "command -v jamwire";
+
+    /** {@code sh -c 'command -v jamwire'}: prints its path, or fails when it is not on the PATH. */
+    static final Program JAMWIRE_PATH = Program.fixed("sh", exactly("-c"), exactly(WHERE_JAMWIRE));
+
+    /**
+     * Prints the JACK service's settings file in the login user's home (at most 4 KiB); exit 3 when
+     * there is none, which is how a hand-started jackd is told from the provisioned service.
+     */
+    static final String READ_JACK_SETTINGS = "f=\"$HOME/jackd.env\"; [ -e \"$f\" ] || exit 3;"
+            + " exec head -c 4096 \"$f\"";
+
+    /** {@code sh -c READ_JACK_SETTINGS}. */
+    static final Program JACK_SETTINGS = Program.fixed("sh", exactly("-c"), exactly(READ_JACK_SETTINGS));
+
+    /**
+     * Replaces the JAMWIRE_JACK_RATE and JAMWIRE_JACK_PERIOD lines of the JACK service's settings
+     * file with {@code $1} and {@code $2}, through a copy that keeps its mode and is then renamed over
+     * it, so the service manager never reads half a file. The script is fixed; the numbers reach it
+     * only as separate arguments, each checked to be digits.
+     */
+    static final String WRITE_JACK_SETTINGS = "f=\"$HOME/jackd.env\"; t=\"$f.jamwire-$$\"; cp -p \"$f\" \"$t\""
+            + " && sed -e \"s/^JAMWIRE_JACK_RATE=.*/JAMWIRE_JACK_RATE=$1/\""
+            + " -e \"s/^JAMWIRE_JACK_PERIOD=.*/JAMWIRE_JACK_PERIOD=$2/\" \"$f\" >\"$t\""
+            + " && mv -f \"$t\" \"$f\" || { rm -f \"$t\"; exit 1; }";
+
+    /** {@code sh -c WRITE_JACK_SETTINGS sh RATE PERIOD}. */
+    static final Program JACK_SETTINGS_WRITE = Program.fixed("sh", exactly("-c"), exactly(WRITE_JACK_SETTINGS),
+            exactly("sh"), matching("[0-9]{4,6}", "a rate in Hz"), matching("[0-9]{1,5}", "a period in frames"));
+
     /** {@code jacktrip -v}. */
     static final Program JACKTRIP_VERSION = Program.fixed("jacktrip", exactly("-v"));
 

@@ -18,14 +18,25 @@ import java.util.List;
  * @param agentRunning whether a JamWire agent answered through the tunnel
  * @param freePorts the link ports 4464, 4474, 4484 and 4494 that no UDP socket holds
  * @param notes what could not be learnt, and why
+ * @param jamwirePath where {@code jamwire} is on the ssh user's PATH, or null when it is not there
+ * @param jackService the JACK service's settings from {@value JackSettings#FILE} in the ssh user's
+ *     home, or null when there is no such file (no JACK service was provisioned for that user)
  */
 public record PeerReport(String os, String jackServer, boolean jackRunning, int sampleRate, int bufferSize,
         int periods, long xruns, String jamwireVersion, String jacktripVersion, boolean agentRunning,
-        List<Integer> freePorts, List<String> notes) {
+        List<Integer> freePorts, List<String> notes, String jamwirePath, JackSettings jackService) {
 
     /** Copies the lists. */
     public PeerReport {
         freePorts = List.copyOf(freePorts);
         notes = List.copyOf(notes);
+    }
+
+    /** A report that says nothing of where jamwire is or of a JACK service. */
+    public PeerReport(String os, String jackServer, boolean jackRunning, int sampleRate, int bufferSize,
+            int periods, long xruns, String jamwireVersion, String jacktripVersion, boolean agentRunning,
+            List<Integer> freePorts, List<String> notes) {
+        this(os, jackServer, jackRunning, sampleRate, bufferSize, periods, xruns, jamwireVersion, jacktripVersion,
+                agentRunning, freePorts, notes, null, null);
     }
 }

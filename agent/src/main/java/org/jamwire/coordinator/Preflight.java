@@ -75,8 +75,8 @@ public final class Preflight {
             return null;
         }
         return new Row("JACK", local ? "not running" : "running", local ? "" : "not running", true, "start JACK on "
-                + end.name()
-                + " (e.g. jackd -d alsa -r 48000 -p 128), or let 'make them match' start it");
+                + end.name() + " as the user JamWire runs as there (a JACK server is seen only by its user): its"
+                + " JACK service (systemctl start jamwire-jackd), or e.g. jackd -d alsa -r 48000 -p 128");
     }
 
     private static Row channels(String setting, int sent, int played, End sender, End player) {

@@ -155,12 +155,16 @@ public final class JackBackend implements AudioBackend {
             return "JACK rejected client name '" + clientName + "' (at most 63 bytes, no ':')";
         }
         if ((status & (JackLibrary.STATUS_SERVER_FAILED | JackLibrary.STATUS_FAILURE)) != 0) {
-            return named == null
-                    ? "no JACK server is running: start one with `jackd -d alsa`"
-                            + " (or `jackd -d dummy` to run without a sound card)"
-                    : "no JACK server named '" + named + "' is running: start one with `jackd -n " + named
-                            + " -d alsa` (or `jackd -n " + named + " -d dummy` to run without a sound card)"
-                            + (serverName == null ? ", or unset JACK_DEFAULT_SERVER to use the default server" : "");
+            // A JACK server is seen only by the user that runs it: name whom this process runs as.
+            final String user = System.getProperty("user.name");
+            final String name = named == null ? "" : "-n " + named + " ";
+            return (named == null ? "no JACK server is running" : "no JACK server named '" + named + "' is running")
+                    + " for user " + user + " (a JACK server is seen only by the user that runs it): start the JACK"
+                    + " service (`systemctl start jamwire-jackd` where the lab's roles installed it), or start one as "
+                    + user + " with `jackd " + name + "-d alsa` (or `jackd " + name + "-d dummy` to run without a"
+                    + " sound card), or run the agent as the user that runs JACK"
+                    + (named != null && serverName == null
+                            ? "; or unset JACK_DEFAULT_SERVER to use the default server" : "");
         }
         return "could not open JACK client '" + clientName + "' on the JACK server " + describe(named)
                 + String.format(" (status 0x%x)", status);

@@ -104,14 +104,29 @@ final class LabController {
         Peer run(String name) throws Lab.LabException, SshException, IOException;
     }
 
+    /** Something done to a peer over ssh that answers its view (the peer probed again, and more). */
+    @FunctionalInterface
+    private interface ViewAction {
+        Map<String, Object> run(String name) throws Lab.LabException, SshException, IOException;
+    }
+
     /** Runs an action on the peer the path names and answers the peer, or the error that stopped it. */
     private void answerPeer(Context ctx, PeerAction action) {
+        answerView(ctx, n -> view(action.run(n)));
+    }
+
+    /** Runs an action on the peer the path names and answers what it gives, or the error that stopped it. */
+    private void answerView(Context ctx, ViewAction action) {
         final String name = ctx.pathParam("name");
         try {
-            final Peer p = action.run(name);
+            final Map<String, Object> v = action.run(name);
+            final Instant now = Instant.now();
             hostKeyState.put(name, "known");
-            probedAt.put(name, Instant.now());
-            ctx.json(view(p));
+            probedAt.put(name, now);
+            // The view was made before the action's success was recorded.
+            v.put("hostKey", "known");
+            v.put("probedAt", now.toString());
+            ctx.json(v);
         } catch (Lab.LabException e) {
             throw ApiException.notFound(e.getMessage());
         } catch (SshException e) {
@@ -209,7 +224,12 @@ final class LabController {
             throw ApiException.invalid("bufferSize", "16 to 8192", "bufferSize: give the period in frames, or start"
                     + " JACK here so that its own is used");
         }
-        answerPeer(ctx, n -> lab.matchJack(n, rate, frames));
+        answerView(ctx, n -> {
+            final Lab.Matched m = lab.matchJack(n, rate, frames);
+            final Map<String, Object> v = view(m.peer());
+            v.put("restarted", m.restarted());
+            return v;
+        });
     }
 
     void startAgent(Context ctx) {

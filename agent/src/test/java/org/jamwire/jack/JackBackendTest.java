@@ -255,7 +255,11 @@ class JackBackendTest {
         final String absent = "jamwire-absent-" + ProcessHandle.current().pid();
         final AudioBackendException e = assertThrows(AudioBackendException.class,
                 () -> new JackBackend(absent).open(new AudioSpec("nobody", 1, 1, false), COPY));
-        assertEquals("no JACK server named '" + absent + "' is running: start one with `jackd -n " + absent
-                + " -d alsa` (or `jackd -n " + absent + " -d dummy` to run without a sound card)", e.getMessage());
+        final String user = System.getProperty("user.name");
+        assertEquals("no JACK server named '" + absent + "' is running for user " + user + " (a JACK server is seen"
+                + " only by the user that runs it): start the JACK service (`systemctl start jamwire-jackd` where the"
+                + " lab's roles installed it), or start one as " + user + " with `jackd -n " + absent + " -d alsa` (or"
+                + " `jackd -n " + absent + " -d dummy` to run without a sound card), or run the agent as the user"
+                + " that runs JACK", e.getMessage());
     }
 }

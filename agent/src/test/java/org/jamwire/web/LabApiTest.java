@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.jamwire.testing.JackServer;
 import org.jamwire.testing.SshServer;
 import org.junit.jupiter.api.Tag;
@@ -26,7 +27,10 @@ class LabApiTest {
 
     @Test
     void adds_a_peer_confirms_its_key_probes_it_and_refuses_a_rate_mismatch() throws Exception {
-        try (SshServer sshd = SshServer.start(dir.resolve("sshd"));
+        // The ssh sessions get a home of the test's own: no ~/jackd.env of this machine's makes the peer's
+        // jackd look like the JACK service, and no ~/.bashrc (bash reads it for ssh commands) slows them.
+        try (SshServer sshd = SshServer.start(dir.resolve("sshd"), "127.0.0.1", List.of(),
+                List.of("SetEnv HOME=" + dir));
              JackServer here = JackServer.start(48_000, 256);
              JackServer there = JackServer.start(44_100, 256);
              AgentServer agent = AgentServer.start(AgentSettings.defaults(0, dir.resolve("agent/token"), here.name()))) {
@@ -60,6 +64,7 @@ class LabApiTest {
             final JsonNode report = probed.json().get("report");
             assertEquals(44_100, report.get("sampleRate").asInt(), probed.body());
             assertEquals(256, report.get("bufferSize").asInt());
+            assertTrue(report.get("jackService").isNull(), "no ~/jackd.env: a hand-started jackd");
             assertEquals("known", probed.json().get("hostKey").asText());
 
             final AgentClient.Response pre = api.post("/api/lab/preflight",
@@ -73,6 +78,8 @@ class LabApiTest {
                 final AgentClient.Response matched = api.post("/api/lab/peers/studio-b/match-jack", "");
                 assertEquals(200, matched.status(), matched.body());
                 assertEquals(48_000, matched.json().get("report").get("sampleRate").asInt(), matched.body());
+                assertEquals("restarted jackd by its own command line at 48000 Hz, 256 frames (it was started by"
+                        + " hand, not as the JACK service)", matched.json().get("restarted").asText());
                 assertTrue(api.post("/api/lab/preflight", "{\"peer\": \"studio-b\", \"options\": {\"numchannels\": 2}}")
                         .json().get("ok").asBoolean());
             } finally {
