@@ -116,8 +116,31 @@ describe('PeerLinkTest', () => {
     const error = w.get('[data-test="linktest-error"]')
     expect(error.attributes('role')).toBe('alert')
     expect(error.text()).toMatch(/^Link test with studio-b failed: JACK is not running here/)
+    expect(w.find('[data-test="linktest-builtin"]').exists()).toBe(true)
     expect(w.find('[data-test="linktest-result"]').exists()).toBe(false)
     expect(w.get('[data-test="linktest-run"]').attributes('disabled')).toBeUndefined()
+  })
+
+  it('offers the built-in backend’s link when JACK does not run here, and only then', async () => {
+    const { calls } = mockFetch({
+      [KEPT]: [200, []],
+      [RUN]: (call) =>
+        call.body.options?.backend === 'builtin'
+          ? [200, linkTestRecord()]
+          : [503, { error: 'unavailable', message: 'JACK is not running here, so the link’s rate and period are not known' }],
+    })
+    const w = await mountIt()
+    await w.get('[data-test="linktest-run"]').trigger('click')
+    await flushPromises()
+    await w.get('[data-test="linktest-builtin"]').trigger('click')
+    await flushPromises()
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.body)).toEqual([
+      { seconds: 5, port: 0 },
+      { seconds: 5, port: 0, options: { backend: 'builtin' } },
+    ])
+    expect(w.find('[data-test="linktest-error"]').exists()).toBe(false)
+    expect(w.find('[data-test="linktest-builtin"]').exists()).toBe(false)
+    expect(w.get('[data-test="linktest-advice"] code').text()).toBe('-q 3 -b 2')
   })
 
   it('keeps an unknown host key for the peer’s card, to be confirmed by its fingerprint', async () => {
@@ -131,5 +154,6 @@ describe('PeerLinkTest', () => {
     expect(labStore.problems['studio-b']).toMatchObject({ error: 'unknown_host_key', fingerprint: FINGERPRINT })
     expect(labStore.peers[0].hostKey).toBe('unknown')
     expect(linkTestStore.errors['studio-b'].error).toBe('unknown_host_key')
+    expect(w.find('[data-test="linktest-builtin"]').exists()).toBe(false)
   })
 })
