@@ -79,6 +79,25 @@ export function peerRequest(form) {
   return body
 }
 
+// POST /api/lab/inventory: the hosts of the inventory's lab group become peers. { ok: true, result }
+// with each host's outcome (added, kept or refused), the peers added or kept listed here at once;
+// { ok: false, error } when the path or the inventory was refused as a whole.
+export async function importInventory(path) {
+  try {
+    const result = await api.importInventory(String(path ?? '').trim())
+    for (const host of result?.hosts || []) upsertPeer(host.peer)
+    return { ok: true, result }
+  } catch (e) {
+    return { ok: false, error: e }
+  }
+}
+
+// Keeps a host-key or ssh refusal of another request to a peer (a link test) for its card, as a
+// probe's would be.
+export function keepPeerProblem(name, e) {
+  if (HOST_KEY_ERRORS[e?.error] || e?.error === 'ssh') noteProblem(name, e)
+}
+
 // Throws ApiError (400 naming the field, 409 when the name is taken).
 export async function addPeer(body) {
   const peer = await api.addPeer(body)

@@ -123,3 +123,59 @@ export function provisionJob(overrides = {}) {
     ...overrides,
   }
 }
+
+// POST /api/lab/peers/{name}/linktest (and each entry of GET .../linktests)
+export function linkTestRecord(overrides = {}, at = '2026-11-25T20:10:00Z') {
+  return {
+    peer: 'studio-b',
+    at,
+    result: {
+      sent: 1875,
+      received: 1873,
+      lossPercent: 0.11,
+      rttMinMs: 0.3,
+      rttMedianMs: 0.4,
+      rtt99Ms: 2.3,
+      jitterMs: 1.0,
+      recommendedQueue: 3,
+      recommendedRedundancy: 2,
+      datagramBytes: 528,
+      packetsPerSecond: 375,
+      ...overrides,
+    },
+  }
+}
+
+// POST /api/lab/inventory: studio-a added, studio-b kept, rehearsal refused.
+export function inventoryImport(overrides = {}) {
+  return {
+    inventory: '/home/lab/jamwire-lab/inventory.yml',
+    added: 1,
+    kept: 1,
+    refused: 1,
+    hosts: [
+      {
+        name: 'studio-a',
+        outcome: 'added',
+        field: null,
+        message: 'added: probe it to confirm its host key by fingerprint',
+        peer: peer({ name: 'studio-a', host: '192.0.2.10', user: 'jamwire', key: '/home/lab/jamwire-lab/id_ed25519', hostKey: 'unchecked' }),
+      },
+      {
+        name: 'studio-b',
+        outcome: 'kept',
+        field: null,
+        message: "a peer named 'studio-b' exists already and is left as it is (remove it first to import it again)",
+        peer: peer(),
+      },
+      {
+        name: 'rehearsal',
+        outcome: 'refused',
+        field: 'jamwire_agent_token_file',
+        message: "jamwire_agent_token_file: '{{ jamwire_agent_state_dir }}/token' is a Jinja template, which ansible-inventory prints as it is written, unevaluated: give the value itself, or add the peer by hand",
+        peer: null,
+      },
+    ],
+    ...overrides,
+  }
+}

@@ -4,6 +4,7 @@ import { vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { setToken } from '../stores/auth.js'
 import { resetLab } from '../stores/lab.js'
+import { resetLinkTests } from '../stores/linktests.js'
 import { linksStore } from '../stores/links.js'
 import { liveClient, resetLive } from '../stores/live.js'
 import { resetPairs } from '../stores/pairs.js'
@@ -48,6 +49,7 @@ export function labViewBefore() {
 
 export function labViewAfter() {
   resetLab()
+  resetLinkTests()
   resetPairs()
   resetLive()
 }

@@ -22,11 +22,15 @@ import org.jamwire.web.AgentSettings;
  */
 final class AgentConfig {
 
-    static final Set<String> KEYS = Set.of("listen", "port", "allowHosts", "tokenFile", "jackServer", "feedRateHz");
+    static final Set<String> KEYS = Set.of("listen", "port", "allowHosts", "tokenFile", "jackServer", "feedRateHz",
+            "labInventory");
     private static final long MAX_FILE_BYTES = 64 * 1024;
 
-    /** The config file's path and whether it was read, for the start-up message. */
-    record Loaded(AgentSettings settings, Path configFile, boolean configRead) {
+    /**
+     * The settings, the config file's path and whether it was read (for the start-up message), and
+     * the lab's inventory to import at start (an absolute path to a regular file), or null.
+     */
+    record Loaded(AgentSettings settings, Path configFile, boolean configRead, Path labInventory) {
     }
 
     private AgentConfig() {
@@ -83,7 +87,25 @@ final class AgentConfig {
         }
         final AgentSettings settings = new AgentSettings(listen, port, hosts, Path.of(token), jack, rate,
                 AgentSettings.MAX_BODY_BYTES, AgentSettings.MAX_FRAME_BYTES, AgentSettings.AUTH_TIMEOUT_MILLIS);
-        return new Loaded(settings, file, config != null);
+        final Path inventory = cli.labInventory() != null ? inventory("--lab-inventory", cli.labInventory())
+                : f.text("labInventory", null) == null ? null
+                : inventory("config file " + file + ": labInventory", f.text("labInventory", null));
+        return new Loaded(settings, file, config != null, inventory);
+    }
+
+    /** The inventory file named, with ~/ expanded, once it is known to be a regular file. */
+    private static Path inventory(String where, String given) throws UsageException {
+        final String home = System.getProperty("user.home");
+        final Path p = (given.startsWith("~/") ? Path.of(home, given.substring(2)) : Path.of(given))
+                .toAbsolutePath().normalize();
+        if (!Files.exists(p)) {
+            throw new UsageException(where + ": " + p + " does not exist; give the lab's Ansible inventory file,"
+                    + " e.g. ~/jamwire-lab/inventory.yml");
+        }
+        if (!Files.isRegularFile(p)) {
+            throw new UsageException(where + ": " + p + " is not a regular file; give the inventory file itself");
+        }
+        return p;
     }
 
     /** The config file's values, each checked when read. */

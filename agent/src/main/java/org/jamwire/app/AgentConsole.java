@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jamwire.cli.Interrupt;
 import org.jamwire.control.JackMonitor;
@@ -61,6 +62,9 @@ final class AgentConsole {
                 ? "running at " + jack.sampleRate() + " Hz, " + jack.bufferSize() + " frames"
                 : "not available yet (" + jack.message() + "); the agent keeps checking"));
         out.println("  listening:  " + base + " (API under /api, live feed at /api/live)");
+        if (loaded.labInventory() != null) {
+            importInventory(server, loaded.labInventory().toString());
+        }
         out.println("Open the web UI: " + base + "#token=" + server.token().value());
         out.flush();
         final Interrupt interrupt = Interrupt.install(() -> { });
@@ -76,6 +80,24 @@ final class AgentConsole {
         interrupt.done();
         // Ctrl-C and SIGTERM are how an agent is meant to stop, so this is a clean end.
         return ExitCode.OK;
+    }
+
+    /** Adds the inventory's lab hosts as peers, saying what became of each; a failure is said and the agent goes on. */
+    private void importInventory(AgentServer server, String inventory) {
+        try {
+            final List<String> hosts = server.importLabInventory(inventory);
+            out.println("  lab:        peers from " + inventory + ":");
+            for (String line : hosts) {
+                out.println("                " + line);
+            }
+            if (hosts.stream().anyMatch(l -> l.startsWith("added "))) {
+                out.println("              probe each added peer in the Lab view to confirm its host key by"
+                        + " fingerprint");
+            }
+        } catch (IOException e) {
+            err.println("jamwire: warning: the lab's peers were not imported from " + inventory + ": "
+                    + e.getMessage());
+        }
     }
 
     private static boolean isAny(String address) {

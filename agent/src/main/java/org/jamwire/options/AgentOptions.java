@@ -50,9 +50,9 @@ final class AgentOptions {
 
     static final OptionSpec CONFIG = valued(Section.AGENT, "--config", "PATH",
             "~/.config/jamwire/agent.json, if it exists", "a JSON file",
-            "Config file with any of the keys listen, port, allowHosts (a list), tokenFile, jackServer"
-                    + " and feedRateHz; options given on the command line win. The agent prints its path"
-                    + " when it starts.",
+            "Config file with any of the keys listen, port, allowHosts (a list), tokenFile, jackServer,"
+                    + " feedRateHz and labInventory; options given on the command line win. The agent prints"
+                    + " its path when it starts.",
             (v, g) -> v.configFile.set(g, path(g)));
 
     static final OptionSpec JACK_SERVER = valued(Section.AGENT, "--jack-server", "NAME",
@@ -64,8 +64,15 @@ final class AgentOptions {
             "Updates per second the live feed sends by default; a browser may ask for another rate.",
             (v, g) -> v.feedRate.set(g, g.whole(1, 30)));
 
+    static final OptionSpec LAB_INVENTORY = valued(Section.AGENT, "--lab-inventory", "FILE", "none",
+            "an Ansible inventory file (YAML or INI)",
+            "Adds the hosts of the inventory's lab group as peers when the agent starts, read with"
+                    + " ansible-inventory (apt install ansible), and prints what it added, kept (a peer of"
+                    + " that name exists) or refused. Confirm each new peer's host key on its first probe.",
+            (v, g) -> v.labInventory.set(g, path(g)));
+
     static final OptionTable TABLE = new OptionTable(List.of(LISTEN, PORT, ALLOW_HOST, TOKEN_FILE, CONFIG,
-            JACK_SERVER, FEED_RATE, LinkOptions.HELP, LinkOptions.VERSION));
+            JACK_SERVER, FEED_RATE, LAB_INVENTORY, LinkOptions.HELP, LinkOptions.VERSION));
 
     private AgentOptions() {
     }
@@ -81,6 +88,6 @@ final class AgentOptions {
     static Command.Agent toAgent(OptionValues v) {
         return new Command.Agent(v.listenAddress.orElse(null), v.agentPort.orElse(null), v.allowHosts.orElse(null),
                 v.tokenFile.orElse(null), v.configFile.orElse(null), v.agentJackServer.orElse(null),
-                v.feedRate.orElse(null));
+                v.feedRate.orElse(null), v.labInventory.orElse(null));
     }
 }

@@ -152,9 +152,10 @@ public sealed interface Command {
      * @param configFile the config file
      * @param jackServer the JACK server to watch
      * @param feedRateHz the live feed's default rate
+     * @param labInventory an Ansible inventory whose lab group's hosts are added as peers at start
      */
     record Agent(String listenAddress, Integer port, List<String> allowHosts, String tokenFile, String configFile,
-            String jackServer, Integer feedRateHz) implements Command {
+            String jackServer, Integer feedRateHz, String labInventory) implements Command {
     }
 
     /**

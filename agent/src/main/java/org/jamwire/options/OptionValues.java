@@ -79,6 +79,7 @@ final class OptionValues {
     final Slot<String> configFile = Slot.once("the config file");
     final Slot<String> agentJackServer = Slot.once("the JACK server name");
     final Slot<Integer> feedRate = Slot.once("the feed rate");
+    final Slot<String> labInventory = Slot.once("the lab's inventory file");
     final Slot<Boolean> echo = Slot.once("--echo");
     final Slot<HostPort> testTo = Slot.once("the echo to test against");
     final Slot<Integer> testPort = Slot.once("the echo's port");

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -171,7 +172,8 @@ public final class AgentServer implements AutoCloseable {
                 config.routes.get("/", ctx -> ctx.contentType("text/plain").result(
                         "This JamWire agent was built without its web UI (the web module). The API is at /api."));
             }
-            Routes.api(config, api, labApi, provisions, pairs, openApi);
+            Routes.api(config, api, labApi, provisions, pairs, new InventoryController(json, lab, labApi::view),
+                    openApi);
             config.routes.exception(ApiException.class, (e, ctx) -> {
                 refused.accept(e.body().error());
                 ctx.status(e.status()).json(e.body());
@@ -269,6 +271,17 @@ public final class AgentServer implements AutoCloseable {
         m.put("feed_bad_messages", feed.badMessages());
         m.put("feed_auth_failures", feed.authFailures());
         return m;
+    }
+
+    /**
+     * Adds the hosts of an Ansible inventory's {@code lab} group as peers, as {@code POST
+     * /api/lab/inventory} does; for {@code jamwire agent --lab-inventory}.
+     *
+     * @return one line per host: added, kept (a peer of that name existed) or refused, and why
+     * @throws IOException when the inventory cannot be read or the peers saved; the message says why
+     */
+    public List<String> importLabInventory(String path) throws IOException {
+        return InventoryController.importForConsole(lab, path);
     }
 
     /** The JACK server's state as last seen. */

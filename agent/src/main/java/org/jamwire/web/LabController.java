@@ -42,7 +42,8 @@ final class LabController {
         this.jack = jack;
     }
 
-    private Map<String, Object> view(Peer p) {
+    /** A peer as the API shows it, with what this agent knows of its host key and last probe. */
+    Map<String, Object> view(Peer p) {
         final Map<String, Object> v = new LinkedHashMap<>();
         v.put("name", p.name());
         v.put("host", p.host());

@@ -9,7 +9,7 @@ final class Routes {
     }
 
     static void api(JavalinConfig config, Controllers api, LabController labApi, ProvisionController provisions,
-            PairController pairs, String openApi) {
+            PairController pairs, InventoryController inventory, String openApi) {
         config.routes.get("/api/health", api::health);
         config.routes.get("/api/version", api::version);
         config.routes.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
@@ -29,6 +29,7 @@ final class Routes {
         config.routes.post("/api/links/{id}/latency", api::measureLatency);
         config.routes.get("/api/lab/peers", labApi::list);
         config.routes.get("/api/lab/ssh-config", labApi::sshConfig);
+        config.routes.post("/api/lab/inventory", inventory::importInventory);
         config.routes.post("/api/lab/peers", labApi::add);
         config.routes.delete("/api/lab/peers/{name}", labApi::remove);
         config.routes.post("/api/lab/peers/{name}/probe", labApi::probe);

@@ -20,7 +20,7 @@ class AgentConfigTest {
     private Command.Agent withConfig(String json, Integer port) throws Exception {
         final Path file = dir.resolve("agent.json");
         Files.writeString(file, json);
-        return new Command.Agent(null, port, null, null, file.toString(), null, null);
+        return new Command.Agent(null, port, null, null, file.toString(), null, null, null);
     }
 
     @Test
@@ -67,7 +67,21 @@ class AgentConfigTest {
     @Test
     void a_missing_config_file_that_was_asked_for_is_an_error() {
         final Command.Agent a = new Command.Agent(null, null, null, null, dir.resolve("nope.json").toString(), null,
-                null);
+                null, null);
         assertTrue(assertThrows(UsageException.class, () -> AgentConfig.load(a)).problem().contains("does not exist"));
+    }
+
+    @Test
+    void the_lab_inventory_comes_from_the_file_or_the_command_line_and_must_be_a_file() throws Exception {
+        final Path inventory = Files.writeString(dir.resolve("inventory.yml"), "lab:\n  hosts:\n");
+        assertEquals(inventory, AgentConfig.load(withConfig("{\"labInventory\": \"" + inventory + "\"}", null))
+                .labInventory());
+        final Command.Agent cli = new Command.Agent(null, null, null, null, dir.resolve("none.json").toString(),
+                null, null, dir.resolve("missing.yml").toString());
+        Files.writeString(dir.resolve("none.json"), "{}");
+        assertTrue(assertThrows(UsageException.class, () -> AgentConfig.load(cli)).problem()
+                .startsWith("--lab-inventory: " + dir.resolve("missing.yml") + " does not exist"));
+        assertTrue(assertThrows(UsageException.class, () -> AgentConfig.load(withConfig("{\"labInventory\": \""
+                + dir + "\"}", null))).problem().contains("labInventory: " + dir + " is not a regular file"));
     }
 }

@@ -22,9 +22,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The Lab view in Debian's headless chromium: a lab host in a network namespace with its own sshd
- * is added as a peer, its unknown host key is shown and trusted, and a pair is started from the
- * form, its steps followed to the end; this end's meters then move on the Live page, and the pair
- * stops from the UI. Both ends use the built-in backend.
+ * is added as a peer, its unknown host key is shown and trusted, its card's link test runs (on the
+ * built-in backend's link, JACK not running here), the same host is imported again from an Ansible
+ * inventory, and a pair is started from the form, its steps followed to the end; this end's meters
+ * then move on the Live page, and the pair stops from the UI. Both ends use the built-in backend.
  */
 @Tag("integration")
 class LabBrowserEndToEndTest {
@@ -71,6 +72,36 @@ class LabBrowserEndToEndTest {
                 assertTrue(fingerprint.getText().contains(sshd.hostFingerprint()), fingerprint.getText());
                 driver.findElement(By.cssSelector("[data-test=trust-key]")).click();
                 wait.until(d -> !d.findElements(By.cssSelector("[data-test=peer-report]")).isEmpty());
+
+                // The link test on its card: JACK does not run here, which the agent says, and the card
+                // offers the built-in backend's link instead; the echo there takes a free lab port.
+                final WebDriverWait slow = new WebDriverWait(driver, Duration.ofSeconds(90));
+                driver.findElement(By.cssSelector("[data-test=linktest-run]")).click();
+                slow.until(d -> !d.findElements(By.cssSelector("[data-test=linktest-builtin]")).isEmpty());
+                assertTrue(driver.findElement(By.cssSelector("[data-test=linktest-error]")).getText()
+                        .contains("JACK is not running here"));
+                driver.findElement(By.cssSelector("[data-test=linktest-builtin]")).click();
+                final WebElement advice = slow.until(d -> d.findElements(By.cssSelector("[data-test=linktest-advice]"))
+                        .stream().findFirst().orElse(null));
+                assertTrue(advice.getText().matches("(?s)-q [0-9]+ -b [0-9].*"), advice.getText());
+                assertTrue(driver.findElement(By.cssSelector("[data-test=linktest-path]")).getText()
+                        .contains("both directions"));
+
+                // The same host again, from an Ansible inventory: added, its host key still to confirm.
+                final Path inventory = Files.writeString(dir.resolve("inventory.yml"), String.join("\n", "lab:",
+                        "  hosts:", "    lab-c:", "      ansible_host: " + lab.host(0).address(),
+                        "      ansible_port: " + sshd.port(),
+                        "      jamwire_agent_user: " + System.getProperty("user.name"),
+                        "      jamwire_coordinator_key: " + sshd.userKey(), ""));
+                driver.findElement(By.cssSelector("[data-test=inventory-open]")).click();
+                type(driver, "inventory-path", inventory.toString());
+                driver.findElement(By.cssSelector("[data-test=inventory-import-button]")).click();
+                final WebElement imported = wait.until(d -> d.findElements(By.cssSelector("[data-test=inventory-host]"))
+                        .stream().findFirst().orElse(null));
+                assertTrue("lab-c".equals(imported.getAttribute("data-host"))
+                        && "added".equals(imported.getAttribute("data-outcome")), imported.getText());
+                wait.until(d -> d.findElements(By.cssSelector("[data-test=peer-row]")).stream()
+                        .anyMatch(r -> "lab-c".equals(r.getAttribute("data-peer"))));
 
                 new Select(driver.findElement(By.cssSelector("[data-test=pair-peer]"))).selectByValue("lab-b");
                 new Select(driver.findElement(By.cssSelector("[data-test=pair-opt-backend]"))).selectByValue("builtin");
