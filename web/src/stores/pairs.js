@@ -12,8 +12,8 @@ export const HERE = 'here'
 export const STEP_STATES = ['PENDING', 'RUNNING', 'DONE', 'FAILED']
 
 export const pairStore = reactive({
-  // the pair job shown: { id, peer, client, startedAt, steps, peerProgram, serverRunning, serverLink,
-  // clientLink, localLink, latency }
+  // the pair job shown: { id, peer, client, port, clientPort, state, startedAt, steps, peerProgram,
+  // serverRunning, serverLink, clientLink, localLink, latency }
   pair: null,
   // pair id -> { running, error, results: [newest first, at most LATENCY_KEPT] }
   latency: {},
@@ -22,8 +22,9 @@ export const pairStore = reactive({
   stoppedPair: null,
 })
 
-// The body of POST /api/lab/preflight (without port) and POST /api/lab/pairs (with it). The client
-// is named only when it is another peer: this machine is the agent's default.
+// The body of POST /api/lab/preflight (without port) and POST /api/lab/pairs (with it, when one is
+// given: without, the agent picks ports free on both ends). The client is named only when it is
+// another peer: this machine is the agent's default.
 export function pairRequest({ peer, client = HERE, port, values }, { withPort = true } = {}) {
   const body = { peer }
   if (client && client !== HERE) body.client = client
@@ -35,11 +36,13 @@ export function pairRequest({ peer, client = HERE, port, values }, { withPort = 
   return body
 }
 
-// running while a step is pending or running; failed once one failed; done when all are done.
+// running while a step is pending or running; failed once one failed (or the agent says so); done
+// when all are done, the last being "wait for audio both ways", and the agent does not say the
+// pair is still starting: a pair runs only once audio arrives both ways.
 export function pairOutcome(job) {
   const steps = job?.steps || []
-  if (!steps.length) return 'running'
-  if (steps.some((s) => s.state === 'FAILED')) return 'failed'
+  if (job?.state === 'failed' || steps.some((s) => s.state === 'FAILED')) return 'failed'
+  if (!steps.length || job?.state === 'starting') return 'running'
   if (steps.every((s) => s.state === 'DONE')) return 'done'
   return 'running'
 }
@@ -173,8 +176,9 @@ const RANK = { PENDING: 0, RUNNING: 1, DONE: 2, FAILED: 2 }
 const STEP_EVENT = /^(pending|running|done|failed)(?: \(([\s\S]*)\))?$/
 
 // The feed's pair_step event, e.g. "p1: start the server on the peer: running" or
-// "p1: both ends run". It moves the shown steps at once, then the job is read again for the whole
-// truth. A step never goes back: an event older than the last answer changes nothing.
+// "p1: both ends run" (sent once audio arrives both ways). It moves the shown steps at once, then
+// the job is read again for the whole truth. A step never goes back: an event older than the last
+// answer changes nothing.
 export function applyPairEvent(event) {
   const job = pairStore.pair
   if (event?.kind !== 'pair_step' || typeof event.message !== 'string' || !job) return
@@ -186,6 +190,7 @@ export function applyPairEvent(event) {
     steps.forEach((s, i) => {
       if (s.state !== 'DONE') steps.splice(i, 1, { ...s, state: 'DONE' })
     })
+    if (!job.state || job.state === 'starting') job.state = 'running'
     if (event.link && pairEnds(job).client === HERE) job.localLink = event.link
   } else {
     const at = steps.findIndex((s) => rest.startsWith(`${s.name}: `))

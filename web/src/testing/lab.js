@@ -50,14 +50,16 @@ export const PAIR_STEP_NAMES = [
   'start the server on the peer',
   'wait until it listens',
   'start the client here',
+  'wait for audio both ways',
 ]
 
-// A pair job; `states` gives each step's state in order, `details` their details.
-export function pairJob({ id = 'p1', states = ['PENDING', 'PENDING', 'PENDING', 'PENDING', 'PENDING'], details = [], ...rest } = {}) {
+// A pair job; `states` gives each step's state in order (PENDING where it gives none), `details`
+// their details.
+export function pairJob({ id = 'p1', states = [], details = [], ...rest } = {}) {
   return {
     id,
     startedAt: '2026-11-25T20:00:00Z',
-    steps: PAIR_STEP_NAMES.map((name, i) => ({ name, state: states[i], detail: details[i] ?? null })),
+    steps: PAIR_STEP_NAMES.map((name, i) => ({ name, state: states[i] ?? 'PENDING', detail: details[i] ?? null })),
     peerProgram: null,
     serverRunning: false,
     localLink: null,
@@ -86,10 +88,13 @@ export function latencyResult(overrides = {}) {
   return { frames: 1234, ms: 25.7, sampleRate: 48000, periodFrames: 128, channel: 1, confidence: 8.3, ...overrides }
 }
 
-// A pair whose both ends run: the server on studio-b with its agent's link l2, the client here on l3.
+// A pair whose both ends run, audio arriving both ways: the server on studio-b with its agent's link
+// l2 on UDP port 4464, the client here on l3 on UDP port 4474.
 export function runningPair(overrides = {}) {
   return pairJob({
-    states: ['DONE', 'DONE', 'DONE', 'DONE', 'DONE'],
+    states: Array(PAIR_STEP_NAMES.length).fill('DONE'),
+    port: 4464,
+    clientPort: 4474,
     peer: 'studio-b',
     client: 'here',
     state: 'running',

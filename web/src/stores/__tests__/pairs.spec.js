@@ -56,7 +56,16 @@ describe('pairs store', () => {
     expect(pairOutcome(pairJob())).toBe('running')
     expect(pairOutcome(pairJob({ states: ['DONE', 'RUNNING', 'PENDING', 'PENDING', 'PENDING'] }))).toBe('running')
     expect(pairOutcome(pairJob({ states: ['DONE', 'FAILED', 'PENDING', 'PENDING', 'PENDING'] }))).toBe('failed')
-    expect(pairOutcome(pairJob({ states: ['DONE', 'DONE', 'DONE', 'DONE', 'DONE'] }))).toBe('done')
+    expect(pairOutcome(pairJob({ states: Array(6).fill('DONE') }))).toBe('done')
+  })
+
+  it('never calls a pair done before audio arrives both ways', () => {
+    // every end started; the last step waits for audio
+    expect(pairOutcome(pairJob({ states: ['DONE', 'DONE', 'DONE', 'DONE', 'DONE', 'RUNNING'], state: 'starting' }))).toBe('running')
+    // steps moved by the feed, the agent not yet saying so
+    expect(pairOutcome(pairJob({ states: Array(6).fill('DONE'), state: 'starting' }))).toBe('running')
+    expect(pairOutcome(pairJob({ states: Array(6).fill('DONE'), state: 'running' }))).toBe('done')
+    expect(pairOutcome(pairJob({ states: ['DONE', 'DONE', 'DONE', 'DONE', 'DONE', 'FAILED'], state: 'failed' }))).toBe('failed')
   })
 
   it('polls a started pair every second until it is done', async () => {
@@ -64,11 +73,11 @@ describe('pairs store', () => {
     const answers = [
       pairJob({ states: ['DONE', 'RUNNING', 'PENDING', 'PENDING', 'PENDING'] }),
       pairJob({ states: ['DONE', 'DONE', 'DONE', 'RUNNING', 'PENDING'] }),
-      pairJob({ states: ['DONE', 'DONE', 'DONE', 'DONE', 'DONE'], localLink: 'l3', peerProgram: 'jamwire', serverRunning: true }),
+      pairJob({ states: Array(6).fill('DONE'), localLink: 'l3', peerProgram: 'jamwire', serverRunning: true }),
     ]
     const { calls } = mockFetch({
       'POST /api/lab/pairs': [202, pairJob({ states: ['RUNNING', 'PENDING', 'PENDING', 'PENDING', 'PENDING'] })],
-      'GET /api/lab/pairs/p1': () => [200, answers.shift() ?? pairJob({ states: Array(5).fill('DONE') })],
+      'GET /api/lab/pairs/p1': () => [200, answers.shift() ?? pairJob({ states: Array(6).fill('DONE') })],
     })
     await startPair({ peer: 'studio-b', port: 4464, options: {} })
     expect(calls[0].body).toEqual({ peer: 'studio-b', port: 4464, options: {} })
@@ -102,7 +111,7 @@ describe('pairs store', () => {
     pairStore.pair = pairJob({ states: ['RUNNING', 'PENDING', 'PENDING', 'PENDING', 'PENDING'] })
     const { calls } = mockFetch({ 'GET /api/lab/pairs/p1': () => [200, pairStore.pair] })
     handleMessage({ type: 'event', link: null, kind: 'pair_step', message: 'p1: start the server on the peer: running', time: '2026-11-25T20:00:01Z' })
-    expect(pairStore.pair.steps.map((s) => s.state)).toEqual(['DONE', 'DONE', 'RUNNING', 'PENDING', 'PENDING'])
+    expect(pairStore.pair.steps.map((s) => s.state)).toEqual(['DONE', 'DONE', 'RUNNING', 'PENDING', 'PENDING', 'PENDING'])
     await flushPromises()
     expect(requests(calls)).toEqual(['GET /api/lab/pairs/p1'])
 
@@ -126,9 +135,10 @@ describe('pairs store', () => {
   })
 
   it('takes the local link from the “both ends run” event', async () => {
-    pairStore.pair = pairJob({ states: ['DONE', 'DONE', 'DONE', 'DONE', 'RUNNING'] })
+    pairStore.pair = pairJob({ states: ['DONE', 'DONE', 'DONE', 'DONE', 'DONE', 'RUNNING'], state: 'starting' })
     mockFetch({ 'GET /api/lab/pairs/p1': () => [200, pairStore.pair] })
     applyPairEvent({ kind: 'pair_step', link: 'l3', message: 'p1: both ends run' })
+    expect(pairStore.pair.state).toBe('running')
     expect(pairOutcome(pairStore.pair)).toBe('done')
     expect(pairStore.pair.localLink).toBe('l3')
     await flushPromises()
@@ -139,11 +149,11 @@ describe('pairs store', () => {
       'GET /api/lab/pairs': [
         200,
         [
-          pairJob({ id: 'p1', startedAt: '2026-11-25T19:00:00Z', states: Array(5).fill('DONE') }),
-          pairJob({ id: 'p2', startedAt: '2026-11-25T20:00:00Z', states: Array(5).fill('DONE'), localLink: 'l4', serverRunning: true }),
+          pairJob({ id: 'p1', startedAt: '2026-11-25T19:00:00Z', states: Array(6).fill('DONE') }),
+          pairJob({ id: 'p2', startedAt: '2026-11-25T20:00:00Z', states: Array(6).fill('DONE'), localLink: 'l4', serverRunning: true }),
         ],
       ],
-      'DELETE /api/lab/pairs/p2': [200, pairJob({ id: 'p2', states: Array(5).fill('DONE'), localLink: 'l4', serverRunning: false })],
+      'DELETE /api/lab/pairs/p2': [200, pairJob({ id: 'p2', states: Array(6).fill('DONE'), localLink: 'l4', serverRunning: false })],
     })
     await loadPairs()
     expect(pairStore.pair.id).toBe('p2')

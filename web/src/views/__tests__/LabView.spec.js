@@ -4,7 +4,7 @@ import LabView from '../LabView.vue'
 import { labStore } from '../../stores/lab.js'
 import { handleMessage } from '../../stores/live.js'
 import { link, mockFetch, requests } from '../../testing/fakes.js'
-import { CHANGED_FINGERPRINT, FINGERPRINT, pairJob, peer, peerReport, preflightResult } from '../../testing/lab.js'
+import { CHANGED_FINGERPRINT, FINGERPRINT, pairJob, peer, peerReport, preflightResult, runningPair } from '../../testing/lab.js'
 import { clickOn, labRoutes, labViewAfter, labViewBefore, mountView, peerCard } from '../../testing/views.js'
 
 const PROBED = peer({
@@ -376,9 +376,9 @@ describe('LabView', () => {
       options: { backend: 'builtin' },
     })
     const states = () => w.findAll('[data-test="pair-step"]').map((s) => s.attributes('data-state'))
-    expect(states()).toEqual(['RUNNING', 'PENDING', 'PENDING', 'PENDING', 'PENDING'])
+    expect(states()).toEqual(['RUNNING', 'PENDING', 'PENDING', 'PENDING', 'PENDING', 'PENDING'])
     expect(w.get('[data-test="pair-job"] h3').text()).toBe('Pair p1 with studio-b')
-    expect(w.get('[data-test="pair-summary"]').text()).toBe('Step 1 of 5: connect to the peer…')
+    expect(w.get('[data-test="pair-summary"]').text()).toBe('Step 1 of 6: connect to the peer…')
     expect(w.get('[data-test="pair-summary"]').attributes('aria-live')).toBe('polite')
     // one pair at a time
     expect(w.get('[data-test="start-pair"]').attributes('disabled')).toBeDefined()
@@ -387,30 +387,45 @@ describe('LabView', () => {
     job = pairJob({ states: ['DONE', 'RUNNING', 'PENDING', 'PENDING', 'PENDING'], details: ['ssh to lab@192.0.2.20: Linux 6.1.0 x86_64'] })
     handleMessage({ type: 'event', link: null, kind: 'pair_step', message: 'p1: check both ends: running', time: '2026-11-25T20:00:01Z' })
     await flushPromises()
-    expect(states()).toEqual(['DONE', 'RUNNING', 'PENDING', 'PENDING', 'PENDING'])
+    expect(states()).toEqual(['DONE', 'RUNNING', 'PENDING', 'PENDING', 'PENDING', 'PENDING'])
     expect(w.findAll('[data-test="pair-step"]')[0].get('[data-test="step-detail"]').text()).toBe('ssh to lab@192.0.2.20: Linux 6.1.0 x86_64')
 
     // polling brings the rest
+    const details = [
+      'ssh to lab@192.0.2.20: Linux 6.1.0 x86_64',
+      'both at 48000 Hz, 128 frames; the server on UDP port 4474 of studio-b, the client on UDP port 4464 of this machine',
+      'jamwire on studio-b: jamwire -s --bindport 4474 --backend builtin',
+      'listening on UDP port 4474 of studio-b',
+      'link l3 connects to 192.0.2.20:4474 from UDP port 4464',
+    ]
+    // both ends started, but no audio has arrived yet: the pair is still starting
     job = pairJob({
-      states: ['DONE', 'DONE', 'DONE', 'DONE', 'DONE'],
-      details: [
-        'ssh to lab@192.0.2.20: Linux 6.1.0 x86_64',
-        'both at 48000 Hz, 128 frames',
-        'jamwire on studio-b: jamwire -s --bindport 4474 --backend builtin',
-        'listening on UDP port 4474',
-        'link l3 connects to 192.0.2.20:4474',
-      ],
+      states: ['DONE', 'DONE', 'DONE', 'DONE', 'DONE', 'RUNNING'],
+      details,
+      state: 'starting',
+      port: 4474,
+      clientPort: 4464,
       peerProgram: 'jamwire',
       serverRunning: true,
       localLink: 'l3',
     })
     await vi.advanceTimersByTimeAsync(1000)
     await flushPromises()
-    expect(states()).toEqual(['DONE', 'DONE', 'DONE', 'DONE', 'DONE'])
+    expect(states()).toEqual(['DONE', 'DONE', 'DONE', 'DONE', 'DONE', 'RUNNING'])
+    expect(w.get('[data-test="pair-summary"]').text()).toBe('Step 6 of 6: wait for audio both ways…')
+    expect(w.get('[data-test="pair-outcome"]').text()).toBe('starting')
+    expect(w.get('[data-test="pair-ports"]').text()).toBe('the server 4474 on studio-b, the client 4464 on this machine')
+    expect(w.find('[data-test="pair-ends"]').exists()).toBe(false)
+
+    job = { ...job, state: 'running', steps: job.steps.map((s, i) => (i === 5 ? { ...s, state: 'DONE', detail: 'audio arrives both ways' } : s)) }
+    await vi.advanceTimersByTimeAsync(1000)
+    await flushPromises()
+    expect(states()).toEqual(['DONE', 'DONE', 'DONE', 'DONE', 'DONE', 'DONE'])
     const steps = w.findAll('[data-test="pair-step"]')
     expect(steps[4].text()).toContain('start the client here')
-    expect(steps[4].get('[data-test="step-detail"]').text()).toBe('link l3 connects to 192.0.2.20:4474')
-    expect(w.get('[data-test="pair-summary"]').text()).toBe('Both ends run.')
+    expect(steps[4].get('[data-test="step-detail"]').text()).toBe('link l3 connects to 192.0.2.20:4474 from UDP port 4464')
+    expect(w.get('[data-test="pair-summary"]').text()).toBe('Both ends run, and audio arrives both ways.')
+    expect(w.get('[data-test="pair-outcome"]').text()).toBe('running')
     expect(w.get('[data-test="start-pair"]').attributes('disabled')).toBeUndefined()
     expect(w.get('[data-test="pair-server"]').text()).toBe('jamwire runs')
     expect(w.get('[data-test="pair-live-link"]').attributes('href')).toBe('#/live/l3')
@@ -425,6 +440,26 @@ describe('LabView', () => {
     expect(w.get('[data-test="pair-summary"]').text()).toMatch(/^Stopped/)
     expect(w.find('[data-test="stop-pair"]').exists()).toBe(false)
     expect(w.get('[data-test="pair-server"]').text()).toBe('jamwire does not run')
+    w.unmount()
+  })
+
+  it('shows a pair whose audio never arrived as failed, with the silent direction and the fix', async () => {
+    const why =
+      'no audio from studio-b to this machine: the server on studio-b heard the client, but nothing it sent reached' +
+      ' the client on this machine, UDP port 4474, within 15 s: let UDP port 4474 in through this machine’s firewall'
+    mockFetch(
+      routes({
+        'GET /api/lab/pairs': [
+          200,
+          [runningPair({ state: 'failed', serverRunning: false, states: ['DONE', 'DONE', 'DONE', 'DONE', 'DONE', 'FAILED'], details: [null, null, null, null, null, why] })],
+        ],
+      }),
+    )
+    const w = await mountView(LabView)
+    expect(w.get('[data-test="pair-outcome"]').text()).toBe('failed')
+    expect(w.get('[data-test="pair-summary"]').text()).toBe('Failed at “wait for audio both ways”: see the step below.')
+    expect(w.findAll('[data-test="step-detail"]').at(-1).text()).toBe(why)
+    expect(w.find('[data-test="pair-ends"]').exists()).toBe(false)
     w.unmount()
   })
 
@@ -444,7 +479,7 @@ describe('LabView', () => {
     )
     const w = await mountView(LabView)
     const steps = w.findAll('[data-test="pair-step"]')
-    expect(steps.map((s) => s.attributes('data-state'))).toEqual(['DONE', 'FAILED', 'PENDING', 'PENDING', 'PENDING'])
+    expect(steps.map((s) => s.attributes('data-state'))).toEqual(['DONE', 'FAILED', 'PENDING', 'PENDING', 'PENDING', 'PENDING'])
     expect(steps[1].classes()).toContain('step-failed')
     expect(steps[1].get('[data-test="step-state"]').text()).toBe('failed')
     expect(steps[1].get('[data-test="step-detail"]').text()).toBe("restart studio-b's JACK at 48000 Hz (jackd -r 48000)")

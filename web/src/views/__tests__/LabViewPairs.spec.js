@@ -95,13 +95,29 @@ describe('LabView: pairs', () => {
 
       await w.get('[data-test="start-pair"]').trigger('submit')
       await flushPromises()
+      // no port: the agent picks them free on both ends
       expect(calls.find((c) => c.method === 'POST' && c.url === '/api/lab/pairs').body).toEqual({
         peer: 'studio-b',
         client: 'studio-c',
-        port: 4464,
         options: {},
       })
       expect(w.get('[data-test="pair-job"] h3').text()).toBe('Pair p1: studio-b and studio-c')
+      w.unmount()
+    })
+
+    it('leaves the ports to the agent unless one is given, and shows a port refusal beside the field', async () => {
+      const message = 'options.portoffset: options.portoffset 10 makes the client send to UDP port 4474, but port 4484 has the server bind UDP port 4484'
+      const { calls } = mockFetch(routes({ 'POST /api/lab/pairs': [400, { error: 'invalid', field: 'options.portoffset', message }] }))
+      const w = await mountView(LabView, { attachTo: document.body })
+      const port = w.get('[data-test="pair-port"]')
+      expect(port.element.value).toBe('')
+      expect(w.get('#pair-port-hint').text()).toContain('the agent picks one free on the server peer')
+      await port.setValue('4484')
+      await w.get('[data-test="start-pair"]').trigger('submit')
+      await flushPromises()
+      expect(calls.find((c) => c.method === 'POST' && c.url === '/api/lab/pairs').body).toEqual({ peer: 'studio-b', port: 4484, options: {} })
+      expect(w.get('[data-test="error-port"]').text()).toBe(message)
+      expect(document.activeElement).toBe(port.element)
       w.unmount()
     })
 

@@ -1,7 +1,9 @@
 package org.jamwire.control;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +13,7 @@ import org.jamwire.link.LatencyException;
 import org.jamwire.link.Link;
 import org.jamwire.link.LinkConfig;
 import org.jamwire.net.HubException;
+import org.jamwire.net.LinkSocket;
 import org.jamwire.options.Command;
 import org.jamwire.options.LinkArguments;
 import org.jamwire.options.UsageException;
@@ -200,6 +203,23 @@ public final class LinkManager implements AutoCloseable {
         } catch (LatencyException e) {
             throw new RoundTrip.Failed(e.reason() == LatencyException.Reason.NO_ECHO, e.getMessage());
         }
+    }
+
+    /**
+     * Which of {@code ports} a link could bind here now: each is bound as a link binds it, on every
+     * address, and let go at once.
+     */
+    public static List<Integer> freeUdpPorts(List<Integer> ports) {
+        final List<Integer> free = new ArrayList<>();
+        for (int p : ports) {
+            try {
+                LinkSocket.open(new InetSocketAddress(p)).close();
+                free.add(p);
+            } catch (IOException e) {
+                // Taken, by a link or anything else.
+            }
+        }
+        return free;
     }
 
     /** Links that have not stopped or failed. */

@@ -11,6 +11,9 @@ import java.util.concurrent.locks.LockSupport;
  * pair's control thread; closed on it or on an HTTP thread.
  */
 final class AgentLink implements RemoteEnd {
+    /** The counter of audio packets delivered to the receive queue ({@code LinkCounter.PACKETS_RECEIVED}). */
+    static final String RECEIVED = "pkts_in";
+
     private final PeerAgent agent;
     private final String id;
     private volatile boolean closed;
@@ -67,6 +70,12 @@ final class AgentLink implements RemoteEnd {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
         return " within " + timeout.toSeconds() + " s (" + last + ")";
+    }
+
+    /** Its {@code pkts_in} counter, through the agent. */
+    @Override
+    public boolean audioArrived() throws IOException {
+        return agent.get("/api/links/" + id + "/counters").path(RECEIVED).asLong(0) > 0;
     }
 
     @Override

@@ -39,6 +39,16 @@ final class ChannelLink implements RemoteEnd {
                 + process.exitStatus() + ")") + ": " + tail(output());
     }
 
+    /**
+     * Whether the program has said its first packet came: jamwire prints "receiving from HOST:PORT"
+     * on its first valid datagram, jacktrip "Received Connection from Peer!".
+     */
+    @Override
+    public boolean audioArrived() {
+        final String out = output();
+        return out.contains("jamwire: receiving from ") || out.contains("Received Connection from Peer");
+    }
+
     private static String tail(String output) {
         final String t = output.strip();
         return t.length() > 400 ? "…" + t.substring(t.length() - 400) : t;

@@ -1,8 +1,11 @@
 package org.jamwire.coordinator;
 
+import java.util.List;
+
 /**
  * A pair's step "check both ends": the pre-flight between the client end and the server's peer,
- * and whether the server's UDP port is free there. Pair's control thread.
+ * and the pair's two UDP ports, chosen free on each end or checked as the user gave them. Pair's
+ * control thread.
  */
 final class CheckStep implements PairStep {
 
@@ -31,13 +34,19 @@ final class CheckStep implements PairStep {
         if (!check.ok()) {
             throw new Refused(String.join("; ", check.fixes()));
         }
-        if (!sr.freePorts().isEmpty() && !sr.freePorts().contains(ends.port)
-                && PeerProbe.LINK_PORTS.contains(ends.port)) {
-            throw new Refused("UDP port " + ends.port + " is taken on " + sp.name() + ": pick one of "
-                    + sr.freePorts());
-        }
-        return ask.builtin() ? "both on the built-in backend at " + ask.sampleRate() + " Hz, " + ask.bufferSize()
+        final PairPorts ports = ends.claims.choose(ends.pair, ends.asked, new PairPorts.Machine(sp.name(), free(sr)),
+                new PairPorts.Machine(ends.clientName(), cr == null ? request.local().freePorts() : free(cr)));
+        ends.ports = ports;
+        return (ask.builtin() ? "both on the built-in backend at " + ask.sampleRate() + " Hz, " + ask.bufferSize()
                 + " frames" : "both at " + (cr == null ? ask.sampleRate() : cr.sampleRate()) + " Hz, "
-                        + (cr == null ? ask.bufferSize() : cr.bufferSize()) + " frames";
+                        + (cr == null ? ask.bufferSize() : cr.bufferSize()) + " frames") + "; the server on UDP port "
+                + ports.server() + " of " + sp.name() + ", the client on UDP port " + ports.client() + " of "
+                + ends.clientName();
+    }
+
+    /** The link ports free on a peer, or null when its probe could not list its UDP sockets. */
+    private static List<Integer> free(PeerReport r) {
+        return r.freePorts().isEmpty() && r.notes().stream().anyMatch(n -> n.contains("free ports are not known"))
+                ? null : r.freePorts();
     }
 }

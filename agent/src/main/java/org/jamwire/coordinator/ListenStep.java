@@ -21,6 +21,6 @@ final class ListenStep implements PairStep {
             throw new Refused(ends.program + " on " + ends.server.peer().name() + " did not start listening"
                     + listening);
         }
-        return "listening on UDP port " + ends.port;
+        return "listening on UDP port " + ends.serverPort() + " of " + ends.server.peer().name();
     }
 }

@@ -24,8 +24,12 @@ final class PairEnds {
     final String serverPeer;
     /** The peer that runs the client, or null for this machine. */
     final String clientPeer;
-    /** The UDP port the server binds on its peer. */
-    final int port;
+    /** The ports the user asked for. */
+    final PairPorts.Asked asked;
+    /** The ports this agent's pairs hold; this pair's are let go as it ends. */
+    final PortClaims claims;
+    /** The pair's id, as it holds ports. */
+    final String pair;
 
     private final List<SshSession> sessions = new CopyOnWriteArrayList<>();
     private volatile boolean stopped;
@@ -42,11 +46,30 @@ final class PairEnds {
     volatile String localLink;
     /** {@code agent}, {@code jamwire} or {@code jacktrip}: what runs the server, or null before it starts. */
     volatile String program;
+    /** Both UDP ports once the check chose them, or null. */
+    volatile PairPorts ports;
 
-    PairEnds(String serverPeer, String clientPeer, int port) {
+    PairEnds(String pair, String serverPeer, String clientPeer, PairPorts.Asked asked, PortClaims claims) {
+        this.pair = pair;
         this.serverPeer = serverPeer;
         this.clientPeer = clientPeer;
-        this.port = port;
+        this.asked = asked;
+        this.claims = claims;
+    }
+
+    /** The server's UDP port on its peer, once chosen. */
+    int serverPort() {
+        return ports.server();
+    }
+
+    /** The client's own UDP port on its machine, once chosen. */
+    int clientPort() {
+        return ports.client();
+    }
+
+    /** How messages call the client's machine: its peer's name, or "this machine". */
+    String clientName() {
+        return clientPeer == null ? "this machine" : clientPeer;
     }
 
     /**
@@ -81,6 +104,7 @@ final class PairEnds {
     }
 
     private void close() {
+        claims.release(pair);
         for (RemoteEnd r : new RemoteEnd[] {clientEnd, serverEnd}) {
             if (r != null) {
                 r.close();

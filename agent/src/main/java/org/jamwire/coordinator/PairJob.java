@@ -8,11 +8,13 @@ import java.util.function.Consumer;
 
 /**
  * Starts both ends of a link as one job: the server on a peer, the client on this machine or on a
- * second peer. It checks the peers, starts the server (through the peer's own agent where one runs,
- * else JamWire, or jacktrip where only jacktrip is installed, in the foreground of an ssh channel),
- * waits until it listens, then starts the client; it stops both together. Each of those is a
- * {@link PairStep}, run here in order, its progress kept and reported as it changes; what the steps
- * start is held in {@link PairEnds}. Runs on a control thread of its own; HTTP threads read it.
+ * second peer. It checks the peers and chooses the UDP ports free on each end, starts the server
+ * (through the peer's own agent where one runs, else JamWire, or jacktrip where only jacktrip is
+ * installed, in the foreground of an ssh channel), waits until it listens, starts the client, and
+ * waits until audio arrives both ways: only then does the pair run. It stops both together. Each
+ * of those is a {@link PairStep}, run here in order, its progress kept and reported as it changes;
+ * what the steps start is held in {@link PairEnds}. Runs on a control thread of its own; HTTP
+ * threads read it.
  */
 public final class PairJob implements AutoCloseable {
 
@@ -29,8 +31,7 @@ public final class PairJob implements AutoCloseable {
     public record Step(String name, State state, String detail) {
     }
 
-    /** Starts this machine's end; the agent's link manager does it. */
-    @FunctionalInterface
+    /** This machine's end; the agent's link manager runs it. Called on the pair's control thread. */
     public interface LocalEnd {
         /**
          * Starts the client end and returns its link id.
@@ -38,6 +39,15 @@ public final class PairJob implements AutoCloseable {
          * @throws Exception with a message for the user when it cannot
          */
         String startClient(String host, Map<String, Object> options) throws Exception;
+
+        /** Whether audio has arrived on the link here: its packets-received counter is above 0. */
+        boolean audioArrived(String link);
+
+        /** Stops the link here, when the pair fails after starting it. */
+        void stop(String link);
+
+        /** Which of the lab's link ports ({@link PeerProbe#LINK_PORTS}) a link could bind here now. */
+        List<Integer> freePorts();
     }
 
     /**
@@ -70,18 +80,20 @@ public final class PairJob implements AutoCloseable {
     /**
      * @param serverPeer the peer that runs the server
      * @param clientPeer the peer that runs the client, or null for this machine
-     * @param port the UDP port the server binds on its peer
+     * @param asked the UDP ports the user asked for, if any; the others are chosen free
+     * @param claims the ports this agent's pairs hold, shared by all its pairs
      */
-    public PairJob(String id, String serverPeer, String clientPeer, int port, Consumer<PairJob> onChange) {
+    public PairJob(String id, String serverPeer, String clientPeer, PairPorts.Asked asked, PortClaims claims,
+            Consumer<PairJob> onChange) {
         this.id = id;
         this.onChange = onChange;
-        this.ends = new PairEnds(serverPeer, clientPeer, port);
+        this.ends = new PairEnds(id, serverPeer, clientPeer, asked, claims);
         sequence.add(new ConnectStep(serverPeer, true));
         if (clientPeer != null) {
             sequence.add(new ConnectStep(clientPeer, false));
         }
         sequence.addAll(List.of(new CheckStep(), new StartServerStep(serverPeer), new ListenStep(),
-                new StartClientStep(clientPeer)));
+                new StartClientStep(clientPeer), new AudioStep()));
         for (PairStep s : sequence) {
             steps.add(new Step(s.name(), State.PENDING, null));
         }
@@ -142,12 +154,22 @@ public final class PairJob implements AutoCloseable {
         return ends.clientPeer == null ? HERE : ends.clientPeer;
     }
 
-    /** The server's UDP port on the peer. */
-    public int port() {
-        return ends.port;
+    /** The server's UDP port on its peer: as chosen, else as asked for, else null before the check chooses it. */
+    public Integer port() {
+        final PairPorts p = ends.ports;
+        return p != null ? Integer.valueOf(p.server()) : ends.asked.server();
     }
 
-    /** {@code starting}, {@code running} (both ends run), {@code failed} or {@code stopped}. */
+    /** The client's own UDP port on its machine: as chosen, else as asked for, else null. */
+    public Integer clientPort() {
+        final PairPorts p = ends.ports;
+        return p != null ? Integer.valueOf(p.client()) : ends.asked.client();
+    }
+
+    /**
+     * {@code starting}, {@code running} (both ends run and audio has arrived both ways), {@code failed}
+     * or {@code stopped}.
+     */
     public synchronized String state() {
         if (ends.stopped()) {
             return "stopped";
@@ -186,14 +208,14 @@ public final class PairJob implements AutoCloseable {
     }
 
     /**
-     * Runs the job: returns when both ends run, or at the first failure (recorded in its step,
-     * with everything started so far stopped again).
+     * Runs the job: returns when both ends run and audio arrives both ways, or at the first failure
+     * (recorded in its step, with everything started so far stopped again, here too).
      *
      * @param lab the peers
      * @param ask what the client end asks for, for the pre-flight
      * @param options the link's options for the client end, as for POST /api/links
      * @param local starts the client here, when it is here
-     * @return whether both ends run
+     * @return whether the pair runs
      */
     public boolean run(Lab lab, Ask ask, Map<String, Object> options, LocalEnd local) {
         final PairStep.Request request = new PairStep.Request(lab, ask, options, local);
@@ -205,8 +227,12 @@ public final class PairJob implements AutoCloseable {
             }
             return true;
         } catch (Exception e) {
+            // Everything started is stopped before the failure shows, so that "failed" means nothing runs.
+            ends.stop(false);
+            if (ends.localLink != null) {
+                local.stop(ends.localLink);
+            }
             step(at, State.FAILED, e.getMessage());
-            close();
             return false;
         }
     }

@@ -1,5 +1,6 @@
 package org.jamwire.coordinator;
 
+import java.io.IOException;
 import java.time.Duration;
 
 /**
@@ -25,6 +26,14 @@ interface RemoteEnd extends AutoCloseable {
      * @return null once it listens; else why not, to follow "did not start listening"
      */
     String awaitListening(String program, Duration timeout);
+
+    /**
+     * Whether audio from its peer has arrived: its link's packets-received counter is above 0
+     * (read from its agent), or the program said that its first packet came (in an ssh channel).
+     *
+     * @throws IOException when its agent cannot be asked; the message says why
+     */
+    boolean audioArrived() throws IOException;
 
     @Override
     void close();

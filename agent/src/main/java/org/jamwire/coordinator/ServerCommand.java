@@ -55,23 +55,24 @@ final class ServerCommand {
     }
 
     /**
-     * The client's command on a peer, to reach the server at {@code host}:{@code port}.
+     * The client's command on a peer, to reach the server at {@code host}:{@code serverPort} from its
+     * own {@code clientPort}.
      *
      * @throws IllegalArgumentException as for the server
      */
     static RemoteCommand clientForPeer(PeerReport report, String jackServer, Map<String, Object> options, String host,
-            int port) {
+            int serverPort, int clientPort) {
         if (report.jamwireVersion() != null) {
             final List<String> args = new ArrayList<>(List.of("-c", host));
             if (!"builtin".equals(String.valueOf(options.get("backend")))) {
                 args.addAll(List.of("--jack-server", jackServer));
             }
-            return RemoteCommand.of(JAMWIRE_LINK, withOptions(args, clientOptions(options, port)));
+            return RemoteCommand.of(JAMWIRE_LINK, withOptions(args, clientOptions(options, serverPort, clientPort)));
         }
         if (report.jacktripVersion() != null) {
-            final List<String> args = jacktripArgs(jackServer, options, port, "-c");
-            args.set(args.indexOf("--bindport"), "--peerport");
+            final List<String> args = jacktripArgs(jackServer, options, clientPort, "-c");
             args.add(3, host);
+            args.addAll(6, List.of("--peerport", String.valueOf(serverPort)));
             return RemoteCommand.of(JACKTRIP_LINK, args);
         }
         throw neither();
@@ -105,11 +106,22 @@ final class ServerCommand {
         return m;
     }
 
-    /** The client's options on a peer: as given, sending to the server's {@code port}, on the peer's own server. */
-    static Map<String, Object> clientOptions(Map<String, Object> options, int port) {
+    /**
+     * The client's options with the pair's ports in place of any it gave: bound to {@code clientPort},
+     * sending to the server's {@code serverPort}, with no offset left to move either.
+     */
+    static Map<String, Object> clientPorts(Map<String, Object> options, int serverPort, int clientPort) {
         final Map<String, Object> m = new LinkedHashMap<>(options);
+        m.remove("portoffset");
+        m.put("bindport", clientPort);
+        m.put("peerport", serverPort);
+        return m;
+    }
+
+    /** The client's options on a peer: {@link #clientPorts}, on the peer's own JACK server. */
+    static Map<String, Object> clientOptions(Map<String, Object> options, int serverPort, int clientPort) {
+        final Map<String, Object> m = clientPorts(options, serverPort, clientPort);
         m.remove("jack-server");
-        m.put("peerport", port);
         return m;
     }
 

@@ -30,14 +30,14 @@ record StartServerStep(String peer) implements PairStep {
         if (sr.agentRunning()) {
             final PeerAgent agent = PeerAgent.find(ends.server.ssh(), sp);
             final JsonNode link = agent.post("/api/links", Map.of("mode", "server", "options",
-                    ServerCommand.serverOptions(withoutJackServer(serverSide), ends.port)));
+                    ServerCommand.serverOptions(withoutJackServer(serverSide), ends.serverPort())));
             final RemoteEnd server = new AgentLink(agent, link.path("id").asText());
             ends.serverEnd = server;
             ends.program = "agent";
             return "link " + server.link() + " on " + sp.name() + "'s agent: " + link.path("commandLine").asText("")
                     + pin.note();
         }
-        final RemoteCommand command = ServerCommand.forPeer(sr, sp.jackServer(), serverSide, ends.port);
+        final RemoteCommand command = ServerCommand.forPeer(sr, sp.jackServer(), serverSide, ends.serverPort());
         final String program = command.argv().get(0).equals("env") ? "jacktrip" : "jamwire";
         ends.program = program;
         ends.serverEnd = new ChannelLink(ends.server.ssh().start(command));

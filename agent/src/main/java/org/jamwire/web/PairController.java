@@ -17,10 +17,14 @@ import org.jamwire.control.JackMonitor;
 import org.jamwire.control.Jobs;
 import org.jamwire.control.LinkManager;
 import org.jamwire.control.LinkRequest;
+import org.jamwire.control.LinkView;
 import org.jamwire.control.RoundTrip;
 import org.jamwire.coordinator.Lab;
 import org.jamwire.coordinator.PairJob;
+import org.jamwire.coordinator.PairPorts;
 import org.jamwire.coordinator.PeerAgent;
+import org.jamwire.coordinator.PeerProbe;
+import org.jamwire.coordinator.PortClaims;
 
 /**
  * Pairs: a server started on a peer over ssh and a client here or on a second peer, as one job
@@ -28,6 +32,8 @@ import org.jamwire.coordinator.PeerAgent;
  * only start, show and stop them. Called on HTTP threads.
  */
 final class PairController implements AutoCloseable {
+    /** The counter of audio packets a link has received ({@code pkts_in}). */
+    private static final String RECEIVED = "pkts_in";
 
     private final ObjectMapper json;
     private final Lab lab;
@@ -37,6 +43,7 @@ final class PairController implements AutoCloseable {
     private final EventBus bus;
     private final Map<String, PairJob> jobs = new ConcurrentHashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
+    private final PortClaims claims = new PortClaims();
 
     PairController(ObjectMapper json, Lab lab, JackMonitor jack, Controllers links, LinkManager manager, EventBus bus) {
         this.json = json;
@@ -53,6 +60,7 @@ final class PairController implements AutoCloseable {
         v.put("peer", j.peer());
         v.put("client", j.client());
         v.put("port", j.port());
+        v.put("clientPort", j.clientPort());
         v.put("state", j.state());
         v.put("startedAt", j.started().toString());
         v.put("steps", j.steps());
@@ -103,30 +111,67 @@ final class PairController implements AutoCloseable {
                         + " client must be two machines: pick another peer, or here");
             }
         }
-        final int port = b.has("port") ? b.get("port").asInt(-1) : 4464;
-        if (port < 1 || port > 65535) {
-            throw ApiException.invalid("port", "a whole number from 1 to 65535", "port: the UDP port of the server on"
-                    + " the peer, 1 to 65535");
-        }
+        final Integer port = port(b);
         final Map<String, Object> options = Bodies.options(b.get("options"));
-        // The request is checked as the client would be, before anything runs anywhere.
-        final LinkRequest.Shape here = links.checked("client", "192.0.2.1", withPeerPort(options, port)).shape();
+        // The request is checked as the client would be, and its ports against each other, before anything runs.
+        final LinkRequest.Shape here = links.checked("client", "192.0.2.1", options).shape();
+        final PairPorts.Asked asked;
+        try {
+            asked = PairPorts.Asked.of(port, options);
+        } catch (PairPorts.Mismatch e) {
+            throw ApiException.invalid(e.field(), "the same UDP port as port, or left out", e.getMessage());
+        }
         final JackMonitor.State state = jack.state();
         final PairJob.Ask ask = new PairJob.Ask(here.rateOn(state.sampleRate()), here.periodOn(state.bufferSize()),
                 here.bitResolution(), here.sendChannels(), here.receiveChannels(), here.queue(), here.builtin());
-        final PairJob job = new PairJob("p" + nextId.getAndIncrement(), peer, client, port, this::changed);
+        final PairJob job = new PairJob("p" + nextId.getAndIncrement(), peer, client, asked, claims, this::changed);
         jobs.put(job.id(), job);
-        Jobs.start("pair-" + job.id(), () -> job.run(lab, ask, options,
-                (host, opts) -> links.start(links.checked("client", host, opts)).id()));
+        Jobs.start("pair-" + job.id(), () -> job.run(lab, ask, options, new LocalLinks()));
         ctx.status(202).json(view(job));
     }
 
-    private static Map<String, Object> withPeerPort(Map<String, Object> options, int port) {
-        final Map<String, Object> m = new LinkedHashMap<>(options);
-        m.put("peerport", port);
-        return m;
+    /** The request's {@code port}: the server's UDP port on its peer, or null for the coordinator to choose. */
+    private static Integer port(JsonNode b) {
+        final JsonNode p = b.get("port");
+        if (p == null || p.isNull()) {
+            return null;
+        }
+        if (!p.isIntegralNumber() || !p.canConvertToInt() || p.asInt() < 1 || p.asInt() > 65535) {
+            throw ApiException.invalid("port", "a whole number from 1 to 65535, or left out", "port: the UDP port of"
+                    + " the server on the peer, 1 to 65535; leave it out, and the coordinator picks one free there");
+        }
+        return p.asInt();
     }
 
+    /** The pair's end on this machine, as this agent's links. Pair control threads. */
+    private final class LocalLinks implements PairJob.LocalEnd {
+        @Override
+        public String startClient(String host, Map<String, Object> options) {
+            return links.start(links.checked("client", host, options)).id();
+        }
+
+        @Override
+        public boolean audioArrived(String link) {
+            final LinkView v = manager.view(link, true);
+            return v != null && v.counters() != null && v.counters().get(RECEIVED) > 0;
+        }
+
+        @Override
+        public void stop(String link) {
+            try {
+                manager.stop(link);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public List<Integer> freePorts() {
+            return LinkManager.freeUdpPorts(PeerProbe.LINK_PORTS);
+        }
+    }
+
+    /** Each step as it starts or fails, and the pair once it runs (audio both ways); nothing between steps. */
     private void changed(PairJob job) {
         final List<PairJob.Step> steps = job.steps();
         for (PairJob.Step s : steps) {
@@ -137,7 +182,9 @@ final class PairController implements AutoCloseable {
                 return;
             }
         }
-        bus.publish(new AgentEvent(job.localLink(), "pair_step", job.id() + ": both ends run", Instant.now()));
+        if ("running".equals(job.state())) {
+            bus.publish(new AgentEvent(job.localLink(), "pair_step", job.id() + ": both ends run", Instant.now()));
+        }
     }
 
     void stop(Context ctx) throws InterruptedException {

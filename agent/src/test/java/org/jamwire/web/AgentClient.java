@@ -89,7 +89,8 @@ final class AgentClient {
         }
         head.append("Connection: close\r\n\r\n");
         try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(10_000);
+            // Longer than any endpoint's own wait: starting a peer's agent waits up to 30 s for it, then probes.
+            s.setSoTimeout(60_000);
             final OutputStream out = s.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
             try {

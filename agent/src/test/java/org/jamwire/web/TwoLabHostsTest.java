@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * coordinator refuses a pair whose sample rates differ before anything starts; starts the agent
  * of the host that has none; pairs the two; and relays both hosts' live feeds. A test signal goes
  * from host A to host B, is looped back there from the link's receive ports to its send ports, and
- * comes back to A intact, while the relayed meters of both ends move.
+ * comes back to A intact, while the relayed meters of both ends move. The coordinator chooses the
+ * ports: a second pair on the same hosts runs beside the first without the user giving any, and
+ * ports given that disagree or are held are refused before anything starts.
  */
 @Tag("integration")
 class TwoLabHostsTest {
@@ -64,9 +70,8 @@ class TwoLabHostsTest {
             // Host B is first registered with the JACK server that runs at 44.1 kHz.
             addAndTrust(api, "lab-b", lab.host(1).address(), sshB, jackB44.name(), tokenB);
 
-            final String pair = "{\"peer\": \"lab-a\", \"client\": \"lab-b\", \"port\": 4464, \"options\": {"
-                    + "\"numchannels\": " + CHANNELS + ", \"nojackportsconnect\": true, \"clientname\": \"pairfar\","
-                    + " \"queue\": 4}}";
+            // No port: the coordinator chooses them, free on each host.
+            final String pair = pairRequest("pairfar");
             final JsonNode refused = awaitEnd(api, api.post("/api/lab/pairs", pair).json().get("id").asText());
             assertEquals("failed", refused.get("state").asText(), refused.toString());
             final JsonNode check = refused.get("steps").get(2);
@@ -87,6 +92,8 @@ class TwoLabHostsTest {
             final String id = api.post("/api/lab/pairs", pair).json().get("id").asText();
             final JsonNode running = awaitEnd(api, id);
             assertEquals("running", running.get("state").asText(), running.toString());
+            assertEquals(4464, running.get("port").asInt(), "the first link port, free on lab-a: " + running);
+            assertEquals(4474, running.get("clientPort").asInt(), "another than the server's: " + running);
             assertEquals("agent", running.get("peerProgram").asText(), running.toString());
             // The server takes its peer only from host B, as host A sees it.
             assertTrue(running.get("steps").toString().contains("takes its peer from " + lab.host(1).address() + " only"),
@@ -140,6 +147,8 @@ class TwoLabHostsTest {
                     }
                 }
             }
+            final String second = secondPair(api, lab, running, tokenA, tokenB);
+
             // The latency test: the coordinator loops lab-a's end and measures the round trip at lab-b's.
             final AgentClient.Response latency = api.post("/api/lab/pairs/" + id + "/latency", "");
             assertEquals(200, latency.status(), latency.body());
@@ -151,6 +160,7 @@ class TwoLabHostsTest {
             assertEquals(l, api.get("/api/lab/pairs/" + id).json().get("latency"), "the pair keeps the last result");
             assertFalse(connected(jackA, "JackTrip:receive_1", "JackTrip:send_1"), "the loop is undone");
 
+            assertEquals("stopped", api.delete("/api/lab/pairs/" + second).json().get("state").asText());
             final JsonNode stopped = api.delete("/api/lab/pairs/" + id).json();
             assertEquals("stopped", stopped.get("state").asText(), stopped.toString());
             assertFalse(stopped.get("serverRunning").asBoolean(), stopped.toString());
@@ -158,6 +168,73 @@ class TwoLabHostsTest {
                     && JackServer.portGone(jackB.name(), "pairfar:send_1"),
                     () -> "both ends' JACK ports gone: A " + JackServer.lspOf(jackA.name()) + ", B "
                             + JackServer.lspOf(jackB.name()));
+        }
+    }
+
+    /**
+     * Ports the user gives that disagree, or that the running pair holds, are refused before anything
+     * starts; a second pair on the same two hosts, with no port given, takes the ports the first left
+     * free, and audio arrives both ways on both pairs, as each host's agent counts it.
+     *
+     * @return the second pair's id
+     */
+    private static String secondPair(AgentClient api, LabHosts lab, JsonNode first, Path tokenA, Path tokenB)
+            throws Exception {
+        final int taken = first.get("port").asInt();
+        final int pairs = api.get("/api/lab/pairs").json().size();
+        final AgentClient.Response mismatch = api.post("/api/lab/pairs", "{\"peer\": \"lab-a\", \"client\":"
+                + " \"lab-b\", \"port\": 4484, \"options\": {\"portoffset\": 10}}");
+        assertEquals(400, mismatch.status(), mismatch.body());
+        assertEquals("options.portoffset", mismatch.json().get("field").asText(), mismatch.body());
+        assertTrue(mismatch.json().get("message").asText().contains("send to UDP port 4474, but port 4484 has the"
+                + " server bind UDP port 4484"), mismatch.body());
+        assertEquals(pairs, api.get("/api/lab/pairs").json().size(), "no pair was made of it");
+
+        final JsonNode held = awaitEnd(api, api.post("/api/lab/pairs", "{\"peer\": \"lab-a\", \"client\": \"lab-b\","
+                + " \"port\": " + taken + ", \"options\": {\"numchannels\": " + CHANNELS + "}}").json().get("id")
+                .asText());
+        assertEquals("failed", held.get("state").asText(), held.toString());
+        final JsonNode check = held.get("steps").get(2);
+        assertEquals("FAILED", check.get("state").asText(), held.toString());
+        assertTrue(check.get("detail").asText().startsWith("UDP port " + taken + " (port " + taken + ") on lab-a is"
+                + " held by pair " + first.get("id").asText() + ": leave it out"), check.toString());
+        assertEquals("PENDING", held.get("steps").get(3).get("state").asText(), "nothing started: " + held);
+
+        final JsonNode running = awaitEnd(api, api.post("/api/lab/pairs", pairRequest("pairfar2")).json().get("id")
+                .asText());
+        assertEquals("running", running.get("state").asText(), running.toString());
+        assertEquals(4474, running.get("port").asInt(), "the next port free on lab-a: " + running);
+        assertEquals(4464, running.get("clientPort").asInt(), "the port free on lab-b: " + running);
+        for (JsonNode pair : List.of(first, running)) {
+            final String server = pair.get("serverLink").asText();
+            final String client = pair.get("clientLink").asText();
+            Deadlines.await(Duration.ofSeconds(20), () -> received(lab.host(0), tokenA, server) > 0
+                    && received(lab.host(1), tokenB, client) > 0, () -> "audio both ways on pair " + pair.get("id")
+                            + ": lab-a's " + server + " received " + received(lab.host(0), tokenA, server)
+                            + ", lab-b's " + client + " " + received(lab.host(1), tokenB, client));
+        }
+        return running.get("id").asText();
+    }
+
+    private static String pairRequest(String clientName) {
+        return "{\"peer\": \"lab-a\", \"client\": \"lab-b\", \"options\": {\"numchannels\": " + CHANNELS
+                + ", \"nojackportsconnect\": true, \"clientname\": \"" + clientName + "\", \"queue\": 4}}";
+    }
+
+    /** A link's packets received, read from the agent on {@code host} as a user there would, with curl. */
+    private static long received(LabHosts.Host host, Path token, String link) {
+        try {
+            final Process p = new ProcessBuilder(host.on(List.of("curl", "-sS", "--max-time", "5", "-H",
+                    "Authorization: Bearer " + Files.readString(token).strip(), "http://127.0.0.1:8464/api/links/"
+                            + link + "/counters"))).redirectErrorStream(true).start();
+            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return AgentClient.JSON.readTree(out).path("pkts_in").asLong(-1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
