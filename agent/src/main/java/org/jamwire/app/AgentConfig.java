@@ -45,6 +45,16 @@ final class AgentConfig {
     }
 
     /**
+     * The token file the agent uses when started without options: the default config file's tokenFile,
+     * else {@code token} in {@link #configDir()}. The agent keeps its known_hosts beside it.
+     *
+     * @throws UsageException when the default config file cannot be used
+     */
+    static Path defaultTokenFile() throws UsageException {
+        return load(new Command.Agent(null, null, null, null, null, null, null)).settings().tokenFile();
+    }
+
+    /**
      * Reads the config file (the one given, or the default one if it exists) and merges the command line over it.
      *
      * @throws UsageException when the file is missing (if given), unreadable, not JSON, has an unknown key or a

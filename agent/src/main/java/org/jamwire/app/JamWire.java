@@ -4,8 +4,9 @@ import org.jamwire.cli.ConsoleLinkRunner;
 import org.jamwire.cli.Main;
 
 /**
- * The entry point of the {@code jamwire} jar: wires the command line to the console runner and
- * {@code jamwire agent} to the web agent. Main thread.
+ * The entry point of the {@code jamwire} jar: wires the command line to the console runner,
+ * {@code jamwire agent} to the web agent and {@code jamwire lab trust} to the coordinator's host-key
+ * recording. Main thread.
  */
 public final class JamWire {
 
@@ -15,7 +16,9 @@ public final class JamWire {
     /** Runs the command line and ends the process with its exit code. */
     public static void main(String[] args) {
         final int code = new Main(new ConsoleLinkRunner(System.out, System.err,
-                agent -> new AgentConsole(System.out, System.err).run(agent)), System.out, System.err).run(args);
+                agent -> new AgentConsole(System.out, System.err).run(agent),
+                trust -> new LabTrustConsole(System.out, System.err, LabTrustConsole.systemTerminal()).run(trust)),
+                System.out, System.err).run(args);
         System.out.flush();
         System.err.flush();
         // Every link has stopped and released its JACK client by now. Halting skips the native

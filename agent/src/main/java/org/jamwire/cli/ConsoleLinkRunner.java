@@ -28,15 +28,20 @@ public final class ConsoleLinkRunner implements LinkRunner {
     private final PrintStream out;
     private final PrintStream err;
     private final ToIntFunction<Command.Agent> agents;
+    private final ToIntFunction<Command.LabTrust> labTrust;
 
     /**
      * @param agents runs {@code jamwire agent}, which the web layer serves: the launcher passes it
      *     in, so that this package need not know the web layer
+     * @param labTrust runs {@code jamwire lab trust}, which reaches the lab over ssh: passed in by the
+     *     launcher for the same reason
      */
-    public ConsoleLinkRunner(PrintStream out, PrintStream err, ToIntFunction<Command.Agent> agents) {
+    public ConsoleLinkRunner(PrintStream out, PrintStream err, ToIntFunction<Command.Agent> agents,
+            ToIntFunction<Command.LabTrust> labTrust) {
         this.out = out;
         this.err = err;
         this.agents = agents;
+        this.labTrust = labTrust;
     }
 
     @Override
@@ -87,6 +92,11 @@ public final class ConsoleLinkRunner implements LinkRunner {
             }
             return "failed".equals(links.view(link.id(), false).state()) ? ExitCode.FAILED : exit.get();
         }
+    }
+
+    @Override
+    public int runLabTrust(Command.LabTrust trust) {
+        return labTrust.applyAsInt(trust);
     }
 
     @Override

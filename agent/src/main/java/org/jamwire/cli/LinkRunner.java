@@ -69,4 +69,13 @@ public interface LinkRunner {
      * @return {@link ExitCode#OK} or {@link ExitCode#FAILED}
      */
     int runLinkTest(Command.LinkTest test);
+
+    /**
+     * Runs {@code jamwire lab trust}: records the lab's host keys for ssh and the agent, asking on
+     * the terminal for each.
+     *
+     * @return {@link ExitCode#OK} when every host's key is recorded, else {@link ExitCode#FAILED}
+     *     (or {@link ExitCode#USAGE} for a wrong setting)
+     */
+    int runLabTrust(Command.LabTrust trust);
 }

@@ -66,6 +66,9 @@ public final class Main {
         if (command instanceof Command.Agent agent) {
             return runner.runAgent(agent);
         }
+        if (command instanceof Command.LabTrust trust) {
+            return runner.runLabTrust(trust);
+        }
         if (command instanceof Command.Netsim netsim) {
             return runner.runNetsim(netsim);
         }

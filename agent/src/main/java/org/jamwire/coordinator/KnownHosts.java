@@ -5,27 +5,19 @@ import com.jcraft.jsch.HostKeyRepository;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.Set;
 
 /**
  * The known_hosts file that every ssh connection checks host keys against, in OpenSSH's format. A
  * key is added only after the user confirmed its fingerprint ({@link #addConfirmed}); there is no
- * trust on first use. Called on control threads; adding is synchronized.
+ * trust on first use. A file or directory made for it is its owner's only ({@link KnownHostsFile#append}).
+ * Called on control threads; adding is synchronized.
  */
 public final class KnownHosts {
-
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIR =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     private final Path file;
 
@@ -64,11 +56,12 @@ public final class KnownHosts {
      * @param key the key the server presented
      */
     public synchronized void addConfirmed(String name, HostKey key) throws IOException {
-        final Path dir = file.toAbsolutePath().getParent();
-        if (dir != null && !Files.exists(dir)) {
-            Files.createDirectories(dir, OWNER_ONLY_DIR);
+        final SshHostKey recorded;
+        try {
+            recorded = SshHostKey.parse(key.getType(), key.getKey());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the key of " + name + " cannot be recorded: " + e.getMessage(), e);
         }
-        final String line = name + " " + key.getType() + " " + key.getKey() + "\n";
-        Files.writeString(file, line, StandardCharsets.US_ASCII, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        KnownHostsFile.append(file, name, recorded, false);
     }
 }

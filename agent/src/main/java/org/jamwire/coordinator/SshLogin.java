@@ -11,13 +11,17 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Connecting and authenticating one ssh session with JSch: host keys checked strictly against
  * known_hosts (an unknown or changed key refuses the connection, and says so with the key's
  * fingerprint), public-key authentication only, strict key exchange required, and a bound on the
- * wait. A host key is recorded only after the user accepted its fingerprint. Called on the control
- * or HTTP thread that opens the session.
+ * wait. Host key types are proposed in OpenSSH's order, those recorded for the host first
+ * ({@link HostKeyTypes}), so the agent meets the same key of a host as ssh does. A host key is
+ * recorded only after the user accepted its fingerprint. Called on the control or HTTP thread that
+ * opens the session, and on the main thread of {@code jamwire lab trust}.
  */
 final class SshLogin {
 
@@ -47,7 +51,7 @@ final class SshLogin {
         } catch (JSchException e) {
             throw new SshException(SshException.Kind.FAILED, e.getMessage(), null, e);
         }
-        configure(session, timeouts);
+        configure(session, timeouts, HostKeyTypes.proposal(knownTypes(keys, target.knownHostsName())));
         try {
             session.connect((int) timeouts.connect().toMillis());
         } catch (JSchException e) {
@@ -57,8 +61,61 @@ final class SshLogin {
         return session;
     }
 
-    private static void configure(Session session, SshSession.Timeouts timeouts) {
+    /**
+     * The host key {@code host} presents when offered the key types {@code knownTypes} first, then the
+     * others in OpenSSH's order: the key ssh would meet there. Nothing is recorded and no one logs in;
+     * the connection ends once the key has been seen.
+     *
+     * @throws SshException UNREACHABLE, CONNECT_TIMEOUT or FAILED
+     */
+    static SshHostKey presentedKey(String host, int port, Set<String> knownTypes, SshSession.Timeouts timeouts)
+            throws SshException {
+        final JSch jsch = new JSch();
+        final Recording keys = new Recording(jsch.getHostKeyRepository());
+        jsch.setHostKeyRepository(keys);
+        final String where = host + ":" + port;
+        final Session session;
+        try {
+            session = jsch.getSession("jamwire", host, port);
+        } catch (JSchException e) {
+            throw new SshException(SshException.Kind.FAILED, where + ": " + e.getMessage(), null, e);
+        }
+        configure(session, timeouts, HostKeyTypes.proposal(knownTypes));
+        try {
+            session.connect((int) timeouts.connect().toMillis());
+        } catch (JSchException e) {
+            if (keys.presented != null) {
+                return SshHostKey.of(keys.presented);
+            }
+            final SshException network = networkFailure(where, host, port, timeouts, e);
+            throw network != null ? network : new SshException(SshException.Kind.FAILED, "ssh to " + where
+                    + " failed: " + e.getMessage(), null, e);
+        } finally {
+            session.disconnect();
+        }
+        throw new SshException(SshException.Kind.FAILED, where + " let this session in without checking its host"
+                + " key: refusing to trust it");
+    }
+
+    /** The key types known_hosts holds for {@code name}, whose algorithms go first in the negotiation. */
+    static Set<String> knownTypes(HostKeyRepository known, String name) {
+        final HostKey[] recorded = known.getHostKey(name, null);
+        final Set<String> types = new HashSet<>();
+        for (HostKey k : recorded == null ? new HostKey[0] : recorded) {
+            types.add(k.getType());
+        }
+        return types;
+    }
+
+    /**
+     * Strict host keys, public keys only, strict key exchange, no questions, keepalives, and the host
+     * key algorithms proposed in {@code hostKeyAlgorithms}' order (see {@link HostKeyTypes}).
+     */
+    static void configure(Session session, SshSession.Timeouts timeouts, String hostKeyAlgorithms) {
         session.setConfig("StrictHostKeyChecking", "yes");
+        // The order is decided here, known types first, as OpenSSH decides it: JSch must not reorder it.
+        session.setConfig("server_host_key", hostKeyAlgorithms);
+        session.setConfig("prefer_known_host_key_types", "no");
         session.setConfig("PreferredAuthentications", "publickey");
         session.setConfig("enable_strict_kex", "yes");
         session.setConfig("require_strict_kex", "yes");
@@ -77,7 +134,7 @@ final class SshLogin {
         if (keys.result == HostKeyRepository.NOT_INCLUDED) {
             final SshException unknown = new SshException(SshException.Kind.UNKNOWN_HOST_KEY, target.knownHostsName()
                     + " is not in " + known.file() + ": its key's fingerprint is " + fingerprint + "; compare it with"
-                    + " `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on that machine before accepting it",
+                    + " `ssh-keygen -lf " + hostKeyFile(keys.presented) + "` on that machine before accepting it",
                     fingerprint, e);
             unknown.presentedKey = keys.presented;
             return unknown;
@@ -89,30 +146,58 @@ final class SshLogin {
                     + " machine was reinstalled, check the new key there and remove the old one with"
                     + " `ssh-keygen -f " + known.file() + " -R '" + target.knownHostsName() + "'`", fingerprint, e);
         }
-        final Throwable cause = e.getCause();
+        final SshException network = networkFailure(target.toString(), target.host(), target.port(), timeouts, e);
+        if (network != null) {
+            return network;
+        }
         final String msg = String.valueOf(e.getMessage());
-        if (cause instanceof UnknownHostException) {
-            return new SshException(SshException.Kind.UNREACHABLE, "unknown host " + target.host()
-                    + ": check the name, or use its IP address", null, e);
-        }
-        if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
-            return new SshException(SshException.Kind.UNREACHABLE, "cannot reach " + target + " ("
-                    + cause.getMessage() + "): is sshd running there and port " + target.port() + " open?", null, e);
-        }
-        if (cause instanceof SocketTimeoutException || msg.contains("timeout") || msg.contains("timed out")) {
-            return new SshException(SshException.Kind.CONNECT_TIMEOUT, target + " did not complete the ssh handshake"
-                    + " within " + timeouts.connect().toMillis() + " ms: the host or its sshd is not answering",
-                    null, e);
-        }
         if (msg.contains("Auth fail") || msg.contains("Auth cancel")) {
             return new SshException(SshException.Kind.AUTH_FAILED, target + " refused the key " + target.identity()
                     + ": add its public key to ~" + target.user() + "/.ssh/authorized_keys there", null, e);
         }
+        return new SshException(SshException.Kind.FAILED, "ssh to " + target + " failed: " + msg, null, e);
+    }
+
+    /** Where the host keeps the public half of the key it presented, for the user to compare fingerprints. */
+    private static String hostKeyFile(byte[] presented) {
+        try {
+            return SshHostKey.of(presented).hostKeyFile();
+        } catch (IllegalArgumentException e) {
+            return "/etc/ssh/ssh_host_ed25519_key.pub";
+        }
+    }
+
+    /**
+     * What a failure to reach {@code where} ({@code host}:{@code port}) or to agree on the handshake
+     * means, or null when it is none of those.
+     */
+    static SshException networkFailure(String where, String host, int port, SshSession.Timeouts timeouts,
+            JSchException e) {
+        final Throwable cause = e.getCause();
+        final String msg = String.valueOf(e.getMessage());
+        if (cause instanceof UnknownHostException) {
+            return new SshException(SshException.Kind.UNREACHABLE, "unknown host " + host
+                    + ": check the name, or use its IP address", null, e);
+        }
+        if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
+            return new SshException(SshException.Kind.UNREACHABLE, "cannot reach " + where + " ("
+                    + cause.getMessage() + "): is sshd running there and port " + port + " open?", null, e);
+        }
+        if (cause instanceof SocketTimeoutException || msg.contains("timeout") || msg.contains("timed out")) {
+            return new SshException(SshException.Kind.CONNECT_TIMEOUT, where + " did not complete the ssh handshake"
+                    + " within " + timeouts.connect().toMillis() + " ms: the host or its sshd is not answering",
+                    null, e);
+        }
         if (msg.contains("strict")) {
-            return new SshException(SshException.Kind.FAILED, target + " does not offer strict key exchange"
+            return new SshException(SshException.Kind.FAILED, where + " does not offer strict key exchange"
                     + " (OpenSSH 9.6 or a patched older one does): update its sshd", null, e);
         }
-        return new SshException(SshException.Kind.FAILED, "ssh to " + target + " failed: " + msg, null, e);
+        if (msg.contains("Algorithm negotiation fail") && msg.contains("server_host_key")) {
+            return new SshException(SshException.Kind.FAILED, where + " offers none of the host key types "
+                    + String.join(", ", HostKeyTypes.OPENSSH_ORDER) + ": give its sshd an ed25519 host key"
+                    + " (ssh-keygen -A)", null, e);
+        }
+        return null;
     }
 
     /**

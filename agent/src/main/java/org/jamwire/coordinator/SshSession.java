@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -76,6 +77,18 @@ public final class SshSession implements AutoCloseable {
     public static void confirmHostKey(SshTarget target, KnownHosts known, Timeouts timeouts, String fingerprint)
             throws SshException {
         SshLogin.confirmHostKey(target, known, timeouts, fingerprint);
+    }
+
+    /**
+     * The host key {@code host} presents to a client that knows keys of {@code knownKeyTypes} for it
+     * (none: an empty set), as ssh would meet it ({@link HostKeyTypes}); nothing is recorded and no one
+     * logs in.
+     *
+     * @throws SshException UNREACHABLE, CONNECT_TIMEOUT or FAILED
+     */
+    public static SshHostKey presentedHostKey(String host, int port, Set<String> knownKeyTypes, Timeouts timeouts)
+            throws SshException {
+        return SshLogin.presentedKey(host, port, knownKeyTypes, timeouts);
     }
 
     /** Runs a command with nothing on its stdin. */

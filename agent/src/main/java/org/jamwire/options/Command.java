@@ -183,4 +183,22 @@ public sealed interface Command {
             return Math.round(1e9 * bufferSize / sampleRate);
         }
     }
+
+    /**
+     * Run {@code jamwire lab trust INVENTORY}: record the host keys of the inventory's lab group for
+     * ssh and for the agent, each after the user accepted its fingerprint. A null file was not given.
+     *
+     * @param inventory the Ansible inventory file
+     * @param knownHosts the known_hosts file for ssh (and so ansible-playbook), or null for ssh's own
+     * @param agentKnownHosts the agent's known_hosts, or null for the one beside its token file
+     * @param fingerprints fingerprints accepted without asking ({@code SHA256:...}); empty when none
+     */
+    record LabTrust(String inventory, String knownHosts, String agentKnownHosts, List<String> fingerprints)
+            implements Command {
+        /** Checks the inventory is there and copies the fingerprints. */
+        public LabTrust {
+            Objects.requireNonNull(inventory, "inventory");
+            fingerprints = List.copyOf(fingerprints);
+        }
+    }
 }

@@ -33,6 +33,7 @@ public final class CommandLine {
         m.put("netsim", CommandLine::parseNetsim);
         m.put("agent", CommandLine::parseAgent);
         m.put("linktest", CommandLine::parseLinkTest);
+        m.put("lab", CommandLine::parseLab);
         return m;
     }
 
@@ -62,6 +63,9 @@ public final class CommandLine {
             final List<String> rest = list.subList(1, list.size());
             if (first.equals("agent") && (rest.contains("-h") || rest.contains("--help"))) {
                 return new Command.Help(HelpText.renderAgent());
+            }
+            if (first.equals("lab") && (rest.contains("-h") || rest.contains("--help"))) {
+                return new Command.Help(HelpText.renderLab());
             }
             final Command early = helpOrVersion(rest);
             return early != null ? early : sub.parse(rest);
@@ -113,6 +117,11 @@ public final class CommandLine {
         return LinkTestOptions.toLinkTest(scan(args, LinkTestOptions.TABLE, "'jamwire linktest'", LINK, NETSIM));
     }
 
+    private static Command parseLab(List<String> args) throws UsageException {
+        final Elsewhere agent = new Elsewhere(AgentOptions.TABLE, "'jamwire agent'");
+        return LabOptions.parse(args, List.of(LINK, agent));
+    }
+
     /**
      * The values of a command's options; {@code here} names the command (null for a link), and a name
      * found in {@code elsewhere} is reported as belonging there.
@@ -125,7 +134,8 @@ public final class CommandLine {
     private static UsageException unknownCommand(String word) {
         String nearest = null;
         for (String name : SUBCOMMANDS.keySet()) {
-            if (UnknownOption.distance(word, name) <= 2) {
+            // Two slips in a short word leave little of it: 'hub' is not a misspelt 'lab'.
+            if (UnknownOption.distance(word, name) <= (word.charAt(0) == name.charAt(0) ? 2 : 1)) {
                 nearest = name;
             }
         }

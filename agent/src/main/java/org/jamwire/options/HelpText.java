@@ -39,6 +39,10 @@ final class HelpText {
                                                 link's size at its rate, and recommend -q and -b
                   jamwire agent [AGENT OPTIONS] the service with the HTTP API, live feed and web UI
                                                 that starts and watches links from a browser
+                  jamwire lab trust INVENTORY [LAB OPTIONS]
+                                                record the host keys of an Ansible inventory's lab
+                                                group for ssh and for the agent, each once you
+                                                accept its fingerprint
                   jamwire -h | --help           this help
                   jamwire -v | --version        the version
 
@@ -57,6 +61,7 @@ final class HelpText {
                 NetsimOptions.TABLE);
         appendCommand(out, "Link test options (jamwire linktest --echo | --to HOST:PORT)", LinkTestOptions.TABLE);
         appendCommand(out, "Agent options (jamwire agent)", AgentOptions.TABLE);
+        appendCommand(out, "Lab options (jamwire lab trust INVENTORY)", LabOptions.TABLE);
         appendSeed(out);
         appendJacktripOnly(out);
         out.append(EXAMPLES_AND_PORTS);
@@ -99,6 +104,43 @@ final class HelpText {
 
                 Exit codes: 0 when stopped by Ctrl-C or SIGTERM, 1 when it cannot start (the port is
                 taken, the token file cannot be read or written), 2 for a wrong option or config file.
+                """);
+        return out.toString();
+    }
+
+    /** The help of {@code jamwire lab}, ending with a newline. */
+    static String renderLab() {
+        final StringBuilder out = new StringBuilder();
+        out.append("JamWire ").append(BuildInfo.version()).append(": the lab's host keys\n\n");
+        out.append("""
+                Usage:
+                  jamwire lab trust INVENTORY [LAB OPTIONS]
+
+                For every host of the inventory's group 'lab' (as ansible-inventory -i INVENTORY
+                --list gives it: ansible_host, else the name, and ansible_port, else 22), connects,
+                takes the host key that ssh would meet there (ed25519 first for a host it does not
+                know, else the type already recorded), and prints it as ssh-keygen -lf does:
+                  256 SHA256:... 192.0.2.10 (ED25519)
+                Compare that with ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the host. On
+                yes, the key is recorded both for ssh (so ansible-playbook finds it) and in the
+                agent's known_hosts (so the agent's coordinator shows the same fingerprint). Files and
+                directories it makes are readable by their owner only. A key already recorded is not
+                added again; a key that differs from the one recorded is refused, never replaced.
+                Without a terminal (stdin not one), only keys whose fingerprint --yes-if-fingerprint
+                names are recorded.
+                """);
+        appendCommand(out, "Lab options", LabOptions.TABLE);
+        out.append("""
+
+                Examples:
+                  Before the first ansible-playbook run, answering y or n for each host:
+                    jamwire lab trust ~/jamwire-lab/inventory.yml
+                  From a script, with each host's fingerprint read on that host beforehand:
+                    jamwire lab trust ~/jamwire-lab/inventory.yml --yes-if-fingerprint SHA256:...,SHA256:...
+
+                Exit codes: 0 when every host's key is recorded for both (now or before), 1 when a
+                host was not reached, its key was declined, not confirmed, changed or revoked, 2 for
+                a wrong option.
                 """);
         return out.toString();
     }
@@ -269,7 +311,9 @@ final class HelpText {
                 + "\nLink test options (`jamwire linktest ...`):\n\n"
                 + markdownTable(LinkTestOptions.TABLE.options())
                 + "\nAgent options (`jamwire agent ...`):\n\n"
-                + markdownTable(AgentOptions.TABLE.options());
+                + markdownTable(AgentOptions.TABLE.options())
+                + "\nLab options (`jamwire lab trust INVENTORY ...`):\n\n"
+                + markdownTable(LabOptions.TABLE.options());
     }
 
     private static String markdownTable(List<OptionSpec> options) {

@@ -31,6 +31,7 @@ record OptionSpec(List<String> names, String valueName, String defaultText, Stri
         NETSIM("Network simulation"),
         AGENT("Agent"),
         LINKTEST("Link test"),
+        LAB("Lab"),
         GENERAL("General");
 
         final String title;

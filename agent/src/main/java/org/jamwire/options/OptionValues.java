@@ -83,4 +83,7 @@ final class OptionValues {
     final Slot<Boolean> echo = Slot.once("--echo");
     final Slot<HostPort> testTo = Slot.once("the echo to test against");
     final Slot<Integer> testPort = Slot.once("the echo's port");
+    final Slot<String> knownHosts = Slot.once("ssh's known_hosts file");
+    final Slot<String> agentKnownHosts = Slot.once("the agent's known_hosts file");
+    final Slot<List<String>> fingerprints = Slot.once("the accepted fingerprints");
 }

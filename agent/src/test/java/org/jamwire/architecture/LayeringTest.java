@@ -42,5 +42,5 @@ class LayeringTest {
             .whereLayer("coordinator").mayOnlyAccessLayers("control", "options", "text")
             .whereLayer("web").mayOnlyAccessLayers("control", "coordinator", "options", "text")
             .whereLayer("cli").mayOnlyAccessLayers("control", "options", "text")
-            .whereLayer("app").mayOnlyAccessLayers("web", "cli", "control", "options", "text");
+            .whereLayer("app").mayOnlyAccessLayers("web", "coordinator", "cli", "control", "options", "text");
 }

@@ -33,6 +33,7 @@ class MainTest {
         Command.Demo demo;
         Command.Netsim netsim;
         Command.Agent agent;
+        Command.LabTrust labTrust;
 
         @Override
         public int runLink(Command.Run run) {
@@ -72,6 +73,12 @@ class MainTest {
         public int runAgent(Command.Agent a) {
             agent = a;
             return 6;
+        }
+
+        @Override
+        public int runLabTrust(Command.LabTrust t) {
+            labTrust = t;
+            return 11;
         }
     }
 
@@ -157,6 +164,24 @@ class MainTest {
         assertEquals(ExitCode.USAGE, main("agent --queue 4"));
         assertNull(runner.agent);
         org.junit.jupiter.api.Assertions.assertTrue(err().contains("--queue"), err());
+    }
+
+    @Test
+    void lab_trust_goes_to_the_runner_with_the_inventory_and_the_fingerprints() {
+        final String fingerprint = "SHA256:FzXgMBQAHFkZZe6xUqipzEgFua5KySJnT9ES1qGU+uk";
+        assertEquals(11, main("lab trust --yes-if-fingerprint " + fingerprint + " /tmp/lab/inventory.yml"));
+        assertEquals("/tmp/lab/inventory.yml", runner.labTrust.inventory());
+        assertEquals(List.of(fingerprint), runner.labTrust.fingerprints());
+        assertNull(runner.labTrust.knownHosts());
+        assertNull(runner.labTrust.agentKnownHosts());
+    }
+
+    @Test
+    void lab_help_is_its_own() throws UsageException {
+        assertEquals(0, main("lab trust --help"));
+        assertEquals(helpText("lab", "trust", "--help"), out());
+        assertTrue(out().contains("--yes-if-fingerprint"), out());
+        assertNull(runner.labTrust);
     }
 
     @Test

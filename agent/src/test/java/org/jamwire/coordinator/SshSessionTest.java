@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.jamwire.testing.LabHosts;
 import org.jamwire.testing.SshServer;
 import org.junit.jupiter.api.AfterAll;
@@ -72,6 +73,32 @@ class SshSessionTest {
         assertEquals(SshException.Kind.UNKNOWN_HOST_KEY, e.kind(), e.getMessage());
         assertEquals(sshd.hostFingerprint(), e.fingerprint());
         assertFalse(Files.exists(known.file()) && !Files.readString(known.file()).isEmpty());
+    }
+
+    @Test
+    void a_host_nobody_knows_presents_its_ed25519_key_as_it_would_to_openssh() throws Exception {
+        final SshHostKey key = SshSession.presentedHostKey(sshd.address(), sshd.port(), Set.of(), QUICK);
+        assertEquals(sshd.hostKeyLine("ed25519").split(" ")[1], key.fingerprint());
+        assertEquals("ssh-ed25519", key.type());
+    }
+
+    @Test
+    void a_known_key_type_is_the_one_presented() throws Exception {
+        assertEquals(sshd.hostKeyLine("ecdsa").split(" ")[1], SshSession.presentedHostKey(sshd.address(), sshd.port(),
+                Set.of("ecdsa-sha2-nistp256"), QUICK).fingerprint());
+        assertEquals(sshd.hostKeyLine("rsa").split(" ")[1], SshSession.presentedHostKey(sshd.address(), sshd.port(),
+                Set.of("ssh-rsa"), QUICK).fingerprint());
+    }
+
+    @Test
+    void the_agent_meets_the_key_type_recorded_for_the_host_as_ssh_does() throws Exception {
+        for (String kind : List.of("ecdsa", "rsa")) {
+            final Path file = dir.resolve("only_" + kind + "_known_hosts");
+            Files.writeString(file, sshd.knownHostsLine(target.knownHostsName(), kind));
+            try (SshSession s = SshSession.open(target, new KnownHosts(file), QUICK)) {
+                assertTrue(s.isOpen(), kind);
+            }
+        }
     }
 
     @Test

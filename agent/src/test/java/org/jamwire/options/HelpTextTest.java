@@ -46,6 +46,20 @@ class HelpTextTest {
     }
 
     @Test
+    void lab_help_names_every_lab_option_and_fits_in_a_terminal() {
+        final String lab = HelpText.renderLab();
+        for (OptionSpec o : LabOptions.TABLE.options()) {
+            if (o == LinkOptions.HELP || o == LinkOptions.VERSION) {
+                continue;
+            }
+            assertTrue(lab.contains(o.synopsis()), o.synopsis());
+            assertTrue(HELP.contains(o.synopsis()), o.synopsis());
+        }
+        assertTrue(HELP.contains("jamwire lab trust INVENTORY"), "the usage names lab trust");
+        lab.lines().forEach(l -> assertTrue(l.length() <= 100, "too long: " + l));
+    }
+
+    @Test
     void help_names_every_demo_option() {
         for (String name : DemoOptions.TABLE.names()) {
             assertTrue(mentionsName(HELP, name), "help does not mention " + name);

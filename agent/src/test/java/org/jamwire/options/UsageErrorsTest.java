@@ -255,7 +255,7 @@ class UsageErrorsTest {
 
     @Test
     void an_unknown_command_is_named() {
-        assertEquals("unknown command 'hub' (the commands are: demo, netsim, agent, linktest; without a command,"
+        assertEquals("unknown command 'hub' (the commands are: demo, netsim, agent, linktest, lab; without a command,"
                 + " jamwire runs a link: -s waits for a client, -c HOST connects to HOST)",
                 problem("hub --port 1"));
     }

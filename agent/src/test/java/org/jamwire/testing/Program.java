@@ -77,6 +77,25 @@ public final class Program implements AutoCloseable {
         return start(jamwireCommand(args), jackServer);
     }
 
+    /**
+     * As {@link #jamwire}, on a terminal of its own (through {@code script}), as a user at a shell runs
+     * it: its stdin and stdout are a terminal, what {@link #type} writes is typed there, and its output
+     * comes with the terminal's CRLF line ends.
+     */
+    public static Program jamwireOnTerminal(String... args) throws IOException {
+        final StringBuilder line = new StringBuilder();
+        for (String word : jamwireCommand(args)) {
+            line.append(line.length() == 0 ? "" : " ").append('\'').append(word.replace("'", "'\\''")).append('\'');
+        }
+        return start(List.of("script", "-qefc", line.toString(), "/dev/null"), null);
+    }
+
+    /** Types {@code text} on its stdin (or its terminal, for {@link #jamwireOnTerminal}). */
+    public void type(String text) throws IOException {
+        process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     private static List<String> jamwireCommand(String... args) throws IOException {
         final String jar = System.getProperty("jamwire.jar");
         if (jar == null || !new java.io.File(jar).isFile()) {

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real OpenSSH sshd for tests, with keys made for it: a host key, a user key pair whose public
+ * A real OpenSSH sshd for tests, with keys made for it: host keys of the three kinds a Debian sshd has
+ * (ed25519, ECDSA and RSA, so a client's choice among them shows), a user key pair whose public
  * half it accepts for the current user, on a free port of an address it is told (127.0.0.1, or a
  * lab host's address when started inside a network namespace). Needs root, as sshd does; outside
  * CI a test using it is skipped with a message. Test thread.
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.Assumptions;
 public final class SshServer implements AutoCloseable {
 
     private static final Path SSHD = Path.of("/usr/sbin/sshd");
+    /** The host keys it has, as ssh-keygen -t names their kinds. */
+    public static final List<String> HOST_KEY_KINDS = List.of("ed25519", "ecdsa", "rsa");
 
     private final Path dir;
     private final String address;
@@ -74,8 +77,10 @@ public final class SshServer implements AutoCloseable {
         assumeUsable();
         Files.createDirectories(dir);
         Files.createDirectories(Path.of("/run/sshd"));
-        keygen(dir.resolve("host_ed25519"));
-        keygen(dir.resolve("user_ed25519"));
+        for (String kind : HOST_KEY_KINDS) {
+            keygen(dir.resolve("host_" + kind), kind);
+        }
+        keygen(dir.resolve("user_ed25519"), "ed25519");
         final Path authorized = dir.resolve("authorized_keys");
         Files.copy(dir.resolve("user_ed25519.pub"), authorized, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.setPosixFilePermissions(authorized, PosixFilePermissions.fromString("rw-------"));
@@ -85,6 +90,8 @@ public final class SshServer implements AutoCloseable {
                 "Port " + port,
                 "ListenAddress " + address,
                 "HostKey " + dir.resolve("host_ed25519"),
+                "HostKey " + dir.resolve("host_ecdsa"),
+                "HostKey " + dir.resolve("host_rsa"),
                 "AuthorizedKeysFile " + authorized,
                 "PidFile " + dir.resolve("sshd.pid"),
                 "StrictModes no",
@@ -139,10 +146,11 @@ public final class SshServer implements AutoCloseable {
         return out.contains(":" + port);
     }
 
-    private static void keygen(Path key) throws IOException, InterruptedException {
+    /** Makes a key pair of {@code kind} (ed25519, ecdsa or rsa) at {@code key} and {@code key.pub}. */
+    public static void keygen(Path key, String kind) throws IOException, InterruptedException {
         Files.deleteIfExists(key);
         Files.deleteIfExists(Path.of(key + ".pub"));
-        final Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "jamwire-test",
+        final Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", kind, "-N", "", "-C", "jamwire-test",
                 "-f", key.toString()).redirectErrorStream(true).start();
         final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
@@ -172,23 +180,41 @@ public final class SshServer implements AutoCloseable {
         return dir.resolve("user_ed25519");
     }
 
-    /** Its host public key file. */
+    /** Its ed25519 host public key file, the key ssh meets first on a host it does not know. */
     public Path hostPublicKey() {
-        return dir.resolve("host_ed25519.pub");
+        return hostPublicKey("ed25519");
     }
 
-    /** The host key's fingerprint as {@code ssh-keygen -lf} prints it, e.g. {@code SHA256:...}. */
+    /** Its host public key file of {@code kind}: ed25519, ecdsa or rsa. */
+    public Path hostPublicKey(String kind) {
+        return dir.resolve("host_" + kind + ".pub");
+    }
+
+    /** The ed25519 host key's fingerprint as {@code ssh-keygen -lf} prints it, e.g. {@code SHA256:...}. */
     public String hostFingerprint() throws IOException, InterruptedException {
-        final Process p = new ProcessBuilder("ssh-keygen", "-l", "-E", "sha256", "-f", hostPublicKey().toString())
+        return hostKeyLine("ed25519").split(" ")[1];
+    }
+
+    /**
+     * What {@code ssh-keygen -lf} prints for the host key of {@code kind}, e.g. {@code 256 SHA256:...
+     * jamwire-test (ED25519)}.
+     */
+    public String hostKeyLine(String kind) throws IOException, InterruptedException {
+        final Process p = new ProcessBuilder("ssh-keygen", "-l", "-E", "sha256", "-f", hostPublicKey(kind).toString())
                 .redirectErrorStream(true).start();
         final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
-        return out.split(" ")[1];
+        return out.strip();
     }
 
-    /** A known_hosts line for this server's key under {@code name}. */
+    /** A known_hosts line for this server's ed25519 key under {@code name}. */
     public String knownHostsLine(String name) throws IOException {
-        final String[] pub = Files.readString(hostPublicKey()).trim().split(" ");
+        return knownHostsLine(name, "ed25519");
+    }
+
+    /** A known_hosts line for this server's key of {@code kind} under {@code name}. */
+    public String knownHostsLine(String name, String kind) throws IOException {
+        final String[] pub = Files.readString(hostPublicKey(kind)).trim().split(" ");
         return name + " " + pub[0] + " " + pub[1] + "\n";
     }
 
