@@ -51,7 +51,7 @@ final class AgentConfig {
      * @throws UsageException when the default config file cannot be used
      */
     static Path defaultTokenFile() throws UsageException {
-        return load(new Command.Agent(null, null, null, null, null, null, null)).settings().tokenFile();
+        return load(new Command.Agent(null, null, null, null, null, null, null, null)).settings().tokenFile();
     }
 
     /**
