@@ -135,7 +135,7 @@ public final class CommandLine {
         String nearest = null;
         for (String name : SUBCOMMANDS.keySet()) {
             // Two slips in a short word leave little of it: 'hub' is not a misspelt 'lab'.
-            if (UnknownOption.distance(word, name) <= (word.charAt(0) == name.charAt(0) ? 2 : 1)) {
+            if (UnknownOption.distance(word, name) <= (word.startsWith(name.substring(0, 1)) ? 2 : 1)) {
                 nearest = name;
             }
         }

@@ -2,6 +2,7 @@ package org.jamwire.options;
 
 import static org.jamwire.options.Parse.problem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jamwire.link.LinkConfig.PeerPin;
@@ -258,6 +259,13 @@ class UsageErrorsTest {
         assertEquals("unknown command 'hub' (the commands are: demo, netsim, agent, linktest, lab; without a command,"
                 + " jamwire runs a link: -s waits for a client, -c HOST connects to HOST)",
                 problem("hub --port 1"));
+    }
+
+    @Test
+    void an_empty_word_where_a_command_goes_is_an_unknown_command() {
+        final String problem = assertThrows(UsageException.class, () -> CommandLine.parse(new String[] {""}))
+                .problem();
+        assertTrue(problem.startsWith("unknown command '' (the commands are: "), problem);
     }
 
     @Test
