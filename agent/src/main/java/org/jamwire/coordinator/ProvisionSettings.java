@@ -23,7 +23,7 @@ public record ProvisionSettings(Map<String, Object> vars) {
 
     /** A role's variable; the ones the coordinator sets itself are refused below. */
     private static final Pattern ROLE_VAR = Pattern.compile(
-            "(jack_realtime|jamwire_agent|lab_network|jacktrip)_[a-z0-9_]{1,60}|ansible_python_interpreter"
+            "(jack_realtime|jamwire_agent|jack_service|lab_network|jacktrip)_[a-z0-9_]{1,60}|ansible_python_interpreter"
                     + "|ansible_remote_tmp");
     private static final java.util.Set<String> OWN = java.util.Set.of("jamwire_agent_token",
             "jamwire_agent_token_keep", "jamwire_agent_jar_src");
@@ -60,7 +60,7 @@ public record ProvisionSettings(Map<String, Object> vars) {
             final String key = e.getKey();
             if (!ROLE_VAR.matcher(key).matches() || OWN.contains(key)) {
                 throw new IOException(file + ": '" + clip(key) + "' is not a variable it may set: the roles' own"
-                        + " (jack_realtime_*, jamwire_agent_*, lab_network_*, jacktrip_*) but "
+                        + " (jack_realtime_*, jamwire_agent_*, jack_service_*, lab_network_*, jacktrip_*) but "
                         + String.join(", ", OWN.stream().sorted().toList()) + ", which the agent sets itself");
             }
             vars.put(key, plain(file, key, e.getValue(), true));

@@ -7,24 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.jamwire.options.BuildInfo;
 import org.jamwire.testing.Deadlines;
 import org.jamwire.testing.LabHosts;
+import org.jamwire.testing.ServiceUnit;
 import org.jamwire.testing.SshServer;
+import org.jamwire.testing.UnitFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -38,13 +43,19 @@ import org.junit.jupiter.api.io.TempDir;
  * so the roles write under an install prefix (their *_root variables) and neither create accounts
  * nor manage services; their apt tasks run, and find JACK, Java and jacktrip already installed by
  * scripts/install-test-deps. The playbook runs three times: a first converge, a second that must
- * change nothing, and a --check --diff run that must find nothing to change. Needs root; outside CI
- * it is skipped without. Test thread.
+ * change nothing, and a --check --diff run that must find nothing to change. Systemd does not run
+ * in the namespace: the agent's and JACK's units are run as {@link ServiceUnit} runs them, each
+ * unit's ExecStart exactly as the role wrote it. Needs root; outside CI it is skipped without.
+ * Test thread.
  */
 @Tag("integration")
 class ProvisionTest {
 
     private static final String HOST = "jwlab" + ProcessHandle.current().pid();
+    /** The JACK server's name: JACK server names are machine-wide, and the namespace shares this machine's. */
+    private static final String JACK_SERVER = "jamwire-provision-" + ProcessHandle.current().pid();
+    private static final int JACK_RATE = 44100;
+    private static final int JACK_PERIOD = 256;
     /** A second host on the same namespace whose root has nftables, with Debian's default config. */
     private static final String NFT_HOST = HOST + "nft";
     private static final String DEBIAN_NFTABLES_CONF = """
@@ -73,6 +84,7 @@ class ProvisionTest {
     private static Path root;
     private static Path nftRoot;
     private static String sentinel;
+    private static String publicKey;
     private static Ansible.Run first;
     private static Ansible.Run second;
     private static Ansible.Run check;
@@ -160,7 +172,14 @@ class ProvisionTest {
         vars.put("jamwire_agent_jar_src", jar().toString());
         vars.put("jamwire_agent_token", sentinel);
         vars.put("jamwire_agent_port", Integer.toString(SshServer.freePort()));
-        vars.put("jamwire_agent_jack_server", "jamwire-provision-" + ProcessHandle.current().pid());
+        vars.put("jamwire_agent_jack_server", JACK_SERVER);
+        publicKey = Files.readString(Path.of(sshd.userKey() + ".pub")).strip();
+        vars.put("jamwire_agent_authorized_keys", "['" + publicKey.replace("'", "''") + "']");
+        vars.put("jack_service_manage_service", "false");
+        vars.put("jack_service_driver", "dummy");
+        vars.put("jack_service_driver_options", "-C 2 -P 2");
+        vars.put("jack_service_rate", Integer.toString(JACK_RATE));
+        vars.put("jack_service_period", Integer.toString(JACK_PERIOD));
         vars.put("jacktrip_enabled", "true");
         final StringBuilder yaml = new StringBuilder("lab:\n  vars:\n");
         append(yaml, "    ", vars);
@@ -168,7 +187,7 @@ class ProvisionTest {
         for (String[] host : new String[][] {{HOST, root.toString()}, {NFT_HOST, nftRoot.toString()}}) {
             yaml.append("    ").append(host[0]).append(":\n");
             final Map<String, String> hostVars = new LinkedHashMap<>();
-            for (String role : List.of("jack_realtime", "jamwire_agent", "lab_network")) {
+            for (String role : List.of("jack_realtime", "jamwire_agent", "jack_service", "lab_network")) {
                 hostVars.put(role + "_root", host[1]);
             }
             if (host[0].equals(NFT_HOST)) {
@@ -186,7 +205,7 @@ class ProvisionTest {
 
     private static void append(StringBuilder yaml, String indent, Map<String, String> vars) {
         for (Map.Entry<String, String> v : vars.entrySet()) {
-            final boolean literal = v.getValue().matches("true|false|[0-9]+");
+            final boolean literal = v.getValue().matches("true|false|[0-9]+|\\[.*]");
             yaml.append(indent).append(v.getKey()).append(": ")
                     .append(literal ? v.getValue() : "'" + v.getValue().replace("'", "''") + "'").append('\n');
         }
@@ -208,7 +227,8 @@ class ProvisionTest {
         assertTrue(first.recap(HOST, "changed") > 0, "a converge of an empty root changed nothing:\n" + first.tail());
         for (String file : List.of("opt/jamwire/jamwire.jar", "etc/jamwire/agent.json", "var/lib/jamwire/token",
                 "etc/systemd/system/jamwire-agent.service", "etc/security/limits.d/95-jamwire-audio.conf",
-                "etc/hosts")) {
+                "etc/hosts", "etc/systemd/system/jamwire-jackd.service", "var/lib/jamwire/jackd.env",
+                "usr/local/bin/jamwire", "var/lib/jamwire/.ssh/authorized_keys")) {
             assertTrue(Files.isRegularFile(root.resolve(file)), file + " was not written under " + root);
         }
         final String hosts = Files.readString(root.resolve("etc/hosts"));
@@ -264,35 +284,130 @@ class ProvisionTest {
 
     @Test
     void provisioned_agent_starts_as_its_unit_says_and_answers_health() throws Exception {
-        final Path unit = root.resolve("etc/systemd/system/jamwire-agent.service");
-        final ProcessBuilder pb = new ProcessBuilder(underRoot(ExecStart.of(Files.readString(unit)).command()))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile());
-        pb.environment().putAll(ExecStart.of(Files.readString(unit)).environment());
         final JsonNode config = new ObjectMapper().readTree(root.resolve("etc/jamwire/agent.json").toFile());
         final int port = config.get("port").asInt();
-        final Process agent = pb.start();
-        try {
-            Deadlines.await(Duration.ofSeconds(30), () -> !agent.isAlive() || health(port, sentinel) != -1,
-                    () -> "the agent to listen on " + port + ": " + log());
-            assertTrue(agent.isAlive(), "the agent exited: " + log());
-            assertEquals(200, health(port, sentinel), log());
+        final UnitFile unit = UnitFile.read(root.resolve("etc/systemd/system/jamwire-agent.service"));
+        try (ServiceUnit agent = ServiceUnit.start(unit, ProvisionTest::here, List.of(), dir.resolve("agent.log"))) {
+            Deadlines.await(Duration.ofSeconds(30), () -> !agent.running() || health(port, sentinel) != -1,
+                    () -> "the agent to listen on " + port + ": " + agent.output());
+            assertTrue(agent.running(), "the agent exited: " + agent.output());
+            assertEquals(200, health(port, sentinel), agent.output());
             assertEquals(401, health(port, "0".repeat(64)), "a wrong token was accepted");
-        } finally {
-            agent.destroy();
-            if (!agent.waitFor(10, TimeUnit.SECONDS)) {
-                agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
         }
     }
 
-    /** The unit's command line with each absolute path that the converge wrote under the root taken from there. */
-    private static List<String> underRoot(List<String> command) {
-        final List<String> out = new ArrayList<>();
-        for (String word : command) {
-            final Path there = root.resolve(word.replaceFirst("^/+", ""));
-            out.add(word.startsWith("/") && Files.exists(there) ? there.toString() : word);
+    @Test
+    void agent_unit_wants_the_jack_service_without_depending_on_it() throws IOException {
+        final String unit = Files.readString(root.resolve("etc/systemd/system/jamwire-agent.service"));
+        assertTrue(unit.contains("\nWants=jamwire-jackd.service\n") && unit.contains("\nAfter=jamwire-jackd.service\n"),
+                unit);
+        assertFalse(Pattern.compile("(?m)^(Requires|BindsTo|PartOf|Requisite)=").matcher(unit).find(), unit);
+    }
+
+    @Test
+    void jack_service_settings_are_the_inventory_s_for_the_agent_s_user() throws IOException {
+        final Path settings = root.resolve("var/lib/jamwire/jackd.env");
+        assertEquals("JAMWIRE_JACK_SERVER=" + JACK_SERVER + "\nJAMWIRE_JACK_DRIVER=dummy\nJAMWIRE_JACK_RATE="
+                + JACK_RATE + "\nJAMWIRE_JACK_PERIOD=" + JACK_PERIOD + "\nJAMWIRE_JACK_DRIVER_OPTIONS=-C 2 -P 2\n",
+                Files.readString(settings));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(settings)));
+        assertEquals("root", Files.getOwner(settings).getName(), "the settings belong to the agent's user");
+    }
+
+    @Test
+    void jack_service_unit_runs_jackd_as_the_agent_s_user_from_its_settings_and_restarts_it() throws IOException {
+        final Path file = root.resolve("etc/systemd/system/jamwire-jackd.service");
+        final UnitFile unit = UnitFile.read(file);
+        assertEquals("root", unit.user(), "the agent's user");
+        assertEquals(List.of("audio"), unit.supplementaryGroups());
+        assertEquals(List.of("/var/lib/jamwire/jackd.env"), unit.environmentFiles());
+        assertEquals("/usr/bin/jackd -R -n ${JAMWIRE_JACK_SERVER} -d ${JAMWIRE_JACK_DRIVER} -r ${JAMWIRE_JACK_RATE}"
+                + " -p ${JAMWIRE_JACK_PERIOD} $JAMWIRE_JACK_DRIVER_OPTIONS", unit.execStart().replaceAll("\\s+", " "));
+        assertEquals("always", unit.restart());
+        assertEquals(Duration.ofSeconds(1), unit.restartSec());
+        final String text = Files.readString(file);
+        assertTrue(text.contains("\nLimitRTPRIO=95\n") && text.contains("\nLimitMEMLOCK=infinity\n"), text);
+    }
+
+    @Test
+    void provisioned_jack_service_serves_the_inventory_s_rate_and_period_and_restarts_at_new_settings()
+            throws Exception {
+        final Path settings = root.resolve("var/lib/jamwire/jackd.env");
+        final String written = Files.readString(settings);
+        final UnitFile unit = UnitFile.read(root.resolve("etc/systemd/system/jamwire-jackd.service"));
+        try (ServiceUnit jack = ServiceUnit.start(unit, ProvisionTest::here, lab.host(0).on(List.of()),
+                dir.resolve("jackd.log"))) {
+            final String rate = Integer.toString(JACK_RATE);
+            Deadlines.await(Duration.ofSeconds(20), () -> jackTool("jack_samplerate").equals(rate),
+                    () -> "jackd " + JACK_SERVER + " to serve at " + JACK_RATE + " Hz: " + jack.output());
+            assertEquals(Integer.toString(JACK_PERIOD), jackTool("jack_bufsize"), jack.output());
+            // What "make them match" does as the agent's user: new settings, then end jackd; it is started again.
+            Files.writeString(settings, written.replace("RATE=" + JACK_RATE, "RATE=48000")
+                    .replace("PERIOD=" + JACK_PERIOD, "PERIOD=128"));
+            final long first = jack.pid();
+            ProcessHandle.of(first).orElseThrow().destroy();
+            Deadlines.await(Duration.ofSeconds(20), () -> jackTool("jack_samplerate").equals("48000"),
+                    () -> "jackd " + JACK_SERVER + " to be started again at 48000 Hz: " + jack.output());
+            assertEquals("128", jackTool("jack_bufsize"), jack.output());
+            assertEquals(2, jack.starts(), jack.output());
+        } finally {
+            Files.writeString(settings, written);
         }
-        return out;
+    }
+
+    @Test
+    void jamwire_command_runs_the_installed_jar() throws Exception {
+        final Path command = root.resolve("usr/local/bin/jamwire");
+        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(command)));
+        final String script = Files.readString(command);
+        assertTrue(script.startsWith("#!/bin/sh\n") && script.endsWith(
+                "\nexec /usr/bin/java -XX:+UseSerialGC -XX:-UsePerfData -jar /opt/jamwire/jamwire.jar \"$@\"\n"),
+                script);
+        // The script as written, where /opt is the lab host's: the converge's /opt mounted over it, in a mount
+        // namespace of its own.
+        final Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount --bind \"$1/opt\" /opt && exec \"$1/usr/local/bin/jamwire\" --version", "sh", root.toString())
+                .redirectErrorStream(true).start();
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "jamwire --version did not end");
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("JamWire " + BuildInfo.version(), out.strip());
+    }
+
+    @Test
+    void coordinator_key_may_log_in_as_the_agent_s_user() throws IOException {
+        final Path keys = root.resolve("var/lib/jamwire/.ssh/authorized_keys");
+        assertEquals(publicKey + "\n", Files.readString(keys));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.getParent())));
+    }
+
+    /** Where the lab host's {@code path} is here: under the converge's root when it wrote it there. */
+    private static Path here(Path path) {
+        final Path there = root.resolve(path.toString().replaceFirst("^/+", ""));
+        return Files.exists(there) ? there : path;
+    }
+
+    /** What a JACK tool prints about the provisioned server, run on the lab host; "" when it fails. */
+    private static String jackTool(String tool) {
+        try {
+            final Path out = Files.createTempFile(dir, "jack-tool-", ".txt");
+            final ProcessBuilder pb = new ProcessBuilder(lab.host(0).on(List.of(tool))).redirectErrorStream(true)
+                    .redirectOutput(out.toFile());
+            pb.environment().put("JACK_DEFAULT_SERVER", JACK_SERVER);
+            pb.environment().put("JACK_NO_START_SERVER", "1");
+            final Process p = pb.start();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new AssertionError(tool + " hung on server " + JACK_SERVER);
+            }
+            return p.exitValue() == 0 ? Files.readString(out).strip() : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** GET /api/health's status code, or -1 when nothing answers. */
@@ -306,36 +421,6 @@ class ProvisionTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
-        }
-    }
-
-    private static String log() {
-        try {
-            return Files.readString(dir.resolve("agent.log"));
-        } catch (IOException e) {
-            return "(no agent log: " + e + ")";
-        }
-    }
-
-    /** A systemd unit's ExecStart= command line and its Environment= settings. */
-    record ExecStart(List<String> command, Map<String, String> environment) {
-
-        static ExecStart of(String unit) {
-            final String joined = unit.replace("\\\n", " ");
-            List<String> command = null;
-            final Map<String, String> environment = new LinkedHashMap<>();
-            for (String line : joined.split("\n")) {
-                if (line.startsWith("ExecStart=")) {
-                    command = List.of(line.substring("ExecStart=".length()).trim().split("\\s+"));
-                } else if (line.startsWith("Environment=")) {
-                    final String[] kv = line.substring("Environment=".length()).split("=", 2);
-                    environment.put(kv[0], kv[1]);
-                }
-            }
-            if (command == null) {
-                throw new AssertionError("no ExecStart= in the unit:\n" + unit);
-            }
-            return new ExecStart(command, environment);
         }
     }
 }
