@@ -78,12 +78,34 @@ public final class LabMachines implements AutoCloseable {
             return exec(on(command), 60);
         }
 
+        /** Runs {@code command} on the machine as {@code user}: its exit status and output, within 60 s. */
+        public Result runAs(String user, List<String> command) throws IOException, InterruptedException {
+            return exec(as(user, command), 60);
+        }
+
         /**
          * A file as the machine sees it, read through its root (for a file in {@code /run},
          * {@code /tmp} or a private copy).
          */
         public Path file(String path) {
             return Path.of("/proc/" + pid + "/root" + path);
+        }
+
+        /** Whether the machine still runs (its pid 1 does). */
+        public boolean alive() {
+            return ProcessHandle.of(pid).isPresent();
+        }
+
+        /** What its pid 1 printed, and how it ended, for a test's failure message. */
+        public String describe() {
+            String log;
+            try {
+                log = Files.readString(changes.resolve("init.log"));
+            } catch (IOException e) {
+                log = e.toString();
+            }
+            return name + (alive() ? " runs" : " ended" + (holder.isAlive() ? "" : " with status "
+                    + holder.exitValue())) + "; its pid 1 (" + pid + ") said: " + log;
         }
 
         /** Where the changes to its private copies are kept on this machine, e.g. for a token search. */
@@ -145,15 +167,15 @@ public final class LabMachines implements AutoCloseable {
                 .append("trap 'exit 0' TERM\nwhile :; do sleep 3600 & wait $! || true; done\n");
         final List<String> command = new ArrayList<>(host.on(List.of("unshare", "--mount", "--ipc", "--uts",
                 "--pid", "--fork", "--mount-proc", "--propagation", "private", "sh", "-c", script.toString())));
-        final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final Path log = changes.resolve("init.log");
+        final Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         TestJvm.atExit(p::destroyForcibly);
-        final InputStream out = p.getInputStream();
-        final StringBuilder said = new StringBuilder();
-        for (int c = out.read(); c >= 0 && said.indexOf("ready") < 0; c = out.read()) {
-            said.append((char) c);
-        }
-        if (said.indexOf("ready") < 0) {
-            throw new IOException("lab machine " + name + " did not start: " + said);
+        final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.readString(log).contains("ready")) {
+            if (!p.isAlive() || System.nanoTime() - end > 0) {
+                throw new IOException("lab machine " + name + " did not start: " + Files.readString(log));
+            }
+            Thread.sleep(10);
         }
         // The machine's pid 1, as this machine numbers it: the child of unshare.
         final long init = p.toHandle().descendants().filter(h -> h.info().command().orElse("").endsWith("sh"))

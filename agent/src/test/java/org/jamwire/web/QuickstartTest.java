@@ -147,6 +147,10 @@ class QuickstartTest {
                             }
                         }
                     }
+                    for (int i = 0; i < 2; i++) {
+                        assertTrue(lab.machine(i).alive(), lab.machine(i).name() + " still runs after step "
+                                + step.number());
+                    }
                     if (step.number() == 1) {
                         // What the README tells the user to change: the machines' addresses (and, as
                         // these have no sound card, JACK's dummy driver).
@@ -247,8 +251,8 @@ class QuickstartTest {
         final String serverPorts = jackName(server, "send_1");
         final String clientPorts = jackName(client, "receive_1");
         for (int c = 1; c <= CHANNELS; c++) {
-            final LabMachines.Result r = client.run(client.as("jamwire", List.of("env", "JACK_NO_START_SERVER=1",
-                    "jack_connect", clientPorts + ":receive_" + c, clientPorts + ":send_" + c)));
+            final LabMachines.Result r = client.runAs("jamwire", List.of("env", "JACK_NO_START_SERVER=1",
+                    "jack_connect", clientPorts + ":receive_" + c, clientPorts + ":send_" + c));
             assertEquals(0, r.exitStatus(), r.output());
         }
         final long xrunsBefore = xruns(api, server.name()) + xruns(api, client.name());
@@ -273,29 +277,32 @@ class QuickstartTest {
         } finally {
             probe.close();
             for (int c = 1; c <= CHANNELS; c++) {
-                client.run(client.as("jamwire", List.of("env", "JACK_NO_START_SERVER=1", "jack_disconnect",
-                        clientPorts + ":receive_" + c, clientPorts + ":send_" + c)));
+                client.runAs("jamwire", List.of("env", "JACK_NO_START_SERVER=1", "jack_disconnect",
+                        clientPorts + ":receive_" + c, clientPorts + ":send_" + c));
             }
         }
     }
 
     /** The JACK client name of the link end on {@code m} that has port {@code port}. */
-    private static String jackName(LabMachines.Machine m, String port) throws Exception {
+    private static String jackName(LabMachines.Machine m, String port) {
         final String[] name = new String[1];
+        final String[] seen = {""};
         Deadlines.await(Duration.ofSeconds(30), () -> {
             try {
-                for (String line : m.run(m.as("jamwire", List.of("env", "JACK_NO_START_SERVER=1", "jack_lsp")))
-                        .output().split("\n")) {
+                final LabMachines.Result r = m.runAs("jamwire", List.of("env", "JACK_NO_START_SERVER=1",
+                        "jack_lsp"));
+                seen[0] = r.exitStatus() + ": " + r.output();
+                for (String line : r.output().split("\n")) {
                     if (line.endsWith(":" + port) && !line.startsWith("system:")) {
                         name[0] = line.substring(0, line.length() - port.length() - 1);
                         return true;
                     }
                 }
             } catch (IOException | InterruptedException e) {
-                return false;
+                seen[0] = e.toString();
             }
             return false;
-        }, () -> m.name() + " has a link port " + port);
+        }, () -> m.name() + " has a link port " + port + "; jack_lsp as jamwire: " + seen[0] + "\n" + m.describe());
         return name[0];
     }
 
@@ -412,7 +419,7 @@ class QuickstartTest {
     private record Shell(LabMachines.Machine ws, Map<String, String> env) {
 
         Process start(String command, Path log) throws IOException {
-            final ProcessBuilder pb = new ProcessBuilder(ws.on(List.of("bash", "-c", "exec " + command)))
+            final ProcessBuilder pb = new ProcessBuilder(ws.on(List.of("bash", "-c", here() + "exec " + command)))
                     .directory(REPO.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(env);
             final Process p = pb.start();
@@ -421,8 +428,9 @@ class QuickstartTest {
         }
 
         String run(String command, String input, int seconds) throws IOException, InterruptedException {
-            final List<String> argv = input.isEmpty() ? List.of("bash", "-euo", "pipefail", "-c", command)
-                    : List.of("script", "-q", "-e", "-c", "bash -euo pipefail -c " + quote(command), "/dev/null");
+            final List<String> argv = input.isEmpty() ? List.of("bash", "-euo", "pipefail", "-c", here() + command)
+                    : List.of("script", "-q", "-e", "-c", "bash -euo pipefail -c " + quote(here() + command),
+                            "/dev/null");
             final ProcessBuilder pb = new ProcessBuilder(ws.on(argv)).directory(REPO.toFile())
                     .redirectErrorStream(true);
             pb.environment().putAll(env);
@@ -449,6 +457,11 @@ class QuickstartTest {
             reader.join();
             assertEquals(0, p.exitValue(), command + ":\n" + out);
             return out.toString();
+        }
+
+        /** Entering the workstation's mount namespace starts at its root: back to the repository. */
+        private static String here() {
+            return "cd " + quote(REPO.toString()) + "\n";
         }
 
         private static String quote(String s) {
