@@ -3,7 +3,6 @@ package org.jamwire.app;
 import java.io.Console;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +28,6 @@ final class LabTrustConsole {
         String ask(String prompt);
     }
 
-    private static final Duration INVENTORY_TIMEOUT = Duration.ofSeconds(60);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -60,13 +58,10 @@ final class LabTrustConsole {
         final Path inventory = path(command.inventory());
         final List<InventoryHosts.Host> hosts;
         try {
-            hosts = InventoryHosts.read(inventory, INVENTORY_TIMEOUT);
+            hosts = InventoryHosts.read(inventory);
         } catch (InventoryHosts.Unusable e) {
             err.println("jamwire: " + e.getMessage());
             return ExitCode.FAILED;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ExitCode.INTERRUPTED;
         }
         final LabTrust trust = new LabTrust(command.knownHosts() == null ? null : path(command.knownHosts()),
                 agentFile, SshSession.Timeouts.defaults());

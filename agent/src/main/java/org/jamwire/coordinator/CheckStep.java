@@ -46,7 +46,7 @@ final class CheckStep implements PairStep {
 
     /** The link ports free on a peer, or null when its probe could not list its UDP sockets. */
     private static List<Integer> free(PeerReport r) {
-        return r.freePorts().isEmpty() && r.notes().stream().anyMatch(n -> n.contains("free ports are not known"))
+        return r.freePorts().isEmpty() && r.notes().contains(PeerProbe.FREE_PORTS_UNKNOWN)
                 ? null : r.freePorts();
     }
 }

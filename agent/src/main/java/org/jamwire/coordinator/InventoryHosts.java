@@ -3,19 +3,11 @@ package org.jamwire.coordinator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,13 +15,12 @@ import java.util.regex.Pattern;
  * The hosts of an Ansible inventory's {@code lab} group (its child groups included), as
  * {@code ansible-inventory -i FILE --list} resolves them: where ssh reaches each one. Every value is
  * checked, and one that cannot be used (a template, an odd name) names the host and the variable.
- * Called on the main thread of {@code jamwire lab trust}.
+ * Called on the main thread of {@code jamwire lab trust}; {@link AnsibleInventory} runs ansible-inventory.
  */
 public final class InventoryHosts {
 
     /** The group whose hosts are the lab. */
     public static final String GROUP = "lab";
-    private static final int MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
     private static final Pattern KNOWN_HOSTS_OPTION =
             Pattern.compile("UserKnownHostsFile\\s*[= ]\\s*(\"[^\"]+\"|'[^']+'|[^\\s\"']+)", Pattern.CASE_INSENSITIVE);
 
@@ -62,62 +53,31 @@ public final class InventoryHosts {
     }
 
     /**
-     * The lab group's hosts, by running {@code ansible-inventory -i inventory --list}.
+     * The lab group's hosts, as {@link AnsibleInventory#list} reads them (files only, no inventory
+     * script run, within its time limit).
      *
-     * @throws Unusable when the file is missing, ansible-inventory is, it fails or takes longer than
-     *     {@code timeout}, or the group is missing, empty or has a host that cannot be used
+     * @throws Unusable when the file is missing or unreadable, ansible-inventory is missing, fails or
+     *     takes too long, or the group is missing, empty or has a host that cannot be used
      */
-    public static List<Host> read(Path inventory, Duration timeout) throws Unusable, InterruptedException {
-        if (!Files.isReadable(inventory)) {
-            throw new Unusable(inventory + ": no such inventory file (or it cannot be read)");
-        }
-        final Process p;
+    public static List<Host> read(Path inventory) throws Unusable {
         try {
-            p = new ProcessBuilder("ansible-inventory", "-i", inventory.toString(), "--list").start();
-            p.getOutputStream().close();
-        } catch (IOException e) {
-            throw new Unusable("ansible-inventory cannot be run (" + e.getMessage() + "): install Ansible, e.g."
-                    + " apt install ansible");
-        }
-        final CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-        final CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
-        final boolean exited;
-        try {
-            exited = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } finally {
-            if (p.isAlive()) {
-                p.destroyForcibly();
-            }
-        }
-        if (!exited) {
-            throw new Unusable("ansible-inventory -i " + inventory + " --list did not finish within "
-                    + timeout.toSeconds() + " s");
-        }
-        if (p.exitValue() != 0) {
-            throw new Unusable("ansible-inventory -i " + inventory + " --list failed (exit " + p.exitValue() + "): "
-                    + new String(err.join(), StandardCharsets.UTF_8).strip());
-        }
-        return parse(new String(out.join(), StandardCharsets.UTF_8), inventory.toString());
-    }
-
-    private static byte[] drain(InputStream in) {
-        try (in) {
-            final byte[] kept = in.readNBytes(MAX_OUTPUT_BYTES);
-            in.transferTo(OutputStream.nullOutputStream());
-            return kept;
-        } catch (IOException e) {
-            return new byte[0];
+            return parse(AnsibleInventory.list(AnsibleInventory.checkFile(inventory.toString())), inventory.toString());
+        } catch (AnsibleInventory.InventoryException e) {
+            throw new Unusable(e.getMessage());
         }
     }
 
     /** The lab group's hosts in {@code json}, what {@code ansible-inventory --list} printed for {@code source}. */
     static List<Host> parse(String json, String source) throws Unusable {
-        final JsonNode root;
         try {
-            root = new ObjectMapper().readTree(json);
+            return parse(new ObjectMapper().readTree(json), source);
         } catch (JsonProcessingException e) {
             throw new Unusable("ansible-inventory printed no JSON for " + source + ": " + e.getOriginalMessage());
         }
+    }
+
+    /** The lab group's hosts in {@code root}, what {@code ansible-inventory --list} printed for {@code source}, parsed. */
+    static List<Host> parse(JsonNode root, String source) throws Unusable {
         if (root == null || !root.isObject()) {
             throw new Unusable("ansible-inventory printed no JSON object for " + source);
         }

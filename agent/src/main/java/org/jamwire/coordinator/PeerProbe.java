@@ -21,6 +21,8 @@ public final class PeerProbe {
 
     /** The link ports the old manual opens in the firewall. */
     public static final List<Integer> LINK_PORTS = List.of(4464, 4474, 4484, 4494);
+    /** The note a report carries when the peer's UDP sockets could not be listed. */
+    static final String FREE_PORTS_UNKNOWN = "cannot list the peer's UDP sockets (ss failed): free ports are not known";
 
     private static final Pattern WHOLE = Pattern.compile("\\s*([0-9]{1,9})\\s*");
     private static final Pattern JACKTRIP = Pattern.compile("JackTrip VERSION: ([0-9]+(\\.[0-9]+){1,3})");
@@ -137,7 +139,7 @@ public final class PeerProbe {
     private static List<Integer> freePorts(SshSession ssh, List<String> notes) throws SshException {
         final SshSession.Result r = ssh.run(RemoteCommand.of(PeerPrograms.UDP_SOCKETS, "-Hunl"));
         if (r.exitStatus() != 0) {
-            notes.add("cannot list the peer's UDP sockets (ss failed): free ports are not known");
+            notes.add(FREE_PORTS_UNKNOWN);
             return List.of();
         }
         final Set<Integer> used = new HashSet<>();

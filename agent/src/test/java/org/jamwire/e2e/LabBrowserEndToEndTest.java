@@ -112,7 +112,9 @@ class LabBrowserEndToEndTest {
                         if (steps.stream().anyMatch(s -> "FAILED".equals(s.getAttribute("data-state")))) {
                             throw new AssertionError("a step failed: " + steps.stream().map(WebElement::getText).toList());
                         }
-                        return steps.size() == 5 && steps.stream().allMatch(s -> "DONE".equals(s.getAttribute("data-state")));
+                        // connect, check both ends, start the server, wait until it listens, start the
+                        // client here, wait for audio both ways.
+                        return steps.size() == 6 && steps.stream().allMatch(s -> "DONE".equals(s.getAttribute("data-state")));
                     });
                 } catch (org.openqa.selenium.TimeoutException e) {
                     throw new AssertionError("the pair's steps: " + driver.findElements(By.cssSelector("[data-test=pair-step]"))

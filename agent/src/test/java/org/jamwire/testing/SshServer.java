@@ -85,6 +85,22 @@ public final class SshServer implements AutoCloseable {
         Files.copy(dir.resolve("user_ed25519.pub"), authorized, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.setPosixFilePermissions(authorized, PosixFilePermissions.fromString("rw-------"));
         final int port = freePort();
+        // sshd takes only the first SetEnv line: every variable goes on one. Sessions get a home of
+        // the test's own, as a lab host's user would have, so that this machine's root's shell
+        // start-up files (which may set up tools of its own, at a cost on every ssh command) are not run.
+        final List<String> config0 = new ArrayList<>();
+        final List<String> env = new ArrayList<>();
+        for (String line : extraConfig) {
+            if (line.startsWith("SetEnv ")) {
+                env.addAll(List.of(line.substring("SetEnv ".length()).trim().split("\\s+")));
+            } else {
+                config0.add(line);
+            }
+        }
+        if (env.stream().noneMatch(e -> e.startsWith("HOME="))) {
+            env.add("HOME=" + Files.createDirectories(dir.resolve("home")));
+        }
+        config0.add("SetEnv " + String.join(" ", env));
         final Path config = dir.resolve("sshd_config");
         Files.writeString(config, String.join("\n",
                 "Port " + port,
@@ -104,7 +120,7 @@ public final class SshServer implements AutoCloseable {
                 "AllowTcpForwarding local",
                 "X11Forwarding no",
                 "LogLevel ERROR",
-                String.join("\n", extraConfig),
+                String.join("\n", config0),
                 ""));
         final List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(SSHD.toString(), "-D", "-e", "-f", config.toString()));

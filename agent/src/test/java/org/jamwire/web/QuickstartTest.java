@@ -131,6 +131,7 @@ class QuickstartTest {
             JsonNode firstPair = null;
             try {
                 for (Step step : steps) {
+                    final long stepStart = System.nanoTime();
                     for (String command : step.commands()) {
                         if (command.startsWith("./jamwire agent")) {
                             agent = user.start(command, dir.resolve("agent.log"));
@@ -151,6 +152,9 @@ class QuickstartTest {
                         assertTrue(lab.machine(i).alive(), lab.machine(i).name() + " still runs after step "
                                 + step.number());
                     }
+                    System.out.printf("quickstart step %d (%s): %.1f s%n", step.number(), step.title(),
+                            (System.nanoTime() - stepStart) / 1e9);
+                    lapStart = System.nanoTime();
                     if (step.number() == 1) {
                         // What the README tells the user to change: the machines' addresses (and, as
                         // these have no sound card, JACK's dummy driver).
@@ -169,12 +173,14 @@ class QuickstartTest {
                 final JsonNode pair = awaitEnd(api, firstPair.get("id").asText());
                 assertEquals("running", pair.get("state").asText(), pair.toString());
                 assertAudioBothWays(api, lab, pair);
+                lap("first pair running, audio judged both ways");
 
                 // A second pair on the same machines: the coordinator chooses its ports.
                 final String second = user.run(steps.get(steps.size() - 1).commands().get(0), "", 60);
                 final JsonNode pair2 = awaitEnd(api, JSON.readTree(second).get("id").asText());
                 assertEquals("running", pair2.get("state").asText(), pair2.toString());
                 assertNotEquals(pair.get("port").asInt(), pair2.get("port").asInt(), pair2.toString());
+                lap("second pair running");
 
                 // The JACK service outlives the agent's restart.
                 final LabMachines.Machine a = lab.machine(0);
@@ -183,6 +189,7 @@ class QuickstartTest {
                 Deadlines.await(Duration.ofSeconds(60), () -> probe(api, "studio-a").path("report")
                         .path("agentRunning").asBoolean(), () -> "studio-a's agent back");
                 assertEquals(jackd, a.run(List.of("pgrep", "-x", "jackd")).output().trim(), "the same jackd runs");
+                lap("agent restarted, jackd kept");
 
                 // Make them match: studio-b's JACK at another rate is put back at studio-a's settings.
                 for (JsonNode p : List.of(pair, pair2)) {
@@ -207,6 +214,7 @@ class QuickstartTest {
                         .get(0), "", 60)).get("id").asText());
                 assertEquals("running", pair3.get("state").asText(), pair3.toString());
                 assertAudioBothWays(api, lab, pair3);
+                lap("matched, third pair running, audio judged both ways");
                 api.delete("/api/lab/pairs/" + pair3.get("id").asText());
 
                 assertNoTokenOutsideTokenFiles(lab, token);
@@ -221,9 +229,20 @@ class QuickstartTest {
         }
     }
 
+    private long lapStart = System.nanoTime();
+
+    /** Prints how long the part that ended took. */
+    private void lap(String what) {
+        System.out.printf("quickstart, %s: %.1f s%n", what, (System.nanoTime() - lapStart) / 1e9);
+        lapStart = System.nanoTime();
+    }
+
     /** sshd running with its own host keys, and root's authorized key: a machine as it comes. */
     private static void freshMachine(LabMachines.Machine m, String userKey) throws Exception {
         assertEquals(0, m.run(List.of("ssh-keygen", "-A")).exitStatus());
+        // Root's shell start-up files as a fresh Debian has them (this machine's may set up tools of its own).
+        assertEquals(0, m.run(List.of("sh", "-c", "cp /usr/share/base-files/dot.bashrc /root/.bashrc"
+                + " && cp /usr/share/base-files/dot.profile /root/.profile")).exitStatus());
         final Path ssh = Files.createDirectories(m.file("/root/.ssh"));
         Files.setPosixFilePermissions(ssh, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
                 PosixFilePermission.OWNER_EXECUTE));
