@@ -57,6 +57,16 @@ final class AgentClient {
         return "http://127.0.0.1:" + port;
     }
 
+    /** Lab pair {@code id} once it is no longer starting: running, failed or stopped (within 90 s). */
+    com.fasterxml.jackson.databind.JsonNode awaitPairEnd(String id) {
+        final com.fasterxml.jackson.databind.JsonNode[] state = new com.fasterxml.jackson.databind.JsonNode[1];
+        org.jamwire.testing.Deadlines.await(java.time.Duration.ofSeconds(90), () -> {
+            state[0] = get("/api/lab/pairs/" + id).json();
+            return !"starting".equals(state[0].get("state").asText());
+        }, () -> "the pair: " + state[0]);
+        return state[0];
+    }
+
     Response get(String path) {
         return request("GET", path, null, List.of());
     }

@@ -54,7 +54,7 @@ class PairApiTest {
             assertEquals(202, started.status(), started.body());
             final String id = started.json().get("id").asText();
             assertEquals(port, started.json().get("port").asInt(), "the port given is the server's");
-            final JsonNode[] job = {awaitEnd(api, id)};
+            final JsonNode[] job = {api.awaitPairEnd(id)};
             assertEquals("running", job[0].get("state").asText(), job[0].toString());
             assertEquals("jamwire", job[0].get("peerProgram").asText());
             assertTrue(job[0].get("steps").toString().contains("takes its peer from 127.0.0.1 only"), job[0].toString());
@@ -174,16 +174,6 @@ class PairApiTest {
         final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         final String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
-    }
-
-    /** The pair once it runs or failed. */
-    static JsonNode awaitEnd(AgentClient api, String id) {
-        final JsonNode[] state = new JsonNode[1];
-        Deadlines.await(Duration.ofSeconds(90), () -> {
-            state[0] = api.get("/api/lab/pairs/" + id).json();
-            return !"starting".equals(state[0].get("state").asText());
-        }, () -> "the pair: " + state[0]);
-        return state[0];
     }
 
     /** UDP port {@code port} bound here, or null when something else holds it already. */

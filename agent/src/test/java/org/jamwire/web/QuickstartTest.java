@@ -170,14 +170,14 @@ class QuickstartTest {
                 assertTrue(agent != null && firstPair != null, "the quickstart runs the agent and starts a pair");
                 final String token = Files.readString(ws.file("/root/.config/jamwire/token")).trim();
                 final AgentClient api = new AgentClient(8464, token);
-                final JsonNode pair = awaitEnd(api, firstPair.get("id").asText());
+                final JsonNode pair = api.awaitPairEnd(firstPair.get("id").asText());
                 assertEquals("running", pair.get("state").asText(), pair.toString());
                 assertAudioBothWays(api, lab, pair);
                 lap("first pair running, audio judged both ways");
 
                 // A second pair on the same machines: the coordinator chooses its ports.
                 final String second = user.run(steps.get(steps.size() - 1).commands().get(0), "", 60);
-                final JsonNode pair2 = awaitEnd(api, JSON.readTree(second).get("id").asText());
+                final JsonNode pair2 = api.awaitPairEnd(JSON.readTree(second).get("id").asText());
                 assertEquals("running", pair2.get("state").asText(), pair2.toString());
                 assertNotEquals(pair.get("port").asInt(), pair2.get("port").asInt(), pair2.toString());
                 lap("second pair running");
@@ -210,7 +210,7 @@ class QuickstartTest {
                 assertNotEquals(jackdB, b.run(List.of("pgrep", "-x", "jackd")).output().trim(), "restarted");
                 assertTrue(b.run(List.of("cat", "/var/lib/jamwire/jackd.env")).output()
                         .contains("JAMWIRE_JACK_RATE=" + RATE), "the service's settings changed");
-                final JsonNode pair3 = awaitEnd(api, JSON.readTree(user.run(steps.get(steps.size() - 1).commands()
+                final JsonNode pair3 = api.awaitPairEnd(JSON.readTree(user.run(steps.get(steps.size() - 1).commands()
                         .get(0), "", 60)).get("id").asText());
                 assertEquals("running", pair3.get("state").asText(), pair3.toString());
                 assertAudioBothWays(api, lab, pair3);
@@ -360,16 +360,6 @@ class QuickstartTest {
         final long x = probe(api, peer).path("report").path("xruns").asLong(-1);
         assertTrue(x >= 0, peer + "'s agent counts its JACK server's xruns");
         return x;
-    }
-
-    /** The pair once it runs or failed. */
-    private static JsonNode awaitEnd(AgentClient api, String id) {
-        final JsonNode[] state = new JsonNode[1];
-        Deadlines.await(Duration.ofSeconds(90), () -> {
-            state[0] = api.get("/api/lab/pairs/" + id).json();
-            return !"starting".equals(state[0].get("state").asText());
-        }, () -> "the pair: " + state[0]);
-        return state[0];
     }
 
     /**

@@ -72,7 +72,7 @@ class TwoLabHostsTest {
 
             // No port: the coordinator chooses them, free on each host.
             final String pair = pairRequest("pairfar");
-            final JsonNode refused = awaitEnd(api, api.post("/api/lab/pairs", pair).json().get("id").asText());
+            final JsonNode refused = api.awaitPairEnd(api.post("/api/lab/pairs", pair).json().get("id").asText());
             assertEquals("failed", refused.get("state").asText(), refused.toString());
             final JsonNode check = refused.get("steps").get(2);
             assertEquals("FAILED", check.get("state").asText(), refused.toString());
@@ -90,7 +90,7 @@ class TwoLabHostsTest {
             assertTrue(started.json().get("report").get("agentRunning").asBoolean(), started.body());
 
             final String id = api.post("/api/lab/pairs", pair).json().get("id").asText();
-            final JsonNode running = awaitEnd(api, id);
+            final JsonNode running = api.awaitPairEnd(id);
             assertEquals("running", running.get("state").asText(), running.toString());
             assertEquals(4464, running.get("port").asInt(), "the first link port, free on lab-a: " + running);
             assertEquals(4474, running.get("clientPort").asInt(), "another than the server's: " + running);
@@ -190,7 +190,7 @@ class TwoLabHostsTest {
                 + " server bind UDP port 4484"), mismatch.body());
         assertEquals(pairs, api.get("/api/lab/pairs").json().size(), "no pair was made of it");
 
-        final JsonNode held = awaitEnd(api, api.post("/api/lab/pairs", "{\"peer\": \"lab-a\", \"client\": \"lab-b\","
+        final JsonNode held = api.awaitPairEnd(api.post("/api/lab/pairs", "{\"peer\": \"lab-a\", \"client\": \"lab-b\","
                 + " \"port\": " + taken + ", \"options\": {\"numchannels\": " + CHANNELS + "}}").json().get("id")
                 .asText());
         assertEquals("failed", held.get("state").asText(), held.toString());
@@ -200,7 +200,7 @@ class TwoLabHostsTest {
                 + " held by pair " + first.get("id").asText() + ": leave it out"), check.toString());
         assertEquals("PENDING", held.get("steps").get(3).get("state").asText(), "nothing started: " + held);
 
-        final JsonNode running = awaitEnd(api, api.post("/api/lab/pairs", pairRequest("pairfar2")).json().get("id")
+        final JsonNode running = api.awaitPairEnd(api.post("/api/lab/pairs", pairRequest("pairfar2")).json().get("id")
                 .asText());
         assertEquals("running", running.get("state").asText(), running.toString());
         assertEquals(4474, running.get("port").asInt(), "the next port free on lab-a: " + running);
@@ -263,13 +263,4 @@ class TwoLabHostsTest {
                 + unknown.get("fingerprint").asText() + "\"}").status());
     }
 
-    /** The pair once it runs or failed. */
-    private static JsonNode awaitEnd(AgentClient api, String id) throws Exception {
-        final JsonNode[] state = new JsonNode[1];
-        Deadlines.await(Duration.ofSeconds(90), () -> {
-            state[0] = api.get("/api/lab/pairs/" + id).json();
-            return !"starting".equals(state[0].get("state").asText());
-        }, () -> "the pair: " + state[0]);
-        return state[0];
-    }
 }
