@@ -28,7 +28,8 @@ final class Arrivals {
     /** Where the newest packet's frames start, and how many it has. */
     private long lastPos;
     private int lastFrames;
-    private int lateInRow;
+    /** Arrivals in time since the last late packet, up to {@link ReceiveQueue#LATE_WITHIN}. */
+    private int sinceLate = ReceiveQueue.LATE_WITHIN;
 
     /** {@code drift} and {@code sizer} are null where the queue does not follow drift or size itself. */
     Arrivals(FrameRing ring, DriftEstimator drift, QueueSizer sizer, Counters counters) {
@@ -53,7 +54,7 @@ final class Arrivals {
         if ((tag & ReceiveQueue.RESTART) != 0 || lastSeq < 0) {
             pos = playing ? Math.max(ring.writePos, ring.readPos) : ring.writePos;
             ring.floorPos = pos;
-            lateInRow = 0;
+            sinceLate = ReceiveQueue.LATE_WITHIN;
             ring.aheadFrom = -1;
             if (drift != null) {
                 drift.remoteRestart();
@@ -100,15 +101,21 @@ final class Arrivals {
             // Its place was played: made up because it had not come. Kept in the ring all the same, so
             // that a step back plays it.
             counters.increment(LinkCounter.PACKETS_LATE);
-            // To a fixed queue a single late packet is jitter, and lateness that lasts the stream
-            // falling behind; an automatic queue was too short and grows at once.
-            if (++lateInRow >= (sizer != null ? 1 : ReceiveQueue.LATE_IN_ROW)) {
-                lateInRow = 0;
+            // To a fixed queue a single late packet is jitter, and late packets close together the
+            // stream falling behind (one after another, or every other one when the queue has no
+            // margin left and packets straddle their turn); an automatic queue was too short and
+            // grows at once.
+            final boolean again = sinceLate < ReceiveQueue.LATE_WITHIN;
+            sinceLate = 0;
+            if (sizer != null || again) {
+                sinceLate = ReceiveQueue.LATE_WITHIN;
                 return STEP_BACK;
             }
             return LATE;
         }
-        lateInRow = 0;
+        if (sinceLate < ReceiveQueue.LATE_WITHIN) {
+            sinceLate++;
+        }
         ring.aheadFrom = -1;
         return ring.level() > overflowFrames ? OVERFLOW : QUEUED;
     }
@@ -132,6 +139,6 @@ final class Arrivals {
     /** Forgets the stream, e.g. when a new peer is adopted. */
     void clear() {
         lastSeq = -1;
-        lateInRow = 0;
+        sinceLate = ReceiveQueue.LATE_WITHIN;
     }
 }

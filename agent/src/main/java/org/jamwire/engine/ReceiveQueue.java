@@ -18,8 +18,9 @@ import java.nio.ByteBuffer;
  * <p><b>Slips.</b> The schedule moves by whole periods only, and only when the stream itself
  * moved:
  * <ul>
- *   <li>when packets keep coming after their place ({@value #LATE_IN_ROW} in a row: the peer's
- *       audio clock fell behind, e.g. its audio server skipped time), playback steps back to the
+ *   <li>when packets keep coming after their place (a late packet within {@value #LATE_WITHIN}
+ *       arrivals of the one before: the peer's audio clock fell behind, e.g. its audio server
+ *       skipped time, and the queue has no margin left), playback steps back to the
  *       first frame it had to make up, plays the late audio from there, and holds until the
  *       queue is full again: the concealed periods become delay, nothing more is lost;</li>
  *   <li>when the queue has held a whole period more than its length for a while (see
@@ -68,8 +69,16 @@ public final class ReceiveQueue {
     /** Flag ORed into a {@link #push} tag: the packet starts a new sequence. */
     public static final int RESTART = 1 << 16;
 
-    /** Packets in a row arriving after their place was played that make the schedule step back. */
+    /**
+     * Late packets that make the schedule step back, when each comes within {@link #LATE_WITHIN}
+     * arrivals of the one before.
+     */
     public static final int LATE_IN_ROW = 2;
+    /**
+     * Arrivals within which a second late packet makes the schedule step back: a queue left with no
+     * margin has packets straddle their turn, late and in time by turns, and never two late in a row.
+     */
+    public static final int LATE_WITHIN = 8;
     /**
      * Seconds an automatic queue waits for a gap to skip (which costs nothing: it would be
      * concealed anyway) before it skips audio to shorten itself.

@@ -1,6 +1,7 @@
 package org.jamwire.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
@@ -8,7 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * This end's audio server stands still (an xrun that skips time) while the peer keeps sending:
  * what arrived meanwhile is a surplus for good, skipped right after the stall, with it. A server
- * that catches up instead, running its missed periods back to back, loses nothing.
+ * that catches up instead, running its missed periods back to back, loses nothing. When the peer's
+ * server skips time instead, the queue is left short, and steps back once its packets come late.
  */
 class ReceiveQueueStallTest {
 
@@ -55,6 +57,33 @@ class ReceiveQueueStallTest {
         stream(sent, SurplusWatch.AFTER_STALL_PERIODS + 1);
         assertEquals(3, counters.get(LinkCounter.OVERFLOWS), "the three periods the stall left over");
         assertEquals(steady, queue.level(), "back at the queue's length");
+    }
+
+    @Test
+    void packets_straddling_their_turn_after_the_peer_skipped_time_step_back_once_and_glitch_no_more() {
+        int sent = stream(0, 100);
+        // The peer's audio server skips two periods: nothing comes for them, and from then on its
+        // packets are due just as they arrive.
+        for (int i = 0; i < 2; i++) {
+            pull();
+            now += PERIOD_MICROS;
+        }
+        // They come by turns just before and just after their turn, never two late in a row.
+        for (int i = 0; i < 200; i++) {
+            if (i % 2 == 0) {
+                push(sent++);
+                pull();
+            } else {
+                pull();
+                push(sent++);
+            }
+            now += PERIOD_MICROS;
+        }
+        final String seen = counters.get(LinkCounter.PACKETS_LATE) + " late, "
+                + counters.get(LinkCounter.STEP_BACKS) + " step backs, " + counters.get(LinkCounter.UNDERRUNS)
+                + " underruns";
+        assertEquals(1, counters.get(LinkCounter.STEP_BACKS), seen);
+        assertTrue(counters.get(LinkCounter.PACKETS_LATE) <= ReceiveQueue.LATE_IN_ROW, seen);
     }
 
     @Test

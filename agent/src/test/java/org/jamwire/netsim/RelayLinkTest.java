@@ -173,6 +173,8 @@ class RelayLinkTest {
         final long xrunsBefore = server.stats().xruns() + client.stats().xruns();
         final long concealedBefore = server.stats().get(LinkCounter.CONCEALED)
                 + client.stats().get(LinkCounter.CONCEALED);
+        final long underrunsBefore = server.stats().get(LinkCounter.UNDERRUNS)
+                + client.stats().get(LinkCounter.UNDERRUNS);
         final long[] playedFrom = {audio.get(0).frames() + 48000, audio.get(1).frames() + 48000};
         Deadlines.await(Duration.ofSeconds(30), () -> r.arrived(Direction.TO_SERVER) >= PACKETS_EACH_WAY
                 && r.arrived(Direction.TO_CLIENT) >= PACKETS_EACH_WAY, () -> r.summary() + events);
@@ -213,7 +215,8 @@ class RelayLinkTest {
         final long xruns = serverPlayed.xruns() + clientPlayed.xruns() - xrunsBefore;
         final long concealed = serverPlayed.get(LinkCounter.CONCEALED)
                 + clientPlayed.get(LinkCounter.CONCEALED) - concealedBefore;
-        final long underruns = serverPlayed.get(LinkCounter.UNDERRUNS) + clientPlayed.get(LinkCounter.UNDERRUNS);
+        final long underruns = serverPlayed.get(LinkCounter.UNDERRUNS) + clientPlayed.get(LinkCounter.UNDERRUNS)
+                - underrunsBefore;
         // Only packets lost for good are concealed, plus whatever a late audio clock (an xrun)
         // costs while the queue refills, and the packets that a stall of this JVM's ordinary
         // threads (the packet loops' and the relay's) made late. Measured on this 2-core machine
