@@ -183,9 +183,13 @@ public final class JackServer implements AutoCloseable {
             builder.environment().put("JACK_NO_START_SERVER", "1");
             final Process tool = builder.start();
             if (!tool.waitFor(TOOL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                // Where the tool and the server stand, for a hang that a rerun would not show again.
+                final String stacks = nativeStacks(command.get(0), tool.pid()) + serverProcesses(name).stream()
+                        .map(server -> nativeStacks("jackd -n " + name, server)).reduce("", String::concat);
                 tool.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " hung for " + TOOL_TIMEOUT
-                        + " on server " + name + ": is the machine's JACK registry stale (/dev/shm/jack-shm-registry)?");
+                        + " on server " + name + ": is the machine's JACK registry stale (/dev/shm/jack-shm-registry)?"
+                        + stacks);
             }
             return new Tool(tool.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -201,6 +205,36 @@ public final class JackServer implements AutoCloseable {
                     // A temporary file: the system cleans it up.
                 }
             }
+        }
+    }
+
+    /** The processes of the jackd serving {@code name}. */
+    private static List<Long> serverProcesses(String name) {
+        return ProcessHandle.allProcesses().filter(p -> {
+            final List<String> args = List.of(p.info().arguments().orElse(new String[0]));
+            final int n = args.indexOf("-n");
+            return p.info().command().orElse("").endsWith("jackd") && n >= 0 && n + 1 < args.size()
+                    && args.get(n + 1).equals(name);
+        }).map(ProcessHandle::pid).toList();
+    }
+
+    /** Every thread's native stack in process {@code pid}, from gdb, as text for a failure message. */
+    private static String nativeStacks(String what, long pid) {
+        final List<String> gdb = List.of("timeout", "30", "gdb", "-p", Long.toString(pid), "-batch", "-ex",
+                "thread apply all bt 12");
+        try {
+            final Process dump = new ProcessBuilder(gdb).redirectErrorStream(true).start();
+            final String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            dump.waitFor(30, TimeUnit.SECONDS);
+            // Only the threads and their frames: gdb's banner and symbol loading say nothing here.
+            final String frames = text.lines().filter(line -> line.startsWith("Thread ") || line.startsWith("#"))
+                    .collect(java.util.stream.Collectors.joining("\n"));
+            return "\n\nthreads of " + what + " (pid " + pid + "):\n" + frames;
+        } catch (IOException e) {
+            return "\n\nthe threads of " + what + " (pid " + pid + ") could not be read: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
         }
     }
 
