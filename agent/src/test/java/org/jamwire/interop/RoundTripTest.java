@@ -38,7 +38,7 @@ class RoundTripTest {
     private static final int RATE = 48_000;
     // 256 frames: at 128, two servers, two ends and two probes on 2 cores xrun several times a second.
     private static final int PERIOD = 256;
-    private static final int RECORD_FRAMES = 4 * RATE;
+    private static final int RECORD_FRAMES = 3 * RATE;
     private static final int JUDGE_FROM = 2 * RATE;
     private static final AtomicInteger PORTS = new AtomicInteger(24_464);
 
@@ -65,17 +65,16 @@ class RoundTripTest {
     static Stream<Arguments> cases() {
         final List<Arguments> cases = new ArrayList<>();
         for (Pairing p : Pairing.values()) {
-            // Every depth on 2 channels; 8 channels check the channel mapping, at 16 bits.
-            for (int bits : new int[] {8, 16, 24}) {
-                cases.add(Arguments.of(p, 2, 2, bits, 1));
-            }
-            cases.add(Arguments.of(p, 8, 8, 16, 1));
-            cases.add(Arguments.of(p, 1, 2, 16, 1));
+            // Every depth, each with another channel layout: one channel out and two back, three out
+            // and one back (each end's channels mapped in both directions), and 8 each way at 16 bits
+            // with three copies per datagram.
+            cases.add(Arguments.of(p, 2, 2, 16, 1));
+            cases.add(Arguments.of(p, 1, 2, 8, 1));
             cases.add(Arguments.of(p, 3, 1, 24, 1));
-            cases.add(Arguments.of(p, 2, 2, 16, 3));
+            cases.add(Arguments.of(p, 8, 8, 16, 3));
         }
         cases.add(Arguments.of(Pairing.JAMWIRE_SERVER_JAMWIRE_CLIENT, 2, 2, 32, 1));
-        cases.add(Arguments.of(Pairing.JAMWIRE_SERVER_JAMWIRE_CLIENT, 8, 8, 32, 1));
+        cases.add(Arguments.of(Pairing.JAMWIRE_SERVER_JAMWIRE_CLIENT, 8, 8, 32, 2));
         return cases.stream();
     }
 
