@@ -86,27 +86,40 @@ class HubSlotsTest {
     }
 
     @Test
-    void a_client_gone_silent_is_freed_about_ten_seconds_after_its_last_datagram() throws Exception {
-        // One streams for half a second, the other sends a single datagram: both then vanish.
+    void a_client_gone_silent_or_never_heard_from_is_freed_about_ten_seconds_after_its_last_word() throws Exception {
+        // One streams for half a second, one sends a single datagram, and one never sends after its
+        // handshake: all three then vanish, at once, so their ten seconds run side by side.
         final ScriptedClient streamed = client("quiet", clientPorts);
         final ScriptedClient once = client("once", clientPorts + 1);
+        final ScriptedClient mute = client("mute", clientPorts + 2);
         streamed.handshake();
         once.handshake();
+        assertEquals(udpBase + 2, mute.handshake(), "the third slot");
+        final long muteAnswered = System.nanoTime();
         once.send(1);
         streamed.send(100);
         final long streamedLast = streamed.lastSendNanos();
         final long onceLast = once.lastSendNanos();
+        hub.awaitOutput("(mute): connected from", Duration.ofSeconds(2));
         awaitPorts("quiet", true, Duration.ofSeconds(5));
         awaitPorts("once", true, Duration.ofSeconds(5));
-        final Duration streamedFreed = awaitGone("quiet", streamedLast);
+        // In the order they are due, so that each is seen as soon as it goes.
+        final long left = IDLE_LATEST.toNanos() - (System.nanoTime() - muteAnswered);
+        hub.awaitOutput("(mute): left; slot 2 is free", Duration.ofNanos(Math.max(0, left)));
+        final Duration muteFreed = Duration.ofNanos(System.nanoTime() - muteAnswered);
         final Duration onceFreed = awaitGone("once", onceLast);
+        final Duration streamedFreed = awaitGone("quiet", streamedLast);
         hub.awaitOutput("(quiet): left; slot 0 is free", Duration.ofSeconds(2));
         hub.awaitOutput("(once): left; slot 1 is free", Duration.ofSeconds(2));
-        System.out.printf("slots freed %d ms (streamed) and %d ms (one datagram) after the last datagram%n",
-                streamedFreed.toMillis(), onceFreed.toMillis());
+        System.out.printf("slots freed %d ms (streamed) and %d ms (one datagram) after the last datagram, %d ms"
+                + " (never sent) after the handshake%n", streamedFreed.toMillis(), onceFreed.toMillis(),
+                muteFreed.toMillis());
         assertWithinIdleLimit("a client that streamed, then vanished", streamedFreed);
         assertWithinIdleLimit("a client that sent one datagram, then vanished", onceFreed);
-        assertEquals(udpBase, client("next", clientPorts + 2).handshake(), "slot 0 is given out again");
+        assertTrue(hub.output().contains("(mute): no datagram came in 10 s; slot freed"), hub.output());
+        assertWithinIdleLimit("a slot that never heard from its client", muteFreed);
+        assertFalse(hasPorts("mute"), h.lsp().toString());
+        assertEquals(udpBase, client("next", clientPorts + 3).handshake(), "slot 0 is given out again");
     }
 
     @Test
@@ -170,21 +183,6 @@ class HubSlotsTest {
         awaitPorts("other", true, Duration.ofSeconds(5));
         assertEquals(List.of("again", "other"), jackClients(), "two slots in use");
         assertEquals(stopsBefore, first.stopPackets(), "stop packets to the client that came back");
-    }
-
-    @Test
-    void a_slot_whose_client_never_sends_is_freed_after_ten_seconds() throws Exception {
-        final ScriptedClient c = client("mute", clientPorts);
-        assertEquals(udpBase, c.handshake());
-        final long answered = System.nanoTime();
-        hub.awaitOutput("(mute): connected from", Duration.ofSeconds(2));
-        hub.awaitOutput("(mute): left; slot 0 is free", IDLE_LATEST);
-        final Duration freed = Duration.ofNanos(System.nanoTime() - answered);
-        System.out.printf("waiting slot freed %d ms after the handshake%n", freed.toMillis());
-        assertTrue(hub.output().contains("(mute): no datagram came in 10 s; slot freed"), hub.output());
-        assertWithinIdleLimit("a slot that never heard from its client", freed);
-        assertFalse(hasPorts("mute"), h.lsp().toString());
-        assertEquals(udpBase, client("next", clientPorts + 1).handshake(), "slot 0 is given out again");
     }
 
     private ScriptedClient client(String name, int udpPort) throws IOException {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * so the roles write under an install prefix (their *_root variables) and neither create accounts
  * nor manage services; their apt tasks run, and find JACK, Java and jacktrip already installed by
  * scripts/install-test-deps. The playbook runs three times: a first converge, a second that must
- * change nothing, and a --check --diff run that must find nothing to change. Systemd does not run
+ * change nothing, and a --check --diff run on the host with nftables that must find nothing to
+ * change. Systemd does not run
  * in the namespace: the agent's and JACK's units are run as {@link ServiceUnit} runs them, each
  * unit's ExecStart exactly as the role wrote it. Needs root; outside CI it is skipped without.
  * Test thread.
@@ -110,7 +112,10 @@ class ProvisionTest {
         // token must be in neither.
         first = timed("first converge", ansible, "-i", inventory.toString(), "-vvvv", "--diff");
         second = timed("second converge", ansible, "-i", inventory.toString());
-        check = timed("--check --diff", ansible, "-i", inventory.toString(), "--check", "--diff", "-vvvv");
+        // The check on the host with nftables, whose roles run every task the other's do and the
+        // firewall's besides (ansible spends its time per task and host, on the machine's CPU).
+        check = timed("--check --diff", ansible, "-i", inventory.toString(), "--limit", NFT_HOST, "--check", "--diff",
+                "-vvvv");
     }
 
     /** Runs the playbook and prints how long it took and what it changed, for the test's log. */
@@ -118,13 +123,15 @@ class ProvisionTest {
         final long start = System.nanoTime();
         final Ansible.Run run = ansible.playbook(args);
         final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        String changed;
-        try {
-            changed = run.recap(HOST, "changed") + " and " + run.recap(NFT_HOST, "changed");
-        } catch (AssertionError noRecap) {
-            changed = "?";
+        final List<String> changed = new ArrayList<>();
+        for (String host : List.of(HOST, NFT_HOST)) {
+            try {
+                changed.add(host + " " + run.recap(host, "changed"));
+            } catch (AssertionError notInThisRun) {
+                // A run limited to the other host.
+            }
         }
-        System.out.printf("ProvisionTest: %s: exit %d, changed=%s, %.1f s%n", what, run.exit(), changed, millis / 1000.0);
+        System.out.printf("ProvisionTest: %s: exit %d, changed %s, %.1f s%n", what, run.exit(), changed, millis / 1000.0);
         return run;
     }
 
@@ -263,8 +270,9 @@ class ProvisionTest {
     @Test
     void check_with_diff_on_a_converged_host_finds_nothing_to_change() {
         assertEquals(0, check.exit(), "--check --diff failed:\n" + check.tail());
-        assertEquals(0, check.recap(HOST, "changed"), check.tail());
         assertEquals(0, check.recap(NFT_HOST, "changed"), check.tail());
+        assertTrue(check.recap(NFT_HOST, "ok") >= second.recap(HOST, "ok"), "the check ran fewer tasks than the"
+                + " host without a firewall has:\n" + check.tail());
     }
 
     @Test
