@@ -11,36 +11,43 @@ package org.jamwire.engine;
  *
  * <p>Neither the network nor the queue enters: jitter, loss and queue changes cannot look like
  * drift. Each side's clock is followed by its lower envelope (the earliest a period began within
- * each second: scheduling only ever delays), and its rate is the median change of that envelope
- * from one second to the next, over the last {@value #BLOCKS} seconds. An xrun moves a clock's
- * envelope once, by up to its length, and stays there: one outlier among the changes, which the
- * median ignores, so a step is never taken for a slope. The scatter of the changes (their
- * median absolute deviation) sets how uncertain the estimate is, and the drift is reported only
- * when it stands clear of that uncertainty ({@value #DEADBAND_SIGMAS} standard errors) and of
- * {@value #FLOOR_PPM} ppm, over at least {@value #MIN_BLOCKS} changes after the first
- * {@value #WARM_UP_BLOCKS} seconds; until then it is 0, exactly, and nothing is corrected. A drift
- * believed is let go when its estimate falls within {@value #RELEASE_SIGMAS} standard errors. Two
+ * a quarter of a second: scheduling only ever delays), and its rate comes from the changes of
+ * that envelope from one block to the next, over the last {@value #BLOCKS} blocks (32 s). An xrun
+ * moves a clock's envelope once, by up to its length, and stays there: it only ever adds to that
+ * block's change, a step. So the rate is the median of the changes without a step, those within
+ * {@value #STEP_MICROS} µs a second of the lowest (its tenth percentile), and a step is never taken
+ * for a slope, even when most seconds hold one (a loaded machine can xrun several times a second).
+ * The scatter of those changes (their median absolute deviation) sets how uncertain the estimate
+ * is, and the drift is reported only when it stands clear of that uncertainty
+ * ({@value #DEADBAND_SIGMAS} standard errors) and of {@value #FLOOR_PPM} ppm, over at least
+ * {@value #MIN_BLOCKS} changes (ten seconds) after the first {@value #WARM_UP_BLOCKS} blocks;
+ * until then it is 0, exactly, and nothing is corrected. A drift believed is let go when its
+ * estimate falls within {@value #RELEASE_SIGMAS} standard errors. Two
  * ends on one clock therefore measure no drift, however many xruns either has.
  *
  * <p>Runs on the JACK thread; allocation-free. Time is a parameter.
  */
 final class DriftEstimator {
 
-    /** Length of a block over which a clock's lower envelope is taken, in microseconds. */
-    static final long BLOCK_MICROS = 1_000_000;
-    /** Block-to-block changes kept per clock: the window of the estimate, in seconds. */
-    static final int BLOCKS = 64;
     /**
-     * Changes needed on each clock before a drift is believed: ten seconds. With four, a link on
-     * one clock (a relay test on one machine) believed a drift within seconds of starting and
-     * resampled its whole stream from then on.
+     * Length of a block over which a clock's lower envelope is taken, in microseconds: a quarter
+     * of a second, so that even a machine that xruns twice a second leaves most blocks without a
+     * step.
      */
-    static final int MIN_BLOCKS = 10;
+    static final long BLOCK_MICROS = 250_000;
+    /** Block-to-block changes kept per clock: the window of the estimate, 32 s. */
+    static final int BLOCKS = 128;
     /**
-     * Blocks left out when a clock is followed afresh: the first seconds of a stream (threads
+     * Changes needed on each clock before a drift is believed: ten seconds. With a second's worth,
+     * a link on one clock (a relay test on one machine) believed a drift within seconds of starting
+     * and resampled its whole stream from then on.
+     */
+    static final int MIN_BLOCKS = 40;
+    /**
+     * Blocks left out when a clock is followed afresh: the first two seconds of a stream (threads
      * starting, code being compiled) delay its periods by less and less, which looks like a rate.
      */
-    static final int WARM_UP_BLOCKS = 2;
+    static final int WARM_UP_BLOCKS = 8;
     /**
      * Standard errors within which a believed drift is let go again: well inside the
      * {@value #DEADBAND_SIGMAS} needed to believe it, so that a real drift is not corrected on
@@ -53,6 +60,16 @@ final class DriftEstimator {
     static final double FLOOR_PPM = 1;
     /** A rate beyond any audio clock's: timestamps that give it are not a clock (e.g. all zero). */
     static final double MAX_PPM = 2500;
+    /**
+     * How far above the slope a second's change may be and still be taken for the slope, in
+     * microseconds: beyond it the clock fell behind within that second (a step). Audio clocks
+     * disagree by 200 ppm at most (two crystals of 100); a second's envelope moves by far less
+     * than this without a step.
+     */
+    static final double STEP_MICROS = 200;
+    /** Changes without a step needed for an estimate: fewer, and there is none. */
+    static final int MIN_KEPT = 20;
+    private static final double BLOCKS_PER_SECOND = 1e6 / BLOCK_MICROS;
 
     private final Track remote;
     private final Track local;
@@ -145,6 +162,8 @@ final class DriftEstimator {
         private long lastBlock;
         private double median;
         private double deviation;
+        /** The changes the estimate was taken from: those without a step. */
+        private int kept;
 
         Track(int sampleRate) {
             this.microsPerFrame = 1e6 / sampleRate;
@@ -160,6 +179,7 @@ final class DriftEstimator {
             blockMin = Double.POSITIVE_INFINITY;
             median = 0;
             deviation = 0;
+            kept = 0;
         }
 
         /** Takes one observation; returns true when it closed a block and the estimate moved. */
@@ -193,7 +213,7 @@ final class DriftEstimator {
             boolean moved = false;
             if (!Double.isNaN(lastMin) && ++closed > WARM_UP_BLOCKS) {
                 // Microseconds per second of change: ppm, falling when the audio clock is fast.
-                final double change = (blockMin - lastMin) / (blockIndex - lastBlock);
+                final double change = (blockMin - lastMin) / (blockIndex - lastBlock) * BLOCKS_PER_SECOND;
                 changes[head] = change;
                 head = (head + 1) % BLOCKS;
                 if (count < BLOCKS) {
@@ -211,12 +231,32 @@ final class DriftEstimator {
         private void summarize() {
             System.arraycopy(changes, 0, sorted, 0, count);
             sort(sorted, count);
-            median = middle(sorted, count);
-            for (int i = 0; i < count; i++) {
-                sorted[i] = Math.abs(changes[i] - median);
+            // A clock that fell behind (an xrun, or a period started late for good) only ever adds
+            // to a change, by a step; a slope moves every change alike. The changes without a step
+            // are the ones nearest the lowest: those within STEP_MICROS of the tenth percentile
+            // (the lowest itself may be a blip). Their median is the slope, however many seconds
+            // held a step.
+            final double anchor = sorted[count / 10];
+            int from = 0;
+            while (sorted[from] < anchor - STEP_MICROS) {
+                from++;
             }
-            sort(sorted, count);
-            deviation = middle(sorted, count);
+            int to = count / 10;
+            while (to + 1 < count && sorted[to + 1] <= anchor + STEP_MICROS) {
+                to++;
+            }
+            kept = to - from + 1;
+            if (kept < MIN_KEPT) {
+                median = 0;
+                deviation = Double.POSITIVE_INFINITY;
+                return;
+            }
+            median = middle(sorted, from, kept);
+            for (int i = 0; i < kept; i++) {
+                sorted[i] = Math.abs(sorted[from + i] - median);
+            }
+            sort(sorted, kept);
+            deviation = middle(sorted, 0, kept);
         }
 
         /** This clock's audio rate above nominal, in ppm. */
@@ -224,13 +264,13 @@ final class DriftEstimator {
             return -median;
         }
 
-        /** The standard error of {@link #ppm}: the scatter of the changes, as a median's error. */
+        /** The standard error of {@link #ppm}: the scatter of the changes kept, as a median's error. */
         double standardError() {
-            return 1.2533 * 1.4826 * deviation / Math.sqrt(count);
+            return 1.2533 * 1.4826 * deviation / Math.sqrt(kept);
         }
 
-        private static double middle(double[] a, int n) {
-            return (n & 1) == 1 ? a[n / 2] : 0.5 * (a[n / 2 - 1] + a[n / 2]);
+        private static double middle(double[] a, int from, int n) {
+            return (n & 1) == 1 ? a[from + n / 2] : 0.5 * (a[from + n / 2 - 1] + a[from + n / 2]);
         }
 
         private static void sort(double[] a, int n) {
