@@ -23,7 +23,7 @@ import org.jamwire.web.AgentSettings;
 final class AgentConfig {
 
     static final Set<String> KEYS = Set.of("listen", "port", "allowHosts", "tokenFile", "jackServer", "feedRateHz",
-            "labInventory");
+            "labInventory", "scrapeTokenFile");
     private static final long MAX_FILE_BYTES = 64 * 1024;
 
     /**
@@ -95,8 +95,10 @@ final class AgentConfig {
         if (!listen.matches("[0-9A-Fa-f.:]{2,45}")) {
             throw new UsageException("config file " + file + ": listen: '" + listen + "' is not an IP address");
         }
+        final String scrape = f.text("scrapeTokenFile", null);
         final AgentSettings settings = new AgentSettings(listen, port, hosts, Path.of(token), jack, rate,
-                AgentSettings.MAX_BODY_BYTES, AgentSettings.MAX_FRAME_BYTES, AgentSettings.AUTH_TIMEOUT_MILLIS);
+                AgentSettings.MAX_BODY_BYTES, AgentSettings.MAX_FRAME_BYTES, AgentSettings.AUTH_TIMEOUT_MILLIS,
+                scrape == null ? null : Path.of(scrape));
         final Path inventory = cli.labInventory() != null ? inventory("--lab-inventory", cli.labInventory())
                 : f.text("labInventory", null) == null ? null
                 : inventory("config file " + file + ": labInventory", f.text("labInventory", null));

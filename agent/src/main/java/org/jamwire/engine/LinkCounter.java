@@ -95,4 +95,27 @@ public enum LinkCounter {
     public String meaning() {
         return meaning;
     }
+
+    /**
+     * Whether it only ever grows while the link runs: false for the levels, and for the packets lost,
+     * which go down again when a reordered packet arrives after all.
+     */
+    public boolean onlyGrows() {
+        return switch (this) {
+            case QUEUE_LEVEL, QUEUE_TARGET, JITTER_US, DRIFT_PPM, CALLBACK_MAX_US, PACKETS_LOST -> false;
+            default -> true;
+        };
+    }
+
+    /**
+     * Which way of the link it counts: {@code send}, {@code receive}, or {@code audio} for the audio
+     * callback that does both.
+     */
+    public String direction() {
+        return switch (this) {
+            case DATAGRAMS_SENT, PACKETS_SENT, SEND_ERRORS, SEND_QUEUE_FULL -> "send";
+            case CALLBACK_MAX_US -> "audio";
+            default -> "receive";
+        };
+    }
 }

@@ -51,7 +51,8 @@ final class AgentOptions {
     static final OptionSpec CONFIG = valued(Section.AGENT, "--config", "PATH",
             "~/.config/jamwire/agent.json, if it exists", "a JSON file",
             "Config file with any of the keys listen, port, allowHosts (a list), tokenFile, jackServer,"
-                    + " feedRateHz and labInventory; options given on the command line win. The agent prints"
+                    + " feedRateHz, labInventory and scrapeTokenFile (a token that reads /metrics and nothing"
+                    + " else, created when missing); options given on the command line win. The agent prints"
                     + " its path when it starts.",
             (v, g) -> v.configFile.set(g, path(g)));
 

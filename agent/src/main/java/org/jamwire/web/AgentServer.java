@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpException;
+import org.jamwire.control.AgentMetrics;
 import org.jamwire.control.EventBus;
 import org.jamwire.control.JackMonitor;
 import org.jamwire.control.LinkManager;
@@ -60,10 +61,10 @@ public final class AgentServer implements AutoCloseable {
     private volatile PairController pairs;
     private final ProvisionController provisions;
 
-    private AgentServer(AgentSettings settings, Token token) {
+    private AgentServer(AgentSettings settings, Token token, Token scrapeToken) {
         this.settings = settings;
         this.token = token;
-        this.guards = new Guards(token);
+        this.guards = new Guards(token, scrapeToken);
         this.links = new LinkManager(effectiveJackServer(settings.jackServer()), bus);
         this.jack = new JackMonitor(effectiveJackServer(settings.jackServer()), bus);
         final Path dir = settings.tokenFile().toAbsolutePath().getParent();
@@ -98,7 +99,8 @@ public final class AgentServer implements AutoCloseable {
     public static AgentServer start(AgentSettings settings) throws IOException {
         final AgentServer server;
         try {
-            server = new AgentServer(settings, Token.loadOrCreate(settings.tokenFile()));
+            server = new AgentServer(settings, Token.loadOrCreate(settings.tokenFile()),
+                    settings.scrapeTokenFile() == null ? null : Token.loadOrCreate(settings.scrapeTokenFile()));
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -165,6 +167,8 @@ public final class AgentServer implements AutoCloseable {
             // Host and Origin before anything else, including the UI's files.
             config.routes.before(guards::checkHostAndOrigin);
             config.routes.before("/api/*", guards::checkToken);
+            config.routes.before("/metrics", guards::checkScrapeToken);
+            config.routes.get("/metrics", new MetricsController(new AgentMetrics(links, jack, feed::clients))::scrape);
             // Javalin runs no before handler for a WebSocket upgrade: check it where it does run.
             config.routes.wsBeforeUpgrade("/api/live", guards::checkUpgrade);
             config.routes.ws("/api/live", feed::configure);

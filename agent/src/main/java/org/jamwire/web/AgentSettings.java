@@ -17,9 +17,12 @@ import java.util.List;
  * @param maxBodyBytes the largest request body accepted
  * @param maxFrameBytes the largest WebSocket text frame accepted
  * @param authTimeoutMillis how long a WebSocket may stay open without authenticating
+ * @param scrapeTokenFile where a token is kept that reads {@code /metrics} and nothing else (created
+ *     with owner-only permissions when missing), or null for none: then only the agent's token reads it
  */
 public record AgentSettings(String listenAddress, int port, List<String> allowedHosts, Path tokenFile,
-        String jackServer, int feedRateHz, int maxBodyBytes, int maxFrameBytes, long authTimeoutMillis) {
+        String jackServer, int feedRateHz, int maxBodyBytes, int maxFrameBytes, long authTimeoutMillis,
+        Path scrapeTokenFile) {
 
     /** The default TCP port of the agent. */
     public static final int DEFAULT_PORT = 8464;
@@ -40,12 +43,18 @@ public record AgentSettings(String listenAddress, int port, List<String> allowed
     /** Settings with the defaults for everything but the port, the token file and the JACK server. */
     public static AgentSettings defaults(int port, Path tokenFile, String jackServer) {
         return new AgentSettings("127.0.0.1", port, List.of(), tokenFile, jackServer, DEFAULT_FEED_HZ,
-                MAX_BODY_BYTES, MAX_FRAME_BYTES, AUTH_TIMEOUT_MILLIS);
+                MAX_BODY_BYTES, MAX_FRAME_BYTES, AUTH_TIMEOUT_MILLIS, null);
     }
 
     /** The same settings with another authentication timeout. */
     public AgentSettings withAuthTimeout(long millis) {
         return new AgentSettings(listenAddress, port, allowedHosts, tokenFile, jackServer, feedRateHz, maxBodyBytes,
-                maxFrameBytes, millis);
+                maxFrameBytes, millis, scrapeTokenFile);
+    }
+
+    /** The same settings with a scrape token kept in {@code file}. */
+    public AgentSettings withScrapeTokenFile(Path file) {
+        return new AgentSettings(listenAddress, port, allowedHosts, tokenFile, jackServer, feedRateHz, maxBodyBytes,
+                maxFrameBytes, authTimeoutMillis, file);
     }
 }

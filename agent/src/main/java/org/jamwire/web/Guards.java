@@ -13,10 +13,13 @@ final class Guards {
     private static final int SHOWN = 80;
 
     private final Token token;
+    /** The token that reads {@code /metrics} and nothing else, or null. */
+    private final Token scrapeToken;
     private volatile HostCheck hosts;
 
-    Guards(Token token) {
+    Guards(Token token, Token scrapeToken) {
         this.token = token;
+        this.scrapeToken = scrapeToken;
     }
 
     /** The names and origins allowed, known once the agent listens. */
@@ -58,6 +61,18 @@ final class Guards {
             throw new ApiException(401, "unauthorized", "Authorization", "Bearer TOKEN",
                     given == null ? "send the agent's token as 'Authorization: Bearer TOKEN'; its path is printed"
                             + " when the agent starts" : "the token is wrong: use the one in the agent's token file");
+        }
+    }
+
+    /** Refuses a scrape of {@code /metrics} without the agent's token or its scrape token. */
+    void checkScrapeToken(Context ctx) {
+        final String auth = ctx.header("Authorization");
+        final String given = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).trim() : null;
+        if (!token.matches(given) && (scrapeToken == null || !scrapeToken.matches(given))) {
+            throw new ApiException(401, "unauthorized", "Authorization", "Bearer TOKEN",
+                    given == null ? "send the agent's token or its scrape token as 'Authorization: Bearer TOKEN'"
+                            + " (in Prometheus: authorization: credentials_file: FILE)"
+                            : "the token is wrong: use the agent's token or the one in its scrapeTokenFile");
         }
     }
 
