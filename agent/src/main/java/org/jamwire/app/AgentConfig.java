@@ -23,7 +23,7 @@ import org.jamwire.web.AgentSettings;
 final class AgentConfig {
 
     static final Set<String> KEYS = Set.of("listen", "port", "allowHosts", "tokenFile", "jackServer", "feedRateHz",
-            "labInventory", "scrapeTokenFile");
+            "labInventory", "scrapeTokenFile", "hubPasswordFile");
     private static final long MAX_FILE_BYTES = 64 * 1024;
 
     /**
@@ -96,9 +96,10 @@ final class AgentConfig {
             throw new UsageException("config file " + file + ": listen: '" + listen + "' is not an IP address");
         }
         final String scrape = f.text("scrapeTokenFile", null);
+        final String hubPassword = f.text("hubPasswordFile", null);
         final AgentSettings settings = new AgentSettings(listen, port, hosts, Path.of(token), jack, rate,
                 AgentSettings.MAX_BODY_BYTES, AgentSettings.MAX_FRAME_BYTES, AgentSettings.AUTH_TIMEOUT_MILLIS,
-                scrape == null ? null : Path.of(scrape));
+                scrape == null ? null : Path.of(scrape), hubPassword == null ? null : Path.of(hubPassword));
         final Path inventory = cli.labInventory() != null ? inventory("--lab-inventory", cli.labInventory())
                 : f.text("labInventory", null) == null ? null
                 : inventory("config file " + file + ": labInventory", f.text("labInventory", null));

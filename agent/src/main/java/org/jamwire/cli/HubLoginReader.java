@@ -7,13 +7,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
 import java.util.Map;
-import java.util.Set;
 import org.jamwire.control.HubLogins;
 import org.jamwire.options.HubLoginOptions;
 import org.jamwire.options.UsageException;
@@ -26,9 +21,6 @@ import org.jamwire.options.UsageException;
  * Main thread.
  */
 final class HubLoginReader {
-
-    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
-            PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
     private final Map<String, String> env;
     private final Console console;
@@ -66,7 +58,7 @@ final class HubLoginReader {
 
     private char[] password(HubLoginOptions o) throws UsageException {
         if (o.passwordFile() != null) {
-            return fromFile(Path.of(o.passwordFile()));
+            return HubLogins.readPasswordFile(Path.of(o.passwordFile()), "--password-file");
         }
         final String fromEnv = env.get(HubLoginOptions.PASSWORD_VARIABLE);
         if (fromEnv != null) {
@@ -85,23 +77,6 @@ final class HubLoginReader {
                     + HubLoginOptions.PASSWORD_VARIABLE + ", or type it when asked");
         }
         return line.toCharArray();
-    }
-
-    private static char[] fromFile(Path file) throws UsageException {
-        try {
-            final Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
-            if (perms.stream().anyMatch(OTHERS::contains)) {
-                throw new UsageException("--password-file: " + file + " may be read or written by others than its"
-                        + " owner: chmod 600 " + file);
-            }
-            final String first = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("");
-            return first.toCharArray();
-        } catch (UnsupportedOperationException e) {
-            throw new UsageException("--password-file: cannot check who may read " + file
-                    + " on this file system; set " + HubLoginOptions.PASSWORD_VARIABLE + " instead");
-        } catch (IOException e) {
-            throw new UsageException("--password-file: cannot read " + file + ": " + e.getMessage());
-        }
     }
 
     /** A line from the terminal, or from standard input when there is none; null at its end. */

@@ -2,7 +2,14 @@ package org.jamwire.control;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
 import org.jamwire.net.HubLogin;
 import org.jamwire.net.HubTrust;
 import org.jamwire.options.HubLoginOptions;
@@ -55,6 +62,37 @@ public final class HubLogins {
      */
     public static void checkTrust(HubLoginOptions o) throws UsageException {
         trust(o);
+    }
+
+    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+
+    /**
+     * The password on the first line of {@code file}, which no one but its owner may read or write.
+     *
+     * @param what how the file was named, for the message: {@code --password-file} or the config key
+     * @throws UsageException when the file cannot be read, others may read or write it, or its first
+     *     line is empty; the message says how to fix it
+     */
+    public static char[] readPasswordFile(Path file, String what) throws UsageException {
+        try {
+            final Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+            if (perms.stream().anyMatch(OTHERS::contains)) {
+                throw new UsageException(what + ": " + file + " may be read or written by others than its owner:"
+                        + " chmod 600 " + file);
+            }
+            final char[] password = Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("")
+                    .toCharArray();
+            if (password.length == 0) {
+                throw new UsageException(what + ": " + file + " holds no password on its first line; a hub refuses"
+                        + " an empty password");
+            }
+            return password;
+        } catch (UnsupportedOperationException e) {
+            throw new UsageException(what + ": cannot check who may read " + file + " on this file system");
+        } catch (IOException e) {
+            throw new UsageException(what + ": cannot read " + file + ": " + e.getMessage());
+        }
     }
 
     private static HubTrust trust(HubLoginOptions o) throws UsageException {

@@ -2,6 +2,7 @@ package org.jamwire.control;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,8 @@ public final class LinkManager implements AutoCloseable {
 
     private final String jackServer;
     private final LinkRegistry registry;
+    /** Where a hub client started from a request gets its hub password, or null: it logs in to no hub. */
+    private final Path hubPasswordFile;
 
     /**
      * @param jackServer the JACK server the agent watches, which its JACK links must use: libjack
@@ -65,12 +68,23 @@ public final class LinkManager implements AutoCloseable {
      * @param bus where link events go
      */
     public LinkManager(String jackServer, EventBus bus) {
-        this(jackServer, new LinkRegistry(bus, false));
+        this(jackServer, bus, null);
     }
 
-    private LinkManager(String jackServer, LinkRegistry registry) {
+    /**
+     * @param jackServer as above
+     * @param bus as above
+     * @param hubPasswordFile the owner-only file whose first line is the password a hub client
+     *     started from a request logs in with ({@code -A}), or null to refuse such hub clients
+     */
+    public LinkManager(String jackServer, EventBus bus, Path hubPasswordFile) {
+        this(jackServer, new LinkRegistry(bus, false), hubPasswordFile);
+    }
+
+    private LinkManager(String jackServer, LinkRegistry registry, Path hubPasswordFile) {
         this.jackServer = jackServer;
         this.registry = registry;
+        this.hubPasswordFile = hubPasswordFile;
     }
 
     /**
@@ -79,7 +93,7 @@ public final class LinkManager implements AutoCloseable {
      * their counters.
      */
     public static LinkManager forTerminal(EventBus bus) {
-        return new LinkManager(null, new LinkRegistry(bus, true));
+        return new LinkManager(null, new LinkRegistry(bus, true), null);
     }
 
     /** The JACK server this agent watches, which its JACK links must use. */
@@ -93,7 +107,7 @@ public final class LinkManager implements AutoCloseable {
      * @throws LinkArguments.InvalidLink naming the field at fault, the rule and what is wrong
      */
     public LinkRequest check(String mode, String host, Map<String, Object> options) throws LinkArguments.InvalidLink {
-        return LinkRequests.check(mode, host, options, jackServer);
+        return LinkRequests.check(mode, host, options, jackServer, hubPasswordFile);
     }
 
     /**
@@ -118,8 +132,21 @@ public final class LinkManager implements AutoCloseable {
         if (r.command() instanceof Command.HubServer hub) {
             m = registry.hubServer(r.options(), r.commandLine(), hub.config(), r.warnings());
         } else if (r.command() instanceof Command.HubClient hub) {
-            m = registry.hubClient(r.host(), r.options(), r.commandLine(), hub.config(), hub.remoteName(), null,
-                    r.warnings());
+            HubLogins.Login login = null;
+            try {
+                if (hub.login() != null) {
+                    login = new HubLogins.Login(hub.login().username(), HubLogins.readPasswordFile(hubPasswordFile,
+                            "hubPasswordFile"), hub.login());
+                }
+                m = registry.hubClient(r.host(), r.options(), r.commandLine(), hub.config(), hub.remoteName(),
+                        login == null ? null : login.toHubLogin(), r.warnings());
+            } catch (UsageException e) {
+                throw new StartFailed(e.getMessage(), null);
+            } finally {
+                if (login != null) {
+                    login.wipe();
+                }
+            }
         } else {
             final LinkConfig c = ((Command.Run) r.command()).config();
             m = registry.link(r.mode(), r.host(), r.options(), r.commandLine(), c, Backends.forConfig(c),

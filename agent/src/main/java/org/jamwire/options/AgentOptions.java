@@ -51,9 +51,10 @@ final class AgentOptions {
     static final OptionSpec CONFIG = valued(Section.AGENT, "--config", "PATH",
             "~/.config/jamwire/agent.json, if it exists", "a JSON file",
             "Config file with any of the keys listen, port, allowHosts (a list), tokenFile, jackServer,"
-                    + " feedRateHz, labInventory and scrapeTokenFile (a token that reads /metrics and nothing"
-                    + " else, created when missing); options given on the command line win. The agent prints"
-                    + " its path when it starts.",
+                    + " feedRateHz, labInventory, scrapeTokenFile (a token that reads /metrics and nothing"
+                    + " else, created when missing) and hubPasswordFile (an owner-only file whose first line is"
+                    + " the password its hub clients log in with); options given on the command line win. The"
+                    + " agent prints its path when it starts.",
             (v, g) -> v.configFile.set(g, path(g)));
 
     static final OptionSpec JACK_SERVER = valued(Section.AGENT, "--jack-server", "NAME",

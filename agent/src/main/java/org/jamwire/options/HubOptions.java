@@ -53,7 +53,8 @@ final class HubOptions {
             "Hub authentication, as jacktrip's -A. Hub server: require it, with --certfile, --keyfile and"
                     + " --credsfile. Hub client: log in with --username and a password, which is never an"
                     + " option: it is read from --password-file, else from the environment variable "
-                    + PASSWORD_VARIABLE + ", else from the terminal (or one line of standard input). The"
+                    + PASSWORD_VARIABLE + ", else from the terminal (or one line of standard input); an"
+                    + " agent's hub client reads it from the file its config names as hubPasswordFile. The"
                     + " hub's certificate is checked against Java's trust store unless --hub-cert pins it.",
             (v, g) -> v.auth.set(g, true));
 

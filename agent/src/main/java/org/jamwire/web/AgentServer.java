@@ -65,7 +65,7 @@ public final class AgentServer implements AutoCloseable {
         this.settings = settings;
         this.token = token;
         this.guards = new Guards(token, scrapeToken);
-        this.links = new LinkManager(effectiveJackServer(settings.jackServer()), bus);
+        this.links = new LinkManager(effectiveJackServer(settings.jackServer()), bus, settings.hubPasswordFile());
         this.jack = new JackMonitor(effectiveJackServer(settings.jackServer()), bus);
         final Path dir = settings.tokenFile().toAbsolutePath().getParent();
         try {

@@ -19,10 +19,12 @@ import java.util.List;
  * @param authTimeoutMillis how long a WebSocket may stay open without authenticating
  * @param scrapeTokenFile where a token is kept that reads {@code /metrics} and nothing else (created
  *     with owner-only permissions when missing), or null for none: then only the agent's token reads it
+ * @param hubPasswordFile the owner-only file whose first line is the password the agent's hub clients
+ *     log in with ({@code auth}), or null: they log in to no hub
  */
 public record AgentSettings(String listenAddress, int port, List<String> allowedHosts, Path tokenFile,
         String jackServer, int feedRateHz, int maxBodyBytes, int maxFrameBytes, long authTimeoutMillis,
-        Path scrapeTokenFile) {
+        Path scrapeTokenFile, Path hubPasswordFile) {
 
     /** The default TCP port of the agent. */
     public static final int DEFAULT_PORT = 8464;
@@ -43,18 +45,24 @@ public record AgentSettings(String listenAddress, int port, List<String> allowed
     /** Settings with the defaults for everything but the port, the token file and the JACK server. */
     public static AgentSettings defaults(int port, Path tokenFile, String jackServer) {
         return new AgentSettings("127.0.0.1", port, List.of(), tokenFile, jackServer, DEFAULT_FEED_HZ,
-                MAX_BODY_BYTES, MAX_FRAME_BYTES, AUTH_TIMEOUT_MILLIS, null);
+                MAX_BODY_BYTES, MAX_FRAME_BYTES, AUTH_TIMEOUT_MILLIS, null, null);
     }
 
     /** The same settings with another authentication timeout. */
     public AgentSettings withAuthTimeout(long millis) {
         return new AgentSettings(listenAddress, port, allowedHosts, tokenFile, jackServer, feedRateHz, maxBodyBytes,
-                maxFrameBytes, millis, scrapeTokenFile);
+                maxFrameBytes, millis, scrapeTokenFile, hubPasswordFile);
     }
 
     /** The same settings with a scrape token kept in {@code file}. */
     public AgentSettings withScrapeTokenFile(Path file) {
         return new AgentSettings(listenAddress, port, allowedHosts, tokenFile, jackServer, feedRateHz, maxBodyBytes,
-                maxFrameBytes, authTimeoutMillis, file);
+                maxFrameBytes, authTimeoutMillis, file, hubPasswordFile);
+    }
+
+    /** The same settings with the hub password kept in {@code file}. */
+    public AgentSettings withHubPasswordFile(Path file) {
+        return new AgentSettings(listenAddress, port, allowedHosts, tokenFile, jackServer, feedRateHz, maxBodyBytes,
+                maxFrameBytes, authTimeoutMillis, scrapeTokenFile, file);
     }
 }

@@ -30,7 +30,8 @@ class AgentSecurityTest {
     static void start() throws Exception {
         final AgentSettings d = AgentSettings.defaults(0, dir.resolve("token"), "jamwire-none-" + ProcessHandle.current().pid());
         agent = AgentServer.start(new AgentSettings(d.listenAddress(), 0, List.of("studio.example"), d.tokenFile(),
-                d.jackServer(), d.feedRateHz(), d.maxBodyBytes(), d.maxFrameBytes(), AUTH_TIMEOUT.toMillis(), null));
+                d.jackServer(), d.feedRateHz(), d.maxBodyBytes(), d.maxFrameBytes(), AUTH_TIMEOUT.toMillis(), null,
+                null));
         api = new AgentClient(agent.port(), agent.token().value());
     }
 
