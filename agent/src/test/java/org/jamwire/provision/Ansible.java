@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -48,7 +49,7 @@ final class Ansible {
 
     private final Path directory;
     private final Path work;
-    private int runs;
+    private final AtomicInteger runs = new AtomicInteger();
 
     private Ansible(Path directory, Path work) {
         this.directory = directory;
@@ -92,9 +93,9 @@ final class Ansible {
         return run(command);
     }
 
-    /** Runs {@code command} in the ansible/ directory. */
+    /** Runs {@code command} in the ansible/ directory; runs may go on at once, from several threads. */
     Run run(List<String> command) throws IOException, InterruptedException {
-        final Path log = work.resolve("run-" + ++runs + ".log");
+        final Path log = work.resolve("run-" + runs.incrementAndGet() + ".log");
         final ProcessBuilder pb = new ProcessBuilder(command).directory(directory.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("ANSIBLE_CONFIG", directory.resolve("ansible.cfg").toString());
