@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jamwire.testing.FreePorts;
 import org.jamwire.testing.Program;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class BrowserEndToEndTest {
     void starts_a_link_between_two_agents_from_the_form_sees_meters_move_and_stops_it() throws Exception {
         assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver: run scripts/install-test-deps");
-        final int serverPort = freeUdpPort();
+        final int serverPort = FreePorts.udp();
         {
             final Agent server = startAgent("a");
             final Agent client = startAgent("b");
@@ -106,7 +107,7 @@ class BrowserEndToEndTest {
                 wait.until(d -> !d.findElements(By.cssSelector("[data-test=nav-links]")).isEmpty());
                 assertTrue(!driver.getCurrentUrl().contains(client.token()), "the token is removed from the address bar");
                 driver.findElement(By.cssSelector("[data-test=nav-links]")).click();
-                startFromForm(driver, wait, "client", "127.0.0.1", serverPort, freeUdpPort(), "e2e-client");
+                startFromForm(driver, wait, "client", "127.0.0.1", serverPort, FreePorts.udp(), "e2e-client");
                 wait.until(d -> row(d, "connected"));
 
                 // Back on the server's agent: the link connects and its meters move.
@@ -181,9 +182,4 @@ class BrowserEndToEndTest {
         return db.size() >= 2 ? db : null;
     }
 
-    private static int freeUdpPort() throws Exception {
-        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,7 +1,6 @@
 package org.jamwire.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -176,9 +175,7 @@ public final class SshServer implements AutoCloseable {
 
     /** A port nobody listens on now. */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return FreePorts.tcp();
     }
 
     /** The address sshd listens on. */

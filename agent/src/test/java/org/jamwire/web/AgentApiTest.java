@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.DatagramSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.jamwire.testing.Deadlines;
+import org.jamwire.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,11 +38,6 @@ class AgentApiTest {
         agent.close();
     }
 
-    static int freeUdpPort() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     @Test
     void health_says_ok_with_the_version() {
@@ -175,9 +170,9 @@ class AgentApiTest {
 
     @Test
     void a_hub_server_link_starts_lists_no_clients_and_stops() throws Exception {
-        final int tcp = freeTcpPort();
+        final int tcp = FreePorts.tcp();
         final AgentClient.Response r = api.post("/api/links", "{\"mode\": \"hubserver\", \"options\":"
-                + " {\"bindport\": " + tcp + ", \"udpbaseport\": " + freeUdpPort() + "}}");
+                + " {\"bindport\": " + tcp + ", \"udpbaseport\": " + FreePorts.udp() + "}}");
         assertEquals(201, r.status(), r.body());
         final String id = r.json().get("id").asText();
         assertEquals("hubserver", r.json().get("mode").asText());
@@ -190,7 +185,7 @@ class AgentApiTest {
         assertEquals(0, api.get("/api/links/" + id + "/counters").json().get("clients").asInt());
         assertEquals(409, api.post("/api/links/" + id + "/latency", "").status());
         final AgentClient.Response taken = api.post("/api/links", "{\"mode\": \"hubserver\", \"options\":"
-                + " {\"bindport\": " + tcp + ", \"udpbaseport\": " + freeUdpPort() + "}}");
+                + " {\"bindport\": " + tcp + ", \"udpbaseport\": " + FreePorts.udp() + "}}");
         assertEquals(409, taken.status(), taken.body());
         assertEquals("stopped", api.delete("/api/links/" + id).json().get("state").asText());
     }
@@ -198,7 +193,7 @@ class AgentApiTest {
     @Test
     void the_clients_of_a_link_that_is_no_hub_server_are_a_404() throws Exception {
         final AgentClient.Response r = api.post("/api/links", "{\"mode\": \"server\", \"options\": {\"backend\":"
-                + " \"builtin\", \"bindport\": " + freeUdpPort() + "}}");
+                + " \"builtin\", \"bindport\": " + FreePorts.udp() + "}}");
         assertEquals(201, r.status(), r.body());
         final String id = r.json().get("id").asText();
         assertEquals(404, api.get("/api/links/" + id + "/clients").status());
@@ -209,17 +204,12 @@ class AgentApiTest {
     void a_hub_client_whose_hub_cannot_be_found_is_a_502_saying_why() throws Exception {
         final AgentClient.Response r = api.post("/api/links", "{\"mode\": \"hubclient\", \"host\":"
                 + " \"no-such-host.invalid\", \"options\": {\"backend\": \"builtin\", \"bindport\": "
-                + freeUdpPort() + "}}");
+                + FreePorts.udp() + "}}");
         assertEquals(502, r.status(), r.body());
         assertEquals("hub", r.json().get("error").asText());
         assertTrue(r.json().get("message").asText().contains("no-such-host.invalid"), r.body());
     }
 
-    static int freeTcpPort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     @Test
     void malformed_json_is_a_400_naming_the_body() {
@@ -248,12 +238,12 @@ class AgentApiTest {
 
     @Test
     void two_links_started_through_the_api_stream_to_each_other_and_stop() throws Exception {
-        final int serverPort = freeUdpPort();
+        final int serverPort = FreePorts.udp();
         final AgentClient.Response server = api.post("/api/links", "{\"mode\": \"server\", \"options\": {\"backend\":"
                 + " \"builtin\", \"bindport\": " + serverPort + ", \"clientname\": \"api-server\"}}");
         assertEquals(201, server.status(), server.body());
         final AgentClient.Response client = api.post("/api/links", "{\"mode\": \"client\", \"host\": \"127.0.0.1\","
-                + " \"options\": {\"backend\": \"builtin\", \"bindport\": " + freeUdpPort() + ", \"peerport\": "
+                + " \"options\": {\"backend\": \"builtin\", \"bindport\": " + FreePorts.udp() + ", \"peerport\": "
                 + serverPort + ", \"clientname\": \"api-client\"}}");
         assertEquals(201, client.status(), client.body());
         final String serverId = server.json().get("id").asText();
@@ -277,7 +267,7 @@ class AgentApiTest {
     void a_latency_test_names_a_bad_field_an_unknown_link_and_a_link_that_is_not_streaming() throws Exception {
         assertEquals(404, api.post("/api/links/l999/latency", "").status());
         final AgentClient.Response waiting = api.post("/api/links", "{\"mode\": \"server\", \"options\": {\"backend\":"
-                + " \"builtin\", \"bindport\": " + freeUdpPort() + ", \"numchannels\": 2}}");
+                + " \"builtin\", \"bindport\": " + FreePorts.udp() + ", \"numchannels\": 2}}");
         assertEquals(201, waiting.status(), waiting.body());
         final String id = waiting.json().get("id").asText();
         try {
@@ -304,11 +294,11 @@ class AgentApiTest {
     @Test
     void a_latency_test_through_a_far_end_that_does_not_loop_back_answers_no_echo_within_the_timeout()
             throws Exception {
-        final int serverPort = freeUdpPort();
+        final int serverPort = FreePorts.udp();
         final String server = api.post("/api/links", "{\"mode\": \"server\", \"options\": {\"backend\":"
                 + " \"builtin\", \"bindport\": " + serverPort + "}}").json().get("id").asText();
         final String client = api.post("/api/links", "{\"mode\": \"client\", \"host\": \"127.0.0.1\", \"options\":"
-                + " {\"backend\": \"builtin\", \"bindport\": " + freeUdpPort() + ", \"peerport\": " + serverPort
+                + " {\"backend\": \"builtin\", \"bindport\": " + FreePorts.udp() + ", \"peerport\": " + serverPort
                 + "}}").json().get("id").asText();
         try {
             Deadlines.await(Duration.ofSeconds(10), () -> api.get("/api/links/" + client).json().get("state").asText()

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.DatagramSocket;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.jamwire.testing.Deadlines;
+import org.jamwire.testing.FreePorts;
 import org.jamwire.testing.JackServer;
 import org.jamwire.testing.Program;
 import org.junit.jupiter.api.Tag;
@@ -46,16 +45,16 @@ class AgentHubLoginTest {
         final Path users = Files.writeString(dir.resolve("users"), "alice:" + SECRET1 + ":*\n");
         final Path password = Files.writeString(dir.resolve("hub-password"), "secret1\n");
         Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
-        final int jacktripTcp = freeTcpPort();
-        final int jamwireTcp = freeTcpPort();
+        final int jacktripTcp = FreePorts.tcp();
+        final int jamwireTcp = FreePorts.tcp();
         final List<String> hubFiles = List.of("--certfile", resource("hub-cert.pem").toString(), "--keyfile",
                 resource("hub-key.pem").toString(), "--credsfile", users.toString());
         try (JackServer a = JackServer.start(48_000, 256, 2, 2);
              JackServer b = JackServer.start(48_000, 256, 2, 2);
              Program jacktripHub = Program.jacktrip(a.name(), concat(List.of("-S", "-A"), hubFiles,
-                     List.of("-B", Integer.toString(jacktripTcp), "-U", Integer.toString(freeUdpPort()), "-n", "2")));
+                     List.of("-B", Integer.toString(jacktripTcp), "-U", Integer.toString(FreePorts.udp()), "-n", "2")));
              Program jamwireHub = Program.jamwire(b.name(), concat(List.of("-S", "-A"), hubFiles,
-                     List.of("-B", Integer.toString(jamwireTcp), "-U", Integer.toString(freeUdpPort()), "-n", "2")));
+                     List.of("-B", Integer.toString(jamwireTcp), "-U", Integer.toString(FreePorts.udp()), "-n", "2")));
              AgentServer agent = AgentServer.start(AgentSettings.defaults(0, dir.resolve("agent/token"),
                      "jamwire-none-" + ProcessHandle.current().pid()).withHubPasswordFile(password));
              AgentServer without = AgentServer.start(AgentSettings.defaults(0, dir.resolve("without/token"),
@@ -100,7 +99,7 @@ class AgentHubLoginTest {
 
     private static String request(int tcp, String user, String more) throws Exception {
         return "{\"mode\": \"hubclient\", \"host\": \"127.0.0.1\", \"options\": {\"backend\": \"builtin\","
-                + " \"peerport\": " + tcp + ", \"bindport\": " + freeUdpPort() + ", \"numchannels\": 2,"
+                + " \"peerport\": " + tcp + ", \"bindport\": " + FreePorts.udp() + ", \"numchannels\": 2,"
                 + " \"remotename\": \"" + user + "\", \"auth\": true, \"username\": \"" + user + "\", \"hub-cert\": \""
                 + resource("hub-cert.pem") + "\"" + more + "}}";
     }
@@ -109,15 +108,5 @@ class AgentHubLoginTest {
         return Stream.of(a, b, c).flatMap(List::stream).toArray(String[]::new);
     }
 
-    private static int freeUdpPort() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static int freeTcpPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jamwire.testing.Deadlines;
+import org.jamwire.testing.FreePorts;
 import org.jamwire.testing.JackServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,7 @@ class AgentJackTest {
             assertEquals("destination", missing.json().get("field").asText());
 
             final AgentClient.Response link = api.post("/api/links", "{\"mode\": \"server\", \"options\": {\"bindport\": "
-                    + AgentApiTest.freeUdpPort() + ", \"clientname\": \"agent-link\", \"buffersize\": " + FRAMES + "}}");
+                    + FreePorts.udp() + ", \"clientname\": \"agent-link\", \"buffersize\": " + FRAMES + "}}");
             assertEquals(201, link.status(), link.body());
             Deadlines.await(Duration.ofSeconds(5), () -> api.get("/api/jack/ports").json().toString()
                     .contains("\"agent-link:send_1\""), () -> "the link's ports in the port list");
@@ -77,7 +78,7 @@ class AgentJackTest {
             Deadlines.await(Duration.ofSeconds(5), () -> connected(api, "system:capture_1", "agent-link:send_1"),
                     () -> "auto-connected like the command line: " + api.get("/api/jack/ports").body());
             final AgentClient.Response wrongSize = api.post("/api/links", "{\"mode\": \"server\", \"options\": {\"bindport\": "
-                    + AgentApiTest.freeUdpPort() + ", \"buffersize\": 64}}");
+                    + FreePorts.udp() + ", \"buffersize\": 64}}");
             assertEquals(503, wrongSize.status(), wrongSize.body());
             assertTrue(wrongSize.json().get("message").asText().contains("64"), wrongSize.body());
         }

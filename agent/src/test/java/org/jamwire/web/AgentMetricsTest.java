@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.DatagramSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,6 +16,7 @@ import java.util.regex.Pattern;
 import org.jamwire.control.AgentMetrics;
 import org.jamwire.engine.LinkCounter;
 import org.jamwire.testing.Deadlines;
+import org.jamwire.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,11 +77,11 @@ class AgentMetricsTest {
 
     @Test
     void two_links_streaming_show_their_counters_by_link_peer_and_direction() throws Exception {
-        final int serverPort = freeUdpPort();
+        final int serverPort = FreePorts.udp();
         final String server = api.post("/api/links", "{\"mode\": \"server\", \"options\": {\"backend\":"
                 + " \"builtin\", \"bindport\": " + serverPort + ", \"clientname\": \"m-server\"}}").json().get("id")
                 .asText();
-        final int clientPort = freeUdpPort();
+        final int clientPort = FreePorts.udp();
         final String client = api.post("/api/links", "{\"mode\": \"client\", \"host\": \"127.0.0.1\", \"options\":"
                 + " {\"backend\": \"builtin\", \"bindport\": " + clientPort + ", \"peerport\": " + serverPort
                 + ", \"clientname\": \"m-client\"}}").json().get("id").asText();
@@ -132,9 +132,4 @@ class AgentMetricsTest {
         return found;
     }
 
-    private static int freeUdpPort() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

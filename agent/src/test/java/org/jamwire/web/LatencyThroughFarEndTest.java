@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.jamwire.netsim.Impairment;
 import org.jamwire.netsim.Relay;
 import org.jamwire.testing.Deadlines;
+import org.jamwire.testing.FreePorts;
 import org.jamwire.testing.JackServer;
 import org.jamwire.testing.Program;
 import org.junit.jupiter.api.Tag;
@@ -91,7 +92,7 @@ class LatencyThroughFarEndTest {
             final AgentClient api = new AgentClient(agent.port(), agent.token().value());
             final Measured direct;
             final long directXruns;
-            final int farPort = AgentApiTest.freeUdpPort();
+            final int farPort = FreePorts.udp();
             try (Program far = farServer(there, "far1", farPort)) {
                 final String link = startNear(api, "near1", farPort);
 
@@ -140,7 +141,7 @@ class LatencyThroughFarEndTest {
                 api.delete("/api/links/" + link);
             }
 
-            final int relayedPort = AgentApiTest.freeUdpPort();
+            final int relayedPort = FreePorts.udp();
             final long delayMicros = Math.round(DELAY_FRAMES * 1e6 / RATE);
             try (Program far = farServer(there, "far2", relayedPort);
                  Relay relay = Relay.start(0, new InetSocketAddress("127.0.0.1", relayedPort),
@@ -187,7 +188,7 @@ class LatencyThroughFarEndTest {
         final AgentClient.Response r = api.post("/api/links", "{\"mode\": \"client\", \"host\": \"127.0.0.1\","
                 + " \"options\": {\"numchannels\": 1, \"queue\": " + QUEUE + ", \"buffersize\": " + PERIOD
                 + ", \"nojackportsconnect\": true, \"clientname\": \"" + name + "\", \"bindport\": "
-                + AgentApiTest.freeUdpPort() + ", \"peerport\": " + port + "}}");
+                + FreePorts.udp() + ", \"peerport\": " + port + "}}");
         assertEquals(201, r.status(), r.body());
         final String id = r.json().get("id").asText();
         Deadlines.await(START, () -> api.get("/api/links/" + id).json().get("state").asText().equals("connected"),

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jamwire.testing.FreePorts;
 
 /** The live feed: what a subscribed socket is sent, how often, and only what changed. */
 class LiveFeedTest {
@@ -28,11 +29,11 @@ class LiveFeedTest {
     static void start() throws Exception {
         agent = AgentServer.start(AgentSettings.defaults(0, dir.resolve("token"), "jamwire-none-" + ProcessHandle.current().pid()));
         api = new AgentClient(agent.port(), agent.token().value());
-        final int port = AgentApiTest.freeUdpPort();
+        final int port = FreePorts.udp();
         serverId = api.post("/api/links", "{\"mode\": \"server\", \"options\": {\"backend\": \"builtin\", \"bindport\": "
                 + port + ", \"numchannels\": 4, \"clientname\": \"feed-server\"}}").json().get("id").asText();
         api.post("/api/links", "{\"mode\": \"client\", \"host\": \"127.0.0.1\", \"options\": {\"backend\": \"builtin\","
-                + " \"bindport\": " + AgentApiTest.freeUdpPort() + ", \"peerport\": " + port
+                + " \"bindport\": " + FreePorts.udp() + ", \"peerport\": " + port
                 + ", \"numchannels\": 4, \"clientname\": \"feed-client\"}}");
     }
 
@@ -107,7 +108,7 @@ class LiveFeedTest {
     @Test
     void link_events_reach_subscribers() throws Exception {
         try (AgentClient.Feed feed = subscribed("\"events\"", 25)) {
-            final int port = AgentApiTest.freeUdpPort();
+            final int port = FreePorts.udp();
             final String id = api.post("/api/links", "{\"mode\": \"server\", \"options\": {\"backend\": \"builtin\","
                     + " \"bindport\": " + port + ", \"clientname\": \"feed-events\"}}").json().get("id").asText();
             final JsonNode started = feed.await(m -> m.get("type").asText().equals("event")

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jamwire.testing.Deadlines;
+import org.jamwire.testing.FreePorts;
 import org.jamwire.testing.LabHosts;
 import org.jamwire.testing.SshServer;
 import org.junit.jupiter.api.Tag;
@@ -47,10 +48,10 @@ class PairApiTest {
             assertEquals(204, api.post("/api/lab/peers/studio-b/trust", "{\"fingerprint\": \"" + sshd.hostFingerprint()
                     + "\"}").status());
 
-            final int port = AgentApiTest.freeUdpPort();
+            final int port = FreePorts.udp();
             final AgentClient.Response started = api.post("/api/lab/pairs", "{\"peer\": \"studio-b\", \"port\": " + port
                     + ", \"options\": {\"backend\": \"builtin\", \"numchannels\": 2, \"bindport\": "
-                    + AgentApiTest.freeUdpPort() + "}}");
+                    + FreePorts.udp() + "}}");
             assertEquals(202, started.status(), started.body());
             final String id = started.json().get("id").asText();
             assertEquals(port, started.json().get("port").asInt(), "the port given is the server's");
@@ -85,7 +86,7 @@ class PairApiTest {
             api.post("/api/lab/peers", "{\"name\": \"studio-c\", \"host\": \"127.0.0.1\", \"port\": " + sshd.port()
                     + ", \"user\": \"" + System.getProperty("user.name") + "\", \"key\": \"" + sshd.userKey() + "\"}");
             api.post("/api/lab/peers/studio-c/trust", "{\"fingerprint\": \"" + sshd.hostFingerprint() + "\"}");
-            final int port = AgentApiTest.freeUdpPort();
+            final int port = FreePorts.udp();
             final AgentClient.Response r = api.post("/api/lab/peers/studio-c/linktest", "{\"seconds\": 2, \"port\": " + port
                     + ", \"options\": {\"backend\": \"builtin\", \"numchannels\": 8}}");
             assertEquals(200, r.status(), r.body());

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.jamwire.netsim.Impairment;
 import org.jamwire.netsim.Relay;
 import org.jamwire.testing.Deadlines;
+import org.jamwire.testing.FreePorts;
 import org.jamwire.testing.JackServer;
 import org.jamwire.testing.PrometheusServer;
 import org.junit.jupiter.api.Tag;
@@ -46,7 +45,7 @@ class PrometheusScrapeTest {
             throws Exception {
         final Path scrapeToken = dir.resolve("agent/scrape-token");
         final Path otherScrapeToken = dir.resolve("other/scrape-token");
-        final int serverPort = freeUdpPort();
+        final int serverPort = FreePorts.udp();
         try (JackServer jack = JackServer.start(48_000, 256, 2, 2);
              AgentServer agent = AgentServer.start(AgentSettings.defaults(0, dir.resolve("agent/token"),
                      jack.name()).withScrapeTokenFile(scrapeToken));
@@ -73,13 +72,13 @@ class PrometheusScrapeTest {
             final String server = started(api, "{\"mode\": \"server\", \"options\": {\"backend\": \"builtin\","
                     + " \"bindport\": " + serverPort + ", \"clientname\": \"p-server\"}}");
             started(otherApi, "{\"mode\": \"client\", \"host\": \"127.0.0.1\", \"options\": {\"backend\":"
-                    + " \"builtin\", \"bindport\": " + freeUdpPort() + ", \"peerport\": " + lossy.localPort()
+                    + " \"builtin\", \"bindport\": " + FreePorts.udp() + ", \"peerport\": " + lossy.localPort()
                     + ", \"clientname\": \"p-client\"}}");
-            final int tcp = freeTcpPort();
+            final int tcp = FreePorts.tcp();
             final String hub = started(api, "{\"mode\": \"hubserver\", \"options\": {\"bindport\": " + tcp
-                    + ", \"udpbaseport\": " + freeUdpPort() + "}}");
+                    + ", \"udpbaseport\": " + FreePorts.udp() + "}}");
             started(api, "{\"mode\": \"hubclient\", \"host\": \"127.0.0.1\", \"options\": {\"backend\": \"builtin\","
-                    + " \"peerport\": " + tcp + ", \"bindport\": " + freeUdpPort() + ", \"clientname\": \"ensemble\","
+                    + " \"peerport\": " + tcp + ", \"bindport\": " + FreePorts.udp() + ", \"clientname\": \"ensemble\","
                     + " \"remotename\": \"ensemble\"}}");
 
             // The packaged job as a user adapts it: this agent's address, and a copy of its scrape token.
@@ -184,15 +183,5 @@ class PrometheusScrapeTest {
         return result.get(0).path("value").get(1).asText();
     }
 
-    private static int freeUdpPort() throws Exception {
-        try (DatagramSocket s = new DatagramSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static int freeTcpPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }
