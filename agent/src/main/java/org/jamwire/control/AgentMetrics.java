@@ -161,12 +161,10 @@ public final class AgentMetrics implements MultiCollector {
     /** One family per link counter, gathering the data points of every link (or hub client). */
     private static final class Families {
 
-        private final String family;
         private final Map<LinkCounter, CounterSnapshot.Builder> counts = new EnumMap<>(LinkCounter.class);
         private final Map<LinkCounter, GaugeSnapshot.Builder> levels = new EnumMap<>(LinkCounter.class);
 
         Families(String family) {
-            this.family = family;
             for (LinkCounter c : LinkCounter.values()) {
                 if (c.onlyGrows()) {
                     counts.put(c, CounterSnapshot.builder().name(name(family, c)).help(c.meaning()));
@@ -177,12 +175,13 @@ public final class AgentMetrics implements MultiCollector {
         }
 
         void add(CounterValues values, String... labels) {
+            final Labels these = Labels.of(labels);
             for (LinkCounter c : LinkCounter.values()) {
                 final Number v = values.values().get(c.label());
                 if (v == null) {
                     continue;
                 }
-                final Labels l = Labels.of(labels).add("direction", c.direction());
+                final Labels l = these.add("direction", c.direction());
                 // Prometheus' base unit of time is the second; the counters keep microseconds.
                 final double value = c == LinkCounter.JITTER_US || c == LinkCounter.CALLBACK_MAX_US
                         ? v.doubleValue() / 1e6 : v.doubleValue();

@@ -105,13 +105,9 @@ final class Arrivals {
             // stream falling behind (one after another, or every other one when the queue has no
             // margin left and packets straddle their turn); an automatic queue was too short and
             // grows at once.
-            final boolean again = sinceLate < ReceiveQueue.LATE_WITHIN;
-            sinceLate = 0;
-            if (sizer != null || again) {
-                sinceLate = ReceiveQueue.LATE_WITHIN;
-                return STEP_BACK;
-            }
-            return LATE;
+            final boolean stepBack = sizer != null || sinceLate < ReceiveQueue.LATE_WITHIN;
+            sinceLate = stepBack ? ReceiveQueue.LATE_WITHIN : 0;
+            return stepBack ? STEP_BACK : LATE;
         }
         if (sinceLate < ReceiveQueue.LATE_WITHIN) {
             sinceLate++;
