@@ -140,7 +140,8 @@ public final class AgentMetrics implements MultiCollector {
                 + " started").dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(server)
                         .value(s.xruns()).build()).build());
         final boolean up = "running".equals(s.state());
-        out.add(labelled(PREFIX + "jack_up", "1 while the JACK server runs and the agent reaches it", server, up ? 1 : 0));
+        out.add(labelled(PREFIX + "jack_up", "1 while the JACK server runs and the agent reaches it", server,
+                up ? 1 : 0));
         out.add(labelled(PREFIX + "jack_sample_rate_hertz", "the JACK server's sample rate (0 while it is away)",
                 server, s.sampleRate()));
         out.add(labelled(PREFIX + "jack_buffer_size_frames", "the JACK server's frames per period (0 while it is"

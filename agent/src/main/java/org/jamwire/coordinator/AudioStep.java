@@ -98,9 +98,9 @@ final class AudioStep implements PairStep {
         }
         final String ports = PairPorts.listed(PeerProbe.LINK_PORTS);
         final String role = PeerProbe.LINK_PORTS.contains(port)
-                ? "JamWire's lab_network role opens it with the other link ports " + ports + ": run the playbook for "
-                        + machine + " (ansible-playbook -i INVENTORY --limit " + machine + " site.yml, or Provision… in"
-                        + " the Lab view)"
+                ? "JamWire's lab_network role opens it with the other link ports " + ports
+                        + ": run the playbook for " + machine + " (ansible-playbook -i INVENTORY --limit " + machine
+                        + " site.yml, or Provision… in the Lab view)"
                 : "it is not one of the link ports that JamWire's lab_network role opens (" + ports + "): leave the"
                         + " port out of the request, and the coordinator picks one of those";
         return "let UDP port " + port + " in through " + machine + "'s firewall: " + role + ", or " + byHand + " on "

@@ -76,7 +76,10 @@ public final class InventoryHosts {
         }
     }
 
-    /** The lab group's hosts in {@code root}, what {@code ansible-inventory --list} printed for {@code source}, parsed. */
+    /**
+     * The lab group's hosts in {@code root}, what {@code ansible-inventory --list} printed for
+     * {@code source}, parsed.
+     */
     static List<Host> parse(JsonNode root, String source) throws Unusable {
         if (root == null || !root.isObject()) {
             throw new Unusable("ansible-inventory printed no JSON object for " + source);
