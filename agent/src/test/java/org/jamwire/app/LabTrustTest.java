@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on the command line is accepted.
  */
 @Tag("integration")
+@Tag("concurrent")
 class LabTrustTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly the intended argv.
  */
 @Tag("integration")
+@Tag("concurrent")
 class SshSessionTest {
 
     private static final SshSession.Timeouts QUICK = new SshSession.Timeouts(Duration.ofSeconds(2),

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The roles and the site playbook pass ansible-lint's default rules and Ansible's own syntax check. */
 @Tag("integration")
+@Tag("concurrent")
 class AnsibleLintTest {
 
     @TempDir

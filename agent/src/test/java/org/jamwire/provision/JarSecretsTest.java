@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * no inventory, no token, no key.
  */
 @Tag("integration")
+@Tag("concurrent")
 class JarSecretsTest {
 
     private static final String BUNDLE = "org/jamwire/provision/ansible/";

@@ -52,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Test thread.
  */
 @Tag("integration")
+@Tag("concurrent")
 class ProvisionTest {
 
     private static final String HOST = "jwlab" + ProcessHandle.current().pid();

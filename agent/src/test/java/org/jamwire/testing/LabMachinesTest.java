@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * says, restarted when it exits.
  */
 @Tag("integration")
+@Tag("concurrent")
 class LabMachinesTest {
 
     @TempDir

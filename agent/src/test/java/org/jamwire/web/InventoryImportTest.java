@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * outside CI it is skipped without.
  */
 @Tag("integration")
+@Tag("concurrent")
 class InventoryImportTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

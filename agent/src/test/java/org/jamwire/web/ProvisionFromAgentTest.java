@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * in no line and no event. Needs root and ansible-playbook; outside CI it is skipped without.
  */
 @Tag("integration")
+@Tag("concurrent")
 class ProvisionFromAgentTest {
 
     private static final String PEER = "lab-prov";
