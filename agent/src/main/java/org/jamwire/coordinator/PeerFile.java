@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,12 +30,9 @@ final class PeerFile {
      */
     Map<String, Peer> load() throws IOException {
         final Map<String, Peer> peers = new LinkedHashMap<>();
-        if (!Files.exists(file)) {
+        final JsonNode root = OwnerOnlyJson.readList(file, "peers");
+        if (root == null) {
             return peers;
-        }
-        final JsonNode root = JSON.readTree(file.toFile());
-        if (root == null || !root.isArray()) {
-            throw new IOException(file + ": must be a JSON list of peers");
         }
         for (JsonNode n : root) {
             try {
@@ -62,11 +56,6 @@ final class PeerFile {
                     .put("key", p.key().toString()).put("jackServer", p.jackServer())
                     .put("agentPort", p.agentPort()).put("agentToken", p.agentToken());
         }
-        final Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        final Path tmp = Files.createTempFile(dir, "peers", ".json",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), list);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        OwnerOnlyJson.replace(file, list);
     }
 }

@@ -16,7 +16,7 @@ import java.util.Set;
 final class ServerCommand {
 
     /** An option name as jamwire takes it, or a plain value. */
-    private static final RemoteCommand.Rule OPTION_OR_VALUE = arg -> arg.matches("--?[a-z][a-z-]{0,30}") ? null
+    private static final RemoteCommand.Rule OPTION_OR_VALUE = arg -> arg.matches("--?[A-Za-z][a-z-]{0,30}") ? null
             : RemoteCommand.PLAIN.refuse(arg);
 
     /** {@code jamwire ARGS}: a link, its arguments option names and plain values. */
@@ -74,6 +74,30 @@ final class ServerCommand {
             args.add(3, host);
             args.addAll(6, List.of("--peerport", String.valueOf(serverPort)));
             return RemoteCommand.of(JACKTRIP_LINK, args);
+        }
+        throw neither();
+    }
+
+    /**
+     * A hub client's command on a peer without an agent: {@code jamwire -C HOST} or
+     * {@code jacktrip -C HOST}, with {@code channels}, {@code queue} and the name the hub gives it.
+     *
+     * @throws IllegalArgumentException as for the server, or when jacktrip cannot take the queue
+     */
+    static RemoteCommand hubClientForPeer(PeerReport report, String jackServer, String host, String name,
+            int channels, String queue) {
+        if (report.jamwireVersion() != null) {
+            return RemoteCommand.of(JAMWIRE_LINK, "-C", host, "--jack-server", jackServer, "--numchannels",
+                    String.valueOf(channels), "--queue", queue, "--remotename", name);
+        }
+        if (report.jacktripVersion() != null) {
+            if ("auto".equals(queue)) {
+                throw new IllegalArgumentException("jacktrip " + report.jacktripVersion() + " has no automatic queue:"
+                        + " give this member a queue of packets (e.g. 4), or install JamWire there");
+            }
+            // -I 1: its jitter buffer's counts every second, in the output the coordinator keeps.
+            return RemoteCommand.of(JACKTRIP_LINK, "JACK_DEFAULT_SERVER=" + jackServer, "jacktrip", "-C", host,
+                    "-n", String.valueOf(channels), "-q", queue, "-K", name, "-I", "1");
         }
         throw neither();
     }

@@ -22,6 +22,8 @@ import org.jamwire.control.AgentMetrics;
 import org.jamwire.control.EventBus;
 import org.jamwire.control.JackMonitor;
 import org.jamwire.control.LinkManager;
+import org.jamwire.coordinator.EnsembleFile;
+import org.jamwire.coordinator.Ensembles;
 import org.jamwire.coordinator.KnownHosts;
 import org.jamwire.coordinator.Lab;
 import org.jamwire.coordinator.PeerFeeds;
@@ -60,6 +62,7 @@ public final class AgentServer implements AutoCloseable {
 
     private volatile PairController pairs;
     private final ProvisionController provisions;
+    private final Ensembles ensembles;
 
     private AgentServer(AgentSettings settings, Token token, Token scrapeToken) {
         this.settings = settings;
@@ -72,6 +75,8 @@ public final class AgentServer implements AutoCloseable {
             this.lab = new Lab(dir.resolve("peers.json"),
                     new KnownHosts(dir.resolve("known_hosts")),
                     SshSession.Timeouts.defaults());
+            this.ensembles = new Ensembles(new EnsembleFile(dir.resolve("ensembles.json")), lab,
+                    job -> EnsembleController.publish(bus, job));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -178,6 +183,7 @@ public final class AgentServer implements AutoCloseable {
             }
             Routes.api(config, api, labApi, provisions, pairs, new InventoryController(json, lab, labApi::view),
                     openApi);
+            Routes.ensembles(config, new EnsembleController(json, ensembles));
             config.routes.exception(ApiException.class, (e, ctx) -> {
                 refused.accept(e.body().error());
                 ctx.status(e.status()).json(e.body());
@@ -311,6 +317,7 @@ public final class AgentServer implements AutoCloseable {
             pairs.close();
         }
         provisions.close();
+        ensembles.close();
         lab.close();
         links.close();
         if (app != null) {

@@ -48,4 +48,13 @@ final class Routes {
         config.routes.delete("/api/lab/pairs/{id}", pairs::stop);
         config.routes.post("/api/lab/pairs/{id}/latency", pairs::latency);
     }
+
+    static void ensembles(JavalinConfig config, EnsembleController ensembles) {
+        config.routes.get("/api/lab/ensembles", ensembles::list);
+        config.routes.post("/api/lab/ensembles", ensembles::save);
+        config.routes.get("/api/lab/ensembles/{name}", ensembles::get);
+        config.routes.delete("/api/lab/ensembles/{name}", ensembles::remove);
+        config.routes.post("/api/lab/ensembles/{name}/start", ensembles::start);
+        config.routes.post("/api/lab/ensembles/{name}/stop", ensembles::stop);
+    }
 }

@@ -1,0 +1,170 @@
+package org.jamwire.coordinator;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.jamwire.control.Jobs;
+
+/**
+ * The lab's ensembles: their saved definitions, and the job of each one started, the last one
+ * kept after it ends so that its steps can be read. Definitions are saved to their file on every
+ * change. Called on HTTP threads; each job runs on a thread of its own.
+ */
+public final class Ensembles implements AutoCloseable {
+
+    /** What a request asked for that cannot be; the message says why and what to do. */
+    public static final class Conflict extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Conflict(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * An ensemble as listed: its definition, and its job if it was started.
+     *
+     * @param ensemble the definition
+     * @param job the last job that started it, or null
+     */
+    public record Entry(Ensemble ensemble, EnsembleJob job) {
+    }
+
+    private final EnsembleFile file;
+    private final Lab lab;
+    private final Consumer<EnsembleJob> onChange;
+    private final Map<String, Ensemble> saved;
+    private final Map<String, EnsembleJob> jobs = new HashMap<>();
+    private final AtomicInteger nextId = new AtomicInteger(1);
+
+    /**
+     * @param onChange told of every step of every job, on its thread
+     * @throws IOException when the file exists but cannot be read as ensembles
+     */
+    public Ensembles(EnsembleFile file, Lab lab, Consumer<EnsembleJob> onChange) throws IOException {
+        this.file = file;
+        this.lab = lab;
+        this.onChange = onChange;
+        this.saved = file.load();
+    }
+
+    /** Every saved ensemble, in the order they were first saved. */
+    public synchronized List<Entry> list() {
+        final List<Entry> all = new ArrayList<>();
+        saved.values().forEach(e -> all.add(new Entry(e, jobs.get(e.name()))));
+        return all;
+    }
+
+    /** The saved ensemble {@code name}, or null. */
+    public synchronized Entry get(String name) {
+        final Ensemble e = saved.get(name);
+        return e == null ? null : new Entry(e, jobs.get(name));
+    }
+
+    /**
+     * Saves {@code ensemble}, in place of one of the same name.
+     *
+     * @throws Lab.LabException when the hub or a member is not a peer; its field names which
+     * @throws Conflict when the one it replaces is starting or running
+     */
+    public synchronized void save(Ensemble ensemble) throws Lab.LabException, Conflict, IOException {
+        lab.get(ensemble.hub());
+        for (int i = 0; i < ensemble.members().size(); i++) {
+            try {
+                lab.get(ensemble.members().get(i).peer());
+            } catch (Lab.LabException e) {
+                throw new Lab.LabException("members[" + i + "].peer", "members[" + i + "].peer: " + e.getMessage());
+            }
+        }
+        refuseIfLive(ensemble.name(), "change it");
+        saved.put(ensemble.name(), ensemble);
+        file.save(saved.values());
+    }
+
+    /**
+     * Starts the saved ensemble {@code name}.
+     *
+     * @return its job, just started; its steps show how it goes
+     * @throws Conflict when it is starting or running already
+     * @throws Lab.LabException when there is no such ensemble
+     */
+    public synchronized EnsembleJob start(String name) throws Conflict, Lab.LabException {
+        final Ensemble e = saved.get(name);
+        if (e == null) {
+            throw notSaved(name);
+        }
+        refuseIfLive(name, "start it again");
+        final EnsembleJob job = new EnsembleJob("e" + nextId.getAndIncrement(), e, lab, onChange);
+        jobs.put(name, job);
+        Jobs.start("ensemble-" + job.id(), job::run);
+        return job;
+    }
+
+    /**
+     * Stops the ensemble {@code name}: its members, then its hub.
+     *
+     * @return its job, stopped, or null when it was never started
+     * @throws Lab.LabException when there is no such ensemble
+     */
+    public EnsembleJob stop(String name) throws Lab.LabException {
+        final EnsembleJob job;
+        synchronized (this) {
+            if (!saved.containsKey(name)) {
+                throw notSaved(name);
+            }
+            job = jobs.get(name);
+        }
+        if (job != null) {
+            job.close();
+        }
+        return job;
+    }
+
+    /**
+     * Stops the ensemble {@code name} and forgets it.
+     *
+     * @return whether there was one
+     */
+    public boolean remove(String name) throws IOException {
+        try {
+            stop(name);
+        } catch (Lab.LabException e) {
+            return false;
+        }
+        synchronized (this) {
+            jobs.remove(name);
+            saved.remove(name);
+            file.save(saved.values());
+        }
+        return true;
+    }
+
+    private void refuseIfLive(String name, String what) throws Conflict {
+        final EnsembleJob job = jobs.get(name);
+        if (job != null && (job.state().equals("starting") || job.state().equals("running"))) {
+            throw new Conflict("the ensemble " + name + " is " + job.state() + ": stop it first to " + what);
+        }
+    }
+
+    private static Lab.LabException notSaved(String name) {
+        return new Lab.LabException("name", "no ensemble named '" + PeerProbe.printable(name, 40)
+                + "': GET /api/lab/ensembles lists them");
+    }
+
+    /**
+     * Lets go of every ensemble as this agent stops: closes the ssh sessions, and leaves the hub and
+     * the members that agents run streaming (a member in an ssh channel ends with it).
+     */
+    @Override
+    public void close() {
+        final List<EnsembleJob> all;
+        synchronized (this) {
+            all = new ArrayList<>(jobs.values());
+        }
+        all.forEach(EnsembleJob::detach);
+    }
+}

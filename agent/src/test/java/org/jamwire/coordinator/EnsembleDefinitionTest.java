@@ -1,0 +1,90 @@
+package org.jamwire.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An ensemble's definition is checked field by field, and saved and read back whole. */
+class EnsembleDefinitionTest {
+
+    private static final Ensemble.Member A = new Ensemble.Member("lab-a", 2, "4");
+    private static final Ensemble.Member B = new Ensemble.Member("lab-b", 8, "auto");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void a_good_definition_lists_the_hub_first_then_its_members() throws Ensemble.Invalid {
+        final Ensemble e = Ensemble.checked("rehearsal-a", "lab-hub", 2, List.of(A, B));
+        assertEquals(List.of("lab-hub", "lab-a", "lab-b"), e.machines());
+    }
+
+    @Test
+    void each_fault_names_its_field() {
+        assertField("name", () -> Ensemble.checked("", "hub", 2, List.of(A)));
+        assertField("name", () -> Ensemble.checked("a b", "hub", 2, List.of(A)));
+        assertField("name", () -> Ensemble.checked("x".repeat(33), "hub", 2, List.of(A)));
+        assertField("hub", () -> Ensemble.checked("e", " ", 2, List.of(A)));
+        assertField("patch", () -> Ensemble.checked("e", "hub", 6, List.of(A)));
+        assertField("patch", () -> Ensemble.checked("e", "hub", -1, List.of(A)));
+        assertField("members", () -> Ensemble.checked("e", "hub", 2, List.of()));
+        assertField("members", () -> Ensemble.checked("e", "hub", 2, Collections.nCopies(Ensemble.MAX_MEMBERS + 1,
+                A)));
+        assertField("members[1].peer", () -> Ensemble.checked("e", "hub", 2, List.of(A, A)));
+        assertField("members[0].peer", () -> Ensemble.checked("e", "hub", 2, List.of(new Ensemble.Member("hub", 2,
+                "4"))));
+        assertField("members[0].channels", () -> Ensemble.checked("e", "hub", 2, List.of(new Ensemble.Member("a", 0,
+                "4"))));
+        assertField("members[0].channels", () -> Ensemble.checked("e", "hub", 2, List.of(new Ensemble.Member("a",
+                Ensemble.MAX_CHANNELS + 1, "4"))));
+        for (String queue : new String[] {"0", "1001", "-1", "auto ", "4.5", ""}) {
+            assertField("members[0].queue", () -> Ensemble.checked("e", "hub", 2, List.of(new Ensemble.Member("a", 2,
+                    queue))));
+        }
+    }
+
+    @Test
+    void the_file_keeps_the_definitions_in_order_readable_by_its_owner_only() throws Exception {
+        final EnsembleFile file = new EnsembleFile(dir.resolve("ensembles.json"));
+        assertEquals(Map.of(), file.load());
+        final List<Ensemble> all = new ArrayList<>(List.of(Ensemble.checked("one", "lab-hub", 4, List.of(A, B)),
+                Ensemble.checked("two", "lab-b", 0, List.of(A))));
+        file.save(all);
+        assertEquals(all, List.copyOf(file.load().values()));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                dir.resolve("ensembles.json"))));
+    }
+
+    @Test
+    void a_file_that_holds_no_valid_ensembles_is_refused_naming_it() throws IOException {
+        final Path path = dir.resolve("ensembles.json");
+        Files.writeString(path, "{}");
+        final IOException notList = assertThrows(IOException.class, () -> new EnsembleFile(path).load());
+        assertTrue(notList.getMessage().startsWith(path + ": must be a JSON list"), notList.getMessage());
+        Files.writeString(path, "[{\"name\": \"x\", \"hub\": \"h\", \"patch\": 9, \"members\": []}]");
+        final IOException bad = assertThrows(IOException.class, () -> new EnsembleFile(path).load());
+        assertTrue(bad.getMessage().startsWith(path + ": ensemble 'x': patch:"), bad.getMessage());
+    }
+
+    private static void assertField(String field, Checked definition) {
+        final Ensemble.Invalid e = assertThrows(Ensemble.Invalid.class, definition::run);
+        assertEquals(field, e.field(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(field + ":"), e.getMessage());
+    }
+
+    @FunctionalInterface
+    private interface Checked {
+        void run() throws Ensemble.Invalid;
+    }
+}
