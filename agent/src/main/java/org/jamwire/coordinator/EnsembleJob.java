@@ -1,16 +1,8 @@
 package org.jamwire.coordinator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -19,15 +11,12 @@ import java.util.function.Consumer;
  * the hub through its machine's agent, then each member as a hub client (through its agent, else
  * {@code jamwire -C} or {@code jacktrip -C} in an ssh channel), and waits until the hub's audio
  * arrives at every member: only then does the ensemble run. A member run by its agent keeps
- * streaming when the coordinator's ssh connection goes. Stop stops the members, then the hub.
- * Runs on a control thread of its own; HTTP threads read it and stop it.
+ * streaming when the coordinator's ssh connection goes, or its agent stops; an agent that starts
+ * again finds the running ensemble's ends again ({@link #reattach}). Stop stops the members, then
+ * the hub. The work on the machines is {@link EnsembleEnds}'s; this keeps the steps. Runs on a
+ * control thread of its own; HTTP threads read it and stop it.
  */
 public final class EnsembleJob implements AutoCloseable {
-
-    /** How long every member has for the hub's first audio. */
-    static final Duration AUDIO_WAIT = Duration.ofSeconds(20);
-    /** How long the hub has to listen once started. */
-    static final Duration LISTEN_WAIT = Duration.ofSeconds(15);
 
     /**
      * A member as started.
@@ -37,6 +26,20 @@ public final class EnsembleJob implements AutoCloseable {
      * @param link its link id on its agent, or null in an ssh channel
      */
     public record Started(String peer, String program, String link) {
+    }
+
+    /**
+     * What a running ensemble has on its machines, as kept across this agent's restarts.
+     *
+     * @param hubLink the hub's link id on its machine's agent
+     * @param members every member as started
+     */
+    public record Attached(String hubLink, List<Started> members) {
+
+        /** Copies the members. */
+        public Attached {
+            members = List.copyOf(members);
+        }
     }
 
     /** One step: its text, and the work that returns its detail or throws why it failed. */
@@ -50,35 +53,59 @@ public final class EnsembleJob implements AutoCloseable {
 
     private final String id;
     private final Ensemble ensemble;
-    private final Lab lab;
     private final Consumer<EnsembleJob> onChange;
+    private final EnsembleEnds ends;
+    private final boolean reattaching;
     private final Instant started = Instant.now();
     private final List<Stage> stages = new ArrayList<>();
     private final List<PairJob.Step> steps = new ArrayList<>();
-    private final Map<String, PairEnds.Probed> probed = new LinkedHashMap<>();
-    private final List<SshSession> sessions = new CopyOnWriteArrayList<>();
-    private final Map<String, RemoteEnd> memberEnds = new LinkedHashMap<>();
-    private final List<Started> members = new CopyOnWriteArrayList<>();
-    private volatile RemoteEnd hubEnd;
     private volatile boolean stopped;
 
-    public EnsembleJob(String id, Ensemble ensemble, Lab lab, Consumer<EnsembleJob> onChange) {
+    private EnsembleJob(String id, Ensemble ensemble, Lab lab, Consumer<EnsembleJob> onChange, boolean reattaching) {
         this.id = id;
         this.ensemble = ensemble;
-        this.lab = lab;
         this.onChange = onChange;
+        this.ends = new EnsembleEnds(ensemble, lab);
+        this.reattaching = reattaching;
+    }
+
+    /** A job that starts {@code ensemble}; {@link #run} runs it. */
+    public static EnsembleJob start(String id, Ensemble ensemble, Lab lab, Consumer<EnsembleJob> onChange) {
+        final EnsembleJob job = new EnsembleJob(id, ensemble, lab, onChange, false);
+        final EnsembleEnds e = job.ends;
         for (String machine : ensemble.machines()) {
-            stages.add(new Stage("connect to " + machine, () -> connect(machine)));
+            job.stages.add(new Stage("connect to " + machine, () -> e.connect(machine)));
         }
-        stages.add(new Stage("check every machine against the hub's", this::check));
-        stages.add(new Stage("start the hub on " + ensemble.hub(), this::startHub));
+        job.stages.add(new Stage("check every machine against the hub's", e::check));
+        job.stages.add(new Stage("start the hub on " + ensemble.hub(), e::startHub));
         for (Ensemble.Member m : ensemble.members()) {
-            stages.add(new Stage("start " + m.peer() + "'s hub client", () -> startMember(m)));
+            job.stages.add(new Stage("start " + m.peer() + "'s hub client", () -> e.startMember(m)));
         }
-        stages.add(new Stage("hear the hub at every member", this::awaitAudio));
+        job.stages.add(new Stage("hear the hub at every member", e::awaitAudio));
+        return job.withSteps();
+    }
+
+    /**
+     * A job that finds a running ensemble's ends again, as an earlier run of this agent left them;
+     * {@link #run} runs it. A failure here stops nothing: what is found can be stopped, and the
+     * step says what is missing.
+     */
+    public static EnsembleJob reattach(String id, Ensemble ensemble, Attached attached, Lab lab,
+            Consumer<EnsembleJob> onChange) {
+        final EnsembleJob job = new EnsembleJob(id, ensemble, lab, onChange, true);
+        final EnsembleEnds e = job.ends;
+        job.stages.add(new Stage("find the hub again on " + ensemble.hub(), () -> e.findHub(attached.hubLink())));
+        for (Started m : attached.members()) {
+            job.stages.add(new Stage("find " + m.peer() + "'s hub client again", () -> e.findMember(m)));
+        }
+        return job.withSteps();
+    }
+
+    private EnsembleJob withSteps() {
         for (Stage s : stages) {
             steps.add(new PairJob.Step(s.name(), PairJob.State.PENDING, null));
         }
+        return this;
     }
 
     /** The job's id. */
@@ -101,9 +128,14 @@ public final class EnsembleJob implements AutoCloseable {
         return List.copyOf(steps);
     }
 
-    /** The members started so far, in order. */
+    /** The members started (or found again) so far, in order. */
     public List<Started> members() {
-        return List.copyOf(members);
+        return ends.members();
+    }
+
+    /** What runs on the machines, for keeping across this agent's restarts. */
+    public Attached attached() {
+        return new Attached(hubLink(), members());
     }
 
     /**
@@ -111,22 +143,22 @@ public final class EnsembleJob implements AutoCloseable {
      * channel, none when its agent runs it or before it starts.
      */
     public String output(String peer) {
-        final RemoteEnd end;
-        synchronized (memberEnds) {
-            end = memberEnds.get(peer);
-        }
-        return end == null ? "" : end.output();
+        return ends.output(peer);
     }
 
     /** The hub's link id on its machine's agent, or null before it starts. */
     public String hubLink() {
-        final RemoteEnd h = hubEnd;
-        return h == null ? null : h.link();
+        return ends.hubLink();
+    }
+
+    /** Whether this job found a running ensemble again, rather than starting it. */
+    public boolean reattached() {
+        return reattaching;
     }
 
     /**
      * {@code starting}, {@code running} (the hub and every member run, and every member hears the
-     * hub), {@code failed} or {@code stopped}.
+     * hub; or every end was found again), {@code failed} or {@code stopped}.
      */
     public synchronized String state() {
         if (stopped) {
@@ -139,8 +171,8 @@ public final class EnsembleJob implements AutoCloseable {
     }
 
     /**
-     * Runs the job: returns when the ensemble runs, or at the first failure (recorded in its step,
-     * with everything started so far stopped again).
+     * Runs the job: returns when the ensemble runs, or at the first failure (recorded in its step;
+     * a start stops everything it started first, so that "failed" means nothing runs).
      *
      * @return whether it runs
      */
@@ -156,8 +188,9 @@ public final class EnsembleJob implements AutoCloseable {
             }
             return true;
         } catch (Exception e) {
-            // Everything started is stopped before the failure shows, so that "failed" means nothing runs.
-            stopAll();
+            if (!reattaching) {
+                ends.stop();
+            }
             step(at, PairJob.State.FAILED, e.getMessage());
             return false;
         }
@@ -170,121 +203,11 @@ public final class EnsembleJob implements AutoCloseable {
         onChange.accept(this);
     }
 
-    private String connect(String machine) throws Exception {
-        final Peer p = lab.get(machine);
-        final SshSession ssh = lab.connect(p);
-        sessions.add(ssh);
-        if (stopped) {
-            throw new IllegalStateException("the ensemble was stopped");
-        }
-        final PeerReport report = PeerProbe.probe(ssh, p);
-        probed.put(machine, new PairEnds.Probed(p, ssh, report));
-        return "ssh to " + p.target() + ": " + report.os() + (report.agentRunning() ? "; its agent runs"
-                : report.jamwireVersion() != null ? "; JamWire " + report.jamwireVersion() + " without an agent"
-                : report.jacktripVersion() != null ? "; jacktrip " + report.jacktripVersion() : "");
-    }
-
-    private String check() throws PairStep.Refused {
-        final PairEnds.Probed hub = probed.get(ensemble.hub());
-        final List<String> fixes = new ArrayList<>();
-        if (!hub.report().agentRunning()) {
-            fixes.add("no JamWire agent runs on the hub's machine " + ensemble.hub() + ": start it there (Start agent"
-                    + " in the Lab view, or POST /api/lab/peers/" + ensemble.hub() + "/agent)");
-        }
-        for (Ensemble.Member m : ensemble.members()) {
-            final PeerReport r = probed.get(m.peer()).report();
-            final Preflight check = Preflight.compare(end(ensemble.hub(), hub.report(), m), end(m.peer(), r, m));
-            check.fixes().forEach(f -> fixes.add(m.peer() + ": " + f));
-            if (!r.agentRunning() && r.jamwireVersion() == null && r.jacktripVersion() == null) {
-                fixes.add(m.peer() + ": neither JamWire nor jacktrip is installed: install one (Debian: apt install"
-                        + " jacktrip), or provision it with the lab's Ansible roles");
-            } else if (!r.agentRunning() && r.jamwireVersion() == null && "auto".equals(m.queue())) {
-                fixes.add(m.peer() + ": jacktrip " + r.jacktripVersion() + " has no automatic queue: give this"
-                        + " member a queue of packets (e.g. 4), or install JamWire there");
-            }
-        }
-        if (!fixes.isEmpty()) {
-            throw new PairStep.Refused(String.join("; ", fixes));
-        }
-        return "every machine at " + hub.report().sampleRate() + " Hz, " + hub.report().bufferSize() + " frames";
-    }
-
-    private static Preflight.End end(String name, PeerReport r, Ensemble.Member m) {
-        return new Preflight.End(name, r.sampleRate(), r.bufferSize(), 16, m.channels(), m.channels(), m.queue());
-    }
-
-    private String startHub() throws IOException, SshException {
-        final PairEnds.Probed hub = probed.get(ensemble.hub());
-        final PeerAgent agent = PeerAgent.find(hub.ssh(), hub.peer());
-        final JsonNode link = agent.post("/api/links", Map.of("mode", "hubserver", "options",
-                Map.of("hubpatch", String.valueOf(ensemble.patch()))));
-        final RemoteEnd end = new AgentLink(agent, link.path("id").asText());
-        hubEnd = end;
-        final String why = end.awaitListening("agent", LISTEN_WAIT);
-        if (why != null) {
-            throw new IOException("the hub on " + ensemble.hub() + " did not start listening" + why);
-        }
-        return "link " + end.link() + " on " + ensemble.hub() + "'s agent: " + link.path("commandLine").asText("");
-    }
-
-    private String startMember(Ensemble.Member m) throws IOException, SshException {
-        final PairEnds.Probed p = probed.get(m.peer());
-        final String host = probed.get(ensemble.hub()).peer().host();
-        final RemoteEnd end;
-        final String program;
-        final String shown;
-        if (p.report().agentRunning()) {
-            final PeerAgent agent = PeerAgent.find(p.ssh(), p.peer());
-            final JsonNode link = agent.post("/api/links", Map.of("mode", "hubclient", "host", host, "options",
-                    Map.of("numchannels", String.valueOf(m.channels()), "queue", m.queue(), "remotename", m.peer())));
-            end = new AgentLink(agent, link.path("id").asText());
-            program = "agent";
-            shown = "link " + end.link() + " on " + m.peer() + "'s agent: " + link.path("commandLine").asText("");
-        } else {
-            final RemoteCommand command = ServerCommand.hubClientForPeer(p.report(), p.peer().jackServer(), host,
-                    m.peer(), m.channels(), m.queue());
-            end = new ChannelLink(p.ssh().start(command));
-            program = command.argv().get(0).equals("env") ? "jacktrip" : "jamwire";
-            shown = ServerCommand.shown(command) + " on " + m.peer();
-        }
-        synchronized (memberEnds) {
-            memberEnds.put(m.peer(), end);
-        }
-        members.add(new Started(m.peer(), program, end.link()));
-        return shown;
-    }
-
-    private String awaitAudio() throws IOException {
-        final long deadline = System.nanoTime() + AUDIO_WAIT.toNanos();
-        final Map<String, RemoteEnd> ends;
-        synchronized (memberEnds) {
-            ends = new LinkedHashMap<>(memberEnds);
-        }
-        final List<String> waiting = new ArrayList<>(ends.keySet());
-        while (!waiting.isEmpty()) {
-            for (var it = waiting.iterator(); it.hasNext();) {
-                final RemoteEnd end = ends.get(it.next());
-                if (end.audioArrived()) {
-                    it.remove();
-                } else if (!end.running()) {
-                    throw new IOException("a member's hub client ended: " + end.output());
-                }
-            }
-            if (!waiting.isEmpty() && System.nanoTime() - deadline > 0) {
-                throw new IOException("no audio from the hub within " + AUDIO_WAIT.toSeconds() + " s at "
-                        + String.join(", ", waiting) + ": is UDP from " + ensemble.hub() + " let in there (the lab's"
-                        + " firewall role opens the hub's ports 61002 and up)?");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-        }
-        return "audio arrives at " + ends.size() + " member" + (ends.size() == 1 ? "" : "s");
-    }
-
     /** Stops the members, then the hub, and closes the ssh sessions; a start under way fails. */
     @Override
     public void close() {
         stopped = true;
-        stopAll();
+        ends.stop();
         onChange.accept(this);
     }
 
@@ -294,25 +217,6 @@ public final class EnsembleJob implements AutoCloseable {
      */
     public void detach() {
         stopped = true;
-        for (SshSession s : sessions) {
-            s.close();
-        }
-    }
-
-    private void stopAll() {
-        final List<RemoteEnd> ends;
-        synchronized (memberEnds) {
-            ends = new ArrayList<>(memberEnds.values());
-        }
-        for (RemoteEnd e : ends) {
-            e.close();
-        }
-        final RemoteEnd hub = hubEnd;
-        if (hub != null) {
-            hub.close();
-        }
-        for (SshSession s : sessions) {
-            s.close();
-        }
+        ends.detach();
     }
 }

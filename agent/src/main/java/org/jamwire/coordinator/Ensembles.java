@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jamwire.control.Jobs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lab's ensembles: their saved definitions, and the job of each one started, the last one
@@ -15,6 +17,7 @@ import org.jamwire.control.Jobs;
  * change. Called on HTTP threads; each job runs on a thread of its own.
  */
 public final class Ensembles implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Ensembles.class);
 
     /** What a request asked for that cannot be; the message says why and what to do. */
     public static final class Conflict extends Exception {
@@ -35,6 +38,8 @@ public final class Ensembles implements AutoCloseable {
     }
 
     private final EnsembleFile file;
+    private final EnsembleRunFile runFile;
+    private final Map<String, EnsembleJob.Attached> running;
     private final Lab lab;
     private final Consumer<EnsembleJob> onChange;
     private final Map<String, Ensemble> saved;
@@ -42,14 +47,61 @@ public final class Ensembles implements AutoCloseable {
     private final AtomicInteger nextId = new AtomicInteger(1);
 
     /**
+     * @param runFile where the running ensembles are kept, for an agent that starts again
      * @param onChange told of every step of every job, on its thread
-     * @throws IOException when the file exists but cannot be read as ensembles
+     * @throws IOException when a file exists but cannot be read
      */
-    public Ensembles(EnsembleFile file, Lab lab, Consumer<EnsembleJob> onChange) throws IOException {
+    public Ensembles(EnsembleFile file, EnsembleRunFile runFile, Lab lab, Consumer<EnsembleJob> onChange)
+            throws IOException {
         this.file = file;
+        this.runFile = runFile;
         this.lab = lab;
-        this.onChange = onChange;
         this.saved = file.load();
+        this.running = runFile.load();
+        this.onChange = job -> {
+            keep(job);
+            onChange.accept(job);
+        };
+    }
+
+    /**
+     * Finds again every ensemble that ran when this agent last stopped: a job each, on a thread of
+     * its own, that connects to its machines and asks their agents for its links.
+     */
+    public synchronized void resume() {
+        for (Map.Entry<String, EnsembleJob.Attached> e : running.entrySet()) {
+            final Ensemble ensemble = saved.get(e.getKey());
+            if (ensemble != null && !jobs.containsKey(e.getKey())) {
+                final EnsembleJob job = EnsembleJob.reattach("e" + nextId.getAndIncrement(), ensemble, e.getValue(),
+                        lab, onChange);
+                jobs.put(ensemble.name(), job);
+                Jobs.start("ensemble-" + job.id(), job::run);
+            }
+        }
+    }
+
+    /** Keeps a job's ends once it runs, and forgets them once it stops or a start fails. */
+    private void keep(EnsembleJob job) {
+        final String name = job.ensemble().name();
+        final String state = job.state();
+        synchronized (this) {
+            if (jobs.get(name) != job) {
+                return;
+            }
+            if (state.equals("running")) {
+                running.put(name, job.attached());
+            } else if (state.equals("stopped") || state.equals("failed") && !job.reattached()) {
+                running.remove(name);
+            } else {
+                return;
+            }
+            try {
+                runFile.save(running);
+            } catch (IOException e) {
+                // The ensemble runs on; only an agent that starts again would not find it.
+                LOG.warn("cannot keep the running ensembles in their file: {}", e.getMessage());
+            }
+        }
     }
 
     /** Every saved ensemble, in the order they were first saved. */
@@ -98,7 +150,7 @@ public final class Ensembles implements AutoCloseable {
             throw notSaved(name);
         }
         refuseIfLive(name, "start it again");
-        final EnsembleJob job = new EnsembleJob("e" + nextId.getAndIncrement(), e, lab, onChange);
+        final EnsembleJob job = EnsembleJob.start("e" + nextId.getAndIncrement(), e, lab, onChange);
         jobs.put(name, job);
         Jobs.start("ensemble-" + job.id(), job::run);
         return job;

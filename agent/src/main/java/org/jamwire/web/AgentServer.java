@@ -23,6 +23,7 @@ import org.jamwire.control.EventBus;
 import org.jamwire.control.JackMonitor;
 import org.jamwire.control.LinkManager;
 import org.jamwire.coordinator.EnsembleFile;
+import org.jamwire.coordinator.EnsembleRunFile;
 import org.jamwire.coordinator.Ensembles;
 import org.jamwire.coordinator.KnownHosts;
 import org.jamwire.coordinator.Lab;
@@ -75,7 +76,8 @@ public final class AgentServer implements AutoCloseable {
             this.lab = new Lab(dir.resolve("peers.json"),
                     new KnownHosts(dir.resolve("known_hosts")),
                     SshSession.Timeouts.defaults());
-            this.ensembles = new Ensembles(new EnsembleFile(dir.resolve("ensembles.json")), lab,
+            this.ensembles = new Ensembles(new EnsembleFile(dir.resolve("ensembles.json")),
+                    new EnsembleRunFile(dir.resolve("ensembles-running.json")), lab,
                     job -> EnsembleController.publish(bus, job));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -119,6 +121,8 @@ public final class AgentServer implements AutoCloseable {
         }
         server.guards.hosts(new HostCheck(settings.listenAddress(), settings.allowedHosts(), server.app.port()));
         server.feed.start();
+        // Ensembles that ran when this agent last stopped are found again.
+        server.ensembles.resume();
         return server;
     }
 

@@ -27,6 +27,8 @@ final class EnsembleController {
 
     private static final List<String> FIELDS = List.of("name", "hub", "patch", "members", "start");
     private static final List<String> MEMBER_FIELDS = List.of("peer", "channels", "queue");
+    /** The end of a member's output that a view shows: a few of jacktrip's statistics lines. */
+    private static final int OUTPUT_SHOWN = 4000;
 
     private final ObjectMapper json;
     private final Ensembles ensembles;
@@ -68,6 +70,7 @@ final class EnsembleController {
         run.put("id", j.id());
         run.put("state", j.state());
         run.put("startedAt", j.started().toString());
+        run.put("reattached", j.reattached());
         run.put("hubLink", j.hubLink());
         final List<Map<String, Object>> members = new ArrayList<>();
         for (EnsembleJob.Started m : j.members()) {
@@ -75,7 +78,8 @@ final class EnsembleController {
             one.put("peer", m.peer());
             one.put("program", m.program());
             one.put("link", m.link());
-            one.put("output", j.output(m.peer()));
+            final String out = j.output(m.peer());
+            one.put("output", out.length() > OUTPUT_SHOWN ? out.substring(out.length() - OUTPUT_SHOWN) : out);
             members.add(one);
         }
         run.put("members", members);

@@ -1,8 +1,10 @@
 package org.jamwire.testing;
 
+import java.io.BufferedReader;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -11,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A {@link JackSignalClient} in a process of its own, for the JACK server a test's own JVM cannot
@@ -18,6 +22,12 @@ import java.util.concurrent.TimeUnit;
  * recording to a file. {@link #start} runs it; {@link #main} is the process.
  */
 public final class SignalProbe implements AutoCloseable {
+    private static final String SOURCE = "jamwire.probe.source";
+    private static final String SLOT = "jamwire.probe.slot";
+    private static final String UNTIL = "jamwire.probe.until";
+    private static final Pattern AT_FRAME = Pattern.compile("(?m)^at frame (\\d+)$");
+    /** How long after the test begins the turns they begin: a quarter of a second at 48 kHz. */
+    private static final int LEAD = 12_000;
 
     private final Process process;
     private final Path file;
@@ -58,6 +68,88 @@ public final class SignalProbe implements AutoCloseable {
         final SignalProbe probe = new SignalProbe(p, file);
         TestJvm.atExit(p::destroyForcibly);
         return probe;
+    }
+
+    /**
+     * A probe on {@code server} with one output and one input that plays source {@code source}'s
+     * turn: from the frame {@link #beginTurns} returns, each source in turn (from 1) plays its
+     * signal ({@link JackSignalClient#sample} of channel {@code source}) for {@code slotFrames}
+     * frames, and silence before and after. It records until {@code untilFrames} after that frame,
+     * or, with 0, until {@link #endTurns}; at most {@code frames} in all.
+     */
+    public static SignalProbe startTurns(String server, String name, int frames, int source, int slotFrames,
+            int untilFrames, List<String> connections) throws IOException {
+        final Path file = Files.createTempFile("jamwire-probe-", ".f32");
+        final List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + SOURCE + "=" + source, "-D" + SLOT + "=" + slotFrames, "-D" + UNTIL + "=" + untilFrames,
+                "-cp", System.getProperty("java.class.path"), SignalProbe.class.getName(),
+                server, name, "1", "1", Integer.toString(frames), file.toString()));
+        cmd.addAll(connections);
+        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        final SignalProbe probe = new SignalProbe(p, file);
+        TestJvm.atExit(p::destroyForcibly);
+        return probe;
+    }
+
+    /** The frame a probe from {@link #startTurns} that records until told has come to. */
+    public long frame() {
+        final int asked = count(AT_FRAME);
+        try {
+            process.getOutputStream().write("frame\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("the probe's frame: " + output, e);
+        }
+        Deadlines.await(Duration.ofSeconds(10), () -> count(AT_FRAME) > asked || !process.isAlive(),
+                () -> "the probe's frame: " + output);
+        final Matcher m = AT_FRAME.matcher(output);
+        long last = -1;
+        while (m.find()) {
+            last = Long.parseLong(m.group(1));
+        }
+        if (count(AT_FRAME) <= asked) {
+            throw new AssertionError("the probe ended before it said its frame: " + output);
+        }
+        return last;
+    }
+
+    private int count(Pattern p) {
+        final Matcher m = p.matcher(output);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Ends the recording of a probe from {@link #startTurns} that records until told. */
+    public void endTurns() throws IOException {
+        process.getOutputStream().write("end\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /**
+     * Begins the turns of a probe from {@link #startTurns}, {@value #LEAD} frames from now.
+     *
+     * @return the probe's frame at which the first turn begins
+     */
+    public long beginTurns() throws IOException {
+        process.getOutputStream().write("begin\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+        final Pattern begins = Pattern.compile("turns begin at frame (\\d+)");
+        final long[] origin = {-1};
+        Deadlines.await(Duration.ofSeconds(10), () -> {
+            final Matcher m = begins.matcher(output);
+            if (m.find()) {
+                origin[0] = Long.parseLong(m.group(1));
+            }
+            return origin[0] >= 0 || !process.isAlive();
+        }, () -> "the probe's turns to begin: " + output);
+        if (origin[0] < 0) {
+            throw new AssertionError("the probe ended before its turns began: " + output);
+        }
+        return origin[0];
     }
 
     /**
@@ -117,12 +209,36 @@ public final class SignalProbe implements AutoCloseable {
         Files.deleteIfExists(file);
     }
 
-    /** The probe process: {@code server name outputs inputs frames file [from>to ...]}. */
+    /** One source's turn, from the frame the test begins the turns at. */
+    private static final class Turn {
+        private final int source;
+        private final int slot;
+        private volatile long origin = Long.MAX_VALUE;
+
+        Turn(int source, int slot) {
+            this.source = source;
+            this.slot = slot;
+        }
+
+        float sample(long frame) {
+            final long since = frame - origin;
+            return since >= 0 && since / slot == source - 1 ? JackSignalClient.sample(source, frame) : 0f;
+        }
+    }
+
+    /**
+     * The probe process: {@code server name outputs inputs frames file [from>to ...]}, playing a
+     * source's turn when started by {@link #startTurns}.
+     */
     public static void main(String[] args) throws Exception {
         final int outputs = Integer.parseInt(args[2]);
         final int inputs = Integer.parseInt(args[3]);
         final int frames = Integer.parseInt(args[4]);
-        try (JackSignalClient client = JackSignalClient.open(args[0], args[1], outputs, inputs, frames)) {
+        final String source = System.getProperty(SOURCE);
+        final Turn turn = source == null ? null : new Turn(Integer.parseInt(source),
+                Integer.parseInt(System.getProperty(SLOT)));
+        try (JackSignalClient client = turn == null ? JackSignalClient.open(args[0], args[1], outputs, inputs, frames)
+                : JackSignalClient.open(args[0], args[1], outputs, inputs, frames, (c, f) -> turn.sample(f))) {
             for (int i = 6; i < args.length; i++) {
                 final String[] pair = args[i].split(">", 2);
                 JackServer.awaitPort(args[0], pair[0], Duration.ofSeconds(15));
@@ -132,13 +248,34 @@ public final class SignalProbe implements AutoCloseable {
             final long startFrame = client.frames();
             System.out.println("ready at frame " + startFrame);
             System.out.flush();
-            client.awaitFrames(frames, Duration.ofSeconds(120));
+            int recorded = frames;
+            if (turn != null) {
+                final BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
+                        java.nio.charset.StandardCharsets.UTF_8));
+                if ("begin".equals(in.readLine())) {
+                    turn.origin = client.frames() + LEAD;
+                    System.out.println("turns begin at frame " + turn.origin);
+                    System.out.flush();
+                    final int until = Integer.getInteger(UNTIL, 0);
+                    if (until > 0) {
+                        recorded = (int) Math.min(frames, turn.origin + until);
+                    } else {
+                        for (String line = in.readLine(); line != null && !line.equals("end"); line = in.readLine()) {
+                            System.out.println("at frame " + client.frames());
+                            System.out.flush();
+                        }
+                        recorded = (int) Math.min(frames, client.frames());
+                    }
+                }
+            }
+            client.awaitFrames(recorded, Duration.ofSeconds(120));
             try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(Path.of(args[5])))) {
-                final ByteBuffer b = ByteBuffer.allocate(8 + 4 * inputs * frames).order(ByteOrder.LITTLE_ENDIAN);
-                b.putInt(inputs).putInt(frames);
+                final ByteBuffer b = ByteBuffer.allocate(8 + 4 * inputs * recorded).order(ByteOrder.LITTLE_ENDIAN);
+                b.putInt(inputs).putInt(recorded);
                 for (int c = 1; c <= inputs; c++) {
-                    for (float v : client.recording(c)) {
-                        b.putFloat(v);
+                    final float[] r = client.recording(c);
+                    for (int i = 0; i < recorded; i++) {
+                        b.putFloat(r[i]);
                     }
                 }
                 out.write(b.array(), 0, b.position());

@@ -7,13 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.jamwire.testing.AudioJudge;
 import org.jamwire.testing.Deadlines;
+import org.jamwire.testing.FreePorts;
 import org.jamwire.testing.JackServer;
+import org.jamwire.testing.JacktripStats;
 import org.jamwire.testing.LabHosts;
 import org.jamwire.testing.Program;
+import org.jamwire.testing.SignalProbe;
 import org.jamwire.testing.SshServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -24,9 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
  * and two members with JamWire agents, and a member with only jacktrip. One API call starts it: the
  * coordinator on this machine connects to all four, starts the hub through its host's agent, then
  * each member (two through their agents, one as {@code jacktrip -C} in an ssh channel), and calls it
- * running once every member hears the hub. The hub patches the members as its mode 2 says, each
- * member's end runs on its own JACK server, and stop removes every end. (The test's JVM joins no
- * JACK server: libjack serves one server per process, and this test has four.)
+ * running once every member hears the hub; the hub patches the members as its mode 2 says. Then the
+ * members take turns, each playing its own signal for 1.5 s while the others play silence, through
+ * a probe on its own JACK server (a process of its own: libjack serves one server per process).
+ * Every member must play each other member's turn sample for sample, but for what the JACK servers'
+ * counted xruns (and the jacktrip member's own counted jitter-buffer events) cost, and silence in
+ * its own. Then the coordinator's agent stops and starts again while one member plays: another
+ * hears it sample for sample all along, and the new agent finds the ensemble again within 10 s
+ * (but for the jacktrip member, whose ssh channel ended with the old agent). Stop removes every end.
  */
 @Tag("integration")
 class EnsembleTest {
@@ -34,6 +44,14 @@ class EnsembleTest {
     private static final int RATE = 48_000;
     private static final int PERIOD = 256;
     private static final int MEMBERS = 3;
+    /** Each member's turn. */
+    private static final int SLOT = (int) (1.5 * RATE);
+    /** The start of a turn that is not judged: longer than any path's delay through the hub. */
+    private static final double UNJUDGED_SECONDS = 0.5;
+    /** The most each probe of the turns may record: its start, the turns, and time to spare. */
+    private static final int RECORD_FRAMES = 30 * RATE;
+    /** The most each probe may record while the coordinator restarts. */
+    private static final int CUT_FRAMES = 40 * RATE;
     private static final String[] NAMES = {"lab-hub", "lab-a", "lab-b", "lab-c"};
 
     @TempDir
@@ -43,12 +61,15 @@ class EnsembleTest {
     void one_call_starts_a_hub_and_three_members_who_hear_each_other() throws Exception {
         final List<String> path = SshServer.jamwireOnPath(dir.resolve("bin"));
         final List<AutoCloseable> open = new ArrayList<>();
-        try (LabHosts lab = LabHosts.create(4);
-                AgentServer coordinator = AgentServer.start(AgentSettings.defaults(0, dir.resolve("coordinator/token"),
-                        "jamwire-no-jack-" + ProcessHandle.current().pid()))) {
+        // A port of its own, so that the agent started again answers where the first did.
+        final AgentSettings settings = AgentSettings.defaults(FreePorts.tcp(), dir.resolve("coordinator/token"),
+                "jamwire-no-jack-" + ProcessHandle.current().pid());
+        final AgentServer[] coordinator = {AgentServer.start(settings)};
+        try (LabHosts lab = LabHosts.create(4)) {
             try {
-                run(lab, coordinator, path, open);
+                run(lab, settings, coordinator, path, open);
             } finally {
+                coordinator[0].close();
                 for (int i = open.size() - 1; i >= 0; i--) {
                     open.get(i).close();
                 }
@@ -56,9 +77,9 @@ class EnsembleTest {
         }
     }
 
-    private void run(LabHosts lab, AgentServer coordinator, List<String> path, List<AutoCloseable> open)
-            throws Exception {
-        final AgentClient api = new AgentClient(coordinator.port(), coordinator.token().value());
+    private void run(LabHosts lab, AgentSettings settings, AgentServer[] coordinator, List<String> path,
+            List<AutoCloseable> open) throws Exception {
+        final AgentClient api = new AgentClient(coordinator[0].port(), coordinator[0].token().value());
         final List<JackServer> jacks = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             final JackServer jack = JackServer.start(RATE, PERIOD, 1, 1);
@@ -116,24 +137,151 @@ class EnsembleTest {
             }, () -> "the hub's connections to " + send + ": " + hub.connections(send) + "; its ports: "
                     + hub.lsp());
         }
-        // Every member's end runs on its own JACK server, and each hears the hub.
-        for (int n = 1; n <= MEMBERS; n++) {
-            awaitLinkPort(jacks.get(n), () -> "");
-        }
         assertTrue(memberOutput(api, 2).contains("Received Connection from Peer"), memberOutput(api, 2));
         for (int n = 0; n < 2; n++) {
             final String link = run[0].get("members").get(n).get("link").asText();
             assertTrue(link.matches("l[0-9]+"), run[0].toString());
         }
 
+        // Each member's end runs on its own JACK server, where a probe (a process of its own) plays
+        // that member's turn into the end and records what the end plays.
+        final List<SignalProbe> probes = new ArrayList<>();
+        for (int n = 1; n <= MEMBERS; n++) {
+            final String link = awaitLinkPort(jacks.get(n), () -> "");
+            final SignalProbe probe = SignalProbe.startTurns(jacks.get(n).name(), "turns", RECORD_FRAMES, n, SLOT,
+                    MEMBERS * SLOT, List.of("turns:out_1>" + link + ":send_1", link + ":receive_1>turns:in_1"));
+            open.add(probe);
+            probes.add(probe);
+        }
+        for (SignalProbe p : probes) {
+            p.awaitReady(Duration.ofSeconds(30));
+        }
+        final long xrunsBefore = xruns(jacks);
+        final long jacktripBefore = JacktripStats.receiveEvents(memberOutput(api, 2));
+        final long[] origins = new long[MEMBERS];
+        for (int n = 0; n < MEMBERS; n++) {
+            origins[n] = probes.get(n).beginTurns();
+            assertTrue(origins[n] + (long) MEMBERS * SLOT <= RECORD_FRAMES, "the probe records the turns: it began"
+                    + " them at frame " + origins[n] + " of " + RECORD_FRAMES);
+        }
+        final float[][] heard = new float[MEMBERS][];
+        for (int n = 0; n < MEMBERS; n++) {
+            heard[n] = probes.get(n).recording(Duration.ofSeconds(60))[0];
+        }
+        final long xruns = xruns(jacks) - xrunsBefore;
+        // jacktrip's next statistics line (once a second) covers everything it played in the turns.
+        final int lines = JacktripStats.lines(memberOutput(api, 2));
+        Deadlines.await(Duration.ofSeconds(5), () -> JacktripStats.lines(memberOutput(api, 2)) > lines,
+                () -> "a statistics line from lab-c's jacktrip: " + memberOutput(api, 2));
+        final long jacktripEvents = JacktripStats.receiveEvents(memberOutput(api, 2)) - jacktripBefore;
+        final String context = xruns + " xruns while the turns played, " + jacktripEvents + " events counted by"
+                + " lab-c's jacktrip\nensemble: " + api.get("/api/lab/ensembles/band").body();
+        for (int listener = 1; listener <= MEMBERS; listener++) {
+            for (int source = 1; source <= MEMBERS; source++) {
+                final int from = (int) (origins[listener - 1] + (long) (source - 1) * SLOT
+                        + (long) (UNJUDGED_SECONDS * RATE));
+                final int to = (int) (origins[listener - 1] + (long) source * SLOT);
+                final float[] turn = Arrays.copyOfRange(heard[listener - 1], from / PERIOD * PERIOD, to);
+                final String what = NAMES[listener] + (listener == source ? " does not hear itself" : " hears "
+                        + NAMES[source]);
+                if (listener == source) {
+                    for (int i = 0; i < turn.length; i++) {
+                        if (turn[i] != 0f) {
+                            throw new AssertionError(what + ", but plays " + turn[i] + " at frame " + i
+                                    + " of its turn; " + context);
+                        }
+                    }
+                    continue;
+                }
+                final AudioJudge.Judgement j = AudioJudge.of(turn, 0, AudioJudge.wire(source, 16), PERIOD, PERIOD, 0);
+                System.out.println(what + " (" + xruns + " xruns): " + j.summary().lines().findFirst().orElse(""));
+                if (listener == MEMBERS) {
+                    j.assertAccounted(what, xruns + jacktripEvents, AudioJudge.JAMWIRE_PER_XRUN
+                            + AudioJudge.JACKTRIP_PER_XRUN, context);
+                } else {
+                    j.assertAccounted(what, xruns, AudioJudge.JAMWIRE_PER_XRUN, context);
+                }
+            }
+        }
+
+        restartTheCoordinator(api, settings, coordinator, jacks, open);
+
         final JsonNode stopped = api.post("/api/lab/ensembles/band/stop", "").json();
         assertEquals("stopped", stopped.get("run").get("state").asText(), stopped.toString());
         // The hub's agent keeps its hub link: the job stops it, so its members' clients go too.
         Deadlines.await(Duration.ofSeconds(20), () -> jacks.stream().allMatch(j -> j.lsp().stream()
-                .noneMatch(p -> p.endsWith(":send_1") && !p.startsWith("system:"))),
+                .noneMatch(p -> p.endsWith(":send_1") && !p.startsWith("system:") && !p.startsWith("turns:")
+                        && !p.startsWith("cut:"))),
                 () -> "every member's link, and the hub's clients, gone: " + jacks.stream().map(JackServer::lsp)
                         .toList());
         assertEquals(1, api.get("/api/lab/ensembles").json().size(), "the definition stays saved");
+    }
+
+    /**
+     * The coordinator's agent stops and starts again while lab-a plays on: lab-b hears lab-a through
+     * the hub sample for sample all along, and the new agent finds the hub and both JamWire members
+     * again within 10 s. lab-c's jacktrip ran in an ssh channel of the old agent, and ended with it;
+     * its step says so.
+     */
+    private static void restartTheCoordinator(AgentClient api, AgentSettings settings, AgentServer[] coordinator,
+            List<JackServer> jacks, List<AutoCloseable> open) throws Exception {
+        final String linkA = awaitLinkPort(jacks.get(1), () -> "");
+        final String linkB = awaitLinkPort(jacks.get(2), () -> "");
+        final SignalProbe player = SignalProbe.startTurns(jacks.get(1).name(), "cut", CUT_FRAMES, 1, CUT_FRAMES, 0,
+                List.of("cut:out_1>" + linkA + ":send_1"));
+        open.add(player);
+        // Source 2's turn never comes: lab-b plays silence, and records.
+        final SignalProbe ear = SignalProbe.startTurns(jacks.get(2).name(), "cut", CUT_FRAMES, 2, CUT_FRAMES, 0,
+                List.of(linkB + ":receive_1>cut:in_1"));
+        open.add(ear);
+        player.awaitReady(Duration.ofSeconds(30));
+        ear.awaitReady(Duration.ofSeconds(30));
+        final long xrunsBefore = xruns(jacks);
+        player.beginTurns();
+        final long origin = ear.beginTurns();
+        // A second of lab-a heard before the restart, past what the judge leaves out at the start.
+        final long judgedFrom = origin + (long) (UNJUDGED_SECONDS * RATE);
+        Deadlines.await(Duration.ofSeconds(10), () -> ear.frame() > judgedFrom + RATE, () -> "lab-b's probe"
+                + " a second into the judged part: " + ear.output());
+
+        coordinator[0].close();
+        final long restarting = System.nanoTime();
+        coordinator[0] = AgentServer.start(settings);
+        final JsonNode[] run = new JsonNode[1];
+        Deadlines.await(Duration.ofSeconds(10), () -> {
+            run[0] = api.get("/api/lab/ensembles/band").json().get("run");
+            return run[0] != null && !"starting".equals(run[0].get("state").asText());
+        }, () -> "the ensemble found again: " + run[0]);
+        System.out.printf("the agent started again found the ensemble in %.1f s%n",
+                (System.nanoTime() - restarting) / 1e9);
+        final JsonNode steps = run[0].get("steps");
+        assertEquals(List.of("find the hub again on lab-hub", "find lab-a's hub client again",
+                "find lab-b's hub client again", "find lab-c's hub client again"), List.of(steps.get(0).get("name")
+                        .asText(), steps.get(1).get("name").asText(), steps.get(2).get("name").asText(),
+                        steps.get(3).get("name").asText()), run[0].toString());
+        for (int i = 0; i < 3; i++) {
+            assertEquals("DONE", steps.get(i).get("state").asText(), run[0].toString());
+        }
+        assertEquals("FAILED", steps.get(3).get("state").asText(), run[0].toString());
+        assertTrue(steps.get(3).get("detail").asText().contains("ssh channel"), run[0].toString());
+
+        // And a second after the new agent found it.
+        final long found = ear.frame();
+        Deadlines.await(Duration.ofSeconds(10), () -> ear.frame() > found + RATE, () -> "lab-b's probe a second"
+                + " after the ensemble was found again: " + ear.output());
+        ear.endTurns();
+        player.endTurns();
+        final float[] heard = ear.recording(Duration.ofSeconds(60))[0];
+        final long xruns = xruns(jacks) - xrunsBefore;
+        final int from = (int) judgedFrom;
+        assertTrue(heard.length < CUT_FRAMES, "lab-b's probe recorded all through the restart: " + heard.length
+                + " frames, its capacity " + CUT_FRAMES);
+        final AudioJudge.Judgement j = AudioJudge.of(Arrays.copyOfRange(heard, from / PERIOD * PERIOD,
+                heard.length), 0, AudioJudge.wire(1, 16), PERIOD, PERIOD, 0);
+        System.out.println("lab-b hears lab-a while the coordinator restarts (" + xruns + " xruns): "
+                + j.summary().lines().findFirst().orElse(""));
+        j.assertAccounted("lab-b hears lab-a while the coordinator restarts", xruns, AudioJudge.JAMWIRE_PER_XRUN,
+                xruns + " xruns\nensemble: " + run[0]);
     }
 
     /** The JACK client of the member's hub client on {@code jack}: the one with a send port. */
@@ -141,7 +289,8 @@ class EnsembleTest {
         final String[] found = new String[1];
         Deadlines.await(Duration.ofSeconds(20), () -> {
             for (String p : jack.lsp()) {
-                if (p.endsWith(":send_1") && !p.startsWith("system:")) {
+                if (p.endsWith(":send_1") && !p.startsWith("system:") && !p.startsWith("turns:")
+                        && !p.startsWith("cut:")) {
                     found[0] = p.substring(0, p.length() - ":send_1".length());
                     return true;
                 }
@@ -149,6 +298,10 @@ class EnsembleTest {
             return false;
         }, () -> "a hub client's ports on " + jack.name() + ": " + jack.lsp() + context.get());
         return found[0];
+    }
+
+    private static long xruns(List<JackServer> jacks) {
+        return jacks.stream().mapToLong(JackServer::xruns).sum();
     }
 
     private static String memberOutput(AgentClient api, int member) {

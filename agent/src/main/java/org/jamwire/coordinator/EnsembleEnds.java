@@ -1,0 +1,256 @@
+package org.jamwire.coordinator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * What an ensemble's job does on the machines, and holds there: the ssh sessions, what probing
+ * each machine found, the hub and the members as started (or found again after this agent
+ * restarted). Each method is one step of {@link EnsembleJob}, run on its control thread, and
+ * returns the step's detail or throws why it failed and how to fix it; HTTP threads read the ends
+ * and stop them.
+ */
+final class EnsembleEnds {
+
+    /** How long every member has for the hub's first audio. */
+    static final Duration AUDIO_WAIT = Duration.ofSeconds(20);
+    /** How long the hub has to listen once started. */
+    static final Duration LISTEN_WAIT = Duration.ofSeconds(15);
+
+    private final Ensemble ensemble;
+    private final Lab lab;
+    private final Map<String, PairEnds.Probed> probed = new LinkedHashMap<>();
+    private final Map<String, PeerAgent> agents = new LinkedHashMap<>();
+    private final List<SshSession> sessions = new CopyOnWriteArrayList<>();
+    private final Map<String, RemoteEnd> memberEnds = new LinkedHashMap<>();
+    private final List<EnsembleJob.Started> members = new CopyOnWriteArrayList<>();
+    private volatile RemoteEnd hubEnd;
+    private volatile boolean closed;
+
+    EnsembleEnds(Ensemble ensemble, Lab lab) {
+        this.ensemble = ensemble;
+        this.lab = lab;
+    }
+
+    /** The members started (or found) so far, in order. */
+    List<EnsembleJob.Started> members() {
+        return List.copyOf(members);
+    }
+
+    /** The hub's link id on its machine's agent, or null. */
+    String hubLink() {
+        final RemoteEnd h = hubEnd;
+        return h == null ? null : h.link();
+    }
+
+    /** What the member on {@code peer} printed so far in its ssh channel; none when an agent runs it. */
+    String output(String peer) {
+        final RemoteEnd end;
+        synchronized (memberEnds) {
+            end = memberEnds.get(peer);
+        }
+        return end == null ? "" : end.output();
+    }
+
+    String connect(String machine) throws Exception {
+        final Peer p = lab.get(machine);
+        final SshSession ssh = lab.connect(p);
+        sessions.add(ssh);
+        if (closed) {
+            throw new IllegalStateException("the ensemble was stopped");
+        }
+        final PeerReport report = PeerProbe.probe(ssh, p);
+        probed.put(machine, new PairEnds.Probed(p, ssh, report));
+        return "ssh to " + p.target() + ": " + report.os() + (report.agentRunning() ? "; its agent runs"
+                : report.jamwireVersion() != null ? "; JamWire " + report.jamwireVersion() + " without an agent"
+                : report.jacktripVersion() != null ? "; jacktrip " + report.jacktripVersion() : "");
+    }
+
+    String check() throws PairStep.Refused {
+        final PairEnds.Probed hub = probed.get(ensemble.hub());
+        final List<String> fixes = new ArrayList<>();
+        if (!hub.report().agentRunning()) {
+            fixes.add("no JamWire agent runs on the hub's machine " + ensemble.hub() + ": start it there (Start agent"
+                    + " in the Lab view, or POST /api/lab/peers/" + ensemble.hub() + "/agent)");
+        }
+        for (Ensemble.Member m : ensemble.members()) {
+            final PeerReport r = probed.get(m.peer()).report();
+            final Preflight check = Preflight.compare(end(ensemble.hub(), hub.report(), m), end(m.peer(), r, m));
+            check.fixes().forEach(f -> fixes.add(m.peer() + ": " + f));
+            if (!r.agentRunning() && r.jamwireVersion() == null && r.jacktripVersion() == null) {
+                fixes.add(m.peer() + ": neither JamWire nor jacktrip is installed: install one (Debian: apt install"
+                        + " jacktrip), or provision it with the lab's Ansible roles");
+            } else if (!r.agentRunning() && r.jamwireVersion() == null && "auto".equals(m.queue())) {
+                fixes.add(m.peer() + ": jacktrip " + r.jacktripVersion() + " has no automatic queue: give this"
+                        + " member a queue of packets (e.g. 4), or install JamWire there");
+            }
+        }
+        if (!fixes.isEmpty()) {
+            throw new PairStep.Refused(String.join("; ", fixes));
+        }
+        return "every machine at " + hub.report().sampleRate() + " Hz, " + hub.report().bufferSize() + " frames";
+    }
+
+    private static Preflight.End end(String name, PeerReport r, Ensemble.Member m) {
+        return new Preflight.End(name, r.sampleRate(), r.bufferSize(), 16, m.channels(), m.channels(), m.queue());
+    }
+
+    String startHub() throws IOException, SshException {
+        final PairEnds.Probed hub = probed.get(ensemble.hub());
+        final PeerAgent agent = PeerAgent.find(hub.ssh(), hub.peer());
+        final JsonNode link = agent.post("/api/links", Map.of("mode", "hubserver", "options",
+                Map.of("hubpatch", String.valueOf(ensemble.patch()))));
+        final RemoteEnd end = new AgentLink(agent, link.path("id").asText());
+        hubEnd = end;
+        final String why = end.awaitListening("agent", LISTEN_WAIT);
+        if (why != null) {
+            throw new IOException("the hub on " + ensemble.hub() + " did not start listening" + why);
+        }
+        return "link " + end.link() + " on " + ensemble.hub() + "'s agent: " + link.path("commandLine").asText("");
+    }
+
+    String startMember(Ensemble.Member m) throws IOException, SshException {
+        final PairEnds.Probed p = probed.get(m.peer());
+        final String host = probed.get(ensemble.hub()).peer().host();
+        final RemoteEnd end;
+        final String program;
+        final String shown;
+        if (p.report().agentRunning()) {
+            final PeerAgent agent = PeerAgent.find(p.ssh(), p.peer());
+            final JsonNode link = agent.post("/api/links", Map.of("mode", "hubclient", "host", host, "options",
+                    Map.of("numchannels", String.valueOf(m.channels()), "queue", m.queue(), "remotename", m.peer())));
+            end = new AgentLink(agent, link.path("id").asText());
+            program = "agent";
+            shown = "link " + end.link() + " on " + m.peer() + "'s agent: " + link.path("commandLine").asText("");
+        } else {
+            final RemoteCommand command = ServerCommand.hubClientForPeer(p.report(), p.peer().jackServer(), host,
+                    m.peer(), m.channels(), m.queue());
+            end = new ChannelLink(p.ssh().start(command));
+            program = command.argv().get(0).equals("env") ? "jacktrip" : "jamwire";
+            shown = ServerCommand.shown(command) + " on " + m.peer();
+        }
+        synchronized (memberEnds) {
+            memberEnds.put(m.peer(), end);
+        }
+        members.add(new EnsembleJob.Started(m.peer(), program, end.link()));
+        return shown;
+    }
+
+    String awaitAudio() throws IOException {
+        final long deadline = System.nanoTime() + AUDIO_WAIT.toNanos();
+        final Map<String, RemoteEnd> ends;
+        synchronized (memberEnds) {
+            ends = new LinkedHashMap<>(memberEnds);
+        }
+        final List<String> waiting = new ArrayList<>(ends.keySet());
+        while (!waiting.isEmpty()) {
+            for (var it = waiting.iterator(); it.hasNext();) {
+                final RemoteEnd end = ends.get(it.next());
+                if (end.audioArrived()) {
+                    it.remove();
+                } else if (!end.running()) {
+                    throw new IOException("a member's hub client ended: " + end.output());
+                }
+            }
+            if (!waiting.isEmpty() && System.nanoTime() - deadline > 0) {
+                throw new IOException("no audio from the hub within " + AUDIO_WAIT.toSeconds() + " s at "
+                        + String.join(", ", waiting) + ": is UDP from " + ensemble.hub() + " let in there (the lab's"
+                        + " firewall role opens the hub's ports 61002 and up)?");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        return "audio arrives at " + ends.size() + " member" + (ends.size() == 1 ? "" : "s");
+    }
+
+    /**
+     * Finds the hub's link {@code link} again on its machine's agent, after this agent restarted:
+     * connects to the hub's machine and asks its agent for the link.
+     */
+    String findHub(String link) throws Exception {
+        final Found f = find(ensemble.hub(), link, "the hub");
+        hubEnd = f.end();
+        return "link " + link + " on " + ensemble.hub() + "'s agent, " + f.state();
+    }
+
+    /** Finds a member's hub client again, as {@link #findHub} does; one in an ssh channel ended with it. */
+    String findMember(EnsembleJob.Started m) throws Exception {
+        if (m.link() == null) {
+            throw new IOException(m.peer() + " ran " + m.program() + " in an ssh channel of this agent's last run,"
+                    + " which ended with it: stop the ensemble and start it again");
+        }
+        final Found f = find(m.peer(), m.link(), m.peer() + "'s hub client");
+        synchronized (memberEnds) {
+            memberEnds.put(m.peer(), f.end());
+        }
+        members.add(m);
+        return "link " + m.link() + " on " + m.peer() + "'s agent, " + f.state();
+    }
+
+    /** A link found again, and its state on its agent. */
+    private record Found(RemoteEnd end, String state) {
+    }
+
+    private Found find(String machine, String link, String what) throws Exception {
+        PeerAgent agent = agents.get(machine);
+        if (agent == null) {
+            final Peer p = lab.get(machine);
+            final SshSession ssh = lab.connect(p);
+            sessions.add(ssh);
+            if (closed) {
+                throw new IllegalStateException("the ensemble was stopped");
+            }
+            agent = PeerAgent.find(ssh, p);
+            agents.put(machine, agent);
+        }
+        final String state;
+        try {
+            state = agent.get("/api/links/" + link).path("state").asText("");
+        } catch (PeerAgent.AgentError e) {
+            if (e.status() == 404) {
+                throw new IOException(what + " (link " + link + ") is gone from " + machine + "'s agent: it was"
+                        + " stopped there, or that agent restarted; stop the ensemble and start it again", e);
+            }
+            throw e;
+        }
+        if (state.equals("stopped") || state.equals("failed")) {
+            throw new IOException(what + " (link " + link + " on " + machine + "'s agent) is " + state
+                    + ": stop the ensemble and start it again");
+        }
+        return new Found(new AgentLink(agent, link), state);
+    }
+
+    /** Stops the members, then the hub, and closes the ssh sessions. */
+    void stop() {
+        closed = true;
+        final List<RemoteEnd> ends;
+        synchronized (memberEnds) {
+            ends = new ArrayList<>(memberEnds.values());
+        }
+        for (RemoteEnd e : ends) {
+            e.close();
+        }
+        final RemoteEnd hub = hubEnd;
+        if (hub != null) {
+            hub.close();
+        }
+        for (SshSession s : sessions) {
+            s.close();
+        }
+    }
+
+    /** Closes the ssh sessions, and leaves what the machines' agents run streaming. */
+    void detach() {
+        closed = true;
+        for (SshSession s : sessions) {
+            s.close();
+        }
+    }
+}
