@@ -92,6 +92,13 @@ export const api = {
   pair: (id) => request('GET', `/api/lab/pairs/${q(id)}`),
   stopPair: (id) => request('DELETE', `/api/lab/pairs/${q(id)}`),
   measureLatency: (id) => request('POST', `/api/lab/pairs/${q(id)}/latency`),
+  // Ensembles: a hub on one peer and members on others, saved and started as one job
+  ensembles: () => request('GET', '/api/lab/ensembles'),
+  ensemble: (name) => request('GET', `/api/lab/ensembles/${q(name)}`),
+  saveEnsemble: (body) => request('POST', '/api/lab/ensembles', body),
+  startEnsemble: (name) => request('POST', `/api/lab/ensembles/${q(name)}/start`),
+  stopEnsemble: (name) => request('POST', `/api/lab/ensembles/${q(name)}/stop`),
+  removeEnsemble: (name) => request('DELETE', `/api/lab/ensembles/${q(name)}`),
   // Provisioning a peer with the lab's Ansible playbook
   provision: (name, body = {}) => request('POST', `/api/lab/peers/${q(name)}/provision`, body),
   provisions: () => request('GET', '/api/lab/provisions'),

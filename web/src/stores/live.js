@@ -8,6 +8,7 @@ import { createLiveClient } from '../api/live.js'
 import { auth, rejectToken } from './auth.js'
 import { applyLinksFeed } from './links.js'
 import { applyJackFeed } from './jack.js'
+import { applyEnsembleEvent } from './ensembles.js'
 import { applyPairEvent } from './pairs.js'
 import { applyProvisionFeed } from './provision.js'
 import { emptyFeed, reduceFeed } from './feed.js'
@@ -104,6 +105,7 @@ export function handleMessage(msg, now = Date.now()) {
     case 'event':
       Object.assign(liveStore, reduceFeed(liveStore, msg, { eventsKept: EVENTS_KEPT }))
       if (msg.kind === 'pair_step') applyPairEvent(liveStore.events.at(-1))
+      if (msg.kind === 'ensemble_step') applyEnsembleEvent(liveStore.events.at(-1))
       break
     case 'counters': {
       const values = msg.values || {}

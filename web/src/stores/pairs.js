@@ -4,6 +4,7 @@
 import { reactive } from 'vue'
 import { api } from '../api/http.js'
 import { linkOptions } from './links.js'
+import { poller } from './poll.js'
 
 export const POLL_MS = 1000
 export const LATENCY_KEPT = 5
@@ -89,29 +90,16 @@ export async function measureLatency(id) {
 
 // Polling: GET /api/lab/pairs/{id} a second after each answer, while the job runs and the page
 // follows it.
-const poll = { on: false, timer: null }
+const poll = poller(POLL_MS, () => !!pairStore.pair && pairOutcome(pairStore.pair) === 'running', () => refreshPair())
+const schedulePoll = poll.schedule
 let seq = 0
 
-function schedulePoll() {
-  if (!poll.on || poll.timer || !pairStore.pair || pairOutcome(pairStore.pair) !== 'running') return
-  const handle = setTimeout(async () => {
-    await refreshPair()
-    if (poll.timer !== handle) return
-    poll.timer = null
-    schedulePoll()
-  }, POLL_MS)
-  poll.timer = handle
-}
-
 export function followPair() {
-  poll.on = true
-  schedulePoll()
+  poll.follow()
 }
 
 export function unfollowPair() {
-  poll.on = false
-  if (poll.timer) clearTimeout(poll.timer)
-  poll.timer = null
+  poll.unfollow()
 }
 
 export async function refreshPair() {

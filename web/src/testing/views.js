@@ -3,6 +3,7 @@
 import { vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { setToken } from '../stores/auth.js'
+import { resetEnsembles } from '../stores/ensembles.js'
 import { resetLab } from '../stores/lab.js'
 import { resetLinkTests } from '../stores/linktests.js'
 import { linksStore } from '../stores/links.js'
@@ -51,6 +52,7 @@ export function labViewAfter() {
   resetLab()
   resetLinkTests()
   resetPairs()
+  resetEnsembles()
   resetLive()
 }
 
@@ -62,6 +64,7 @@ export function labRoutes(peers, extra = {}) {
     'GET /api/lab/ssh-config': [200, SSH_HOSTS],
     'GET /api/link-options': [200, LINK_OPTIONS],
     'GET /api/lab/pairs': [200, []],
+    'GET /api/lab/ensembles': [200, []],
     'GET /api/links': [200, []],
     ...extra,
   }

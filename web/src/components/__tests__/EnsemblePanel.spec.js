@@ -1,0 +1,148 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import LabView from '../../views/LabView.vue'
+import { ensembleRequest } from '../../stores/ensembles.js'
+import { liveStore } from '../../stores/live.js'
+import { mockFetch } from '../../testing/fakes.js'
+import { peer } from '../../testing/lab.js'
+import { labRoutes, labViewAfter, labViewBefore, mountView } from '../../testing/views.js'
+
+const PEERS = [peer({ name: 'hub' }), peer({ name: 'studio-a' }), peer({ name: 'studio-b' })]
+const STEP_NAMES = [
+  'connect to hub',
+  'connect to studio-a',
+  'check every machine against the hub’s',
+  'start the hub on hub',
+  'start studio-a’s hub client',
+  'hear the hub at every member',
+]
+
+function ensemble({ state = null, stepStates = [], members = [] } = {}) {
+  return {
+    name: 'band',
+    hub: 'hub',
+    patch: 2,
+    members: [{ peer: 'studio-a', channels: 2, queue: '4' }],
+    run: state
+      ? {
+          id: 'e1',
+          state,
+          startedAt: '2026-12-07T12:00:00Z',
+          hubLink: 'l1',
+          members,
+          steps: STEP_NAMES.map((name, i) => ({ name, state: stepStates[i] || 'PENDING', detail: null })),
+        }
+      : null,
+  }
+}
+
+describe('Ensembles on the Lab view', () => {
+  let wrapper
+  beforeEach(labViewBefore)
+  afterEach(() => {
+    wrapper?.unmount()
+    labViewAfter()
+    vi.useRealTimers()
+  })
+
+  it('builds the request from the members ticked, with numbers where numbers were typed', () => {
+    const body = ensembleRequest({
+      name: ' band ',
+      hub: 'hub',
+      patch: 4,
+      members: [
+        { peer: 'studio-a', on: true, channels: 2, queue: '4' },
+        { peer: 'studio-b', on: false, channels: 8, queue: 'auto' },
+        { peer: 'studio-c', on: true, channels: 8, queue: ' auto ' },
+      ],
+    })
+    expect(body).toEqual({
+      name: 'band',
+      hub: 'hub',
+      patch: 4,
+      members: [
+        { peer: 'studio-a', channels: 2, queue: 4 },
+        { peer: 'studio-c', channels: 8, queue: 'auto' },
+      ],
+    })
+  })
+
+  it('starts an ensemble with one button, shows its steps, then every member it runs', async () => {
+    let polls = 0
+    const { calls } = mockFetch(
+      labRoutes(PEERS, {
+        'POST /api/lab/ensembles': [202, ensemble({ state: 'starting', stepStates: ['RUNNING'] })],
+        'GET /api/lab/ensembles/band': () => {
+          polls++
+          return [
+            200,
+            ensemble({
+              state: 'running',
+              stepStates: STEP_NAMES.map(() => 'DONE'),
+              members: [{ peer: 'studio-a', program: 'agent', link: 'l7', output: '' }],
+            }),
+          ]
+        },
+      }),
+    )
+    wrapper = await mountView(LabView, { attachTo: document.body })
+    const panel = wrapper.get('[data-test="ensemble-panel"]')
+    expect(panel.get('[data-test="start-ensemble"]').attributes('disabled')).toBeDefined()
+    await panel.get('[data-test="ensemble-name"]').setValue('band')
+    expect(panel.find('[data-member="hub"]').exists()).toBe(false)
+    await panel.get('[data-test="member-studio-a"]').setValue(true)
+    await panel.get('[data-test="ensemble-form"]').trigger('submit')
+    await flushPromises()
+    expect(calls.find((c) => c.method === 'POST' && c.url === '/api/lab/ensembles').body).toEqual({
+      name: 'band',
+      hub: 'hub',
+      patch: 2,
+      members: [{ peer: 'studio-a', channels: 2, queue: 4 }],
+    })
+    const run = wrapper.get('[data-test="ensemble-run"]')
+    expect(run.attributes('data-state')).toBe('starting')
+    expect(run.get('[data-test="ensemble-summary"]').text()).toBe('Step 1 of 6: connect to hub…')
+    expect(run.findAll('[data-test="ensemble-step"]').map((s) => s.attributes('data-state'))[0]).toBe('RUNNING')
+
+    await vi.advanceTimersByTimeAsync(1000)
+    await flushPromises()
+    expect(polls).toBe(1)
+    const running = wrapper.get('[data-test="ensemble-run"]')
+    expect(running.attributes('data-state')).toBe('running')
+    expect(running.get('[data-test="ensemble-summary"]').text()).toBe('Running: the hub on hub, and every member hears it.')
+    const ends = running.findAll('[data-test="pair-end"]')
+    expect(ends.map((e) => e.attributes('data-end'))).toEqual(['member'])
+    expect(ends[0].get('[data-test="end-name"]').text()).toBe('Member: studio-a')
+    // The page follows the member's agent through the relay.
+    expect(liveStore.ends.peers).toEqual(['studio-a'])
+    // No poll once it runs.
+    await vi.advanceTimersByTimeAsync(3000)
+    expect(polls).toBe(1)
+  })
+
+  it('names the refused field next to it, and lists saved ensembles with Start and Forget', async () => {
+    mockFetch(
+      labRoutes(PEERS, {
+        'GET /api/lab/ensembles': [200, [ensemble({ state: 'failed', stepStates: ['FAILED'] })]],
+        'POST /api/lab/ensembles': [
+          400,
+          { error: 'invalid', field: 'name', rule: 'see the message', message: 'name: use 1 to 32 letters' },
+        ],
+      }),
+    )
+    wrapper = await mountView(LabView, { attachTo: document.body })
+    const saved = wrapper.findAll('[data-test="ensemble"]')
+    expect(saved.map((e) => e.attributes('data-name'))).toEqual(['band'])
+    expect(saved[0].get('[data-test="ensemble-state"]').text()).toBe('failed')
+    expect(saved[0].find('[data-test="restart-ensemble"]').exists()).toBe(true)
+    expect(saved[0].find('[data-test="stop-ensemble"]').exists()).toBe(false)
+
+    const panel = wrapper.get('[data-test="ensemble-panel"]')
+    await panel.get('[data-test="ensemble-name"]').setValue('a b')
+    await panel.get('[data-test="member-studio-b"]').setValue(true)
+    await panel.get('[data-test="ensemble-form"]').trigger('submit')
+    await flushPromises()
+    expect(panel.get('#ensemble-name-err').text()).toBe('name: use 1 to 32 letters')
+    expect(panel.get('[data-test="ensemble-name"]').attributes('aria-invalid')).toBe('true')
+  })
+})

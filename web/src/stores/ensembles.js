@@ -1,0 +1,135 @@
+// Ensembles: a hub on one lab peer and members on others, saved by the agent and started as one
+// job whose steps the page follows (docs/agent-api.md, "Lab: peers reached over ssh").
+import { reactive } from 'vue'
+import { api } from '../api/http.js'
+import { poller } from './poll.js'
+
+export const POLL_MS = 1000
+// The hub's patch mode when the form leaves it: each member hears the others, not itself.
+export const DEFAULT_PATCH = 2
+
+export const ensembleStore = reactive({
+  // GET /api/lab/ensembles: [{ name, hub, patch, members: [{ peer, channels, queue }], run }]
+  list: [],
+  loaded: false,
+  error: '',
+  // the name of the ensemble whose run the page shows
+  shown: null,
+})
+
+// The body of POST /api/lab/ensembles from the form's values: the members ticked, each with its
+// channels (a whole number) and queue ("auto" or packets, as typed).
+export function ensembleRequest({ name, hub, patch, members }) {
+  return {
+    name: String(name ?? '').trim(),
+    hub,
+    patch: Number(patch ?? DEFAULT_PATCH),
+    members: (members || [])
+      .filter((m) => m.on)
+      .map((m) => {
+        const q = String(m.queue ?? '').trim()
+        return { peer: m.peer, channels: Number(m.channels), queue: /^\d+$/.test(q) ? Number(q) : q }
+      }),
+  }
+}
+
+// starting, running, failed or stopped: the run's state, or null when it never ran.
+export function runState(ensemble) {
+  return ensemble?.run?.state ?? null
+}
+
+// The members the feed can bring meters for while the run goes: those an agent runs.
+export function relayedMembers(ensemble) {
+  const state = runState(ensemble)
+  if (state !== 'running' && state !== 'starting') return []
+  return (ensemble.run.members || []).filter((m) => m.program === 'agent' && m.link)
+}
+
+export function shownEnsemble() {
+  return ensembleStore.list.find((e) => e.name === ensembleStore.shown) || null
+}
+
+function put(ensemble) {
+  const at = ensembleStore.list.findIndex((e) => e.name === ensemble.name)
+  if (at >= 0) ensembleStore.list.splice(at, 1, ensemble)
+  else ensembleStore.list.push(ensemble)
+}
+
+export async function loadEnsembles() {
+  try {
+    ensembleStore.list = (await api.ensembles()) || []
+    ensembleStore.loaded = true
+    ensembleStore.error = ''
+    if (!ensembleStore.shown) {
+      const live = ensembleStore.list.find((e) => runState(e) === 'running' || runState(e) === 'starting')
+      ensembleStore.shown = live?.name ?? null
+    }
+    schedulePoll()
+  } catch (e) {
+    ensembleStore.error = e.message
+  }
+}
+
+// Polling: GET /api/lab/ensembles/{name} a second after each answer, while the shown one starts.
+const poll = poller(POLL_MS, () => runState(shownEnsemble()) === 'starting', () => refreshEnsemble(ensembleStore.shown))
+const schedulePoll = poll.schedule
+
+export function followEnsembles() {
+  poll.follow()
+}
+
+export function unfollowEnsembles() {
+  poll.unfollow()
+}
+
+export async function refreshEnsemble(name) {
+  if (!name) return
+  try {
+    put(await api.ensemble(name))
+  } catch (e) {
+    ensembleStore.error = e.message
+  }
+}
+
+// Saves the form's ensemble and starts it. Throws ApiError (400 naming the field, 409).
+export async function startNewEnsemble(values) {
+  const ensemble = await api.saveEnsemble(ensembleRequest(values))
+  put(ensemble)
+  ensembleStore.shown = ensemble.name
+  schedulePoll()
+  return ensemble
+}
+
+// Starts a saved ensemble again. Throws ApiError (409 when it runs).
+export async function startEnsemble(name) {
+  put(await api.startEnsemble(name))
+  ensembleStore.shown = name
+  schedulePoll()
+}
+
+export async function stopEnsemble(name) {
+  put(await api.stopEnsemble(name))
+}
+
+export async function removeEnsemble(name) {
+  await api.removeEnsemble(name)
+  ensembleStore.list = ensembleStore.list.filter((e) => e.name !== name)
+  if (ensembleStore.shown === name) ensembleStore.shown = null
+}
+
+// The feed's ensemble_step event, e.g. "band: start the hub on studio-hub: running" or
+// "band: running": the ensemble it names is read again.
+export function applyEnsembleEvent(event) {
+  if (event?.kind !== 'ensemble_step' || typeof event.message !== 'string') return
+  const name = event.message.split(': ')[0]
+  if (ensembleStore.list.some((e) => e.name === name)) refreshEnsemble(name).then(schedulePoll)
+}
+
+// For tests.
+export function resetEnsembles() {
+  unfollowEnsembles()
+  ensembleStore.list = []
+  ensembleStore.loaded = false
+  ensembleStore.error = ''
+  ensembleStore.shown = null
+}
