@@ -45,6 +45,15 @@ class BuiltinLinkTest {
      * count), and these tests check what is played, not how little delay covers that.
      */
     private static final int QUEUE = 4;
+    /**
+     * Where the judging of what is played starts, in frames of the server's clock: after the first
+     * two seconds of playback, in which the queue trims a surplus that a sender's first, slower
+     * periods leave behind (SurplusWatch.SETTLING_SECONDS), plus the half second playback may take
+     * to begin. From there on, only a counted xrun may cost a period.
+     */
+    private static final int JUDGED_FROM = 3 * 48000;
+    /** Two seconds judged. */
+    private static final int RECORDED = JUDGED_FROM + 2 * 48000;
 
     private static LinkConfig.Builder server(int channels, int bits) {
         return LinkConfig.builder(Role.SERVER, null).channels(channels).bitResolution(bits).bindPort(0)
@@ -85,20 +94,20 @@ class BuiltinLinkTest {
 
     @Test
     void streams_the_signal_both_ways_sample_exact_at_16_bit() throws Exception {
-        final SignalBackend a = new SignalBackend(48000, 128, 48000, 2, 3 * 48000);
-        final SignalBackend b = new SignalBackend(48000, 128, 48000, 2, 3 * 48000);
+        final SignalBackend a = new SignalBackend(48000, 128, 48000, 2, RECORDED);
+        final SignalBackend b = new SignalBackend(48000, 128, 48000, 2, RECORDED);
         final Link s = start(server(2, 16).build(), a);
         final Link c = start(client(s, 2, 16).build(), b);
         Deadlines.await(Duration.ofSeconds(5), () -> s.state() == Link.State.CONNECTED && c.state() == Link.State.CONNECTED, () -> "both ends connected" + ": " + events.toString());
-        a.awaitFrames(3 * 48000, Duration.ofSeconds(10));
-        b.awaitFrames(3 * 48000, Duration.ofSeconds(10));
+        a.awaitFrames(RECORDED, Duration.ofSeconds(15));
+        b.awaitFrames(RECORDED, Duration.ofSeconds(15));
         final long xruns = a.xruns() + b.xruns();
         final String context = "server " + s.stats().statLine() + "\nclient " + c.stats().statLine();
         for (int ch = 1; ch <= 2; ch++) {
-            AudioJudge.of(a.recording(ch), 48000, ch, 16, 128).assertAccounted("client → server channel " + ch, xruns,
-                    AudioJudge.JAMWIRE_PER_XRUN, context);
-            AudioJudge.of(b.recording(ch), 48000, ch, 16, 128).assertAccounted("server → client channel " + ch, xruns,
-                    AudioJudge.JAMWIRE_PER_XRUN, context);
+            AudioJudge.of(a.recording(ch), JUDGED_FROM, ch, 16, 128).assertAccounted("client → server channel " + ch,
+                    xruns, AudioJudge.JAMWIRE_PER_XRUN, context);
+            AudioJudge.of(b.recording(ch), JUDGED_FROM, ch, 16, 128).assertAccounted("server → client channel " + ch,
+                    xruns, AudioJudge.JAMWIRE_PER_XRUN, context);
         }
         assertEquals(0, s.stats().get(LinkCounter.DROPPED_MALFORMED));
     }
@@ -199,14 +208,14 @@ class BuiltinLinkTest {
 
     @Test
     void plays_the_channels_both_ends_have_and_leaves_the_rest_silent() throws Exception {
-        final SignalBackend a = new SignalBackend(48000, 128, 48000, 4, 2 * 48000);
-        final SignalBackend b = new SignalBackend(48000, 128, 48000, 2, 2 * 48000);
+        final SignalBackend a = new SignalBackend(48000, 128, 48000, 4, RECORDED);
+        final SignalBackend b = new SignalBackend(48000, 128, 48000, 2, RECORDED);
         final Link s = start(server(4, 16).build(), a);
         final Link c = start(client(s, 2, 16).build(), b);
-        a.awaitFrames(2 * 48000, Duration.ofSeconds(10));
+        a.awaitFrames(RECORDED, Duration.ofSeconds(15));
         final String context = "server " + s.stats().statLine() + "\nclient " + c.stats().statLine();
         for (int ch = 1; ch <= 2; ch++) {
-            AudioJudge.of(a.recording(ch), 48000, ch, 16, 128).assertAccounted("client → server channel " + ch,
+            AudioJudge.of(a.recording(ch), JUDGED_FROM, ch, 16, 128).assertAccounted("client → server channel " + ch,
                     a.xruns() + b.xruns(), AudioJudge.JAMWIRE_PER_XRUN, context);
         }
         for (int ch = 3; ch <= 4; ch++) {
