@@ -86,6 +86,8 @@ class ProvisionTest {
     private static SshServer sshd;
     private static Path root;
     private static String sentinel;
+    private static String scrapeToken;
+    private static String hubPassword;
     private static String publicKey;
     private static Ansible.Run first;
     private static Ansible.Run second;
@@ -106,6 +108,10 @@ class ProvisionTest {
         final byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         sentinel = HexFormat.of().formatHex(secret);
+        new SecureRandom().nextBytes(secret);
+        scrapeToken = HexFormat.of().formatHex(secret);
+        new SecureRandom().nextBytes(secret);
+        hubPassword = "pw-" + HexFormat.of().formatHex(secret, 0, 12);
         final Path inventory = writeInventory();
         // -vvvv shows every module's arguments and results, and --diff every file's change: the
         // token must be in neither.
@@ -184,6 +190,11 @@ class ProvisionTest {
         vars.put("jamwire_agent_group", "root");
         vars.put("jamwire_agent_jar_src", jar().toString());
         vars.put("jamwire_agent_token", sentinel);
+        // Paths of the test's own: the agent started from the unit reads them as they stand, not under the root.
+        vars.put("jamwire_agent_scrape_token", scrapeToken);
+        vars.put("jamwire_agent_scrape_token_file", dir.resolve("secrets/scrape-token").toString());
+        vars.put("jamwire_agent_hub_password", hubPassword);
+        vars.put("jamwire_agent_hub_password_file", dir.resolve("secrets/hub-password").toString());
         vars.put("jamwire_agent_port", Integer.toString(SshServer.freePort()));
         vars.put("jamwire_agent_jack_server", JACK_SERVER);
         publicKey = Files.readString(Path.of(sshd.userKey() + ".pub")).strip();
@@ -268,6 +279,23 @@ class ProvisionTest {
         final Path token = root.resolve("var/lib/jamwire/token");
         assertEquals(sentinel + "\n", Files.readString(token));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(token)));
+    }
+
+    @Test
+    void scrape_token_and_hub_password_are_written_for_the_owner_only_and_named_in_the_config() throws IOException {
+        final JsonNode config = new ObjectMapper().readTree(root.resolve("etc/jamwire/agent.json").toFile());
+        final String scrapeFile = dir.resolve("secrets/scrape-token").toString();
+        final String passwordFile = dir.resolve("secrets/hub-password").toString();
+        assertEquals(scrapeFile, config.path("scrapeTokenFile").asText(), config.toString());
+        assertEquals(passwordFile, config.path("hubPasswordFile").asText(), config.toString());
+        for (String[] secret : new String[][] {{scrapeFile, scrapeToken}, {passwordFile, hubPassword}}) {
+            final Path file = root.resolve(secret[0].substring(1));
+            assertEquals(secret[1] + "\n", Files.readString(file));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            for (Ansible.Run run : List.of(first, second, check)) {
+                assertFalse(run.output().contains(secret[1]), "a secret is in the output of " + run.command());
+            }
+        }
     }
 
     @Test
