@@ -38,10 +38,16 @@ export function runState(ensemble) {
   return ensemble?.run?.state ?? null
 }
 
+// Whether a Stop has something to stop: a run that starts or runs, or one found again in part
+// after the agent restarted (what was found runs on).
+export function canStop(ensemble) {
+  const state = runState(ensemble)
+  return state === 'running' || state === 'starting' || (state === 'failed' && !!ensemble.run.reattached)
+}
+
 // The members the feed can bring meters for while the run goes: those an agent runs.
 export function relayedMembers(ensemble) {
-  const state = runState(ensemble)
-  if (state !== 'running' && state !== 'starting') return []
+  if (!canStop(ensemble)) return []
   return (ensemble.run.members || []).filter((m) => m.program === 'agent' && m.link)
 }
 
@@ -61,13 +67,18 @@ export async function loadEnsembles() {
     ensembleStore.loaded = true
     ensembleStore.error = ''
     if (!ensembleStore.shown) {
-      const live = ensembleStore.list.find((e) => runState(e) === 'running' || runState(e) === 'starting')
+      const live = ensembleStore.list.find((e) => canStop(e))
       ensembleStore.shown = live?.name ?? null
     }
     schedulePoll()
   } catch (e) {
     ensembleStore.error = e.message
   }
+}
+
+// After the feed's socket opens again: the list read anew, where the page has read it before.
+export function reloadEnsembles() {
+  if (ensembleStore.loaded) loadEnsembles()
 }
 
 // Polling: GET /api/lab/ensembles/{name} a second after each answer, while the shown one starts.

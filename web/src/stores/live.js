@@ -8,7 +8,7 @@ import { createLiveClient } from '../api/live.js'
 import { auth, rejectToken } from './auth.js'
 import { applyLinksFeed } from './links.js'
 import { applyJackFeed } from './jack.js'
-import { applyEnsembleEvent } from './ensembles.js'
+import { applyEnsembleEvent, reloadEnsembles } from './ensembles.js'
 import { applyPairEvent } from './pairs.js'
 import { applyProvisionFeed } from './provision.js'
 import { emptyFeed, reduceFeed } from './feed.js'
@@ -122,11 +122,13 @@ export function handleMessage(msg, now = Date.now()) {
       if (typeof msg.t === 'number') liveStore.clockOffsetMs = msg.t - now
       break
     case 'hello':
-      // A new socket: the relays start over, and say again how they are.
+      // A new socket: the relays start over, and say again how they are. The agent may have
+      // started again meanwhile: the ensembles it found again are read anew.
       for (const feed of Object.values(liveStore.peers)) {
         feed.state = 'connecting'
         feed.message = null
       }
+      reloadEnsembles()
       break
     default:
       // error is the client's business

@@ -145,4 +145,29 @@ describe('Ensembles on the Lab view', () => {
     expect(panel.get('#ensemble-name-err').text()).toBe('name: use 1 to 32 letters')
     expect(panel.get('[data-test="ensemble-name"]').attributes('aria-invalid')).toBe('true')
   })
+
+  it('offers Stop for a run found again in part after the agent restarted, and says what runs on', async () => {
+    const found = ensemble({ state: 'failed', stepStates: ['DONE', 'FAILED'] })
+    found.run.reattached = true
+    found.run.steps = [
+      { name: 'find the hub again on hub', state: 'DONE', detail: 'link l1 on hub’s agent, waiting' },
+      { name: 'find studio-a’s hub client again', state: 'FAILED', detail: 'studio-a ran jacktrip in an ssh channel' },
+    ]
+    const { calls } = mockFetch(
+      labRoutes(PEERS, {
+        'GET /api/lab/ensembles': [200, [found]],
+        'POST /api/lab/ensembles/band/stop': [200, { ...found, run: { ...found.run, state: 'stopped' } }],
+      }),
+    )
+    wrapper = await mountView(LabView, { attachTo: document.body })
+    const run = wrapper.get('[data-test="ensemble-run"]')
+    expect(run.get('[data-test="ensemble-summary"]').text()).toBe(
+      'Found again in part: “find studio-a’s hub client again” failed, see below. What was found runs on; Stop stops it.',
+    )
+    await wrapper.get('[data-test="ensemble"][data-name="band"] [data-test="stop-ensemble"]').trigger('click')
+    await flushPromises()
+    expect(calls.some((c) => c.method === 'POST' && c.url === '/api/lab/ensembles/band/stop')).toBe(true)
+    expect(wrapper.get('[data-test="ensemble-run"]').attributes('data-state')).toBe('stopped')
+    expect(wrapper.find('[data-test="ensemble"][data-name="band"] [data-test="restart-ensemble"]').exists()).toBe(true)
+  })
 })

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jamwire.testing.Browser;
 import org.jamwire.testing.FreePorts;
 import org.jamwire.testing.Program;
 import org.junit.jupiter.api.Tag;
@@ -20,9 +21,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -34,8 +32,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @Tag("integration")
 class BrowserEndToEndTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Pattern LISTENING = Pattern.compile("listening: +(http://127\\.0\\.0\\.1:[0-9]+/)");
     private static final Duration WAIT = Duration.ofSeconds(20);
 
@@ -63,20 +59,11 @@ class BrowserEndToEndTest {
     }
 
     static WebDriver browser() {
-        final ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,1000");
-        final ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        return Browser.start();
     }
 
     @Test
     void starts_a_link_between_two_agents_from_the_form_sees_meters_move_and_stops_it() throws Exception {
-        assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "needs Debian's chromium and chromium-driver: run scripts/install-test-deps");
         final int serverPort = FreePorts.udp();
         {
             final Agent server = startAgent("a");

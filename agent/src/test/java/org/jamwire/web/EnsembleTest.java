@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jamwire.testing.AudioJudge;
+import org.jamwire.testing.Browser;
 import org.jamwire.testing.Deadlines;
 import org.jamwire.testing.FreePorts;
 import org.jamwire.testing.JackServer;
@@ -23,20 +24,23 @@ import org.jamwire.testing.SshServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.WebDriver;
 
 /**
  * An ensemble of four lab hosts, each a network namespace with its own sshd and JACK server: a hub
- * and two members with JamWire agents, and a member with only jacktrip. One API call starts it: the
- * coordinator on this machine connects to all four, starts the hub through its host's agent, then
- * each member (two through their agents, one as {@code jacktrip -C} in an ssh channel), and calls it
- * running once every member hears the hub; the hub patches the members as its mode 2 says. Then the
- * members take turns, each playing its own signal for 1.5 s while the others play silence, through
- * a probe on its own JACK server (a process of its own: libjack serves one server per process).
- * Every member must play each other member's turn sample for sample, but for what the JACK servers'
- * counted xruns (and the jacktrip member's own counted jitter-buffer events) cost, and silence in
- * its own. Then the coordinator's agent stops and starts again while one member plays: another
- * hears it sample for sample all along, and the new agent finds the ensemble again within 10 s
- * (but for the jacktrip member, whose ssh channel ended with the old agent). Stop removes every end.
+ * and two members with JamWire agents, and a member with only jacktrip. One button in the Lab view,
+ * in headless chromium, starts it (one API call): the coordinator on this machine connects to all
+ * four, starts the hub through its host's agent, then each member (two through their agents, one
+ * as {@code jacktrip -C} in an ssh channel), and calls it running once every member hears the hub;
+ * the hub patches the members as its mode 2 says. Then the members take turns, each playing its own
+ * signal for 1.5 s while the others play silence, through a probe on its own JACK server (a
+ * process of its own: libjack serves one server per process). Every member must play each other
+ * member's turn sample for sample, but for what the JACK servers' counted xruns (and the jacktrip
+ * member's own counted jitter-buffer events) cost, and silence in its own; in the tab, the JamWire
+ * members' send and receive meters move. Then the coordinator's agent stops and starts again while
+ * one member plays: another hears it sample for sample all along, and the new agent finds the
+ * ensemble again within 10 s (but for the jacktrip member, whose ssh channel ended with the old
+ * agent); the tab follows, and its Stop removes every end.
  */
 @Tag("integration")
 class EnsembleTest {
@@ -50,6 +54,7 @@ class EnsembleTest {
     private static final double UNJUDGED_SECONDS = 0.5;
     /** The most each probe of the turns may record: its start, the turns, and time to spare. */
     private static final int RECORD_FRAMES = 30 * RATE;
+    private static final Duration WAIT = Duration.ofSeconds(30);
     /** The most each probe may record while the coordinator restarts. */
     private static final int CUT_FRAMES = 40 * RATE;
     private static final String[] NAMES = {"lab-hub", "lab-a", "lab-b", "lab-c"};
@@ -69,9 +74,12 @@ class EnsembleTest {
             try {
                 run(lab, settings, coordinator, path, open);
             } finally {
-                coordinator[0].close();
-                for (int i = open.size() - 1; i >= 0; i--) {
-                    open.get(i).close();
+                try {
+                    coordinator[0].close();
+                } finally {
+                    for (int i = open.size() - 1; i >= 0; i--) {
+                        open.get(i).close();
+                    }
                 }
             }
         }
@@ -104,11 +112,11 @@ class EnsembleTest {
                     + sshd.hostFingerprint() + "\"}").status());
         }
 
-        final String members = "[{\"peer\": \"lab-a\", \"channels\": 1, \"queue\": 4}, {\"peer\": \"lab-b\","
-                + " \"channels\": 1, \"queue\": 4}, {\"peer\": \"lab-c\", \"channels\": 1, \"queue\": 4}]";
-        final AgentClient.Response started = api.post("/api/lab/ensembles", "{\"name\": \"band\", \"hub\":"
-                + " \"lab-hub\", \"patch\": 2, \"members\": " + members + "}");
-        assertEquals(202, started.status(), started.body());
+        // One button in the Lab view starts the ensemble: one POST /api/lab/ensembles.
+        final WebDriver driver = Browser.start();
+        open.add(driver::quit);
+        final EnsemblePage page = EnsemblePage.open(driver, coordinator[0].port(), coordinator[0].token().value());
+        page.start("band", "lab-hub", 2, List.of("lab-a", "lab-b", "lab-c"), 1, "4");
         final JsonNode[] run = new JsonNode[1];
         Deadlines.await(Duration.ofSeconds(120), () -> {
             run[0] = api.get("/api/lab/ensembles/band").json().get("run");
@@ -119,6 +127,8 @@ class EnsembleTest {
         assertEquals(List.of("agent", "agent", "jacktrip"), List.of(started3.get(0).get("program").asText(),
                 started3.get(1).get("program").asText(), started3.get(2).get("program").asText()), run[0].toString());
         assertEquals(1, api.get("/api/lab/ensembles").json().size());
+        assertEquals("Running: the hub on lab-hub, and every member hears it.", page.awaitState("running", WAIT));
+        assertTrue(page.note("lab-c").contains("runs jacktrip in an ssh channel"), page.shown());
 
         // The hub's machine has a JACK client per member, named after it, patched as mode 2 says:
         // each member's send port is fed by every other member's receive port, and not by its own.
@@ -164,6 +174,9 @@ class EnsembleTest {
             assertTrue(origins[n] + (long) MEMBERS * SLOT <= RECORD_FRAMES, "the probe records the turns: it began"
                     + " them at frame " + origins[n] + " of " + RECORD_FRAMES);
         }
+        // The members' meters move in the tab as the turns go: each sends in its own, and receives in
+        // the others'.
+        page.awaitMetersMove(List.of("lab-a", "lab-b"), WAIT);
         final float[][] heard = new float[MEMBERS][];
         for (int n = 0; n < MEMBERS; n++) {
             heard[n] = probes.get(n).recording(Duration.ofSeconds(60))[0];
@@ -206,7 +219,11 @@ class EnsembleTest {
 
         restartTheCoordinator(api, settings, coordinator, jacks, open);
 
-        final JsonNode stopped = api.post("/api/lab/ensembles/band/stop", "").json();
+        // The page follows the agent started again: the ensemble found again in part, and Stop there.
+        assertTrue(page.awaitState("failed", WAIT).startsWith("Found again in part"), page.shown());
+        page.stop("band");
+        page.awaitState("stopped", WAIT);
+        final JsonNode stopped = api.get("/api/lab/ensembles/band").json();
         assertEquals("stopped", stopped.get("run").get("state").asText(), stopped.toString());
         // The hub's agent keeps its hub link: the job stops it, so its members' clients go too.
         Deadlines.await(Duration.ofSeconds(20), () -> jacks.stream().allMatch(j -> j.lsp().stream()
