@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jamwire.testing.Browser;
 import org.jamwire.testing.Deadlines;
 import org.jamwire.testing.JackServer;
 import org.jamwire.testing.JackSignalClient;
@@ -306,14 +307,8 @@ class TwoLabHostsBrowserTest {
         return name[0];
     }
 
-    /**
-     * Clicks {@code e} once it is scrolled to the middle of the viewport. Headless chromium's viewport
-     * is shorter than the window chromedriver reckons with: a button near the window's bottom edge
-     * counts as in view, and the click lands on nothing.
-     */
     private static void click(WebDriver driver, WebElement e) {
-        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", e);
-        e.click();
+        Browser.click(driver, e);
     }
 
     private static void type(WebDriver driver, String test, String text) {
