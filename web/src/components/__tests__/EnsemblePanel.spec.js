@@ -113,6 +113,7 @@ describe('Ensembles on the Lab view', () => {
     const ends = running.findAll('[data-test="pair-end"]')
     expect(ends.map((e) => e.attributes('data-end'))).toEqual(['member'])
     expect(ends[0].get('[data-test="end-name"]').text()).toBe('Member: studio-a')
+    expect(running.find('[data-test="ensemble-control"]').exists()).toBe(false)
     // The page follows the member's agent through the relay.
     expect(liveStore.ends.peers).toEqual(['studio-a'])
     // No poll once it runs.
@@ -169,5 +170,19 @@ describe('Ensembles on the Lab view', () => {
     expect(calls.some((c) => c.method === 'POST' && c.url === '/api/lab/ensembles/band/stop')).toBe(true)
     expect(wrapper.get('[data-test="ensemble-run"]').attributes('data-state')).toBe('stopped')
     expect(wrapper.find('[data-test="ensemble"][data-name="band"] [data-test="restart-ensemble"]').exists()).toBe(true)
+  })
+
+  it('says what the watchdog found of the control path while the ensemble runs', async () => {
+    const running = ensemble({
+      state: 'running',
+      stepStates: STEP_NAMES.map(() => 'DONE'),
+      members: [{ peer: 'studio-a', program: 'agent', link: 'l7', output: '' }],
+    })
+    running.run.control = { note: 'the ssh connection to studio-a was lost, and is back: its link l7 ran on', at: '2026-12-07T12:01:00Z' }
+    mockFetch(labRoutes(PEERS, { 'GET /api/lab/ensembles': [200, [running]] }))
+    wrapper = await mountView(LabView, { attachTo: document.body })
+    const note = wrapper.get('[data-test="ensemble-control"]')
+    expect(note.attributes('role')).toBe('status')
+    expect(note.text()).toContain('the ssh connection to studio-a was lost, and is back: its link l7 ran on')
   })
 })

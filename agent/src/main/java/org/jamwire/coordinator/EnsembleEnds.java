@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -28,7 +29,7 @@ final class EnsembleEnds {
     private final Ensemble ensemble;
     private final Lab lab;
     private final Map<String, PairEnds.Probed> probed = new LinkedHashMap<>();
-    private final Map<String, PeerAgent> agents = new LinkedHashMap<>();
+    private final Map<String, PeerAgent> agents = new ConcurrentHashMap<>();
     private final List<SshSession> sessions = new CopyOnWriteArrayList<>();
     private final Map<String, RemoteEnd> memberEnds = new LinkedHashMap<>();
     private final List<EnsembleJob.Started> members = new CopyOnWriteArrayList<>();
@@ -106,6 +107,7 @@ final class EnsembleEnds {
     String startHub() throws IOException, SshException {
         final PairEnds.Probed hub = probed.get(ensemble.hub());
         final PeerAgent agent = PeerAgent.find(hub.ssh(), hub.peer());
+        agents.put(ensemble.hub(), agent);
         final JsonNode link = agent.post("/api/links", Map.of("mode", "hubserver", "options",
                 Map.of("hubpatch", String.valueOf(ensemble.patch()))));
         final RemoteEnd end = new AgentLink(agent, link.path("id").asText());
@@ -125,6 +127,7 @@ final class EnsembleEnds {
         final String shown;
         if (p.report().agentRunning()) {
             final PeerAgent agent = PeerAgent.find(p.ssh(), p.peer());
+            agents.put(m.peer(), agent);
             final JsonNode link = agent.post("/api/links", Map.of("mode", "hubclient", "host", host, "options",
                     Map.of("numchannels", String.valueOf(m.channels()), "queue", m.queue(), "remotename", m.peer())));
             end = new AgentLink(agent, link.path("id").asText());
@@ -227,8 +230,83 @@ final class EnsembleEnds {
         return new Found(new AgentLink(agent, link), state);
     }
 
-    /** Stops the members, then the hub, and closes the ssh sessions. */
+    /**
+     * Checks the control path to every end an agent runs: asks each machine's agent for its link.
+     * Where the ssh connection to a machine is gone, connects again, finds the agent again and
+     * goes on with the link through it. Watchdog thread, or a stop.
+     *
+     * @return null when every agent answered; else what was done or found, for the run's view
+     */
+    String watch() {
+        final Map<String, RemoteEnd> ends = new LinkedHashMap<>();
+        final RemoteEnd hub = hubEnd;
+        if (hub != null) {
+            ends.put(ensemble.hub(), hub);
+        }
+        synchronized (memberEnds) {
+            ends.putAll(memberEnds);
+        }
+        final List<String> said = new ArrayList<>();
+        for (Map.Entry<String, RemoteEnd> e : ends.entrySet()) {
+            final String machine = e.getKey();
+            if (closed) {
+                break;
+            }
+            if (e.getValue().link() == null) {
+                if (!e.getValue().running()) {
+                    said.add(machine + " ran " + program(machine) + " in an ssh channel, which is gone: it no"
+                            + " longer runs; stop the ensemble and start it again");
+                }
+                continue;
+            }
+            final PeerAgent agent = agents.get(machine);
+            if (agent == null) {
+                continue;
+            }
+            try {
+                agent.get("/api/links/" + e.getValue().link());
+            } catch (PeerAgent.AgentError gone) {
+                said.add(machine + "'s link " + e.getValue().link() + " is gone from its agent (" + gone.status()
+                        + "): stop the ensemble and start it again");
+            } catch (IOException cut) {
+                said.add(reconnect(machine, e.getValue()));
+            }
+        }
+        return said.isEmpty() ? null : String.join("; ", said);
+    }
+
+    private String program(String machine) {
+        return members.stream().filter(m -> m.peer().equals(machine)).map(EnsembleJob.Started::program).findFirst()
+                .orElse("its program");
+    }
+
+    /** Connects to {@code machine} again and goes on with its link {@code end} through a new tunnel. */
+    private String reconnect(String machine, RemoteEnd end) {
+        try {
+            final Peer p = lab.get(machine);
+            final SshSession ssh = lab.connect(p);
+            sessions.add(ssh);
+            final PeerAgent agent = PeerAgent.find(ssh, p);
+            agent.get("/api/links/" + end.link());
+            final AgentLink again = new AgentLink(agent, end.link());
+            agents.put(machine, agent);
+            if (end == hubEnd) {
+                hubEnd = again;
+            } else {
+                synchronized (memberEnds) {
+                    memberEnds.put(machine, again);
+                }
+            }
+            return "the ssh connection to " + machine + " was lost, and is back: its link " + end.link() + " ran on";
+        } catch (Exception e) {
+            return "the ssh connection to " + machine + " is lost, and cannot be made again: " + e.getMessage()
+                    + " (its link " + end.link() + " runs on under its agent; trying again)";
+        }
+    }
+
+    /** Stops the members, then the hub, and closes the ssh sessions; a lost ssh connection is made again first. */
     void stop() {
+        watch();
         closed = true;
         final List<RemoteEnd> ends;
         synchronized (memberEnds) {

@@ -3,7 +3,10 @@ package org.jamwire.coordinator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jamwire.control.Jobs;
 
 /**
  * Starts an {@link Ensemble} as one job: connects to every machine and probes it, checks them
@@ -51,6 +54,9 @@ public final class EnsembleJob implements AutoCloseable {
         String run() throws Exception;
     }
 
+    /** How often the watchdog asks every agent for its link. */
+    static final long WATCH_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     private final String id;
     private final Ensemble ensemble;
     private final Consumer<EnsembleJob> onChange;
@@ -60,6 +66,10 @@ public final class EnsembleJob implements AutoCloseable {
     private final List<Stage> stages = new ArrayList<>();
     private final List<PairJob.Step> steps = new ArrayList<>();
     private volatile boolean stopped;
+    private volatile Jobs.Repeating watchdog;
+    /** What the watchdog last found of the control path, or null while every agent answers. */
+    private volatile String control;
+    private volatile Instant controlAt;
 
     private EnsembleJob(String id, Ensemble ensemble, Lab lab, Consumer<EnsembleJob> onChange, boolean reattaching) {
         this.id = id;
@@ -151,6 +161,19 @@ public final class EnsembleJob implements AutoCloseable {
         return ends.hubLink();
     }
 
+    /**
+     * What the watchdog last found of the ssh connections to the machines while the ensemble runs
+     * (a connection lost and made again, a link gone), or null while every agent answers.
+     */
+    public String control() {
+        return control;
+    }
+
+    /** When {@link #control} last changed, or null. */
+    public Instant controlAt() {
+        return controlAt;
+    }
+
     /** Whether this job found a running ensemble again, rather than starting it. */
     public boolean reattached() {
         return reattaching;
@@ -186,6 +209,7 @@ public final class EnsembleJob implements AutoCloseable {
                 step(at, PairJob.State.RUNNING, null);
                 step(at, PairJob.State.DONE, stages.get(at).work().run());
             }
+            watchdog = Jobs.repeat("ensemble-" + id + "-watch", WATCH_NANOS, this::watch);
             return true;
         } catch (Exception e) {
             if (!reattaching) {
@@ -193,6 +217,19 @@ public final class EnsembleJob implements AutoCloseable {
             }
             step(at, PairJob.State.FAILED, e.getMessage());
             return false;
+        }
+    }
+
+    /** Asks every agent for its link; a lost ssh connection is made again, and the run's view says so. */
+    private void watch() {
+        if (stopped) {
+            return;
+        }
+        final String found = ends.watch();
+        if (!Objects.equals(found, control)) {
+            control = found;
+            controlAt = Instant.now();
+            onChange.accept(this);
         }
     }
 
@@ -207,6 +244,7 @@ public final class EnsembleJob implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
+        stopWatching();
         ends.stop();
         onChange.accept(this);
     }
@@ -217,6 +255,14 @@ public final class EnsembleJob implements AutoCloseable {
      */
     public void detach() {
         stopped = true;
+        stopWatching();
         ends.detach();
+    }
+
+    private void stopWatching() {
+        final Jobs.Repeating w = watchdog;
+        if (w != null) {
+            w.close();
+        }
     }
 }

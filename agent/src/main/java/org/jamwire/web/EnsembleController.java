@@ -50,7 +50,8 @@ final class EnsembleController {
             }
         }
         if (!"starting".equals(job.state())) {
-            bus.publish(new AgentEvent(null, "ensemble_step", name + ": " + job.state(), Instant.now()));
+            bus.publish(new AgentEvent(null, "ensemble_step", name + ": " + job.state() + (job.control() == null ? ""
+                    : " (" + job.control() + ")"), Instant.now()));
         }
     }
 
@@ -71,6 +72,7 @@ final class EnsembleController {
         run.put("state", j.state());
         run.put("startedAt", j.started().toString());
         run.put("reattached", j.reattached());
+        run.put("control", j.control() == null ? null : Map.of("note", j.control(), "at", j.controlAt().toString()));
         run.put("hubLink", j.hubLink());
         final List<Map<String, Object>> members = new ArrayList<>();
         for (EnsembleJob.Started m : j.members()) {

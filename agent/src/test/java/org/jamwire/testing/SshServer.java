@@ -236,6 +236,21 @@ public final class SshServer implements AutoCloseable {
         return Files.readString(dir.resolve("sshd.log"));
     }
 
+    /**
+     * Cuts every ssh connection to this server, as a network that drops them would: kills the
+     * processes sshd runs for its connections (and what they run), and leaves sshd listening.
+     *
+     * @return how many connections there were
+     */
+    public int dropSessions() {
+        final List<ProcessHandle> sessions = process.toHandle().children().toList();
+        for (ProcessHandle session : sessions) {
+            session.descendants().forEach(ProcessHandle::destroyForcibly);
+            session.destroyForcibly();
+        }
+        return sessions.size();
+    }
+
     @Override
     public void close() {
         process.destroy();

@@ -37,10 +37,11 @@ import org.openqa.selenium.WebDriver;
  * process of its own: libjack serves one server per process). Every member must play each other
  * member's turn sample for sample, but for what the JACK servers' counted xruns (and the jacktrip
  * member's own counted jitter-buffer events) cost, and silence in its own; in the tab, the JamWire
- * members' send and receive meters move. Then the coordinator's agent stops and starts again while
- * one member plays: another hears it sample for sample all along, and the new agent finds the
- * ensemble again within 10 s (but for the jacktrip member, whose ssh channel ended with the old
- * agent); the tab follows, and its Stop removes every end.
+ * members' send and receive meters move. Then, while one member plays, the coordinator's ssh
+ * connections are cut, and it connects again; then its agent stops and starts again, and the new
+ * agent finds the ensemble again within 10 s. Another member hears the one playing sample for
+ * sample all along (the jacktrip member's ssh channel ended with the cut); the tab follows, and its
+ * Stop removes every end.
  */
 @Tag("integration")
 class EnsembleTest {
@@ -89,6 +90,8 @@ class EnsembleTest {
             List<AutoCloseable> open) throws Exception {
         final AgentClient api = new AgentClient(coordinator[0].port(), coordinator[0].token().value());
         final List<JackServer> jacks = new ArrayList<>();
+        final List<SshServer> sshds = new ArrayList<>();
+        final List<Program> agents = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             final JackServer jack = JackServer.start(RATE, PERIOD, 1, 1);
             open.add(jack);
@@ -97,17 +100,25 @@ class EnsembleTest {
             final SshServer sshd = SshServer.start(dir.resolve("sshd-" + i), lab.host(i).address(),
                     lab.host(i).on(List.of()), i == 3 ? List.of() : path);
             open.add(sshd);
-            final Path token = dir.resolve("token-" + i);
+            sshds.add(sshd);
             if (i < 3) {
                 final Program agent = Program.launcher(jack.name(), lab.host(i).on(List.of()), "agent", "--port",
-                        "8464", "--token-file", token.toString(), "--jack-server", jack.name());
+                        "8464", "--token-file", dir.resolve("token-" + i).toString(), "--jack-server", jack.name());
                 open.add(agent);
-                agent.awaitOutput("Open the web UI", Duration.ofSeconds(60));
+                agents.add(agent);
             }
+        }
+        // The three agents start side by side.
+        for (Program agent : agents) {
+            agent.awaitOutput("Open the web UI", Duration.ofSeconds(60));
+        }
+        for (int i = 0; i < 4; i++) {
+            final SshServer sshd = sshds.get(i);
+            final Path token = dir.resolve("token-" + i);
             assertEquals(201, api.post("/api/lab/peers", "{\"name\": \"" + NAMES[i] + "\", \"host\": \""
                     + lab.host(i).address() + "\", \"port\": " + sshd.port() + ", \"user\": \""
                     + System.getProperty("user.name") + "\", \"key\": \"" + sshd.userKey() + "\", \"jackServer\":"
-                    + " \"" + jack.name() + "\", \"agentToken\": \"" + token + "\"}").status());
+                    + " \"" + jacks.get(i).name() + "\", \"agentToken\": \"" + token + "\"}").status());
             assertEquals(204, api.post("/api/lab/peers/" + NAMES[i] + "/trust", "{\"fingerprint\": \""
                     + sshd.hostFingerprint() + "\"}").status());
         }
@@ -217,7 +228,7 @@ class EnsembleTest {
             }
         }
 
-        restartTheCoordinator(api, settings, coordinator, jacks, open);
+        cutTheControlPath(api, settings, coordinator, jacks, sshds, open);
 
         // The page follows the agent started again: the ensemble found again in part, and Stop there.
         assertTrue(page.awaitState("failed", WAIT).startsWith("Found again in part"), page.shown());
@@ -235,13 +246,15 @@ class EnsembleTest {
     }
 
     /**
-     * The coordinator's agent stops and starts again while lab-a plays on: lab-b hears lab-a through
-     * the hub sample for sample all along, and the new agent finds the hub and both JamWire members
-     * again within 10 s. lab-c's jacktrip ran in an ssh channel of the old agent, and ended with it;
-     * its step says so.
+     * The control path fails while lab-a plays on: first every ssh connection of the coordinator is
+     * cut (the agents' sshd kill their sessions), and the coordinator connects again to every
+     * machine whose agent runs an end; then its agent stops and starts again, and the new agent
+     * finds the hub and both JamWire members again within 10 s. lab-b hears lab-a through the hub
+     * sample for sample all along. lab-c's jacktrip ran in an ssh channel and ended with it; both
+     * the watchdog and the new agent's step say so.
      */
-    private static void restartTheCoordinator(AgentClient api, AgentSettings settings, AgentServer[] coordinator,
-            List<JackServer> jacks, List<AutoCloseable> open) throws Exception {
+    private static void cutTheControlPath(AgentClient api, AgentSettings settings, AgentServer[] coordinator,
+            List<JackServer> jacks, List<SshServer> sshds, List<AutoCloseable> open) throws Exception {
         final String linkA = awaitLinkPort(jacks.get(1), () -> "");
         final String linkB = awaitLinkPort(jacks.get(2), () -> "");
         final SignalProbe player = SignalProbe.startTurns(jacks.get(1).name(), "cut", CUT_FRAMES, 1, CUT_FRAMES, 0,
@@ -260,6 +273,25 @@ class EnsembleTest {
         final long judgedFrom = origin + (long) (UNJUDGED_SECONDS * RATE);
         Deadlines.await(Duration.ofSeconds(10), () -> ear.frame() > judgedFrom + RATE, () -> "lab-b's probe"
                 + " a second into the judged part: " + ear.output());
+
+        int cut = 0;
+        for (SshServer sshd : sshds) {
+            cut += sshd.dropSessions();
+        }
+        assertTrue(cut >= 4, "the coordinator's ssh connections, one to each machine: " + cut);
+        final JsonNode[] back = new JsonNode[1];
+        Deadlines.await(Duration.ofSeconds(15), () -> {
+            back[0] = api.get("/api/lab/ensembles/band").json().get("run");
+            final String note = back[0].path("control").path("note").asText("");
+            return note.contains("the ssh connection to lab-hub was lost, and is back")
+                    && note.contains("the ssh connection to lab-a was lost, and is back")
+                    && note.contains("the ssh connection to lab-b was lost, and is back")
+                    && note.contains("lab-c ran jacktrip in an ssh channel, which is gone");
+        }, () -> "the coordinator connected again: " + back[0]);
+        assertEquals("running", back[0].get("state").asText(), back[0].toString());
+        final long cutEnd = ear.frame();
+        Deadlines.await(Duration.ofSeconds(10), () -> ear.frame() > cutEnd + RATE, () -> "lab-b's probe a second"
+                + " after the cut: " + ear.output());
 
         coordinator[0].close();
         final long restarting = System.nanoTime();
@@ -295,9 +327,10 @@ class EnsembleTest {
                 + " frames, its capacity " + CUT_FRAMES);
         final AudioJudge.Judgement j = AudioJudge.of(Arrays.copyOfRange(heard, from / PERIOD * PERIOD,
                 heard.length), 0, AudioJudge.wire(1, 16), PERIOD, PERIOD, 0);
-        System.out.println("lab-b hears lab-a while the coordinator restarts (" + xruns + " xruns): "
-                + j.summary().lines().findFirst().orElse(""));
-        j.assertAccounted("lab-b hears lab-a while the coordinator restarts", xruns, AudioJudge.JAMWIRE_PER_XRUN,
+        System.out.println("lab-b hears lab-a while the control path is cut and the coordinator restarts (" + xruns
+                + " xruns): " + j.summary().lines().findFirst().orElse(""));
+        j.assertAccounted("lab-b hears lab-a while the control path is cut and the coordinator restarts", xruns,
+                AudioJudge.JAMWIRE_PER_XRUN,
                 xruns + " xruns\nensemble: " + run[0]);
     }
 
