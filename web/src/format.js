@@ -70,3 +70,11 @@ export function formatTime(iso) {
   const d = new Date(iso)
   return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString()
 }
+
+// Where a lab job's start is while it goes: "Step 2 of 6: connect to studio-a…", at the step that
+// runs, else the next to run.
+export function stepProgress(steps) {
+  const at = steps.findIndex((s) => s.state === 'RUNNING')
+  const i = at >= 0 ? at : steps.findIndex((s) => s.state === 'PENDING')
+  return i >= 0 ? `Step ${i + 1} of ${steps.length}: ${steps[i].name}…` : 'Starting…'
+}

@@ -206,6 +206,21 @@ export function followEnds({ links = [], peers = [] } = {}) {
   subscribe()
 }
 
+// A link of a peer's as its agent's relayed feed brings it, for one end of a pair or an ensemble:
+// the props of PairEnd.
+export function relayedEnd(role, name, linkId) {
+  const feed = liveStore.peers[name] || null
+  return {
+    role,
+    name,
+    linkId,
+    link: (feed?.links || []).find((l) => l.id === linkId) || null,
+    counters: feed?.counters[linkId] || {},
+    meters: feed?.meters[linkId] || null,
+    relay: { state: feed?.state || 'connecting', message: feed?.message ?? null },
+  }
+}
+
 // For tests.
 export function resetLive() {
   client?.stop()

@@ -28,7 +28,8 @@ record ConnectStep(String peer, boolean server) implements PairStep {
         return "ssh to " + p.target() + ": " + report.os() + agentNote(report);
     }
 
-    private static String agentNote(PeerReport r) {
+    /** What runs on a probed peer, for a connect step's detail: its agent, JamWire or jacktrip. */
+    static String agentNote(PeerReport r) {
         return r.agentRunning() ? "; its agent runs" : r.jamwireVersion() != null ? "; JamWire " + r.jamwireVersion()
                 + " without an agent" : r.jacktripVersion() != null ? "; jacktrip " + r.jacktripVersion() : "";
     }

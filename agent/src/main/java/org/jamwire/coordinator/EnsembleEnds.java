@@ -63,16 +63,10 @@ final class EnsembleEnds {
 
     String connect(String machine) throws Exception {
         final Peer p = lab.get(machine);
-        final SshSession ssh = lab.connect(p);
-        sessions.add(ssh);
-        if (closed) {
-            throw new IllegalStateException("the ensemble was stopped");
-        }
+        final SshSession ssh = open(p);
         final PeerReport report = PeerProbe.probe(ssh, p);
         probed.put(machine, new PairEnds.Probed(p, ssh, report));
-        return "ssh to " + p.target() + ": " + report.os() + (report.agentRunning() ? "; its agent runs"
-                : report.jamwireVersion() != null ? "; JamWire " + report.jamwireVersion() + " without an agent"
-                : report.jacktripVersion() != null ? "; jacktrip " + report.jacktripVersion() : "");
+        return "ssh to " + p.target() + ": " + report.os() + ConnectStep.agentNote(report);
     }
 
     String check() throws PairStep.Refused {
@@ -202,17 +196,8 @@ final class EnsembleEnds {
     }
 
     private Found find(String machine, String link, String what) throws Exception {
-        PeerAgent agent = agents.get(machine);
-        if (agent == null) {
-            final Peer p = lab.get(machine);
-            final SshSession ssh = lab.connect(p);
-            sessions.add(ssh);
-            if (closed) {
-                throw new IllegalStateException("the ensemble was stopped");
-            }
-            agent = PeerAgent.find(ssh, p);
-            agents.put(machine, agent);
-        }
+        final PeerAgent known = agents.get(machine);
+        final PeerAgent agent = known != null ? known : connectAgent(machine);
         final String state;
         try {
             state = agent.get("/api/links/" + link).path("state").asText("");
@@ -280,16 +265,34 @@ final class EnsembleEnds {
                 .orElse("its program");
     }
 
+    /**
+     * Opens an ssh session to {@code p}, held until the ensemble stops or lets go of it.
+     *
+     * @throws IllegalStateException when the ensemble was stopped meanwhile
+     */
+    private SshSession open(Peer p) throws SshException {
+        final SshSession ssh = lab.connect(p);
+        sessions.add(ssh);
+        if (closed) {
+            throw new IllegalStateException("the ensemble was stopped");
+        }
+        return ssh;
+    }
+
+    /** Opens an ssh session to {@code machine}, held until the ensemble stops, and finds its agent there. */
+    private PeerAgent connectAgent(String machine) throws Exception {
+        final Peer p = lab.get(machine);
+        final PeerAgent agent = PeerAgent.find(open(p), p);
+        agents.put(machine, agent);
+        return agent;
+    }
+
     /** Connects to {@code machine} again and goes on with its link {@code end} through a new tunnel. */
     private String reconnect(String machine, RemoteEnd end) {
         try {
-            final Peer p = lab.get(machine);
-            final SshSession ssh = lab.connect(p);
-            sessions.add(ssh);
-            final PeerAgent agent = PeerAgent.find(ssh, p);
+            final PeerAgent agent = connectAgent(machine);
             agent.get("/api/links/" + end.link());
             final AgentLink again = new AgentLink(agent, end.link());
-            agents.put(machine, agent);
             if (end == hubEnd) {
                 hubEnd = again;
             } else {

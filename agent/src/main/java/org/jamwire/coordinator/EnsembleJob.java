@@ -184,13 +184,7 @@ public final class EnsembleJob implements AutoCloseable {
      * hub; or every end was found again), {@code failed} or {@code stopped}.
      */
     public synchronized String state() {
-        if (stopped) {
-            return "stopped";
-        }
-        if (steps.stream().anyMatch(s -> s.state() == PairJob.State.FAILED)) {
-            return "failed";
-        }
-        return steps.stream().allMatch(s -> s.state() == PairJob.State.DONE) ? "running" : "starting";
+        return PairJob.stateOf(stopped, steps);
     }
 
     /**

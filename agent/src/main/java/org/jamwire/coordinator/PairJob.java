@@ -3,6 +3,7 @@ package org.jamwire.coordinator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -171,13 +172,35 @@ public final class PairJob implements AutoCloseable {
      * or {@code stopped}.
      */
     public synchronized String state() {
-        if (ends.stopped()) {
+        return stateOf(ends.stopped(), steps);
+    }
+
+    /**
+     * A job's state from its steps: {@code stopped} when stopped, else {@code failed} once a step
+     * failed, {@code running} once all are done, and {@code starting} until then.
+     */
+    static String stateOf(boolean stopped, List<Step> steps) {
+        if (stopped) {
             return "stopped";
         }
         if (steps.stream().anyMatch(s -> s.state() == State.FAILED)) {
             return "failed";
         }
         return steps.stream().allMatch(s -> s.state() == State.DONE) ? "running" : "starting";
+    }
+
+    /**
+     * What the feed says of a job's steps as they change: the first that runs or failed, as
+     * "NAME: running" or "NAME: failed (why)", or null when none does.
+     */
+    public static String stepUnderWay(List<Step> steps) {
+        for (Step s : steps) {
+            if (s.state() == State.RUNNING || s.state() == State.FAILED) {
+                return s.name() + ": " + s.state().name().toLowerCase(Locale.ROOT) + (s.detail() == null ? ""
+                        : " (" + s.detail() + ")");
+            }
+        }
+        return null;
     }
 
     /**

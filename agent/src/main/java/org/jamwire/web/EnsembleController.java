@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.jamwire.control.AgentEvent;
 import org.jamwire.control.EventBus;
@@ -41,13 +40,10 @@ final class EnsembleController {
     /** Publishes each step of an ensemble's job as it starts or fails, and the ensemble once it runs. */
     static void publish(EventBus bus, EnsembleJob job) {
         final String name = job.ensemble().name();
-        for (PairJob.Step s : job.steps()) {
-            if (s.state() == PairJob.State.RUNNING || s.state() == PairJob.State.FAILED) {
-                bus.publish(new AgentEvent(null, "ensemble_step", name + ": " + s.name() + ": "
-                        + s.state().name().toLowerCase(Locale.ROOT) + (s.detail() == null ? "" : " (" + s.detail()
-                        + ")"), Instant.now()));
-                return;
-            }
+        final String step = PairJob.stepUnderWay(job.steps());
+        if (step != null) {
+            bus.publish(new AgentEvent(null, "ensemble_step", name + ": " + step, Instant.now()));
+            return;
         }
         if (!"starting".equals(job.state())) {
             bus.publish(new AgentEvent(null, "ensemble_step", name + ": " + job.state() + (job.control() == null ? ""

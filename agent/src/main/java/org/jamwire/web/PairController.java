@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -173,14 +172,10 @@ final class PairController implements AutoCloseable {
 
     /** Each step as it starts or fails, and the pair once it runs (audio both ways); nothing between steps. */
     private void changed(PairJob job) {
-        final List<PairJob.Step> steps = job.steps();
-        for (PairJob.Step s : steps) {
-            if (s.state() == PairJob.State.RUNNING || s.state() == PairJob.State.FAILED) {
-                bus.publish(new AgentEvent(null, "pair_step", job.id() + ": " + s.name() + ": "
-                        + s.state().name().toLowerCase(Locale.ROOT) + (s.detail() == null ? "" : " (" + s.detail()
-                        + ")"), Instant.now()));
-                return;
-            }
+        final String step = PairJob.stepUnderWay(job.steps());
+        if (step != null) {
+            bus.publish(new AgentEvent(null, "pair_step", job.id() + ": " + step, Instant.now()));
+            return;
         }
         if ("running".equals(job.state())) {
             bus.publish(new AgentEvent(job.localLink(), "pair_step", job.id() + ": both ends run", Instant.now()));
