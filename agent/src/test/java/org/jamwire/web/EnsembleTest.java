@@ -56,6 +56,8 @@ class EnsembleTest {
     /** The most each probe of the turns may record: its start, the turns, and time to spare. */
     private static final int RECORD_FRAMES = 30 * RATE;
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Past the queues' settling after playback begins, with half a second to spare. */
+    private static final long SETTLED_NANOS = 2_500_000_000L;
     /** The most each probe may record while the coordinator restarts. */
     private static final int CUT_FRAMES = 40 * RATE;
     private static final String[] NAMES = {"lab-hub", "lab-a", "lab-b", "lab-c"};
@@ -129,11 +131,13 @@ class EnsembleTest {
         final EnsemblePage page = EnsemblePage.open(driver, coordinator[0].port(), coordinator[0].token().value());
         page.start("band", "lab-hub", 2, List.of("lab-a", "lab-b", "lab-c"), 1, "4");
         final JsonNode[] run = new JsonNode[1];
+        // The click's POST may reach the agent after the first poll: until then there is no ensemble.
         Deadlines.await(Duration.ofSeconds(120), () -> {
-            run[0] = api.get("/api/lab/ensembles/band").json().get("run");
-            return !"starting".equals(run[0].get("state").asText());
-        }, () -> "the ensemble: " + run[0]);
+            run[0] = api.get("/api/lab/ensembles/band").json().path("run");
+            return run[0].isObject() && !"starting".equals(run[0].path("state").asText());
+        }, () -> "the ensemble: " + run[0] + page.shown());
         assertEquals("running", run[0].get("state").asText(), run[0].toString());
+        final long runningAt = System.nanoTime();
         final JsonNode started3 = run[0].get("members");
         assertEquals(List.of("agent", "agent", "jacktrip"), List.of(started3.get(0).get("program").asText(),
                 started3.get(1).get("program").asText(), started3.get(2).get("program").asText()), run[0].toString());
@@ -177,6 +181,11 @@ class EnsembleTest {
         for (SignalProbe p : probes) {
             p.awaitReady(Duration.ofSeconds(30));
         }
+        // Every queue on the way began playing before the ensemble ran (each member heard the hub).
+        // In a queue's first two seconds of playback it may trim a surplus that a sender's first
+        // periods left (SurplusWatch.SETTLING_SECONDS): the turns begin once those are over.
+        Deadlines.await(Duration.ofSeconds(10), () -> System.nanoTime() - runningAt > SETTLED_NANOS,
+                () -> "two and a half seconds of running");
         final long xrunsBefore = xruns(jacks);
         final long jacktripBefore = JacktripStats.receiveEvents(memberOutput(api, 2));
         final long[] origins = new long[MEMBERS];
@@ -298,8 +307,8 @@ class EnsembleTest {
         coordinator[0] = AgentServer.start(settings);
         final JsonNode[] run = new JsonNode[1];
         Deadlines.await(Duration.ofSeconds(10), () -> {
-            run[0] = api.get("/api/lab/ensembles/band").json().get("run");
-            return run[0] != null && !"starting".equals(run[0].get("state").asText());
+            run[0] = api.get("/api/lab/ensembles/band").json().path("run");
+            return run[0].isObject() && !"starting".equals(run[0].path("state").asText());
         }, () -> "the ensemble found again: " + run[0]);
         System.out.printf("the agent started again found the ensemble in %.1f s%n",
                 (System.nanoTime() - restarting) / 1e9);
