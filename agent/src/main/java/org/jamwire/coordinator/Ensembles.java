@@ -45,6 +45,8 @@ public final class Ensembles implements AutoCloseable {
     private final Map<String, Ensemble> saved;
     private final Map<String, EnsembleJob> jobs = new HashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
+    /** Set as this agent stops: what runs then is kept in the file as it was, for the next agent. */
+    private boolean closed;
 
     /**
      * @param runFile where the running ensembles are kept, for an agent that starts again
@@ -85,7 +87,9 @@ public final class Ensembles implements AutoCloseable {
         final String name = job.ensemble().name();
         final String state = job.state();
         synchronized (this) {
-            if (jobs.get(name) != job) {
+            // A job let go of as this agent stops may still report (a watchdog's last look): its
+            // ensemble runs on, and stays in the file for the agent that starts next.
+            if (closed || jobs.get(name) != job) {
                 return;
             }
             if (state.equals("running")) {
@@ -215,6 +219,7 @@ public final class Ensembles implements AutoCloseable {
     public void close() {
         final List<EnsembleJob> all;
         synchronized (this) {
+            closed = true;
             all = new ArrayList<>(jobs.values());
         }
         all.forEach(EnsembleJob::detach);
