@@ -41,6 +41,13 @@ final class ClockSim {
     double jitter;
     /** Up to how many seconds each period begins late, at either end (scheduling). */
     double wakeNoise;
+    /**
+     * Seconds by which every period begins late at this end, or the peer's, while that machine is
+     * loaded (a half to all of it, each period): a busy machine delays every wake-up for a while,
+     * then catches up.
+     */
+    double loadHere;
+    double loadPeer;
     private double peerStalled;
     private double localStalled;
     private long sent;
@@ -90,13 +97,13 @@ final class ClockSim {
     /** Plays {@code count} periods, sending and delivering whatever is due before each. */
     void run(long count) {
         for (long end = pulls + count; pulls < end; pulls++) {
-            final double now = pulls * (double) frames / LOCAL_RATE + localStalled + wake();
+            final double now = pulls * (double) frames / LOCAL_RATE + localStalled + wake() + load(loadHere);
             while (true) {
                 final double sendAt = sent * (double) frames / peerRate + peerStalled;
                 if (sendAt > now) {
                     break;
                 }
-                final double at = sendAt + wake();
+                final double at = sendAt + wake() + load(loadPeer);
                 final double arrival = at + delay + (jitter > 0 ? random.nextDouble() * jitter : 0);
                 inFlight.add(new double[] {arrival, sent, Math.round(at * 1e6)});
                 sent++;
@@ -108,6 +115,10 @@ final class ClockSim {
                 recorded += frames;
             }
         }
+    }
+
+    private double load(double late) {
+        return late > 0 ? late * (0.5 + 0.5 * random.nextDouble()) : 0;
     }
 
     private double wake() {
