@@ -152,7 +152,7 @@ describe('Ensembles on the Lab view', () => {
     found.run.reattached = true
     found.run.steps = [
       { name: 'find the hub again on hub', state: 'DONE', detail: 'link l1 on hub’s agent, waiting' },
-      { name: 'find studio-a’s hub client again', state: 'FAILED', detail: 'studio-a ran jacktrip in an ssh channel' },
+      { name: 'find studio-a’s hub client again', state: 'FAILED', detail: 'jacktrip no longer runs on root@studio-a:22' },
     ]
     const { calls } = mockFetch(
       labRoutes(PEERS, {

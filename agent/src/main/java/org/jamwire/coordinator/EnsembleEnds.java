@@ -52,7 +52,7 @@ final class EnsembleEnds {
         return h == null ? null : h.link();
     }
 
-    /** What the member on {@code peer} printed so far in its ssh channel; none when an agent runs it. */
+    /** The end of what the member on {@code peer} printed, when it runs detached; none when an agent runs it. */
     String output(String peer) {
         final RemoteEnd end;
         synchronized (memberEnds) {
@@ -128,11 +128,15 @@ final class EnsembleEnds {
             program = "agent";
             shown = "link " + end.link() + " on " + m.peer() + "'s agent: " + link.path("commandLine").asText("");
         } else {
+            // No agent there: the program runs detached from this session, so that it outlives it.
             final RemoteCommand command = ServerCommand.hubClientForPeer(p.report(), p.peer().jackServer(), host,
                     m.peer(), m.channels(), m.queue());
-            end = new ChannelLink(p.ssh().start(command));
             program = command.argv().get(0).equals("env") ? "jacktrip" : "jamwire";
-            shown = ServerCommand.shown(command) + " on " + m.peer();
+            final DetachedLink detached = DetachedLink.start(p.ssh(), DetachedLink.name(ensemble.name(), m.peer()),
+                    program, command);
+            end = detached;
+            shown = ServerCommand.shown(command) + " on " + m.peer() + ", detached (process " + detached.pid()
+                    + ", its log ~/.local/state/jamwire/members/" + detached.name() + ".log)";
         }
         synchronized (memberEnds) {
             memberEnds.put(m.peer(), end);
@@ -177,11 +181,20 @@ final class EnsembleEnds {
         return "link " + link + " on " + ensemble.hub() + "'s agent, " + f.state();
     }
 
-    /** Finds a member's hub client again, as {@link #findHub} does; one in an ssh channel ended with it. */
+    /**
+     * Finds a member's hub client again, as {@link #findHub} does; one without an agent by the name
+     * it was started under, detached.
+     */
     String findMember(EnsembleJob.Started m) throws Exception {
         if (m.link() == null) {
-            throw new IOException(m.peer() + " ran " + m.program() + " in an ssh channel of this agent's last run,"
-                    + " which ended with it: stop the ensemble and start it again");
+            final Peer p = lab.get(m.peer());
+            final DetachedLink end = DetachedLink.find(open(p), DetachedLink.name(ensemble.name(), m.peer()),
+                    m.program());
+            synchronized (memberEnds) {
+                memberEnds.put(m.peer(), end);
+            }
+            members.add(m);
+            return m.program() + " on " + m.peer() + ", detached, runs (process " + end.pid() + ")";
         }
         final Found f = find(m.peer(), m.link(), m.peer() + "'s hub client");
         synchronized (memberEnds) {
@@ -237,10 +250,10 @@ final class EnsembleEnds {
             if (closed) {
                 break;
             }
-            if (e.getValue().link() == null) {
-                if (!e.getValue().running()) {
-                    said.add(machine + " ran " + program(machine) + " in an ssh channel, which is gone: it no"
-                            + " longer runs; stop the ensemble and start it again");
+            if (e.getValue() instanceof DetachedLink detached) {
+                final String note = watchDetached(machine, detached);
+                if (note != null) {
+                    said.add(note);
                 }
                 continue;
             }
@@ -258,6 +271,38 @@ final class EnsembleEnds {
             }
         }
         return said.isEmpty() ? null : String.join("; ", said);
+    }
+
+    /**
+     * Reads a detached member's state; where the ssh connection to its machine is gone, connects
+     * again first.
+     *
+     * @return null while it runs and the connection holds; else what was done or found
+     */
+    private String watchDetached(String machine, DetachedLink end) {
+        String again = null;
+        try {
+            end.refresh();
+        } catch (SshException cut) {
+            try {
+                end.rebind(open(lab.get(machine)));
+                end.refresh();
+                again = "the ssh connection to " + machine + " was lost, and is back";
+            } catch (Exception e) {
+                return "the ssh connection to " + machine + " is lost, and cannot be made again: " + e.getMessage()
+                        + " (its " + program(machine) + " runs on, detached; trying again)";
+            }
+        }
+        if (!end.running()) {
+            return machine + "'s " + program(machine) + " has exited: stop the ensemble and start it again (its log"
+                    + " ends: " + tail(end.output()) + ")";
+        }
+        return again == null ? null : again + ": its " + program(machine) + " ran on, detached";
+    }
+
+    private static String tail(String output) {
+        final String t = output.strip();
+        return t.length() > 300 ? "…" + t.substring(t.length() - 300) : t;
     }
 
     private String program(String machine) {

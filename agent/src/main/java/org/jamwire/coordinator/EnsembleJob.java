@@ -12,9 +12,9 @@ import org.jamwire.control.Jobs;
  * Starts an {@link Ensemble} as one job: connects to every machine and probes it, checks them
  * against the hub's (JACK running, the same rate and period, a program to run each end), starts
  * the hub through its machine's agent, then each member as a hub client (through its agent, else
- * {@code jamwire -C} or {@code jacktrip -C} in an ssh channel), and waits until the hub's audio
- * arrives at every member: only then does the ensemble run. A member run by its agent keeps
- * streaming when the coordinator's ssh connection goes, or its agent stops; an agent that starts
+ * {@code jamwire -C} or {@code jacktrip -C} started detached there, see {@link DetachedLink}), and
+ * waits until the hub's audio arrives at every member: only then does the ensemble run. Every
+ * member keeps streaming when the coordinator's ssh connection goes, or its agent stops; an agent that starts
  * again finds the running ensemble's ends again ({@link #reattach}). Stop stops the members, then
  * the hub. The work on the machines is {@link EnsembleEnds}'s; this keeps the steps. Runs on a
  * control thread of its own; HTTP threads read it and stop it.
@@ -26,7 +26,7 @@ public final class EnsembleJob implements AutoCloseable {
      *
      * @param peer its machine
      * @param program {@code agent}, {@code jamwire} or {@code jacktrip}: what runs it
-     * @param link its link id on its agent, or null in an ssh channel
+     * @param link its link id on its agent, or null when it runs detached on a machine without one
      */
     public record Started(String peer, String program, String link) {
     }
@@ -244,8 +244,8 @@ public final class EnsembleJob implements AutoCloseable {
     }
 
     /**
-     * Closes the ssh sessions and leaves what runs on the machines' agents streaming: the hub, and
-     * the members their agents run. A member in an ssh channel ends with its session.
+     * Closes the ssh sessions and leaves every end streaming: the hub, the members their agents run,
+     * and those detached on machines without one.
      */
     public void detach() {
         stopped = true;

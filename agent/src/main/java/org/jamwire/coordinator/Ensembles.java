@@ -213,7 +213,7 @@ public final class Ensembles implements AutoCloseable {
 
     /**
      * Lets go of every ensemble as this agent stops: closes the ssh sessions, and leaves the hub and
-     * the members that agents run streaming (a member in an ssh channel ends with it).
+     * every member streaming.
      */
     @Override
     public void close() {

@@ -114,6 +114,20 @@ public final class RemoteCommand {
         return new RemoteCommand(program, args);
     }
 
+    /**
+     * The command {@code program args... inner...}: a fixed wrapper around a command already
+     * checked by its own program's rules, e.g. a script that starts it detached. {@code args} are
+     * checked by {@code program}'s rules, {@code inner}'s words were by its own.
+     *
+     * @throws Refused as {@link #of(Program, List)} does, for {@code args}
+     */
+    public static RemoteCommand around(Program program, List<String> args, RemoteCommand inner) {
+        final RemoteCommand wrapper = of(program, args);
+        final List<String> all = new ArrayList<>(wrapper.args);
+        all.addAll(inner.argv());
+        return new RemoteCommand(program, all);
+    }
+
     /** The same, from varargs. */
     public static RemoteCommand of(Program program, String... args) {
         return of(program, List.of(args));

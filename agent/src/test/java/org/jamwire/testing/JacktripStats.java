@@ -42,6 +42,21 @@ public final class JacktripStats {
                 () -> "a statistics line from jacktrip (-I 1): " + program.output() + context.get());
     }
 
+    /** The last statistics line in {@code output} (each begins with its time), or "" if there is none. */
+    public static String lastLine(String output) {
+        final Matcher m = LINE.matcher(output);
+        int at = -1;
+        while (m.find()) {
+            at = m.start();
+        }
+        if (at < 0) {
+            return "";
+        }
+        final int begin = output.lastIndexOf('\n', at) + 1;
+        final int end = output.indexOf('\n', at);
+        return output.substring(begin, end < 0 ? output.length() : end).strip();
+    }
+
     /** The receive events of the last statistics line in {@code output}, or 0 if there is none. */
     public static long receiveEvents(String output) {
         final Matcher m = LINE.matcher(output);
