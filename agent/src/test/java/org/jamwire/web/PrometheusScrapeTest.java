@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exposition.
  */
 @Tag("integration")
+@Tag("concurrent")
 class PrometheusScrapeTest {
 
     @TempDir
