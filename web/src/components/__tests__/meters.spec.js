@@ -12,14 +12,16 @@ describe('MeterBar', () => {
     const meter = w.get('[data-test="meter"]')
     expect(meter.attributes('data-db')).toBe('-30')
     expect(meter.attributes('role')).toBe('meter')
-    expect(w.get('.meter-cover').attributes('style')).toContain('left: 50%')
-    expect(w.get('.meter-peak').attributes('style')).toContain('left: 80%')
+    // The cover hides the scale from 50 % on (it is scaled to the right half); the peak sits at 80 %.
+    expect(w.get('.meter-cover').attributes('data-from')).toBe('50')
+    expect(w.get('.meter-cover').attributes('style')).toContain('scaleX(0.5)')
+    expect(w.get('.meter-peak-track').attributes('style')).toContain('translateX(80%)')
     expect(w.get('.meter-value').text()).toBe('-30.0 dB')
   })
 
   it('shows silence and clipping', () => {
     const silent = mount(MeterBar, { props: { label: '1', rms: -120, peak: -120 } })
-    expect(silent.get('.meter-cover').attributes('style')).toContain('left: 0%')
+    expect(silent.get('.meter-cover').attributes('style')).toContain('scaleX(1)')
     expect(silent.get('.meter-value').text()).toBe('silent')
     const clip = mount(MeterBar, { props: { label: '1', rms: -2, peak: 0 } })
     expect(clip.get('[data-test="meter"]').classes()).toContain('meter-clip')

@@ -65,7 +65,7 @@ describe('LiveView', () => {
     let bars = w.findAll('[data-test="meter"]')
     expect(bars.map((b) => b.attributes('data-db'))).toEqual(['-9.1', '-20', '-3', '-30.5', '-120'])
     // -9.1 dBFS on a -60..0 scale: the cover starts at 84.8 %
-    expect(bars[0].get('.meter-cover').attributes('style')).toContain('left: 84.8')
+    expect(bars[0].get('.meter-cover').attributes('data-from')).toMatch(/^84\.8/)
     expect(bars[0].attributes('aria-valuetext')).toBe('-9.1 dB RMS, peak -6.1 dB')
     handleMessage(meters('l2', [-40, -20], [-3, -30.5, -6]))
     await flushPromises()
