@@ -99,6 +99,7 @@ export const api = {
   startEnsemble: (name) => request('POST', `/api/lab/ensembles/${q(name)}/start`),
   stopEnsemble: (name) => request('POST', `/api/lab/ensembles/${q(name)}/stop`),
   removeEnsemble: (name) => request('DELETE', `/api/lab/ensembles/${q(name)}`),
+  measureMemberLatency: (name, member) => request('POST', `/api/lab/ensembles/${q(name)}/latency`, { member }),
   // Provisioning a peer with the lab's Ansible playbook
   provision: (name, body = {}) => request('POST', `/api/lab/peers/${q(name)}/provision`, body),
   provisions: () => request('GET', '/api/lab/provisions'),

@@ -15,6 +15,8 @@ export const ensembleStore = reactive({
   error: '',
   // the name of the ensemble whose run the page shows
   shown: null,
+  // member peer -> { running, error }: the latency test under way or last failed, per member
+  latency: {},
 })
 
 // The body of POST /api/lab/ensembles from the form's values: the members ticked, each with its
@@ -81,8 +83,9 @@ export function reloadEnsembles() {
   if (ensembleStore.loaded) loadEnsembles()
 }
 
-// Polling: GET /api/lab/ensembles/{name} a second after each answer, while the shown one starts.
-const poll = poller(POLL_MS, () => runState(shownEnsemble()) === 'starting', () => refreshEnsemble(ensembleStore.shown))
+// Polling: GET /api/lab/ensembles/{name} a second after each answer, while the shown one starts
+// or runs (its hub's client list, read by the agent every 2 s, and the control path's note).
+const poll = poller(POLL_MS, () => canStop(shownEnsemble()), () => refreshEnsemble(ensembleStore.shown))
 const schedulePoll = poll.schedule
 
 export function followEnsembles() {
@@ -128,6 +131,23 @@ export async function removeEnsemble(name) {
   if (ensembleStore.shown === name) ensembleStore.shown = null
 }
 
+// POST /api/lab/ensembles/{name}/latency for one member: the result comes back in the run's view
+// (members[].latency); an error (ApiError) is kept until the next measurement.
+export async function measureMemberLatency(name, member) {
+  const entry = ensembleStore.latency[member] || (ensembleStore.latency[member] = { running: false, error: null })
+  if (entry.running) return
+  entry.running = true
+  entry.error = null
+  try {
+    await api.measureMemberLatency(name, member)
+    await refreshEnsemble(name)
+  } catch (e) {
+    entry.error = e
+  } finally {
+    entry.running = false
+  }
+}
+
 // The feed's ensemble_step event, e.g. "band: start the hub on studio-hub: running" or
 // "band: running": the ensemble it names is read again.
 export function applyEnsembleEvent(event) {
@@ -143,4 +163,5 @@ export function resetEnsembles() {
   ensembleStore.loaded = false
   ensembleStore.error = ''
   ensembleStore.shown = null
+  ensembleStore.latency = {}
 }

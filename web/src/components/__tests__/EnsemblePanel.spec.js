@@ -116,9 +116,42 @@ describe('Ensembles on the Lab view', () => {
     expect(running.find('[data-test="ensemble-control"]').exists()).toBe(false)
     // The page follows the member's agent through the relay.
     expect(liveStore.ends.peers).toEqual(['studio-a'])
-    // No poll once it runs.
+    // While it runs, the page reads it again every second: the hub's client list and the control
+    // path's note move.
     await vi.advanceTimersByTimeAsync(3000)
-    expect(polls).toBe(1)
+    expect(polls).toBeGreaterThanOrEqual(3)
+  })
+
+  it('shows the hub’s clients beside the members, a jacktrip member’s counters among them', async () => {
+    const running = ensemble({
+      state: 'running',
+      stepStates: STEP_NAMES.map(() => 'DONE'),
+      members: [
+        { peer: 'studio-a', program: 'agent', link: 'l7', output: '' },
+        { peer: 'studio-b', program: 'jacktrip', link: null, output: 'Received Connection from Peer!' },
+      ],
+    })
+    const client = (slot, name, recv, lost) => ({
+      slot,
+      name,
+      address: `10.0.0.${slot + 2}`,
+      clientPort: 4464,
+      udpPort: 61002 + slot,
+      state: 'connected',
+      joinedAt: '2026-12-07T12:00:01Z',
+      uptimeSeconds: 60,
+      counters: { recv, lost, queue_ms: 21.3 },
+    })
+    running.run.hubClients = { at: '2026-12-07T12:01:00Z', refused: 0, clients: [client(0, 'studio-a', 11250, 0), client(1, 'studio-b', 11240, 3)] }
+    mockFetch(labRoutes(PEERS, { 'GET /api/lab/ensembles': [200, [running]], 'GET /api/lab/ensembles/band': [200, running] }))
+    wrapper = await mountView(LabView, { attachTo: document.body })
+    const table = wrapper.get('[data-test="ensemble-hub-clients"]')
+    expect(table.get('h4').text()).toBe('The hub’s clients on hub')
+    const rows = table.findAll('[data-test="hub-client"]')
+    expect(rows.map((r) => r.attributes('data-name'))).toEqual(['studio-a', 'studio-b'])
+    expect(rows[1].get('[data-test="client-lost"]').text()).toBe('3')
+    expect(rows[1].get('[data-test="client-lost"]').classes()).toContain('nonzero')
+    expect(rows[0].get('[data-test="client-recv"]').text()).toBe('11,250')
   })
 
   it('names the refused field next to it, and lists saved ensembles with Start and Forget', async () => {
@@ -170,6 +203,58 @@ describe('Ensembles on the Lab view', () => {
     expect(calls.some((c) => c.method === 'POST' && c.url === '/api/lab/ensembles/band/stop')).toBe(true)
     expect(wrapper.get('[data-test="ensemble-run"]').attributes('data-state')).toBe('stopped')
     expect(wrapper.find('[data-test="ensemble"][data-name="band"] [data-test="restart-ensemble"]').exists()).toBe(true)
+  })
+
+  it('shows the pre-flight, a row per machine, and makes a member’s JACK match the hub’s', async () => {
+    const failed = ensemble({ state: 'failed', stepStates: ['DONE', 'DONE', 'FAILED'] })
+    const machine = (peer, role, sampleRate, bufferSize, fixes = [], jackMismatch = false) => ({
+      peer,
+      role,
+      os: 'Linux 6.1 x86_64',
+      jackRunning: true,
+      sampleRate,
+      bufferSize,
+      xruns: 2,
+      jamwireVersion: '0.1.0',
+      jacktripVersion: '1.7.0',
+      agentRunning: true,
+      freePorts: [4464, 4474],
+      fixes,
+      jackMismatch,
+    })
+    failed.run.machines = [
+      machine('hub', 'hub', 48000, 128),
+      machine('studio-a', 'member', 44100, 128, ['restart studio-a’s JACK at 48000 Hz'], true),
+    ]
+    const { calls } = mockFetch(
+      labRoutes(PEERS, {
+        'GET /api/lab/ensembles': [200, [failed]],
+        'POST /api/lab/peers/studio-a/match-jack': [200, { ...PEERS[1], restarted: 'its JACK service restarted at 48000 Hz, 128 frames' }],
+      }),
+    )
+    wrapper = await mountView(LabView, { attachTo: document.body })
+    // A failed run is shown once its ensemble is chosen.
+    await wrapper.get('[data-test="ensemble"][data-name="band"] .link-button').trigger('click')
+    const table = wrapper.get('[data-test="ensemble-preflight"]')
+    expect(table.attributes('open')).toBeDefined()
+    expect(table.get('[data-test="preflight-fixes"]').text()).toBe('1 to fix')
+    const rows = table.findAll('[data-test="preflight-machine"]')
+    expect(rows.map((r) => [r.attributes('data-peer'), r.attributes('data-role')])).toEqual([
+      ['hub', 'hub'],
+      ['studio-a', 'member'],
+    ])
+    expect(rows[1].get('[data-test="preflight-jack"]').text()).toBe('44,100 Hz, 128 frames')
+    expect(rows[0].find('[data-test="preflight-match"]').exists()).toBe(false)
+    await rows[1].get('[data-test="preflight-match"]').trigger('click')
+    await rows[1].get('[data-test="preflight-confirm-yes"]').trigger('click')
+    await flushPromises()
+    expect(calls.find((c) => c.method === 'POST' && c.url === '/api/lab/peers/studio-a/match-jack').body).toEqual({
+      sampleRate: 48000,
+      bufferSize: 128,
+    })
+    expect(wrapper.get('[data-test="preflight-match-status"]').text()).toBe(
+      'studio-a: its JACK service restarted at 48000 Hz, 128 frames. Start the ensemble again to check every machine anew.',
+    )
   })
 
   it('says what the watchdog found of the control path while the ensemble runs', async () => {

@@ -36,7 +36,7 @@ final class ChannelLink implements RemoteEnd {
             return null;
         }
         return (process.isRunning() ? " within " + timeout.toSeconds() + " s" : " (it exited "
-                + process.exitStatus() + ")") + ": " + tail(output());
+                + process.exitStatus() + ")") + ": " + DetachedLink.tail(output(), 400);
     }
 
     /**
@@ -47,11 +47,6 @@ final class ChannelLink implements RemoteEnd {
     public boolean audioArrived() {
         final String out = output();
         return out.contains("jamwire: receiving from ") || out.contains("Received Connection from Peer");
-    }
-
-    private static String tail(String output) {
-        final String t = output.strip();
-        return t.length() > 400 ? "…" + t.substring(t.length() - 400) : t;
     }
 
     @Override

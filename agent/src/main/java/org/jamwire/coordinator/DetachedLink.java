@@ -191,7 +191,8 @@ final class DetachedLink implements RemoteEnd {
         return output.contains("jamwire: receiving from ") || output.contains("Received Connection from Peer");
     }
 
-    private static String tail(String output, int most) {
+    /** The last {@code most} characters of a program's output, stripped; "…" marks what was cut. */
+    static String tail(String output, int most) {
         final String t = output.strip();
         return t.length() > most ? "…" + t.substring(t.length() - most) : t;
     }

@@ -34,16 +34,30 @@ final class EnsembleEnds {
     private final Map<String, RemoteEnd> memberEnds = new LinkedHashMap<>();
     private final List<EnsembleJob.Started> members = new CopyOnWriteArrayList<>();
     private volatile RemoteEnd hubEnd;
+    private volatile HubClients hubClients;
+    private volatile EnsemblePreflight preflight = new EnsemblePreflight(List.of());
     private volatile boolean closed;
+    private final EnsembleWatch watch;
 
     EnsembleEnds(Ensemble ensemble, Lab lab) {
         this.ensemble = ensemble;
         this.lab = lab;
+        this.watch = new EnsembleWatch(this, lab);
     }
 
     /** The members started (or found) so far, in order. */
     List<EnsembleJob.Started> members() {
         return List.copyOf(members);
+    }
+
+    /** The hub's clients as the watchdog last read them from its agent, or null before it has. */
+    HubClients hubClients() {
+        return hubClients;
+    }
+
+    /** The pre-flight of the machines probed so far: a row each, with the fixes the check names. */
+    EnsemblePreflight preflight() {
+        return preflight;
     }
 
     /** The hub's link id on its machine's agent, or null. */
@@ -66,36 +80,18 @@ final class EnsembleEnds {
         final SshSession ssh = open(p);
         final PeerReport report = PeerProbe.probe(ssh, p);
         probed.put(machine, new PairEnds.Probed(p, ssh, report));
+        preflight = EnsemblePreflight.of(ensemble, probed);
         return "ssh to " + p.target() + ": " + report.os() + ConnectStep.agentNote(report);
     }
 
     String check() throws PairStep.Refused {
         final PairEnds.Probed hub = probed.get(ensemble.hub());
-        final List<String> fixes = new ArrayList<>();
-        if (!hub.report().agentRunning()) {
-            fixes.add("no JamWire agent runs on the hub's machine " + ensemble.hub() + ": start it there (Start agent"
-                    + " in the Lab view, or POST /api/lab/peers/" + ensemble.hub() + "/agent)");
-        }
-        for (Ensemble.Member m : ensemble.members()) {
-            final PeerReport r = probed.get(m.peer()).report();
-            final Preflight check = Preflight.compare(end(ensemble.hub(), hub.report(), m), end(m.peer(), r, m));
-            check.fixes().forEach(f -> fixes.add(m.peer() + ": " + f));
-            if (!r.agentRunning() && r.jamwireVersion() == null && r.jacktripVersion() == null) {
-                fixes.add(m.peer() + ": neither JamWire nor jacktrip is installed: install one (Debian: apt install"
-                        + " jacktrip), or provision it with the lab's Ansible roles");
-            } else if (!r.agentRunning() && r.jamwireVersion() == null && "auto".equals(m.queue())) {
-                fixes.add(m.peer() + ": jacktrip " + r.jacktripVersion() + " has no automatic queue: give this"
-                        + " member a queue of packets (e.g. 4), or install JamWire there");
-            }
-        }
-        if (!fixes.isEmpty()) {
-            throw new PairStep.Refused(String.join("; ", fixes));
+        final EnsemblePreflight p = EnsemblePreflight.of(ensemble, probed);
+        preflight = p;
+        if (!p.fixes().isEmpty()) {
+            throw new PairStep.Refused(String.join("; ", p.fixes()));
         }
         return "every machine at " + hub.report().sampleRate() + " Hz, " + hub.report().bufferSize() + " frames";
-    }
-
-    private static Preflight.End end(String name, PeerReport r, Ensemble.Member m) {
-        return new Preflight.End(name, r.sampleRate(), r.bufferSize(), 16, m.channels(), m.channels(), m.queue());
     }
 
     String startHub() throws IOException, SshException {
@@ -229,13 +225,17 @@ final class EnsembleEnds {
     }
 
     /**
-     * Checks the control path to every end an agent runs: asks each machine's agent for its link.
-     * Where the ssh connection to a machine is gone, connects again, finds the agent again and
-     * goes on with the link through it. Watchdog thread, or a stop.
+     * Checks the control path to every end (see {@link EnsembleWatch#check}). Watchdog thread, or
+     * a stop.
      *
-     * @return null when every agent answered; else what was done or found, for the run's view
+     * @return null when every end answered; else what was done or found, for the run's view
      */
     String watch() {
+        return watch.check();
+    }
+
+    /** Every end by its machine: the hub's first, then the members' in order. */
+    Map<String, RemoteEnd> endsByMachine() {
         final Map<String, RemoteEnd> ends = new LinkedHashMap<>();
         final RemoteEnd hub = hubEnd;
         if (hub != null) {
@@ -244,68 +244,42 @@ final class EnsembleEnds {
         synchronized (memberEnds) {
             ends.putAll(memberEnds);
         }
-        final List<String> said = new ArrayList<>();
-        for (Map.Entry<String, RemoteEnd> e : ends.entrySet()) {
-            final String machine = e.getKey();
-            if (closed) {
-                break;
-            }
-            if (e.getValue() instanceof DetachedLink detached) {
-                final String note = watchDetached(machine, detached);
-                if (note != null) {
-                    said.add(note);
-                }
-                continue;
-            }
-            final PeerAgent agent = agents.get(machine);
-            if (agent == null) {
-                continue;
-            }
-            try {
-                agent.get("/api/links/" + e.getValue().link());
-            } catch (PeerAgent.AgentError gone) {
-                said.add(machine + "'s link " + e.getValue().link() + " is gone from its agent (" + gone.status()
-                        + "): stop the ensemble and start it again");
-            } catch (IOException cut) {
-                said.add(reconnect(machine, e.getValue()));
-            }
-        }
-        return said.isEmpty() ? null : String.join("; ", said);
+        return ends;
     }
 
-    /**
-     * Reads a detached member's state; where the ssh connection to its machine is gone, connects
-     * again first.
-     *
-     * @return null while it runs and the connection holds; else what was done or found
-     */
-    private String watchDetached(String machine, DetachedLink end) {
-        String again = null;
-        try {
-            end.refresh();
-        } catch (SshException cut) {
-            try {
-                end.rebind(open(lab.get(machine)));
-                end.refresh();
-                again = "the ssh connection to " + machine + " was lost, and is back";
-            } catch (Exception e) {
-                return "the ssh connection to " + machine + " is lost, and cannot be made again: " + e.getMessage()
-                        + " (its " + program(machine) + " runs on, detached; trying again)";
-            }
-        }
-        if (!end.running()) {
-            return machine + "'s " + program(machine) + " has exited: stop the ensemble and start it again (its log"
-                    + " ends: " + tail(end.output()) + ")";
-        }
-        return again == null ? null : again + ": its " + program(machine) + " ran on, detached";
+    /** The hub's end, or null before it starts. */
+    RemoteEnd hubEnd() {
+        return hubEnd;
     }
 
-    private static String tail(String output) {
-        final String t = output.strip();
-        return t.length() > 300 ? "…" + t.substring(t.length() - 300) : t;
+    /** The agent found on {@code machine} through the ssh session now held, or null. */
+    PeerAgent agent(String machine) {
+        return agents.get(machine);
     }
 
-    private String program(String machine) {
+    /** Goes on with {@code machine}'s end through {@code again}, made after the connection was lost. */
+    void replace(String machine, RemoteEnd end, RemoteEnd again) {
+        if (end == hubEnd) {
+            hubEnd = again;
+            return;
+        }
+        synchronized (memberEnds) {
+            memberEnds.put(machine, again);
+        }
+    }
+
+    /** Keeps the hub's clients as its agent listed them. */
+    void hubClients(HubClients clients) {
+        hubClients = clients;
+    }
+
+    /** Whether the ensemble stopped, or let go of its ends. */
+    boolean closed() {
+        return closed;
+    }
+
+    /** What runs the member on {@code machine}: agent, jamwire or jacktrip. */
+    String program(String machine) {
         return members.stream().filter(m -> m.peer().equals(machine)).map(EnsembleJob.Started::program).findFirst()
                 .orElse("its program");
     }
@@ -315,7 +289,7 @@ final class EnsembleEnds {
      *
      * @throws IllegalStateException when the ensemble was stopped meanwhile
      */
-    private SshSession open(Peer p) throws SshException {
+    SshSession open(Peer p) throws SshException {
         final SshSession ssh = lab.connect(p);
         sessions.add(ssh);
         if (closed) {
@@ -325,31 +299,11 @@ final class EnsembleEnds {
     }
 
     /** Opens an ssh session to {@code machine}, held until the ensemble stops, and finds its agent there. */
-    private PeerAgent connectAgent(String machine) throws Exception {
+    PeerAgent connectAgent(String machine) throws Exception {
         final Peer p = lab.get(machine);
         final PeerAgent agent = PeerAgent.find(open(p), p);
         agents.put(machine, agent);
         return agent;
-    }
-
-    /** Connects to {@code machine} again and goes on with its link {@code end} through a new tunnel. */
-    private String reconnect(String machine, RemoteEnd end) {
-        try {
-            final PeerAgent agent = connectAgent(machine);
-            agent.get("/api/links/" + end.link());
-            final AgentLink again = new AgentLink(agent, end.link());
-            if (end == hubEnd) {
-                hubEnd = again;
-            } else {
-                synchronized (memberEnds) {
-                    memberEnds.put(machine, again);
-                }
-            }
-            return "the ssh connection to " + machine + " was lost, and is back: its link " + end.link() + " ran on";
-        } catch (Exception e) {
-            return "the ssh connection to " + machine + " is lost, and cannot be made again: " + e.getMessage()
-                    + " (its link " + end.link() + " runs on under its agent; trying again)";
-        }
     }
 
     /** Stops the members, then the hub, and closes the ssh sessions; a lost ssh connection is made again first. */

@@ -1,9 +1,14 @@
 package org.jamwire.coordinator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jamwire.control.Jobs;
@@ -70,6 +75,7 @@ public final class EnsembleJob implements AutoCloseable {
     /** What the watchdog last found of the control path, or null while every agent answers. */
     private volatile String control;
     private volatile Instant controlAt;
+    private final Map<String, JsonNode> latencies = new ConcurrentHashMap<>();
 
     private EnsembleJob(String id, Ensemble ensemble, Lab lab, Consumer<EnsembleJob> onChange, boolean reattaching) {
         this.id = id;
@@ -154,6 +160,42 @@ public final class EnsembleJob implements AutoCloseable {
      */
     public String output(String peer) {
         return ends.output(peer);
+    }
+
+    /**
+     * The round trip from member {@code peer} to the hub and back (see {@link MemberRoundTrip}),
+     * kept for the run's view.
+     *
+     * @throws IllegalStateException when the ensemble does not run, or the member has no agent
+     * @throws PeerAgent.AgentError when an agent refuses, with its status and words
+     */
+    public JsonNode latency(String peer) throws IOException {
+        if (!"running".equals(state())) {
+            throw new IllegalStateException("the ensemble " + ensemble.name() + " is " + state() + ": a latency test"
+                    + " needs it running");
+        }
+        final JsonNode result = MemberRoundTrip.measure(ends, ensemble, peer);
+        if (result instanceof ObjectNode o) {
+            o.put("at", Instant.now().toString());
+        }
+        latencies.put(peer, result);
+        onChange.accept(this);
+        return result;
+    }
+
+    /** The last latency measured for each member, by its peer. */
+    public Map<String, JsonNode> latencies() {
+        return Map.copyOf(latencies);
+    }
+
+    /** The pre-flight: a row per machine probed so far, with what the check step asks to fix. */
+    public EnsemblePreflight preflight() {
+        return ends.preflight();
+    }
+
+    /** The hub's clients as the watchdog last read them (every 2 s) from its agent, or null. */
+    public HubClients hubClients() {
+        return ends.hubClients();
     }
 
     /** The hub's link id on its machine's agent, or null before it starts. */

@@ -15,6 +15,7 @@ import org.jamwire.control.LinkManager;
 import org.jamwire.control.LinkRequest;
 import org.jamwire.control.LinkView;
 import org.jamwire.control.RoundTrip;
+import org.jamwire.coordinator.PeerAgent;
 import org.jamwire.options.BuildInfo;
 import org.jamwire.options.LinkArguments;
 
@@ -191,6 +192,15 @@ final class Controllers {
     static ApiException refused(RoundTrip.Failed e) {
         return e.noEcho() ? new ApiException(422, "no_echo", null, null, e.getMessage())
                 : new ApiException(409, "conflict", null, null, e.getMessage());
+    }
+
+    /**
+     * A peer agent's refusal of a latency test through it, as the API answers it: 422 when no echo
+     * came back there, else 502.
+     */
+    static ApiException refused(PeerAgent.AgentError e) {
+        return e.status() == 422 ? new ApiException(422, "no_echo", null, null, e.getMessage())
+                : new ApiException(502, "ssh", null, null, e.getMessage());
     }
 
     private LinkView link(Context ctx) {

@@ -14,8 +14,10 @@ import org.jamwire.control.EventBus;
 import org.jamwire.coordinator.Ensemble;
 import org.jamwire.coordinator.EnsembleJob;
 import org.jamwire.coordinator.Ensembles;
+import org.jamwire.coordinator.HubClients;
 import org.jamwire.coordinator.Lab;
 import org.jamwire.coordinator.PairJob;
+import org.jamwire.coordinator.PeerAgent;
 
 /**
  * Ensembles: a hub on one peer and members on others, defined once, saved, and started, watched
@@ -78,9 +80,14 @@ final class EnsembleController {
             one.put("link", m.link());
             final String out = j.output(m.peer());
             one.put("output", out.length() > OUTPUT_SHOWN ? out.substring(out.length() - OUTPUT_SHOWN) : out);
+            one.put("latency", j.latencies().get(m.peer()));
             members.add(one);
         }
         run.put("members", members);
+        run.put("machines", j.preflight().machines());
+        final HubClients clients = j.hubClients();
+        run.put("hubClients", clients == null ? null : Map.of("at", clients.at().toString(), "clients",
+                clients.clients(), "refused", clients.refused()));
         run.put("steps", j.steps());
         v.put("run", run);
         return v;
@@ -181,6 +188,31 @@ final class EnsembleController {
             throw ApiException.notFound(e.getMessage());
         }
         ctx.json(view(entry(ctx)));
+    }
+
+    /**
+     * The round trip from one member to the hub and back, through the hub's JACK server: body
+     * {@code {"member": "studio-a"}}; the member's agent's answer, kept in the run's view.
+     */
+    void latency(Context ctx) throws IOException {
+        final Ensembles.Entry entry = entry(ctx);
+        final JsonNode b = Bodies.object(json, ctx);
+        Bodies.onlyFields(b, List.of("member"), null);
+        final String member = Bodies.text(b, "member", true);
+        final EnsembleJob j = entry.job();
+        if (j == null) {
+            throw new ApiException(409, "conflict", null, null, "the ensemble " + entry.ensemble().name()
+                    + " has not run: start it first");
+        }
+        try {
+            ctx.json(j.latency(member));
+        } catch (IllegalStateException e) {
+            throw new ApiException(409, "conflict", null, null, e.getMessage());
+        } catch (PeerAgent.AgentError e) {
+            throw Controllers.refused(e);
+        } catch (IOException e) {
+            throw new ApiException(502, "ssh", null, null, e.getMessage());
+        }
     }
 
     void remove(Context ctx) throws IOException {

@@ -208,8 +208,7 @@ final class PairController implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw new ApiException(409, "conflict", null, null, e.getMessage());
         } catch (PeerAgent.AgentError e) {
-            throw new ApiException(e.status() == 422 ? 422 : 502, e.status() == 422 ? "no_echo" : "ssh", null, null,
-                    e.getMessage());
+            throw Controllers.refused(e);
         } catch (Exception e) {
             throw new ApiException(502, "ssh", null, null, e.getMessage());
         }

@@ -56,5 +56,6 @@ final class Routes {
         config.routes.delete("/api/lab/ensembles/{name}", ensembles::remove);
         config.routes.post("/api/lab/ensembles/{name}/start", ensembles::start);
         config.routes.post("/api/lab/ensembles/{name}/stop", ensembles::stop);
+        config.routes.post("/api/lab/ensembles/{name}/latency", ensembles::latency);
     }
 }

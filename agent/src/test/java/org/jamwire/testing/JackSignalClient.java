@@ -98,8 +98,8 @@ public final class JackSignalClient implements AutoCloseable {
         synchronized (ENVIRONMENT) {
             final String previous = LIBC.getenv("JACK_DEFAULT_SERVER");
             LIBC.setenv("JACK_DEFAULT_SERVER", serverName, 1);
+            final EnumSet<JackStatus> status = EnumSet.noneOf(JackStatus.class);
             try {
-                final EnumSet<JackStatus> status = EnumSet.noneOf(JackStatus.class);
                 final JackClient client = Jack.getInstance().openClient(name, EnumSet.of(JackOptions.JackNoStartServer), status);
                 try {
                     return new JackSignalClient(client, outputs, inputs, capacity, signal);
@@ -108,7 +108,8 @@ public final class JackSignalClient implements AutoCloseable {
                     throw e;
                 }
             } catch (JackException e) {
-                throw new IllegalStateException("cannot open test client " + name + " on " + serverName, e);
+                throw new IllegalStateException("cannot open test client " + name + " on " + serverName + " (status "
+                        + status + ")", e);
             } finally {
                 if (previous == null) {
                     LIBC.unsetenv("JACK_DEFAULT_SERVER");

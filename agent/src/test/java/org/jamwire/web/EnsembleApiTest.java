@@ -88,6 +88,16 @@ class EnsembleApiTest {
             assertEquals("PENDING", run[0].get("steps").get(1).get("state").asText(), run[0].toString());
             assertEquals(0, run[0].get("members").size(), "nothing started: " + run[0]);
 
+            // A latency test needs a running ensemble and a member named in its body.
+            final AgentClient.Response notRunning = api.post("/api/lab/ensembles/band/latency",
+                    "{\"member\": \"lab-a\"}");
+            assertEquals(409, notRunning.status(), notRunning.body());
+            assertTrue(notRunning.body().contains("the ensemble band is failed: a latency test needs it running"),
+                    notRunning.body());
+            final AgentClient.Response noMember = api.post("/api/lab/ensembles/band/latency", "{\"peer\": \"x\"}");
+            assertEquals(400, noMember.status(), noMember.body());
+            assertEquals(404, api.post("/api/lab/ensembles/other/latency", "{\"member\": \"lab-a\"}").status());
+
             assertEquals(404, api.post("/api/lab/ensembles/other/start", "").status());
             assertEquals(404, api.post("/api/lab/ensembles/other/stop", "").status());
             assertEquals(404, api.get("/api/lab/ensembles/other").status());

@@ -96,6 +96,32 @@ final class EnsemblePage {
                 .map(WebElement::getText).findFirst().orElse(null), WAIT);
     }
 
+    /**
+     * Waits until the hub's client list shows {@code names}, each receiving from the hub's point of
+     * view (its recv counter above 0), and returns the rows' names.
+     */
+    List<String> awaitHubClients(List<String> names) {
+        return until("the hub's clients " + names, d -> {
+            final List<WebElement> rows = d.findElements(By.cssSelector(
+                    "[data-test=ensemble-hub-clients] [data-test=hub-client]"));
+            final List<String> shown = rows.stream().map(r -> r.getAttribute("data-name")).toList();
+            final boolean receiving = rows.stream().allMatch(r -> !r.findElement(By.cssSelector(
+                    "[data-test=client-recv]")).getText().strip().matches("0?|—|-"));
+            return shown.containsAll(names) && receiving ? shown : null;
+        });
+    }
+
+    /** Presses Measure on {@code member}'s row and returns what its status line says once measured. */
+    String measureLatency(String member) {
+        Browser.click(driver, until("Measure for " + member, d -> d.findElements(By.cssSelector(
+                "[data-test=member-latency-row][data-member=" + member + "] [data-test=measure-member-latency]"))
+                .stream().findFirst().orElse(null)));
+        return until("the round trip of " + member, d -> d.findElements(By.cssSelector(
+                "[data-test=member-latency-row][data-member=" + member + "] [data-test=member-latency-status]"))
+                .stream().map(WebElement::getText).filter(t -> t.startsWith("Round trip: ")
+                        || t.startsWith("Not measured: ")).findFirst().orElse(null));
+    }
+
     /** Presses the saved ensemble's Stop. */
     void stop(String name) {
         Browser.click(driver, until("Stop on " + name, d -> d.findElements(By.cssSelector(

@@ -65,6 +65,7 @@ class EnsembleTest {
     private static final int CUT_FRAMES = 40 * RATE;
     private static final String[] NAMES = {"lab-hub", "lab-a", "lab-b", "lab-c"};
 
+
     @TempDir
     Path dir;
 
@@ -145,6 +146,18 @@ class EnsembleTest {
         assertEquals(List.of("agent", "agent", "jacktrip"), List.of(started3.get(0).get("program").asText(),
                 started3.get(1).get("program").asText(), started3.get(2).get("program").asText()), run[0].toString());
         assertEquals(1, api.get("/api/lab/ensembles").json().size());
+        // The pre-flight: a row per machine, the hub's first, nothing to fix; lab-c runs only jacktrip.
+        final JsonNode machines = run[0].get("machines");
+        assertEquals(List.of("lab-hub", "lab-a", "lab-b", "lab-c"), List.of(machines.get(0).get("peer").asText(),
+                machines.get(1).get("peer").asText(), machines.get(2).get("peer").asText(),
+                machines.get(3).get("peer").asText()), run[0].toString());
+        for (JsonNode m : machines) {
+            assertEquals(0, m.get("fixes").size(), m.toString());
+            assertEquals(RATE, m.get("sampleRate").asInt(), m.toString());
+            assertEquals(PERIOD, m.get("bufferSize").asInt(), m.toString());
+        }
+        assertTrue(!machines.get(3).get("agentRunning").asBoolean() && machines.get(3).get("jacktripVersion")
+                .isTextual(), machines.get(3).toString());
         assertEquals("Running: the hub on lab-hub, and every member hears it.", page.awaitState("running", WAIT));
         assertTrue(page.note("lab-c").contains("runs jacktrip detached"), page.shown());
 
@@ -181,8 +194,8 @@ class EnsembleTest {
             open.add(probe);
             probes.add(probe);
         }
-        for (SignalProbe p : probes) {
-            p.awaitReady(Duration.ofSeconds(30));
+        for (int n = 1; n <= MEMBERS; n++) {
+            awaitReady(probes.get(n - 1), jacks.get(n));
         }
         // Every queue on the way began playing before the ensemble ran (each member heard the hub).
         // In a queue's first two seconds of playback it may trim a surplus that a sender's first
@@ -207,8 +220,11 @@ class EnsembleTest {
         final long xruns = xruns(jacks) - xrunsBefore;
         // jacktrip's statistics lines (once a second) cover everything it played in the turns.
         final long jacktripEvents = JacktripStats.receiveEvents(awaitStatsLine(api)) - jacktripBefore;
+        // Every period is judged sample for sample: one an end resampled to follow a drift it
+        // believed it measured is not what was sent, and the failure says how many there were.
+        final long driftFixes = driftFixes(lab, dir, run[0]);
         final String context = xruns + " xruns while the turns played, " + jacktripEvents + " events counted by"
-                + " lab-c's jacktrip\nensemble: " + api.get("/api/lab/ensembles/band").body()
+                + " lab-c's jacktrip, " + driftFixes + " periods resampled to follow a drift\nensemble: " + api.get("/api/lab/ensembles/band").body()
                 + endsSay(lab, dir, run[0]);
         for (int listener = 1; listener <= MEMBERS; listener++) {
             for (int source = 1; source <= MEMBERS; source++) {
@@ -228,7 +244,8 @@ class EnsembleTest {
                     continue;
                 }
                 final AudioJudge.Judgement j = AudioJudge.of(turn, 0, AudioJudge.wire(source, 16), PERIOD, PERIOD, 0);
-                System.out.println(what + " (" + xruns + " xruns): " + j.summary().lines().findFirst().orElse(""));
+                System.out.println(what + " (" + xruns + " xruns, " + driftFixes + " drift corrections): "
+                        + j.summary().lines().findFirst().orElse(""));
                 if (listener == MEMBERS) {
                     j.assertAccounted(what, xruns + jacktripEvents, AudioJudge.JAMWIRE_PER_XRUN
                             + AudioJudge.JACKTRIP_PER_XRUN, context);
@@ -237,6 +254,23 @@ class EnsembleTest {
                 }
             }
         }
+
+        // Beside the members, the hub's clients as the hub's agent counts them: all three, the
+        // jacktrip member among them, each received from.
+        assertEquals(List.of("lab-a", "lab-b", "lab-c"), page.awaitHubClients(List.of("lab-a", "lab-b", "lab-c")),
+                page.shown());
+        // A latency test per member, from the page: lab-a's round trip to the hub and back goes
+        // through the hub's queue and its own (4 packets each, playing a period or two under that),
+        // and no more than both and the periods on the way.
+        final String said = page.measureLatency("lab-a");
+        assertTrue(said.startsWith("Round trip: "), said + page.shown());
+        final JsonNode measured = api.get("/api/lab/ensembles/band").json().path("run").path("members").path(0)
+                .path("latency");
+        assertTrue(measured.path("frames").asInt() >= 2 * 2 * PERIOD && measured.path("frames").asInt() <= 2 * 8
+                * PERIOD, measured.toString());
+        final AgentClient.Response noAgent = api.post("/api/lab/ensembles/band/latency", "{\"member\": \"lab-c\"}");
+        assertEquals(409, noAgent.status(), noAgent.body());
+        assertTrue(noAgent.body().contains("lab-c runs jacktrip with no JamWire agent there"), noAgent.body());
 
         cutTheControlPath(lab, dir, api, settings, coordinator, jacks, sshds, open);
 
@@ -278,9 +312,9 @@ class EnsembleTest {
             open.add(ear);
             ears.add(ear);
         }
-        player.awaitReady(Duration.ofSeconds(30));
-        for (SignalProbe ear : ears) {
-            ear.awaitReady(Duration.ofSeconds(30));
+        awaitReady(player, jacks.get(1));
+        for (int i = 0; i < ears.size(); i++) {
+            awaitReady(ears.get(i), jacks.get(i + 2));
         }
         final long xrunsBefore = xruns(jacks);
         final long jacktripBefore = JacktripStats.receiveEvents(memberOutput(api, 2));
@@ -304,7 +338,8 @@ class EnsembleTest {
             return note.contains("the ssh connection to lab-hub was lost, and is back")
                     && note.contains("the ssh connection to lab-a was lost, and is back")
                     && note.contains("the ssh connection to lab-b was lost, and is back")
-                    && note.contains("the ssh connection to lab-c was lost, and is back: its jacktrip ran on, detached");
+                    && note.contains("the ssh connection to lab-c was lost, and is back: its jacktrip ran on,"
+                            + " detached");
         }, () -> "the coordinator connected again: " + back[0]);
         assertEquals("running", back[0].get("state").asText(), back[0].toString());
         awaitEars(ears, ears.get(0).frame() + RATE, "a second after the cut");
@@ -338,7 +373,9 @@ class EnsembleTest {
         }
         final long xruns = xruns(jacks) - xrunsBefore;
         final long jacktripEvents = JacktripStats.receiveEvents(awaitStatsLine(api)) - jacktripBefore;
-        final String context = xruns + " xruns, " + jacktripEvents + " events counted by lab-c's jacktrip\nensemble: "
+        final long driftFixes = driftFixes(lab, dir, run[0]);
+        final String context = xruns + " xruns, " + jacktripEvents + " events counted by lab-c's jacktrip, "
+                + driftFixes + " periods resampled to follow a drift\nensemble: "
                 + api.get("/api/lab/ensembles/band").body() + endsSay(lab, dir, run[0]);
         for (int i = 0; i < 2; i++) {
             final String what = NAMES[i + 2] + " hears lab-a while the control path is cut and the coordinator"
@@ -348,13 +385,25 @@ class EnsembleTest {
                     + heard[i].length + " frames, its capacity " + CUT_FRAMES);
             final AudioJudge.Judgement j = AudioJudge.of(Arrays.copyOfRange(heard[i], from / PERIOD * PERIOD,
                     heard[i].length), 0, AudioJudge.wire(1, 16), PERIOD, PERIOD, 0);
-            System.out.println(what + " (" + xruns + " xruns): " + j.summary().lines().findFirst().orElse(""));
+            System.out.println(what + " (" + xruns + " xruns, " + driftFixes + " drift corrections): "
+                    + j.summary().lines().findFirst().orElse(""));
             if (i == 1) {
                 j.assertAccounted(what, xruns + jacktripEvents, AudioJudge.JAMWIRE_PER_XRUN
                         + AudioJudge.JACKTRIP_PER_XRUN, context);
             } else {
                 j.assertAccounted(what, xruns, AudioJudge.JAMWIRE_PER_XRUN, context);
             }
+        }
+    }
+
+    /** Waits until {@code probe} is ready on {@code jack}; if it is not, says what the server printed. */
+    private static void awaitReady(SignalProbe probe, JackServer jack) {
+        try {
+            probe.awaitReady(Duration.ofSeconds(30));
+        } catch (AssertionError e) {
+            final String out = jack.output();
+            throw new AssertionError(e.getMessage() + "\njackd " + jack.name() + " (" + jack.lsp().size()
+                    + " ports) printed last:\n" + out.substring(Math.max(0, out.length() - 3000)), e);
         }
     }
 
@@ -418,12 +467,7 @@ class EnsembleTest {
         for (int i = 0; i < 3; i++) {
             b.append("\n").append(NAMES[i]).append("'s agent, link ").append(links.get(i)).append(": ");
             try {
-                final Process p = new ProcessBuilder(lab.host(i).on(List.of("curl", "-sS", "--max-time", "5", "-H",
-                        "Authorization: Bearer " + Files.readString(dir.resolve("token-" + i)).strip(),
-                        "http://127.0.0.1:8464/api/links/" + links.get(i)))).redirectErrorStream(true).start();
-                final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                p.waitFor();
-                final JsonNode view = AgentClient.JSON.readTree(out);
+                final JsonNode view = linkView(lab, dir, i, links.get(i));
                 b.append(view.path("state").asText()).append(", xruns ").append(view.path("xruns").asLong());
                 b.append(nonZero(view.path("counters")));
                 for (JsonNode c : view.path("clients")) {
@@ -442,6 +486,35 @@ class EnsembleTest {
             }
         }
         return b.toString();
+    }
+
+    /** Link {@code link} as the agent on lab host {@code i} shows it, read as a user there would, with curl. */
+    private static JsonNode linkView(LabHosts lab, Path dir, int i, String link) throws IOException,
+            InterruptedException {
+        final Process p = new ProcessBuilder(lab.host(i).on(List.of("curl", "-sS", "--max-time", "5", "-H",
+                "Authorization: Bearer " + Files.readString(dir.resolve("token-" + i)).strip(),
+                "http://127.0.0.1:8464/api/links/" + link))).redirectErrorStream(true).start();
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return AgentClient.JSON.readTree(out);
+    }
+
+    /**
+     * The periods the JamWire ends resampled to follow a drift they measured ({@code drift_fix}):
+     * the hub's clients' and both JamWire members', for the judges' reports.
+     */
+    private static long driftFixes(LabHosts lab, Path dir, JsonNode run) throws IOException, InterruptedException {
+        long fixes = 0;
+        for (int i = 0; i < 3; i++) {
+            final String link = i == 0 ? run.path("hubLink").asText("") : run.path("members").path(i - 1)
+                    .path("link").asText("");
+            final JsonNode view = linkView(lab, dir, i, link);
+            fixes += view.path("counters").path("drift_fix").asLong(0);
+            for (JsonNode c : view.path("clients")) {
+                fixes += c.path("counters").path("drift_fix").asLong(0);
+            }
+        }
+        return fixes;
     }
 
     private static String nonZero(JsonNode counters) {
