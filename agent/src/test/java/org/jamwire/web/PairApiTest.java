@@ -30,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * use the built-in backend, so no JACK server is needed.
  */
 @Tag("integration")
-@Tag("concurrent")
 class PairApiTest {
 
     @TempDir
