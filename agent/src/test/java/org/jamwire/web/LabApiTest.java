@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * refused, and the pre-flight catches the rate mismatch before anything starts.
  */
 @Tag("integration")
-@Tag("concurrent")
 class LabApiTest {
 
     @TempDir

@@ -35,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * exposition.
  */
 @Tag("integration")
-@Tag("concurrent")
 class PrometheusScrapeTest {
 
     @TempDir
