@@ -202,6 +202,11 @@ public final class JackSignalClient implements AutoCloseable {
         }
     }
 
+    /** The server's sample rate. */
+    public int sampleRate() throws org.jaudiolibs.jnajack.JackException {
+        return client.getSampleRate();
+    }
+
     /** Frames this client has played (and recorded, while there was room). */
     public long frames() {
         return frames;

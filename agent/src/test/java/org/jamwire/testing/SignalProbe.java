@@ -135,7 +135,17 @@ public final class SignalProbe implements AutoCloseable {
      * @return the probe's frame at which the first turn begins
      */
     public long beginTurns() throws IOException {
-        process.getOutputStream().write("begin\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return beginTurns(Long.MIN_VALUE);
+    }
+
+    /**
+     * As {@link #beginTurns()}, the turns beginning at {@code atNanos} on {@link System#nanoTime()}'s
+     * clock (the machine's monotonic clock, the same in every process): probes on several JACK
+     * servers begin together however late each takes the command, as long as it is before then.
+     */
+    public long beginTurns(long atNanos) throws IOException {
+        process.getOutputStream().write(("begin" + (atNanos == Long.MIN_VALUE ? "" : " " + atNanos) + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         process.getOutputStream().flush();
         final Pattern begins = Pattern.compile("turns begin at frame (\\d+)");
         final long[] origin = {-1};
@@ -252,8 +262,12 @@ public final class SignalProbe implements AutoCloseable {
             if (turn != null) {
                 final BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
                         java.nio.charset.StandardCharsets.UTF_8));
-                if ("begin".equals(in.readLine())) {
-                    turn.origin = client.frames() + LEAD;
+                final String begin = in.readLine();
+                if (begin != null && begin.startsWith("begin")) {
+                    final String[] words = begin.split(" ");
+                    // At the time asked for, on the machine's monotonic clock; else a lead from now.
+                    turn.origin = client.frames() + (words.length < 2 ? LEAD : Math.max(LEAD / 4,
+                            (Long.parseLong(words[1]) - System.nanoTime()) * client.sampleRate() / 1_000_000_000L));
                     System.out.println("turns begin at frame " + turn.origin);
                     System.out.flush();
                     final int until = Integer.getInteger(UNTIL, 0);

@@ -205,8 +205,11 @@ class EnsembleTest {
         final long xrunsBefore = xruns(jacks);
         final long jacktripBefore = JacktripStats.receiveEvents(memberOutput(api, 2));
         final long[] origins = new long[MEMBERS];
+        // The probes begin the turns at one moment of the machine's clock, a second from now,
+        // however late each takes the command (a loaded machine can keep a JVM waiting).
+        final long at = System.nanoTime() + 1_000_000_000L;
         for (int n = 0; n < MEMBERS; n++) {
-            origins[n] = probes.get(n).beginTurns();
+            origins[n] = probes.get(n).beginTurns(at);
             assertTrue(origins[n] + (long) MEMBERS * SLOT <= RECORD_FRAMES, "the probe records the turns: it began"
                     + " them at frame " + origins[n] + " of " + RECORD_FRAMES);
         }
@@ -318,11 +321,12 @@ class EnsembleTest {
         }
         final long xrunsBefore = xruns(jacks);
         final long jacktripBefore = JacktripStats.receiveEvents(memberOutput(api, 2));
-        player.beginTurns();
+        final long at = System.nanoTime() + 1_000_000_000L;
+        player.beginTurns(at);
         final long[] judgedFrom = new long[2];
         for (int i = 0; i < 2; i++) {
             // A second of lab-a heard before the cut, past what the judge leaves out at the start.
-            judgedFrom[i] = ears.get(i).beginTurns() + (long) (UNJUDGED_SECONDS * RATE);
+            judgedFrom[i] = ears.get(i).beginTurns(at) + (long) (UNJUDGED_SECONDS * RATE);
         }
         awaitEars(ears, judgedFrom[0] + RATE, "a second into the judged part");
 
