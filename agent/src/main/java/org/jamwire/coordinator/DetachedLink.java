@@ -107,7 +107,7 @@ final class DetachedLink implements RemoteEnd {
         end.refresh();
         if (!end.running) {
             throw new IOException(program + " no longer runs on " + ssh.target() + " (its log, "
-                    + "~/.local/state/jamwire/members/" + name + ".log, ends: " + tail(end.output, 300) + ")");
+                    + end.log() + ", ends: " + tail(end.output, 300) + ")");
         }
         return end;
     }
@@ -130,9 +130,9 @@ final class DetachedLink implements RemoteEnd {
         ssh = again;
     }
 
-    /** Its name on its machine. */
-    String name() {
-        return name;
+    /** Its log on its machine, as a user there would name it (where XDG_STATE_HOME is not set). */
+    String log() {
+        return "~/.local/state/jamwire/members/" + name + ".log";
     }
 
     /** Its process id on its machine, as last read. */

@@ -132,7 +132,7 @@ final class EnsembleEnds {
                     program, command);
             end = detached;
             shown = ServerCommand.shown(command) + " on " + m.peer() + ", detached (process " + detached.pid()
-                    + ", its log ~/.local/state/jamwire/members/" + detached.name() + ".log)";
+                    + ", its log " + detached.log() + ")";
         }
         synchronized (memberEnds) {
             memberEnds.put(m.peer(), end);
