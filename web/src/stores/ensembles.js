@@ -7,6 +7,13 @@ import { poller } from './poll.js'
 export const POLL_MS = 1000
 // The hub's patch mode when the form leaves it: each member hears the others, not itself.
 export const DEFAULT_PATCH = 2
+// The hub's name when it runs on this machine, in this agent.
+export const HERE = 'here'
+
+// A machine of an ensemble as the page names it: a peer's name, or "this machine".
+export function machineName(name) {
+  return name === HERE ? 'this machine' : name
+}
 
 export const ensembleStore = reactive({
   // GET /api/lab/ensembles: [{ name, hub, patch, members: [{ peer, channels, queue }], run }]

@@ -122,6 +122,37 @@ describe('Ensembles on the Lab view', () => {
     expect(polls).toBeGreaterThanOrEqual(3)
   })
 
+  it('offers this machine as the hub, says what that means, and names it so in the run', async () => {
+    const here = {
+      ...ensemble({ state: 'running', stepStates: STEP_NAMES.map(() => 'DONE'), members: [] }),
+      hub: 'here',
+      members: [
+        { peer: 'hub', channels: 2, queue: '4' },
+        { peer: 'studio-a', channels: 2, queue: '4' },
+      ],
+    }
+    here.run.machines = [
+      { peer: 'here', role: 'hub', os: 'Linux', jackRunning: true, sampleRate: 48000, bufferSize: 128, xruns: 0, agentRunning: true, freePorts: [4464], fixes: [], jackMismatch: false },
+    ]
+    const { calls } = mockFetch(labRoutes(PEERS, { 'POST /api/lab/ensembles': [202, here], 'GET /api/lab/ensembles/band': [200, here] }))
+    wrapper = await mountView(LabView, { attachTo: document.body })
+    const panel = wrapper.get('[data-test="ensemble-panel"]')
+    const hub = panel.get('[data-test="ensemble-hub"]')
+    expect(hub.findAll('option').map((o) => [o.element.value, o.text()]).at(-1)).toEqual(['here', 'this machine (this agent)'])
+    await hub.setValue('here')
+    expect(panel.text()).toContain('every member must reach this machine over UDP, and the ensemble stops when this agent stops')
+    // Every peer can be a member now, the first one too.
+    await panel.get('[data-test="ensemble-name"]').setValue('band')
+    await panel.get('[data-test="member-hub"]').setValue(true)
+    await panel.get('[data-test="member-studio-a"]').setValue(true)
+    await panel.get('[data-test="ensemble-form"]').trigger('submit')
+    await flushPromises()
+    expect(calls.find((c) => c.method === 'POST' && c.url === '/api/lab/ensembles').body.hub).toBe('here')
+    const run = wrapper.get('[data-test="ensemble-run"]')
+    expect(run.get('[data-test="ensemble-summary"]').text()).toBe('Running: the hub on this machine, and every member hears it.')
+    expect(wrapper.get('[data-name="band"]').text()).toContain('hub this machine, patch 2; hub, studio-a')
+  })
+
   it('shows the hub’s clients beside the members, a jacktrip member’s counters among them', async () => {
     const running = ensemble({
       state: 'running',

@@ -23,7 +23,7 @@ final class AgentLink implements RemoteEnd {
      */
     AgentLink(PeerAgent agent, String id) throws IOException {
         if (!id.matches("l[0-9]{1,9}")) {
-            throw new IOException("the agent on " + agent.peer().name() + " answered a link id that is not one");
+            throw new IOException("the agent on " + agent.name() + " answered a link id that is not one");
         }
         this.agent = agent;
         this.id = id;

@@ -7,17 +7,19 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * An ensemble as the user defines it: a hub on one peer, and members on others that join it as
- * hub clients, each with its own channels and queue. Kept by {@link EnsembleFile}, so that it can
+ * An ensemble as the user defines it: a hub on one peer (or on this machine, {@value #HERE}), and
+ * members on other peers that join it as hub clients, each with its own channels and queue. Kept by {@link EnsembleFile}, so that it can
  * start again with one action. Immutable.
  *
  * @param name what the user calls it: letters, digits, '.', '_' and '-', at most 32
- * @param hub the peer that runs the hub
+ * @param hub the peer that runs the hub, or {@value #HERE} for this machine
  * @param patch the hub's patch mode, 0 to 5 (jacktrip's {@code -p})
  * @param members the member machines, in order; at least one, at most {@value #MAX_MEMBERS}
  */
 public record Ensemble(String name, String hub, int patch, List<Member> members) {
 
+    /** The hub's name when it runs on this machine, in this agent. */
+    public static final String HERE = "here";
     /** The most members an ensemble may have: the hub's slots allow more, a lab's rooms fewer. */
     public static final int MAX_MEMBERS = 16;
     /** The most channels a member may send and receive. */
@@ -69,7 +71,7 @@ public record Ensemble(String name, String hub, int patch, List<Member> members)
                     + " digit, e.g. rehearsal-a");
         }
         if (hub == null || hub.isBlank()) {
-            throw new Invalid("hub", "hub: name the peer that runs the hub");
+            throw new Invalid("hub", "hub: name the peer that runs the hub, or " + HERE + " for this machine");
         }
         if (patch < 0 || patch > 5) {
             throw new Invalid("patch", "patch: " + patch + " is not a patch mode: use 0 to 5 (2: each member hears"
@@ -85,6 +87,10 @@ public record Ensemble(String name, String hub, int patch, List<Member> members)
             final String at = "members[" + i + "]";
             if (m.peer() == null || m.peer().isBlank()) {
                 throw new Invalid(at + ".peer", at + ".peer: name the peer this member runs on");
+            }
+            if (m.peer().equals(HERE)) {
+                throw new Invalid(at + ".peer", at + ".peer: this machine can run the hub (hub: " + HERE + "), not a"
+                        + " member; name a peer");
             }
             if (m.peer().equals(hub)) {
                 throw new Invalid(at + ".peer", at + ".peer: " + m.peer() + " runs the hub; a member must be another"
@@ -103,6 +109,16 @@ public record Ensemble(String name, String hub, int patch, List<Member> members)
             }
         }
         return new Ensemble(name, hub, patch, members);
+    }
+
+    /** Whether the hub runs on this machine. */
+    public boolean hubHere() {
+        return HERE.equals(hub);
+    }
+
+    /** The hub's machine as messages call it: its peer's name, or "this machine". */
+    public String hubName() {
+        return hubHere() ? PeerAgent.THIS_MACHINE : hub;
     }
 
     /** Every machine of the ensemble: the hub's first, then the members'. */

@@ -28,7 +28,9 @@ final class EnsembleEnds {
 
     private final Ensemble ensemble;
     private final Lab lab;
+    private final ThisMachine here;
     private final Map<String, PairEnds.Probed> probed = new LinkedHashMap<>();
+    private final Map<String, PeerReport> reports = new LinkedHashMap<>();
     private final Map<String, PeerAgent> agents = new ConcurrentHashMap<>();
     private final List<SshSession> sessions = new CopyOnWriteArrayList<>();
     private final Map<String, RemoteEnd> memberEnds = new LinkedHashMap<>();
@@ -39,9 +41,11 @@ final class EnsembleEnds {
     private volatile boolean closed;
     private final EnsembleWatch watch;
 
-    EnsembleEnds(Ensemble ensemble, Lab lab) {
+    /** @param here this machine, which runs the hub when the ensemble says {@link Ensemble#HERE}; or null */
+    EnsembleEnds(Ensemble ensemble, Lab lab, ThisMachine here) {
         this.ensemble = ensemble;
         this.lab = lab;
+        this.here = here;
         this.watch = new EnsembleWatch(this, lab);
     }
 
@@ -76,27 +80,52 @@ final class EnsembleEnds {
     }
 
     String connect(String machine) throws Exception {
+        if (isHere(machine)) {
+            final PeerReport report = here().probe();
+            agents.put(machine, here().agent());
+            reports.put(machine, report);
+            preflight = EnsemblePreflight.of(ensemble, reports);
+            return "this machine's own agent; JACK " + (report.jackRunning() ? report.sampleRate() + " Hz, "
+                    + report.bufferSize() + " frames" : "does not run");
+        }
         final Peer p = lab.get(machine);
         final SshSession ssh = open(p);
         final PeerReport report = PeerProbe.probe(ssh, p);
         probed.put(machine, new PairEnds.Probed(p, ssh, report));
-        preflight = EnsemblePreflight.of(ensemble, probed);
+        reports.put(machine, report);
+        preflight = EnsemblePreflight.of(ensemble, reports);
         return "ssh to " + p.target() + ": " + report.os() + ConnectStep.agentNote(report);
     }
 
+    private boolean isHere(String machine) {
+        return ensemble.hubHere() && machine.equals(Ensemble.HERE);
+    }
+
+    private ThisMachine here() {
+        if (here == null) {
+            throw new IllegalStateException("this agent cannot run a hub itself: choose a peer as the hub");
+        }
+        return here;
+    }
+
     String check() throws PairStep.Refused {
-        final PairEnds.Probed hub = probed.get(ensemble.hub());
-        final EnsemblePreflight p = EnsemblePreflight.of(ensemble, probed);
+        final PeerReport hub = reports.get(ensemble.hub());
+        final EnsemblePreflight p = EnsemblePreflight.of(ensemble, reports);
         preflight = p;
         if (!p.fixes().isEmpty()) {
             throw new PairStep.Refused(String.join("; ", p.fixes()));
         }
-        return "every machine at " + hub.report().sampleRate() + " Hz, " + hub.report().bufferSize() + " frames";
+        return "every machine at " + hub.sampleRate() + " Hz, " + hub.bufferSize() + " frames";
     }
 
     String startHub() throws IOException, SshException {
-        final PairEnds.Probed hub = probed.get(ensemble.hub());
-        final PeerAgent agent = PeerAgent.find(hub.ssh(), hub.peer());
+        final PeerAgent agent;
+        if (ensemble.hubHere()) {
+            agent = here().agent();
+        } else {
+            final PairEnds.Probed hub = probed.get(ensemble.hub());
+            agent = PeerAgent.find(hub.ssh(), hub.peer());
+        }
         agents.put(ensemble.hub(), agent);
         final JsonNode link = agent.post("/api/links", Map.of("mode", "hubserver", "options",
                 Map.of("hubpatch", String.valueOf(ensemble.patch()))));
@@ -104,14 +133,16 @@ final class EnsembleEnds {
         hubEnd = end;
         final String why = end.awaitListening("agent", LISTEN_WAIT);
         if (why != null) {
-            throw new IOException("the hub on " + ensemble.hub() + " did not start listening" + why);
+            throw new IOException("the hub on " + ensemble.hubName() + " did not start listening" + why);
         }
-        return "link " + end.link() + " on " + ensemble.hub() + "'s agent: " + link.path("commandLine").asText("");
+        return "link " + end.link() + " on " + ensemble.hubName() + "'s agent: " + link.path("commandLine").asText("");
     }
 
     String startMember(Ensemble.Member m) throws IOException, SshException {
         final PairEnds.Probed p = probed.get(m.peer());
-        final String host = probed.get(ensemble.hub()).peer().host();
+        // A hub here is reached at the address of this machine that the member's route comes to.
+        final String host = ensemble.hubHere() ? ThisMachine.addressToward(p.peer().host())
+                : probed.get(ensemble.hub()).peer().host();
         final RemoteEnd end;
         final String program;
         final String shown;
@@ -122,7 +153,8 @@ final class EnsembleEnds {
                     Map.of("numchannels", String.valueOf(m.channels()), "queue", m.queue(), "remotename", m.peer())));
             end = new AgentLink(agent, link.path("id").asText());
             program = "agent";
-            shown = "link " + end.link() + " on " + m.peer() + "'s agent: " + link.path("commandLine").asText("");
+            shown = "link " + end.link() + " on " + m.peer() + "'s agent: " + link.path("commandLine").asText("")
+                    + (ensemble.hubHere() ? " (this machine is " + host + " there)" : "");
         } else {
             // No agent there: the program runs detached from this session, so that it outlives it.
             final RemoteCommand command = ServerCommand.hubClientForPeer(p.report(), p.peer().jackServer(), host,
@@ -132,7 +164,8 @@ final class EnsembleEnds {
                     program, command);
             end = detached;
             shown = ServerCommand.shown(command) + " on " + m.peer() + ", detached (process " + detached.pid()
-                    + ", its log " + detached.log() + ")";
+                    + ", its log " + detached.log() + ")" + (ensemble.hubHere() ? "; this machine is " + host + " there"
+                    : "");
         }
         synchronized (memberEnds) {
             memberEnds.put(m.peer(), end);
@@ -159,69 +192,12 @@ final class EnsembleEnds {
             }
             if (!waiting.isEmpty() && System.nanoTime() - deadline > 0) {
                 throw new IOException("no audio from the hub within " + AUDIO_WAIT.toSeconds() + " s at "
-                        + String.join(", ", waiting) + ": is UDP from " + ensemble.hub() + " let in there (the lab's"
+                        + String.join(", ", waiting) + ": is UDP from " + ensemble.hubName() + " let in there (the lab's"
                         + " firewall role opens the hub's ports 61002 and up)?");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
         return "audio arrives at " + ends.size() + " member" + (ends.size() == 1 ? "" : "s");
-    }
-
-    /**
-     * Finds the hub's link {@code link} again on its machine's agent, after this agent restarted:
-     * connects to the hub's machine and asks its agent for the link.
-     */
-    String findHub(String link) throws Exception {
-        final Found f = find(ensemble.hub(), link, "the hub");
-        hubEnd = f.end();
-        return "link " + link + " on " + ensemble.hub() + "'s agent, " + f.state();
-    }
-
-    /**
-     * Finds a member's hub client again, as {@link #findHub} does; one without an agent by the name
-     * it was started under, detached.
-     */
-    String findMember(EnsembleJob.Started m) throws Exception {
-        if (m.link() == null) {
-            final Peer p = lab.get(m.peer());
-            final DetachedLink end = DetachedLink.find(open(p), DetachedLink.name(ensemble.name(), m.peer()),
-                    m.program());
-            synchronized (memberEnds) {
-                memberEnds.put(m.peer(), end);
-            }
-            members.add(m);
-            return m.program() + " on " + m.peer() + ", detached, runs (process " + end.pid() + ")";
-        }
-        final Found f = find(m.peer(), m.link(), m.peer() + "'s hub client");
-        synchronized (memberEnds) {
-            memberEnds.put(m.peer(), f.end());
-        }
-        members.add(m);
-        return "link " + m.link() + " on " + m.peer() + "'s agent, " + f.state();
-    }
-
-    /** A link found again, and its state on its agent. */
-    private record Found(RemoteEnd end, String state) {
-    }
-
-    private Found find(String machine, String link, String what) throws Exception {
-        final PeerAgent known = agents.get(machine);
-        final PeerAgent agent = known != null ? known : connectAgent(machine);
-        final String state;
-        try {
-            state = agent.get("/api/links/" + link).path("state").asText("");
-        } catch (PeerAgent.AgentError e) {
-            if (e.status() == 404) {
-                throw new IOException(what + " (link " + link + ") is gone from " + machine + "'s agent: it was"
-                        + " stopped there, or that agent restarted; stop the ensemble and start it again", e);
-            }
-            throw e;
-        }
-        if (state.equals("stopped") || state.equals("failed")) {
-            throw new IOException(what + " (link " + link + " on " + machine + "'s agent) is " + state
-                    + ": stop the ensemble and start it again");
-        }
-        return new Found(new AgentLink(agent, link), state);
     }
 
     /**
@@ -232,6 +208,19 @@ final class EnsembleEnds {
      */
     String watch() {
         return watch.check();
+    }
+
+    /** Keeps the hub's end, found again after this agent restarted. */
+    void hubFound(RemoteEnd end) {
+        hubEnd = end;
+    }
+
+    /** Keeps a member's end, found again after this agent restarted. */
+    void memberFound(EnsembleJob.Started m, RemoteEnd end) {
+        synchronized (memberEnds) {
+            memberEnds.put(m.peer(), end);
+        }
+        members.add(m);
     }
 
     /** Every end by its machine: the hub's first, then the members' in order. */
@@ -300,6 +289,10 @@ final class EnsembleEnds {
 
     /** Opens an ssh session to {@code machine}, held until the ensemble stops, and finds its agent there. */
     PeerAgent connectAgent(String machine) throws Exception {
+        if (isHere(machine)) {
+            agents.put(machine, here().agent());
+            return agents.get(machine);
+        }
         final Peer p = lab.get(machine);
         final PeerAgent agent = PeerAgent.find(open(p), p);
         agents.put(machine, agent);

@@ -77,23 +77,31 @@ public final class EnsembleJob implements AutoCloseable {
     private volatile Instant controlAt;
     private final Map<String, JsonNode> latencies = new ConcurrentHashMap<>();
 
-    private EnsembleJob(String id, Ensemble ensemble, Lab lab, Consumer<EnsembleJob> onChange, boolean reattaching) {
+    private EnsembleJob(String id, Ensemble ensemble, Lab lab, ThisMachine here, Consumer<EnsembleJob> onChange,
+            boolean reattaching) {
         this.id = id;
         this.ensemble = ensemble;
         this.onChange = onChange;
-        this.ends = new EnsembleEnds(ensemble, lab);
+        this.ends = new EnsembleEnds(ensemble, lab, here);
         this.reattaching = reattaching;
     }
 
-    /** A job that starts {@code ensemble}; {@link #run} runs it. */
-    public static EnsembleJob start(String id, Ensemble ensemble, Lab lab, Consumer<EnsembleJob> onChange) {
-        final EnsembleJob job = new EnsembleJob(id, ensemble, lab, onChange, false);
+    /**
+     * A job that starts {@code ensemble}; {@link #run} runs it.
+     *
+     * @param here this machine, which runs the hub when the ensemble names {@link Ensemble#HERE}; or null
+     */
+    public static EnsembleJob start(String id, Ensemble ensemble, Lab lab, ThisMachine here,
+            Consumer<EnsembleJob> onChange) {
+        final EnsembleJob job = new EnsembleJob(id, ensemble, lab, here, onChange, false);
         final EnsembleEnds e = job.ends;
         for (String machine : ensemble.machines()) {
-            job.stages.add(new Stage("connect to " + machine, () -> e.connect(machine)));
+            final String name = ensemble.hubHere() && machine.equals(Ensemble.HERE) ? "check this machine"
+                    : "connect to " + machine;
+            job.stages.add(new Stage(name, () -> e.connect(machine)));
         }
         job.stages.add(new Stage("check every machine against the hub's", e::check));
-        job.stages.add(new Stage("start the hub on " + ensemble.hub(), e::startHub));
+        job.stages.add(new Stage("start the hub on " + ensemble.hubName(), e::startHub));
         for (Ensemble.Member m : ensemble.members()) {
             job.stages.add(new Stage("start " + m.peer() + "'s hub client", () -> e.startMember(m)));
         }
@@ -106,13 +114,20 @@ public final class EnsembleJob implements AutoCloseable {
      * {@link #run} runs it. A failure here stops nothing: what is found can be stopped, and the
      * step says what is missing.
      */
-    public static EnsembleJob reattach(String id, Ensemble ensemble, Attached attached, Lab lab,
+    public static EnsembleJob reattach(String id, Ensemble ensemble, Attached attached, Lab lab, ThisMachine here,
             Consumer<EnsembleJob> onChange) {
-        final EnsembleJob job = new EnsembleJob(id, ensemble, lab, onChange, true);
-        final EnsembleEnds e = job.ends;
-        job.stages.add(new Stage("find the hub again on " + ensemble.hub(), () -> e.findHub(attached.hubLink())));
+        final EnsembleJob job = new EnsembleJob(id, ensemble, lab, here, onChange, true);
+        final EnsembleRefind e = new EnsembleRefind(job.ends, ensemble, lab);
+        final Stage hub = new Stage("find the hub again on " + ensemble.hubName(), () -> e.findHub(attached.hubLink()));
+        if (!ensemble.hubHere()) {
+            job.stages.add(hub);
+        }
         for (Started m : attached.members()) {
             job.stages.add(new Stage("find " + m.peer() + "'s hub client again", () -> e.findMember(m)));
+        }
+        // A hub that ran in this agent went with it: its members are found first, so that Stop stops them.
+        if (ensemble.hubHere()) {
+            job.stages.add(hub);
         }
         return job.withSteps();
     }

@@ -47,14 +47,13 @@ public record EnsemblePreflight(List<Machine> machines) {
         }
     }
 
-    /** The rows for the machines in {@code probed} so far. */
-    static EnsemblePreflight of(Ensemble ensemble, Map<String, PairEnds.Probed> probed) {
+    /** The rows for the machines probed so far, their reports by name ({@link Ensemble#HERE} for this machine). */
+    static EnsemblePreflight of(Ensemble ensemble, Map<String, PeerReport> probed) {
         final List<Machine> rows = new ArrayList<>();
-        final PairEnds.Probed hub = probed.get(ensemble.hub());
-        if (hub == null) {
+        final PeerReport h = probed.get(ensemble.hub());
+        if (h == null) {
             return new EnsemblePreflight(rows);
         }
-        final PeerReport h = hub.report();
         final List<String> hubFixes = new ArrayList<>();
         if (!h.agentRunning()) {
             hubFixes.add("no JamWire agent runs on the hub's machine " + ensemble.hub() + ": start it there (Start"
@@ -62,12 +61,11 @@ public record EnsemblePreflight(List<Machine> machines) {
         }
         rows.add(row(ensemble.hub(), "hub", h, hubFixes, false));
         for (Ensemble.Member m : ensemble.members()) {
-            final PairEnds.Probed p = probed.get(m.peer());
-            if (p == null) {
+            final PeerReport r = probed.get(m.peer());
+            if (r == null) {
                 continue;
             }
-            final PeerReport r = p.report();
-            final Preflight check = Preflight.compare(end(ensemble.hub(), h, m), end(m.peer(), r, m));
+            final Preflight check = Preflight.compare(end(ensemble.hubName(), h, m), end(m.peer(), r, m));
             final List<String> fixes = new ArrayList<>(check.fixes());
             if (!r.agentRunning() && r.jamwireVersion() == null && r.jacktripVersion() == null) {
                 fixes.add("neither JamWire nor jacktrip is installed: install one (Debian: apt install jacktrip), or"

@@ -45,6 +45,8 @@ public final class Ensembles implements AutoCloseable {
     private final Map<String, Ensemble> saved;
     private final Map<String, EnsembleJob> jobs = new HashMap<>();
     private final AtomicInteger nextId = new AtomicInteger(1);
+    /** This machine, for ensembles whose hub runs here; set once the agent listens. */
+    private volatile ThisMachine here;
     /** Set as this agent stops: what runs then is kept in the file as it was, for the next agent. */
     private boolean closed;
 
@@ -66,6 +68,11 @@ public final class Ensembles implements AutoCloseable {
         };
     }
 
+    /** Lets ensembles run their hub on this machine, through {@code here}; called once this agent listens. */
+    public void thisMachine(ThisMachine machine) {
+        this.here = machine;
+    }
+
     /**
      * Finds again every ensemble that ran when this agent last stopped: a job each, on a thread of
      * its own, that connects to its machines and asks their agents for its links.
@@ -75,7 +82,7 @@ public final class Ensembles implements AutoCloseable {
             final Ensemble ensemble = saved.get(e.getKey());
             if (ensemble != null && !jobs.containsKey(e.getKey())) {
                 final EnsembleJob job = EnsembleJob.reattach("e" + nextId.getAndIncrement(), ensemble, e.getValue(),
-                        lab, onChange);
+                        lab, here, onChange);
                 jobs.put(ensemble.name(), job);
                 Jobs.start("ensemble-" + job.id(), job::run);
             }
@@ -124,11 +131,13 @@ public final class Ensembles implements AutoCloseable {
     /**
      * Saves {@code ensemble}, in place of one of the same name.
      *
-     * @throws Lab.LabException when the hub or a member is not a peer; its field names which
+     * @throws Lab.LabException when the hub (unless this machine) or a member is not a peer; its field names which
      * @throws Conflict when the one it replaces is starting or running
      */
     public synchronized void save(Ensemble ensemble) throws Lab.LabException, Conflict, IOException {
-        lab.get(ensemble.hub());
+        if (!ensemble.hubHere()) {
+            lab.get(ensemble.hub());
+        }
         for (int i = 0; i < ensemble.members().size(); i++) {
             try {
                 lab.get(ensemble.members().get(i).peer());
@@ -154,7 +163,7 @@ public final class Ensembles implements AutoCloseable {
             throw notSaved(name);
         }
         refuseIfLive(name, "start it again");
-        final EnsembleJob job = EnsembleJob.start("e" + nextId.getAndIncrement(), e, lab, onChange);
+        final EnsembleJob job = EnsembleJob.start("e" + nextId.getAndIncrement(), e, lab, here, onChange);
         jobs.put(name, job);
         Jobs.start("ensemble-" + job.id(), job::run);
         return job;
@@ -213,15 +222,23 @@ public final class Ensembles implements AutoCloseable {
 
     /**
      * Lets go of every ensemble as this agent stops: closes the ssh sessions, and leaves the hub and
-     * every member streaming.
+     * every member streaming. An ensemble whose hub runs in this agent is stopped instead, members
+     * and all: its hub goes with the agent.
      */
     @Override
     public void close() {
         final List<EnsembleJob> all;
         synchronized (this) {
-            closed = true;
             all = new ArrayList<>(jobs.values());
         }
-        all.forEach(EnsembleJob::detach);
+        for (EnsembleJob job : all) {
+            if (job.ensemble().hubHere()) {
+                job.close();
+            }
+        }
+        synchronized (this) {
+            closed = true;
+        }
+        all.stream().filter(j -> !j.ensemble().hubHere()).forEach(EnsembleJob::detach);
     }
 }

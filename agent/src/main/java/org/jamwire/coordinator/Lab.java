@@ -73,6 +73,10 @@ public final class Lab implements AutoCloseable {
 
     /** Adds a peer; its fields were checked when it was made. */
     public synchronized Peer add(Peer peer) throws LabException, IOException {
+        if (peer.name().equals(Ensemble.HERE)) {
+            throw new LabException("name", "'" + Ensemble.HERE + "' stands for this machine in pairs and ensembles:"
+                    + " choose another name for the peer");
+        }
         if (peers.containsKey(peer.name())) {
             throw new LabException("name", "a peer named '" + peer.name() + "' exists already");
         }

@@ -7,9 +7,10 @@ import java.io.IOException;
 
 /**
  * A peer's JamWire agent, reached through an ssh tunnel to the peer's own loopback, where it stays
- * bound, with its token read from its token file over the same ssh session. Answers are checked as
- * JSON; a refusal becomes an {@link AgentError} carrying the agent's own message. Called on control
- * threads; lives as long as its ssh session.
+ * bound, with its token read from its token file over the same ssh session; or this machine's own
+ * agent, reached directly ({@link #here}), where an ensemble's hub runs on this machine. Answers are
+ * checked as JSON; a refusal becomes an {@link AgentError} carrying the agent's own message. Called
+ * on control threads; lives as long as its ssh session.
  */
 public final class PeerAgent {
 
@@ -40,16 +41,49 @@ public final class PeerAgent {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** What messages call this machine. */
+    static final String THIS_MACHINE = "this machine";
+
     private final SshSession ssh;
     private final Peer peer;
+    private final String name;
+    private final String host;
+    private final int agentPort;
     private final String token;
     private final int localPort;
 
     private PeerAgent(SshSession ssh, Peer peer, String token, int localPort) {
         this.ssh = ssh;
         this.peer = peer;
+        this.name = peer.name();
+        this.host = "127.0.0.1";
+        this.agentPort = peer.agentPort();
         this.token = token;
         this.localPort = localPort;
+    }
+
+    private PeerAgent(String host, int port, String token) {
+        this.ssh = null;
+        this.peer = null;
+        this.name = THIS_MACHINE;
+        this.host = host;
+        this.agentPort = port;
+        this.token = token;
+        this.localPort = port;
+    }
+
+    /**
+     * This machine's own agent, as an ensemble whose hub runs here reaches it: the same API, asked
+     * directly.
+     *
+     * @param listenAddress the address it listens on; a wildcard is reached on 127.0.0.1
+     * @param port its port
+     * @param token its token
+     */
+    public static PeerAgent here(String listenAddress, int port, String token) {
+        final boolean wildcard = listenAddress.equals("0.0.0.0") || listenAddress.equals("::")
+                || listenAddress.equals("[::]");
+        return new PeerAgent(wildcard ? "127.0.0.1" : listenAddress, port, token);
     }
 
     /**
@@ -81,14 +115,24 @@ public final class PeerAgent {
         return path.startsWith("/") ? path : "~/" + path;
     }
 
-    /** The peer. */
+    /** The peer, or null for this machine's own agent. */
     public Peer peer() {
         return peer;
     }
 
-    /** Whether the ssh session it is reached through is still up. */
+    /** The peer's name, or "this machine". */
+    public String name() {
+        return name;
+    }
+
+    /** The port the agent listens on, on its own machine. */
+    int agentPort() {
+        return agentPort;
+    }
+
+    /** Whether the ssh session it is reached through is still up (always, for this machine's own agent). */
     boolean reachable() {
-        return ssh.isOpen();
+        return ssh == null || ssh.isOpen();
     }
 
     /** The agent's token. */
@@ -117,23 +161,23 @@ public final class PeerAgent {
     }
 
     private JsonNode call(String method, String path, String body) throws IOException {
-        if (!ssh.isOpen()) {
-            throw new IOException("the ssh session to " + peer.name() + " is closed");
+        if (!reachable()) {
+            throw new IOException("the ssh session to " + name + " is closed");
         }
-        final TunnelHttp.Answer a = TunnelHttp.request(localPort, peer.agentPort(), method, path, token, body);
+        final TunnelHttp.Answer a = TunnelHttp.request(host, localPort, agentPort, method, path, token, body);
         JsonNode n = null;
         if (!a.body().isBlank()) {
             try {
                 n = JSON.readTree(a.body());
             } catch (JsonProcessingException e) {
-                throw new IOException("the agent on " + peer.name() + " answered " + method + " " + path + " with"
+                throw new IOException("the agent on " + name + " answered " + method + " " + path + " with"
                         + " something that is not JSON (status " + a.status() + ")");
             }
         }
         if (a.status() / 100 != 2) {
             final String message = n != null && n.path("message").isTextual() ? n.get("message").asText()
                     : "status " + a.status();
-            throw new AgentError(a.status(), "the agent on " + peer.name() + ": " + message);
+            throw new AgentError(a.status(), "the agent on " + name + ": " + message);
         }
         return n;
     }

@@ -133,7 +133,7 @@ public final class PeerFeed implements AutoCloseable {
 
     /** Connects to the agent's feed through the tunnel and returns when it ends. */
     private void follow(PeerAgent agent) throws IOException, InterruptedException {
-        final int remote = agent.peer().agentPort();
+        final int remote = agent.agentPort();
         final ClientUpgradeRequest request = new ClientUpgradeRequest(
                 URI.create("ws://127.0.0.1:" + agent.localPort() + "/api/live"));
         request.setTimeout(5, TimeUnit.SECONDS);

@@ -9,9 +9,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * HTTP/1.1 to a peer's agent through an ssh tunnel. The request names the peer's own address and
- * port in its Host header, as a browser on that machine would, since the agent refuses other
- * hosts; java.net.http cannot send such a header. One request per connection, answers up to 1 MiB.
+ * HTTP/1.1 to a peer's agent through an ssh tunnel, or to this machine's own agent directly. The
+ * request names the agent's loopback address and port in its Host header, as a browser on that
+ * machine would, since the agent refuses other hosts; java.net.http cannot send such a header. One
+ * request per connection, answers up to 1 MiB.
  * Called on control threads.
  */
 final class TunnelHttp {
@@ -33,6 +34,12 @@ final class TunnelHttp {
      */
     static Answer request(int localPort, int remotePort, String method, String path, String token, String body)
             throws IOException {
+        return request("127.0.0.1", localPort, remotePort, method, path, token, body);
+    }
+
+    /** Sends one request to {@code host}:{@code localPort}, saying it is for 127.0.0.1:{@code remotePort}. */
+    static Answer request(String host, int localPort, int remotePort, String method, String path, String token,
+            String body) throws IOException {
         final byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         final StringBuilder head = new StringBuilder()
                 .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
@@ -44,7 +51,7 @@ final class TunnelHttp {
         }
         head.append("\r\n");
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", localPort), TIMEOUT_MILLIS);
+            s.connect(new InetSocketAddress(host, localPort), TIMEOUT_MILLIS);
             s.setSoTimeout(TIMEOUT_MILLIS);
             final OutputStream out = s.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
@@ -59,7 +66,7 @@ final class TunnelHttp {
         final byte[] buf = new byte[8192];
         for (int n; (n = in.read(buf)) > 0;) {
             if (b.size() + n > MAX_BYTES) {
-                throw new IOException("the peer's agent answered more than 1 MiB");
+                throw new IOException("the agent answered more than 1 MiB");
             }
             b.write(buf, 0, n);
         }
@@ -68,17 +75,17 @@ final class TunnelHttp {
 
     private static Answer parse(String response) throws IOException {
         if (!response.startsWith("HTTP/1.1 ") || response.length() < 12) {
-            throw new IOException("the peer's agent did not answer HTTP");
+            throw new IOException("the agent did not answer HTTP");
         }
         final int status;
         try {
             status = Integer.parseInt(response.substring(9, 12));
         } catch (NumberFormatException e) {
-            throw new IOException("the peer's agent answered a malformed status line", e);
+            throw new IOException("the agent answered a malformed status line", e);
         }
         final int split = response.indexOf("\r\n\r\n");
         if (split < 0) {
-            throw new IOException("the peer's agent's answer ended in its headers");
+            throw new IOException("the agent's answer ended in its headers");
         }
         final String headers = response.substring(0, split).toLowerCase(java.util.Locale.ROOT);
         final String payload = response.substring(split + 4);
@@ -91,19 +98,19 @@ final class TunnelHttp {
         while (i < s.length()) {
             final int eol = s.indexOf("\r\n", i);
             if (eol < 0) {
-                throw new IOException("the peer's agent sent a malformed chunk");
+                throw new IOException("the agent sent a malformed chunk");
             }
             final int size;
             try {
                 size = Integer.parseInt(s.substring(i, eol).trim(), 16);
             } catch (NumberFormatException e) {
-                throw new IOException("the peer's agent sent a malformed chunk size", e);
+                throw new IOException("the agent sent a malformed chunk size", e);
             }
             if (size == 0) {
                 break;
             }
             if (eol + 2 + size > s.length()) {
-                throw new IOException("the peer's agent's answer was cut short");
+                throw new IOException("the agent's answer was cut short");
             }
             out.append(s, eol + 2, eol + 2 + size);
             i = eol + 2 + size + 2;

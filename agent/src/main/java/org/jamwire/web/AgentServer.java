@@ -28,6 +28,7 @@ import org.jamwire.coordinator.EnsembleRunFile;
 import org.jamwire.coordinator.Ensembles;
 import org.jamwire.coordinator.KnownHosts;
 import org.jamwire.coordinator.Lab;
+import org.jamwire.coordinator.PeerAgent;
 import org.jamwire.coordinator.PeerFeeds;
 import org.jamwire.coordinator.Provisioning;
 import org.jamwire.coordinator.SshSession;
@@ -121,6 +122,8 @@ public final class AgentServer implements AutoCloseable {
                     + ": " + rootMessage(e) + " (is another agent running? pick another port with --port)", e);
         }
         server.guards.hosts(new HostCheck(settings.listenAddress(), settings.allowedHosts(), server.app.port()));
+        server.ensembles.thisMachine(new LocalMachine(PeerAgent.here(settings.listenAddress(), server.app.port(),
+                server.token.value()), server.jack));
         server.feed.start();
         // Ensembles that ran when this agent last stopped are found again.
         server.ensembles.resume();

@@ -126,7 +126,8 @@ final class EnsembleController {
                 ctx.status(201);
             }
         } catch (Lab.LabException e) {
-            throw ApiException.invalid(e.field() == null ? "hub" : e.field(), "a peer's name", e.getMessage());
+            throw ApiException.invalid(e.field() == null ? "hub" : e.field(), "a peer's name (the hub also: here)",
+                    e.getMessage());
         } catch (Ensembles.Conflict e) {
             throw new ApiException(409, "conflict", null, null, e.getMessage());
         }

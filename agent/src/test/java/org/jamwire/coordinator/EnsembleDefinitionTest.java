@@ -55,6 +55,38 @@ class EnsembleDefinitionTest {
     }
 
     @Test
+    void this_machine_can_run_the_hub_and_is_named_so_but_cannot_be_a_member() throws Exception {
+        final Ensemble e = Ensemble.checked("here-band", Ensemble.HERE, 2, List.of(A, B));
+        assertTrue(e.hubHere());
+        assertEquals("this machine", e.hubName());
+        assertEquals(List.of("here", "lab-a", "lab-b"), e.machines());
+        assertField("members[1].peer", () -> Ensemble.checked("e", "lab-hub", 2, List.of(A,
+                new Ensemble.Member(Ensemble.HERE, 2, "4"))));
+        // No peer may take the name that stands for this machine.
+        final Lab lab = new Lab(dir.resolve("peers.json"), new KnownHosts(dir.resolve("known_hosts")),
+                SshSession.Timeouts.defaults());
+        Files.writeString(dir.resolve("key"), "a key");
+        final Peer named0 = new Peer(Ensemble.HERE, "10.0.0.9", 22, "lab", dir.resolve("key"), "default", null);
+        final Lab.LabException named = assertThrows(Lab.LabException.class, () -> lab.add(named0));
+        assertEquals("name", named.field());
+        // The hub's row is this machine's; a member at another period is told to match it.
+        final PeerReport here = report(48_000, 128);
+        final EnsemblePreflight p = EnsemblePreflight.of(e, Map.of("here", here, "lab-a", report(48_000, 256)));
+        assertEquals(List.of("here", "lab-a"), p.machines().stream().map(EnsemblePreflight.Machine::peer).toList());
+        assertEquals(List.of(), p.machines().get(0).fixes());
+        assertTrue(p.machines().get(1).jackMismatch(), p.toString());
+        assertTrue(String.join(" ", p.fixes()).contains("this machine"), p.fixes().toString());
+        // The address a member reaches this machine at is the one the route to it leaves from.
+        assertEquals("127.0.0.1", ThisMachine.addressToward("127.0.0.1"));
+        assertThrows(IOException.class, () -> ThisMachine.addressToward("no-such-host.invalid"));
+    }
+
+    private static PeerReport report(int rate, int period) {
+        return new PeerReport("Linux", "default", true, rate, period, 2, 0, "1.0", null, true, List.of(4464),
+                List.of());
+    }
+
+    @Test
     void the_file_keeps_the_definitions_in_order_readable_by_its_owner_only() throws Exception {
         final EnsembleFile file = new EnsembleFile(dir.resolve("ensembles.json"));
         assertEquals(Map.of(), file.load());

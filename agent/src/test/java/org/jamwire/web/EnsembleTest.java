@@ -290,6 +290,100 @@ class EnsembleTest {
                 () -> "every member's link, and the hub's clients, gone: " + jacks.stream().map(JackServer::lsp)
                         .toList());
         assertEquals(1, api.get("/api/lab/ensembles").json().size(), "the definition stays saved");
+
+        hubOnThisMachine(lab, dir, api, AgentSettings.defaults(settings.port(), settings.tokenFile(),
+                jacks.get(0).name()), coordinator, jacks, open);
+    }
+
+    /**
+     * The hub runs on this machine, in the coordinator's own agent (on lab-hub's JACK server, which
+     * is this machine's too), with lab-a (agent) and lab-c (jacktrip) as members: one call starts
+     * it, each member hears the other through it sample for sample, and as the agent stops it stops
+     * the members with it, since its hub goes; the agent started again finds nothing to run.
+     */
+    private static void hubOnThisMachine(LabHosts lab, Path dir, AgentClient api, AgentSettings settings,
+            AgentServer[] coordinator, List<JackServer> jacks, List<AutoCloseable> open) throws Exception {
+        final AgentClient.Response posted = api.post("/api/lab/ensembles", "{\"name\": \"here-band\", \"hub\":"
+                + " \"here\", \"patch\": 2, \"members\": [{\"peer\": \"lab-a\", \"channels\": 1, \"queue\":"
+                + " \"4\"}, {\"peer\": \"lab-c\", \"channels\": 1, \"queue\": \"4\"}]}");
+        assertEquals(202, posted.status(), posted.body());
+        final JsonNode[] run = new JsonNode[1];
+        Deadlines.await(Duration.ofSeconds(60), () -> {
+            run[0] = api.get("/api/lab/ensembles/here-band").json().path("run");
+            return !"starting".equals(run[0].path("state").asText());
+        }, () -> "the ensemble with its hub here: " + run[0]);
+        assertEquals("running", run[0].get("state").asText(), run[0].toString());
+        final long runningAt = System.nanoTime();
+        final JsonNode steps = run[0].get("steps");
+        assertEquals("check this machine", steps.get(0).get("name").asText(), run[0].toString());
+        assertEquals("start the hub on this machine", steps.get(4).get("name").asText(), run[0].toString());
+        // Each member is told the address of this machine its own route comes to: the lab's bridge.
+        final String bridge = lab.host(0).address().replaceAll("\\.[0-9]+$", ".");
+        for (int i = 5; i <= 6; i++) {
+            assertTrue(steps.get(i).get("detail").asText().contains("this machine is " + bridge), run[0].toString());
+        }
+        final JsonNode here = run[0].get("machines").get(0);
+        assertEquals(List.of("here", "hub", RATE, PERIOD), List.of(here.get("peer").asText(), here.get("role")
+                .asText(), here.get("sampleRate").asInt(), here.get("bufferSize").asInt()), here.toString());
+
+        // lab-a plays the first turn and lab-c the second; each records the other's.
+        final int[] on = {1, 3};
+        final List<SignalProbe> probes = new ArrayList<>();
+        for (int n = 0; n < 2; n++) {
+            final String link = awaitLinkPort(jacks.get(on[n]), () -> "");
+            final SignalProbe probe = SignalProbe.startTurns(jacks.get(on[n]).name(), "here", RECORD_FRAMES, n + 1,
+                    SLOT, 2 * SLOT, List.of("here:out_1>" + link + ":send_1", link + ":receive_1>here:in_1"));
+            open.add(probe);
+            probes.add(probe);
+        }
+        for (int n = 0; n < 2; n++) {
+            awaitReady(probes.get(n), jacks.get(on[n]));
+        }
+        Deadlines.await(Duration.ofSeconds(10), () -> System.nanoTime() - runningAt > SETTLED_NANOS,
+                () -> "two and a half seconds of running");
+        final long xrunsBefore = xruns(jacks);
+        final long jacktripBefore = JacktripStats.receiveEvents(memberOutput(api, "here-band", 1));
+        final long at = System.nanoTime() + 1_000_000_000L;
+        final long[] origins = {probes.get(0).beginTurns(at), probes.get(1).beginTurns(at)};
+        final float[][] heard = {probes.get(0).recording(Duration.ofSeconds(60))[0],
+            probes.get(1).recording(Duration.ofSeconds(60))[0]};
+        final long xruns = xruns(jacks) - xrunsBefore;
+        final String stats = memberOutput(api, "here-band", 1);
+        final long jacktripEvents = JacktripStats.receiveEvents(stats) - jacktripBefore;
+        final String context = xruns + " xruns, " + jacktripEvents + " events counted by lab-c's jacktrip\nensemble: "
+                + api.get("/api/lab/ensembles/here-band").body() + "\nthe hub here: "
+                + api.get("/api/links/" + run[0].get("hubLink").asText()).body();
+        for (int n = 0; n < 2; n++) {
+            final int source = 2 - n;
+            final int from = (int) (origins[n] + (long) (source - 1) * SLOT + (long) (UNJUDGED_SECONDS * RATE));
+            final int to = (int) (origins[n] + (long) source * SLOT);
+            final String what = NAMES[on[n]] + " hears " + NAMES[on[1 - n]] + " through the hub on this machine";
+            final AudioJudge.Judgement j = AudioJudge.of(Arrays.copyOfRange(heard[n], from / PERIOD * PERIOD, to), 0,
+                    AudioJudge.wire(source, 16), PERIOD, PERIOD, 0);
+            System.out.println(what + " (" + xruns + " xruns): " + j.summary().lines().findFirst().orElse(""));
+            if (n == 1) {
+                j.assertAccounted(what, xruns + jacktripEvents, AudioJudge.JAMWIRE_PER_XRUN
+                        + AudioJudge.JACKTRIP_PER_XRUN, context);
+            } else {
+                j.assertAccounted(what, xruns, AudioJudge.JAMWIRE_PER_XRUN, context);
+            }
+        }
+
+        // The agent stops: the hub goes with it, so it stops the members first, and forgets the run.
+        coordinator[0].close();
+        Deadlines.await(Duration.ofSeconds(20), () -> jacks.stream().allMatch(j -> j.lsp().stream()
+                .noneMatch(p -> p.endsWith(":send_1") && !p.startsWith("system:") && !p.startsWith("turns:")
+                        && !p.startsWith("cut:") && !p.startsWith("here:"))),
+                () -> "both members' ends, and the hub's clients, gone: " + jacks.stream().map(JackServer::lsp)
+                        .toList());
+        final JsonNode aLinks = AgentClient.JSON.readTree(curl(lab, dir, 1, "/api/links"));
+        for (JsonNode l : aLinks) {
+            assertTrue(Set.of("stopped", "failed").contains(l.path("state").asText()), "lab-a's agent runs no link: "
+                    + aLinks);
+        }
+        coordinator[0] = AgentServer.start(settings);
+        final JsonNode again = api.get("/api/lab/ensembles/here-band").json();
+        assertTrue(again.get("run").isNull(), "the agent started again has nothing of it to find: " + again);
     }
 
     /**
@@ -350,7 +444,10 @@ class EnsembleTest {
 
         coordinator[0].close();
         final long restarting = System.nanoTime();
-        coordinator[0] = AgentServer.start(settings);
+        // The agent started again watches lab-hub's JACK server, which is this machine's too: the
+        // last part runs a hub in it.
+        coordinator[0] = AgentServer.start(AgentSettings.defaults(settings.port(), settings.tokenFile(),
+                jacks.get(0).name()));
         final JsonNode[] run = new JsonNode[1];
         Deadlines.await(Duration.ofSeconds(10), () -> {
             run[0] = api.get("/api/lab/ensembles/band").json().path("run");
@@ -446,7 +543,7 @@ class EnsembleTest {
         Deadlines.await(Duration.ofSeconds(20), () -> {
             for (String p : jack.lsp()) {
                 if (p.endsWith(":send_1") && !p.startsWith("system:") && !p.startsWith("turns:")
-                        && !p.startsWith("cut:")) {
+                        && !p.startsWith("cut:") && !p.startsWith("here:")) {
                     found[0] = p.substring(0, p.length() - ":send_1".length());
                     return true;
                 }
@@ -495,12 +592,17 @@ class EnsembleTest {
     /** Link {@code link} as the agent on lab host {@code i} shows it, read as a user there would, with curl. */
     private static JsonNode linkView(LabHosts lab, Path dir, int i, String link) throws IOException,
             InterruptedException {
+        return AgentClient.JSON.readTree(curl(lab, dir, i, "/api/links/" + link));
+    }
+
+    /** What the agent on lab host {@code i} answers a GET of {@code path} with, read with curl there. */    private static String curl(LabHosts lab, Path dir, int i, String path) throws IOException,
+            InterruptedException {
         final Process p = new ProcessBuilder(lab.host(i).on(List.of("curl", "-sS", "--max-time", "5", "-H",
                 "Authorization: Bearer " + Files.readString(dir.resolve("token-" + i)).strip(),
-                "http://127.0.0.1:8464/api/links/" + link))).redirectErrorStream(true).start();
+                "http://127.0.0.1:8464" + path))).redirectErrorStream(true).start();
         final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
-        return AgentClient.JSON.readTree(out);
+        return out;
     }
 
     /**
@@ -536,6 +638,11 @@ class EnsembleTest {
     }
 
     private static String memberOutput(AgentClient api, int member) {
-        return api.get("/api/lab/ensembles/band").json().get("run").get("members").get(member).get("output").asText();
+        return memberOutput(api, "band", member);
+    }
+
+    private static String memberOutput(AgentClient api, String ensemble, int member) {
+        return api.get("/api/lab/ensembles/" + ensemble).json().get("run").get("members").get(member).get("output")
+                .asText();
     }
 }
