@@ -43,6 +43,8 @@ public final class JackBackend implements AudioBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(JackBackend.class);
     private static final int OPEN_ATTEMPTS = 3;
+    /** How often a client is opened when the server was reached but the exchange failed. */
+    private static final int SERVER_ERROR_ATTEMPTS = 4;
 
     private final String serverName;
 
@@ -97,8 +99,23 @@ public final class JackBackend implements AudioBackend {
      */
     static synchronized long openClient(String serverName, String clientName) throws AudioBackendException {
         final String server = OneServerPerProcess.effectiveName(serverName);
+        int talks = 0;
         for (int attempt = 1; ; attempt++) {
-            final long client = openOnce(serverName, clientName);
+            final long client;
+            try {
+                client = openOnce(serverName, clientName);
+            } catch (ServerError e) {
+                // libjack names a client's notification socket by the client's name and user only, not
+                // its server's: a client of the same name opening on another JACK server of this
+                // machine at the same moment can take the socket this server connects back to.
+                if (++talks == SERVER_ERROR_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warn("{}; opening it again (attempt {} of {})", e.getMessage(), talks + 1, SERVER_ERROR_ATTEMPTS);
+                attempt--;
+                pause(talks);
+                continue;
+            }
             if (ClientSynchro.ready(client, server)) {
                 return client;
             }
@@ -123,6 +140,24 @@ public final class JackBackend implements AudioBackend {
         JackLibrary.jack_client_close(client);
     }
 
+    /** The server was reached, but the exchange that opens a client failed: worth another try. */
+    static final class ServerError extends AudioBackendException {
+        private static final long serialVersionUID = 1L;
+
+        ServerError(String message) {
+            super(message);
+        }
+    }
+
+    private static void pause(int attempt) throws AudioBackendException {
+        try {
+            Thread.sleep(100L * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AudioBackendException("interrupted while opening a JACK client", e);
+        }
+    }
+
     private static long openOnce(String serverName, String clientName) throws AudioBackendException {
         final IntByReference status = new IntByReference();
         final Pointer client;
@@ -136,7 +171,15 @@ public final class JackBackend implements AudioBackend {
                     + "): install it with `apt install libjack-jackd2-0` and start a JACK server", e);
         }
         if (client == null) {
-            throw new AudioBackendException(openFailure(serverName, clientName, status.getValue()));
+            final int s = status.getValue();
+            if ((s & JackLibrary.STATUS_SERVER_ERROR) != 0 && (s & JackLibrary.STATUS_SERVER_FAILED) == 0) {
+                throw new ServerError("the JACK server " + describe(serverName != null ? serverName
+                        : System.getenv("JACK_DEFAULT_SERVER")) + " was reached, but opening client '" + clientName
+                        + "' there failed (status 0x" + Integer.toHexString(s) + "); a client of the same name opening"
+                        + " on another JACK server of this machine at that moment does this: try again, or give one"
+                        + " of them another name");
+            }
+            throw new AudioBackendException(openFailure(serverName, clientName, s));
         }
         return Pointer.nativeValue(client);
     }

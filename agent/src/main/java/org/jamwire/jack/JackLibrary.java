@@ -26,6 +26,7 @@ final class JackLibrary {
     static final int STATUS_FAILURE = 0x01;
     static final int STATUS_INVALID_OPTION = 0x02;
     static final int STATUS_SERVER_FAILED = 0x10;
+    static final int STATUS_SERVER_ERROR = 0x20;
     static final int STATUS_SHM_FAILURE = 0x200;
     static final int STATUS_VERSION_ERROR = 0x400;
 

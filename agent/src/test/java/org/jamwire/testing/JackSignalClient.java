@@ -2,7 +2,12 @@ package org.jamwire.testing;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -35,6 +40,8 @@ public final class JackSignalClient implements AutoCloseable {
 
     private static final CLibrary LIBC = Native.load("c", CLibrary.class);
     private static final Object ENVIRONMENT = new Object();
+    /** Held by a test client of any process while it opens (see {@link #openAlone}). */
+    private static final Path OPEN_LOCK = Path.of(System.getProperty("java.io.tmpdir"), "jamwire-test-jack-open.lock");
 
     /** What the output ports play. */
     @FunctionalInterface
@@ -87,6 +94,25 @@ public final class JackSignalClient implements AutoCloseable {
     }
 
     /** Opens and activates a client on the server named {@code serverName}. */
+    /**
+     * Opens a client while no other test client on this machine opens one: libjack names a client's
+     * notification socket by the client's name and user, not its server's, so two clients of one
+     * name opening at once on two servers can each take the other's socket, and one fails (seen in
+     * about one open in eight in a loop).
+     */
+    private static JackClient openAlone(String name, EnumSet<JackStatus> status) throws JackException {
+        try (FileChannel lock = FileChannel.open(OPEN_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            final FileLock held = lock.lock();
+            try {
+                return Jack.getInstance().openClient(name, EnumSet.of(JackOptions.JackNoStartServer), status);
+            } finally {
+                held.release();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot take " + OPEN_LOCK + ": " + e.getMessage(), e);
+        }
+    }
+
     public static JackSignalClient open(String serverName, String name, int outputs, int inputs, int capacity) {
         return open(serverName, name, outputs, inputs, capacity, JackSignalClient::sample);
     }
@@ -100,7 +126,7 @@ public final class JackSignalClient implements AutoCloseable {
             LIBC.setenv("JACK_DEFAULT_SERVER", serverName, 1);
             final EnumSet<JackStatus> status = EnumSet.noneOf(JackStatus.class);
             try {
-                final JackClient client = Jack.getInstance().openClient(name, EnumSet.of(JackOptions.JackNoStartServer), status);
+                final JackClient client = openAlone(name, status);
                 try {
                     return new JackSignalClient(client, outputs, inputs, capacity, signal);
                 } catch (JackException | RuntimeException e) {
