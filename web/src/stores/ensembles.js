@@ -54,10 +54,19 @@ export function canStop(ensemble) {
   return state === 'running' || state === 'starting' || (state === 'failed' && !!ensemble.run.reattached)
 }
 
-// The members the feed can bring meters for while the run goes: those an agent runs.
-export function relayedMembers(ensemble) {
-  if (!canStop(ensemble)) return []
-  return (ensemble.run.members || []).filter((m) => m.program === 'agent' && m.link)
+// What the feed follows while the run goes: the relayed feed of each member's agent and, when a
+// member has none, the hub's clients, for that member's meters as the hub hears it (through the
+// hub's agent's relayed feed, or this agent's own hub when the hub runs here).
+export function ensembleFeeds(ensemble) {
+  if (!canStop(ensemble)) return { peers: [], hubs: [] }
+  const members = ensemble.run.members || []
+  const peers = members.filter((m) => m.program === 'agent' && m.link).map((m) => m.peer)
+  const hubs = []
+  if (members.some((m) => m.program !== 'agent' || !m.link) && ensemble.run.hubLink) {
+    if (ensemble.hub === HERE) hubs.push(ensemble.run.hubLink)
+    else peers.push(ensemble.hub)
+  }
+  return { peers, hubs }
 }
 
 export function shownEnsemble() {

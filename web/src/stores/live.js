@@ -30,7 +30,7 @@ export const liveStore = reactive({
   clockOffsetMs: 0,
   // What the Lab view follows besides linkId: this agent's links (the local end of a pair) and
   // peers whose agents' feeds are relayed.
-  ends: { links: [], peers: [] },
+  ends: { links: [], peers: [], hubs: [] },
   // name -> { state, message, links, counters: { id: {...} }, meters: { id: {...} }, events },
   // for each followed peer
   peers: {},
@@ -46,7 +46,7 @@ function hubFeed(id) {
 }
 
 function newPeerFeed() {
-  return { ...emptyFeed(), state: 'connecting', message: null, links: [] }
+  return { ...emptyFeed(), state: 'connecting', message: null, links: [], clientMeters: {} }
 }
 
 // 60 s and a little more of a link's queue delay and jitter, for the plots.
@@ -70,6 +70,9 @@ function handlePeerMessage({ peer, ...msg }) {
     feed.message = msg.message ?? null
   } else if (msg.type === 'links') {
     feed.links = msg.links || []
+  } else if (msg.type === 'meters' && typeof msg.client === 'number') {
+    // A client of a hub there, by the hub's link and the client's name.
+    feed.clientMeters[`${msg.link}/${msg.name}`] = { t: msg.t, send: msg.send, receive: msg.receive }
   } else if (['counters', 'meters', 'event'].includes(msg.type)) {
     Object.assign(feed, reduceFeed(feed, msg, { eventsKept: PEER_EVENTS_KEPT }))
   }
@@ -137,15 +140,17 @@ export function handleMessage(msg, now = Date.now()) {
 }
 
 // The shared topics, then counters and meters of each link followed (the Live view's, then the
-// Lab view's), then the relayed feed of each peer followed, then the clients of the hub followed.
+// Lab view's), then the relayed feed of each peer followed, then the clients of the hubs followed
+// (the Clients view's, then the Lab view's).
 export function topicsFor(linkId, ends = {}, hubId = null) {
   const links = [...new Set([linkId, ...(ends.links || [])].filter(Boolean))]
   const peers = [...new Set((ends.peers || []).filter(Boolean))]
+  const hubs = [...new Set([hubId, ...(ends.hubs || [])].filter(Boolean))]
   return [
     ...BASE_TOPICS,
     ...links.flatMap((id) => [`counters:${id}`, `meters:${id}`]),
     ...peers.map((name) => `peer:${name}`),
-    ...(hubId ? [`hub:${hubId}`] : []),
+    ...hubs.map((id) => `hub:${id}`),
   ]
 }
 
@@ -189,13 +194,15 @@ export function followLink(linkId) {
   subscribe()
 }
 
-// Follows the ends of a pair: local links' counters and meters, and peers' relayed feeds. A peer
-// dropped loses what was kept of it; one added starts as connecting. Nothing is sent when nothing
-// changes.
-export function followEnds({ links = [], peers = [] } = {}) {
-  const next = { links: [...new Set(links.filter(Boolean))], peers: [...new Set(peers.filter(Boolean))] }
+// Follows the ends of a pair or an ensemble: local links' counters and meters, peers' relayed
+// feeds, and the clients of local hubs. A peer dropped loses what was kept of it; one added starts
+// as connecting. Nothing is sent when nothing changes.
+export function followEnds({ links = [], peers = [], hubs = [] } = {}) {
+  const unique = (list) => [...new Set(list.filter(Boolean))]
+  const next = { links: unique(links), peers: unique(peers), hubs: unique(hubs) }
   const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i])
-  if (same(next.links, liveStore.ends.links) && same(next.peers, liveStore.ends.peers)) return
+  const was = liveStore.ends
+  if (same(next.links, was.links) && same(next.peers, was.peers) && same(next.hubs, was.hubs || [])) return
   for (const name of Object.keys(liveStore.peers)) {
     if (!next.peers.includes(name)) delete liveStore.peers[name]
   }
@@ -221,6 +228,18 @@ export function relayedEnd(role, name, linkId) {
   }
 }
 
+// A hub client's meters as the hub's feed brings them: what the hub receives from client NAME
+// ({ receive }) and sends it ({ send }), or null. HUB is the peer that runs the hub, or 'here'.
+export function hubClientMeters(hub, hubLink, name) {
+  if (!hubLink) return null
+  if (hub === 'here') {
+    const feed = liveStore.hubs[hubLink]
+    const client = (feed?.clients || []).find((c) => c.name === name)
+    return client ? feed.meters[client.slot] || null : null
+  }
+  return liveStore.peers[hub]?.clientMeters?.[`${hubLink}/${name}`] || null
+}
+
 // For tests.
 export function resetLive() {
   client?.stop()
@@ -231,7 +250,7 @@ export function resetLive() {
   liveStore.history = {}
   liveStore.events = []
   liveStore.clockOffsetMs = 0
-  liveStore.ends = { links: [], peers: [] }
+  liveStore.ends = { links: [], peers: [], hubs: [] }
   liveStore.peers = {}
   liveStore.hubId = null
   liveStore.hubs = {}

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import LabView from '../../views/LabView.vue'
 import { ensembleRequest } from '../../stores/ensembles.js'
-import { liveStore } from '../../stores/live.js'
+import { handleMessage, liveStore } from '../../stores/live.js'
 import { mockFetch } from '../../testing/fakes.js'
 import { peer } from '../../testing/lab.js'
 import { labRoutes, labViewAfter, labViewBefore, mountView } from '../../testing/views.js'
@@ -183,6 +183,18 @@ describe('Ensembles on the Lab view', () => {
     expect(rows[1].get('[data-test="client-lost"]').text()).toBe('3')
     expect(rows[1].get('[data-test="client-lost"]').classes()).toContain('nonzero')
     expect(rows[0].get('[data-test="client-recv"]').text()).toBe('11,250')
+    // studio-b runs jacktrip with no agent: its end shows the hub's meters and counters for it,
+    // the hub's relayed feed followed for them beside studio-a's agent.
+    expect(liveStore.ends.peers).toEqual(['studio-a', 'hub'])
+    handleMessage({ type: 'meters', peer: 'hub', link: 'l1', client: 1, name: 'studio-b', t: 5, send: { peak: [-40], rms: [-43] }, receive: { peak: [-6], rms: [-9] } })
+    await flushPromises()
+    const b = wrapper.findAll('[data-test="pair-end"]')[1]
+    expect(b.get('[data-test="end-name"]').text()).toBe('Member: studio-b')
+    expect(b.get('[data-test="end-source"]').text()).toContain('studio-b runs jacktrip detached, with no agent there: its meters and counters are the hub’s for it')
+    // What it sends is what the hub receives from it.
+    expect(b.get('[data-test="end-send"] [data-test="meter"]').attributes('data-peak')).toBe('-6')
+    expect(b.get('[data-test="end-receive"] [data-test="meter"]').attributes('data-peak')).toBe('-40')
+    expect(b.get('[data-test="end-counters"]').text()).toContain('3')
   })
 
   it('names the refused field next to it, and lists saved ensembles with Start and Forget', async () => {

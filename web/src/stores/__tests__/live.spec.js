@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { followEnds, followLink, handleMessage, HISTORY_MS, liveClient, liveStore, resetLive, topicsFor } from '../live.js'
+import { followEnds, followLink, handleMessage, HISTORY_MS, hubClientMeters, liveClient, liveStore, resetLive, topicsFor } from '../live.js'
 import { linksStore } from '../links.js'
 import { jackStore } from '../jack.js'
 import { link } from '../../testing/fakes.js'
@@ -105,6 +105,23 @@ describe('live store', () => {
     expect(b.counters.l1).toEqual({ lost: 8, level_frames: 100, late: 1 })
     expect(b.meters.l1.send.rms).toEqual([-2])
     expect(b.meters.l1.receive.peak).toEqual([-30])
+  })
+
+  it('keeps the meters of a hub’s clients by hub and name, relayed or this agent’s own, apart from links’', () => {
+    followEnds({ peers: ['studio-hub'], hubs: ['l4'] })
+    expect(liveClient().topics).toEqual(['links', 'jack', 'events', 'provisions', 'peer:studio-hub', 'hub:l4'])
+    handleMessage({ type: 'meters', peer: 'studio-hub', link: 'l1', client: 2, name: 'studio-c', t: 5, send: { peak: [-3], rms: [-6] }, receive: { peak: [-12], rms: [-15] } })
+    expect(liveStore.peers['studio-hub'].meters).toEqual({})
+    expect(hubClientMeters('studio-hub', 'l1', 'studio-c')).toEqual({ t: 5, send: { peak: [-3], rms: [-6] }, receive: { peak: [-12], rms: [-15] } })
+    expect(hubClientMeters('studio-hub', 'l1', 'studio-d')).toBeNull()
+    expect(hubClientMeters('studio-hub', null, 'studio-c')).toBeNull()
+    // A hub this agent runs: its clients' meters come by slot, named by its client list.
+    handleMessage({ type: 'clients', link: 'l4', t: 1, clients: [{ slot: 0, name: 'studio-c', joinedAt: 'x' }] })
+    handleMessage({ type: 'meters', link: 'l4', client: 0, name: 'studio-c', t: 6, send: { peak: [-1], rms: [-2] }, receive: { peak: [-4], rms: [-5] } })
+    expect(hubClientMeters('here', 'l4', 'studio-c').receive.peak).toEqual([-4])
+    expect(hubClientMeters('here', 'l4', 'studio-a')).toBeNull()
+    // The Clients view's hub and the Lab view's are asked for once.
+    expect(topicsFor(null, { hubs: ['l4'] }, 'l4')).toEqual(['links', 'jack', 'events', 'provisions', 'hub:l4'])
   })
 
   it('keeps a relay’s failure and its message, and starts over on a new socket', () => {

@@ -22,7 +22,9 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
  * A peer agent's live feed, followed through an ssh tunnel so that this agent can relay it: the
- * peer's links, each link's counters (kept whole) and its latest meters. Its own thread connects,
+ * peer's links, each link's counters (kept whole) and its latest meters, and the latest meters of
+ * each client of a hub there (what the hub receives from it and sends it, for a member with no
+ * agent of its own). Its own thread connects,
  * authenticates with the token read over ssh, and reconnects after a loss with a growing pause.
  * What the peer sends is checked before it is kept; a message that does not fit is counted and
  * dropped. The figures are replaced, never changed in place, so readers on other threads see
@@ -49,6 +51,7 @@ public final class PeerFeed implements AutoCloseable {
     private volatile JsonNode links;
     private final Map<String, Map<String, JsonNode>> counters = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> meters = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> clientMeters = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
     private volatile CountDownLatch ended = new CountDownLatch(1);
     private volatile Session session;
@@ -90,6 +93,14 @@ public final class PeerFeed implements AutoCloseable {
     /** Each link's latest meters: {@code send} and {@code receive}. */
     public Map<String, JsonNode> meters() {
         return meters;
+    }
+
+    /**
+     * The latest meters of each hub client there, by {@code LINK/NAME}: the message as the peer's
+     * agent sent it ({@code link}, {@code client}, {@code name}, {@code send}, {@code receive}).
+     */
+    public Map<String, JsonNode> clientMeters() {
+        return clientMeters;
     }
 
     /** Messages from the peer that did not fit and were dropped. */
@@ -177,7 +188,7 @@ public final class PeerFeed implements AutoCloseable {
         public void onWebSocketOpen(Session s) {
             s.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
             s.sendText("{\"type\":\"auth\",\"token\":\"" + token + "\"}", Callback.NOOP);
-            s.sendText("{\"type\":\"subscribe\",\"topics\":[\"links\",\"counters:*\",\"meters:*\"],\"rateHz\":"
+            s.sendText("{\"type\":\"subscribe\",\"topics\":[\"links\",\"counters:*\",\"meters:*\",\"hub:*\"],\"rateHz\":"
                     + RATE_HZ + "}", Callback.NOOP);
         }
 
@@ -195,6 +206,7 @@ public final class PeerFeed implements AutoCloseable {
             links = null;
             counters.clear();
             meters.clear();
+            clientMeters.clear();
             ended.countDown();
         }
 
@@ -216,6 +228,10 @@ public final class PeerFeed implements AutoCloseable {
         }
         final String type = m != null && m.path("type").isTextual() ? m.get("type").asText() : "";
         final String link = m == null ? "" : m.path("link").asText("");
+        if (m != null && m.has("client")) {
+            takeClient(type, link, m);
+            return;
+        }
         switch (type) {
             case "hello" -> status = new Status("up", null);
             case "links" -> {
@@ -243,7 +259,35 @@ public final class PeerFeed implements AutoCloseable {
             }
             case "error" -> status = new Status(status.state(), "the agent on " + name + " said: "
                     + m.path("message").asText(""));
+            // A hub's client list: its clients' meters name them, and the list is the coordinator's to read.
+            case "clients" -> {
+                if (!link.matches("l[0-9]{1,9}") || !m.path("clients").isArray()) {
+                    refused.incrementAndGet();
+                }
+            }
             default -> refused.incrementAndGet();
+        }
+    }
+
+    /**
+     * Keeps a hub client's meters by its link and name; its counters are read from the hub's agent
+     * by whoever shows them, and are not relayed.
+     */
+    private void takeClient(String type, String link, JsonNode m) {
+        final String client = m.path("name").asText("");
+        if (!link.matches("l[0-9]{1,9}") || !m.path("client").canConvertToInt()
+                || !client.matches("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")) {
+            refused.incrementAndGet();
+            return;
+        }
+        if (type.equals("meters")) {
+            if (!m.path("send").isObject() || !m.path("receive").isObject()) {
+                refused.incrementAndGet();
+                return;
+            }
+            clientMeters.put(link + "/" + client, m);
+        } else if (!type.equals("counters")) {
+            refused.incrementAndGet();
         }
     }
 

@@ -10,8 +10,8 @@ import org.jamwire.coordinator.PeerFeeds;
 
 /**
  * The live feed's {@code peer:NAME} topics: what a socket is owed of a peer's relayed feed. The
- * relay's state when it changed, the peer's links, and each link's changed counters and new
- * meters, each marked with the peer's name. Wanting a topic keeps its relay open. Called on the
+ * relay's state when it changed, the peer's links, each link's changed counters and new meters,
+ * and the new meters of each client of a hub there, each marked with the peer's name. Wanting a topic keeps its relay open. Called on the
  * feed's thread.
  */
 final class PeerTopics {
@@ -74,6 +74,22 @@ final class PeerTopics {
             v.put("t", t);
             v.put("send", e.getValue().get("send"));
             v.put("receive", e.getValue().get("receive"));
+            out.accept(v);
+        }
+        for (Map.Entry<String, JsonNode> e : f.clientMeters().entrySet()) {
+            if (e.getValue() == last.put(name + ":client-meters:" + e.getKey(), e.getValue())) {
+                continue;
+            }
+            final JsonNode m = e.getValue();
+            final Map<String, Object> v = new LinkedHashMap<>();
+            v.put("type", "meters");
+            v.put("peer", name);
+            v.put("link", m.get("link").asText());
+            v.put("client", m.get("client").asInt());
+            v.put("name", m.get("name").asText());
+            v.put("t", t);
+            v.put("send", m.get("send"));
+            v.put("receive", m.get("receive"));
             out.accept(v);
         }
     }

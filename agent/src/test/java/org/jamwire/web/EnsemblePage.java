@@ -87,12 +87,12 @@ final class EnsemblePage {
         return meters.isEmpty() ? -200 : Double.parseDouble(meters.get(0).getAttribute("data-peak"));
     }
 
-    /** What the end of {@code member} says instead of meters. */
+    /** What the end of {@code member} says of where its meters come from, when not from its own agent. */
     String note(String member) {
         return until("a note on " + member + "'s end", d -> d.findElements(By.cssSelector(
                 "[data-test=ensemble-ends] section[data-end=member]")).stream()
                 .filter(e -> e.findElement(By.cssSelector("[data-test=end-name]")).getText().endsWith(member))
-                .flatMap(e -> e.findElements(By.cssSelector("[data-test=end-note]")).stream())
+                .flatMap(e -> e.findElements(By.cssSelector("[data-test=end-source]")).stream())
                 .map(WebElement::getText).findFirst().orElse(null), WAIT);
     }
 

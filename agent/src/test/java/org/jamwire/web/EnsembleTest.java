@@ -214,8 +214,8 @@ class EnsembleTest {
                     + " them at frame " + origins[n] + " of " + RECORD_FRAMES);
         }
         // The members' meters move in the tab as the turns go: each sends in its own, and receives in
-        // the others'.
-        page.awaitMetersMove(List.of("lab-a", "lab-b"), WAIT);
+        // the others'; lab-c's, with no agent there, as the hub hears it, through the hub's agent.
+        page.awaitMetersMove(List.of("lab-a", "lab-b", "lab-c"), WAIT);
         final float[][] heard = new float[MEMBERS][];
         for (int n = 0; n < MEMBERS; n++) {
             heard[n] = probes.get(n).recording(Duration.ofSeconds(60))[0];
