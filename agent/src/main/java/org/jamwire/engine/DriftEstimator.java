@@ -25,6 +25,16 @@ package org.jamwire.engine;
  * estimate falls within {@value #RELEASE_SIGMAS} standard errors. Two
  * ends on one clock therefore measure no drift, however many xruns either has.
  *
+ * <p>A load that grows over tens of seconds delays every period of a block a little more than the
+ * last, and moves an envelope as a slope would. But what load can move is bounded: a period begun
+ * later than about a period is an xrun (a step), so lateness moves the two envelopes apart by less
+ * than the longer of the two periods, whatever it does; a drift moves them apart without end. A
+ * drift is therefore believed only once the envelopes, steps left out, have moved apart since the
+ * clocks were followed by more than that ({@value #LATENESS_PERIODS} of the longer period, and
+ * {@value #LATENESS_MARGIN_MICROS} µs), in the direction of the estimate: a clock that drifts by
+ * 100 ppm at 128 frames is believed after about 40 s, by which time the queue has slipped by less
+ * than two periods.
+ *
  * <p>Runs on the JACK thread; allocation-free. Time is a parameter.
  */
 final class DriftEstimator {
@@ -75,6 +85,10 @@ final class DriftEstimator {
      * xruns), a drift of 88 ppm was believed, and the stream resampled.
      */
     static final int MIN_KEPT = BLOCKS / 3;
+    /** How many of the longer period the envelopes may move apart through lateness alone. */
+    static final double LATENESS_PERIODS = 1.25;
+    /** And by how many microseconds more: scheduling noise at both ends. */
+    static final double LATENESS_MARGIN_MICROS = 500;
     private static final double BLOCKS_PER_SECOND = 1e6 / BLOCK_MICROS;
 
     private final Track remote;
@@ -105,6 +119,7 @@ final class DriftEstimator {
     /** The peer's stream started again (new sequence): its clock is followed afresh. */
     void remoteRestart() {
         remote.reset();
+        local.restartNet();
         update();
     }
 
@@ -143,9 +158,14 @@ final class DriftEstimator {
             return;
         }
         ppm = r;
+        // How far the envelopes moved apart, steps left out: as r (the peer's clock ahead) when positive.
+        final double moved = local.net - remote.net;
+        final double lateness = LATENESS_PERIODS * Math.max(local.periodMicros(), remote.periodMicros())
+                + LATENESS_MARGIN_MICROS;
         // A believed drift stays corrected while its estimate moves, until the estimate falls well
         // inside the noise: the correction does not switch on and off at the deadband's edge.
-        if (!believed && Math.abs(r) > Math.max(FLOOR_PPM, DEADBAND_SIGMAS * se)) {
+        if (!believed && Math.abs(r) > Math.max(FLOOR_PPM, DEADBAND_SIGMAS * se) && Math.abs(moved) > lateness
+                && (moved > 0) == (r > 0)) {
             believed = true;
         } else if (believed && Math.abs(r) < Math.max(FLOOR_PPM, RELEASE_SIGMAS * se)) {
             believed = false;
@@ -173,14 +193,33 @@ final class DriftEstimator {
         private double deviation;
         /** The changes the estimate was taken from: those without a step. */
         private int kept;
+        /** The tenth percentile of the changes: a change more than a step above it holds a step. */
+        private double anchor;
+        /** How far the envelope moved since the clock was followed, steps left out, in microseconds. */
+        private double net;
+        private long lastFrame;
+        /** The fewest frames between two observations: this clock's period (0 before two). */
+        private long periodFrames;
 
         Track(int sampleRate) {
             this.microsPerFrame = 1e6 / sampleRate;
             reset();
         }
 
+        /** Counts the envelope's movement from here on. */
+        void restartNet() {
+            net = 0;
+        }
+
+        /** This clock's period in microseconds, 0 before it is known. */
+        double periodMicros() {
+            return periodFrames * microsPerFrame;
+        }
+
         void reset() {
             started = false;
+            net = 0;
+            periodFrames = 0;
             count = 0;
             closed = 0;
             head = 0;
@@ -199,7 +238,10 @@ final class DriftEstimator {
                 originMicros = micros;
                 blockEnd = micros + BLOCK_MICROS;
                 blockIndex = 0;
+            } else if (frame > lastFrame && (periodFrames == 0 || frame - lastFrame < periodFrames)) {
+                periodFrames = frame - lastFrame;
             }
+            lastFrame = frame;
             // How far behind its frame count this clock's time runs: falls as the audio clock runs fast.
             final double offset = (micros - originMicros) - (frame - originFrame) * microsPerFrame;
             boolean moved = false;
@@ -229,6 +271,10 @@ final class DriftEstimator {
                     count++;
                 }
                 summarize();
+                // Its movement counts unless it holds a step (an xrun's, which no drift makes).
+                if (change <= anchor + STEP_MICROS) {
+                    net += change * (blockIndex - lastBlock) / BLOCKS_PER_SECOND;
+                }
                 moved = true;
             }
             lastMin = blockMin;
@@ -245,7 +291,7 @@ final class DriftEstimator {
             // are the ones nearest the lowest: those within STEP_MICROS of the tenth percentile
             // (the lowest itself may be a blip). Their median is the slope, however many seconds
             // held a step.
-            final double anchor = sorted[count / 10];
+            anchor = sorted[count / 10];
             int from = 0;
             while (sorted[from] < anchor - STEP_MICROS) {
                 from++;

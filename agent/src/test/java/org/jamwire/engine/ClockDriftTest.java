@@ -134,6 +134,34 @@ class ClockDriftTest {
     }
 
     /**
+     * Both ends on one clock, loaded as a machine is whose load grows for tens of seconds: every
+     * period at this end begins a little later than the last, up to 3 ms (or nine tenths of a
+     * period, past which it would xrun) over 25 s, stays there for 20 s and falls back over 25 s;
+     * then the same at the peer. Every block's envelope moves as a slope would, for 25 s at a
+     * time, but by less than a period in all: none of it is drift.
+     */
+    @ParameterizedTest(name = "{0} frames")
+    @ValueSource(ints = {128, 256, 512})
+    void on_one_clock_a_load_that_grows_for_tens_of_seconds_is_no_drift(int frames) {
+        final ClockSim sim = new ClockSim(frames, 1, 16, RATE, QUEUE, true, UnderrunPolicy.PREDICT,
+                (c, f) -> JackSignalClient.sample(c + 1, f), 150, 11);
+        sim.wakeNoise = 0.0003;
+        final double most = Math.min(0.003, 0.9 * frames / RATE);
+        final int step = Math.max(1, RATE / 4 / frames);
+        while (sim.seconds() < 150) {
+            final double t = sim.seconds() % 75;
+            final double load = t < 25 ? most * t / 25 : t < 45 ? most : t < 70 ? most * (70 - t) / 25 : 0;
+            sim.loadHere = sim.seconds() < 75 ? load : 0;
+            sim.loadPeer = sim.seconds() < 75 ? 0 : load;
+            sim.run(step);
+        }
+        final String context = "load up to " + most * 1000 + " ms; " + counters(sim);
+        System.out.println("one clock, load growing for 25 s, " + frames + " frames: " + context);
+        assertEquals(0, sim.get(LinkCounter.DRIFT_CORRECTIONS), context);
+        assertEquals(0, sim.get(LinkCounter.DRIFT_PPM), context);
+    }
+
+    /**
      * Ten minutes against a peer whose audio clock runs at another rate (104 ppm fast or slow,
      * and 1000 ppm fast), with scheduling noise at both ends and network jitter of 1 ms.
      */
