@@ -264,6 +264,8 @@ describe('Ensembles on the Lab view', () => {
       freePorts: [4464, 4474],
       fixes,
       jackMismatch,
+      bitDepth: 16,
+      channels: role === 'hub' ? null : 2,
     })
     failed.run.machines = [
       machine('hub', 'hub', 48000, 128),
@@ -287,6 +289,10 @@ describe('Ensembles on the Lab view', () => {
       ['studio-a', 'member'],
     ])
     expect(rows[1].get('[data-test="preflight-jack"]').text()).toBe('44,100 Hz, 128 frames')
+    expect(rows.map((r) => r.get('[data-test="preflight-audio"]').text())).toEqual([
+      '16-bit, each member’s channels',
+      '16-bit, 2 channels each way',
+    ])
     expect(rows[0].find('[data-test="preflight-match"]').exists()).toBe(false)
     await rows[1].get('[data-test="preflight-match"]').trigger('click')
     await rows[1].get('[data-test="preflight-confirm-yes"]').trigger('click')

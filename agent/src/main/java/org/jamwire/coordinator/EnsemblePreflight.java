@@ -13,6 +13,9 @@ import java.util.Map;
  */
 public record EnsemblePreflight(List<Machine> machines) {
 
+    /** Bits per sample on the wire at every end of an ensemble. */
+    static final int BIT_DEPTH = 16;
+
     /** Copies the rows. */
     public EnsemblePreflight {
         machines = List.copyOf(machines);
@@ -35,10 +38,14 @@ public record EnsemblePreflight(List<Machine> machines) {
      * @param fixes what to change before the ensemble can start, each with how; none when it fits
      * @param jackMismatch whether its JACK runs at another rate or period than the hub's: "make it
      *     match the hub" restarts it at the hub's
+     * @param bitDepth the bits per sample on the wire ({@value #BIT_DEPTH}, jacktrip's default, as every
+     *     end of an ensemble sends)
+     * @param channels the channels it sends to the hub and receives from it; null for the hub, which
+     *     gives each member as many as it asks for
      */
     public record Machine(String peer, String role, String os, boolean jackRunning, int sampleRate, int bufferSize,
             long xruns, String jamwireVersion, String jacktripVersion, boolean agentRunning, List<Integer> freePorts,
-            List<String> fixes, boolean jackMismatch) {
+            List<String> fixes, boolean jackMismatch, int bitDepth, Integer channels) {
 
         /** Copies the lists. */
         public Machine {
@@ -59,7 +66,7 @@ public record EnsemblePreflight(List<Machine> machines) {
             hubFixes.add("no JamWire agent runs on the hub's machine " + ensemble.hub() + ": start it there (Start"
                     + " agent in the Lab view, or POST /api/lab/peers/" + ensemble.hub() + "/agent)");
         }
-        rows.add(row(ensemble.hub(), "hub", h, hubFixes, false));
+        rows.add(row(ensemble.hub(), "hub", h, hubFixes, false, null));
         for (Ensemble.Member m : ensemble.members()) {
             final PeerReport r = probed.get(m.peer());
             if (r == null) {
@@ -76,18 +83,21 @@ public record EnsemblePreflight(List<Machine> machines) {
             }
             final boolean mismatch = h.sampleRate() > 0 && r.sampleRate() > 0
                     && (h.sampleRate() != r.sampleRate() || h.bufferSize() != r.bufferSize());
-            rows.add(row(m.peer(), "member", r, fixes, mismatch));
+            rows.add(row(m.peer(), "member", r, fixes, mismatch, m.channels()));
         }
         return new EnsemblePreflight(rows);
     }
 
-    private static Machine row(String peer, String role, PeerReport r, List<String> fixes, boolean mismatch) {
+    private static Machine row(String peer, String role, PeerReport r, List<String> fixes, boolean mismatch,
+            Integer channels) {
         return new Machine(peer, role, r.os(), r.jackRunning(), r.sampleRate(), r.bufferSize(), r.xruns(),
-                r.jamwireVersion(), r.jacktripVersion(), r.agentRunning(), r.freePorts(), fixes, mismatch);
+                r.jamwireVersion(), r.jacktripVersion(), r.agentRunning(), r.freePorts(), fixes, mismatch, BIT_DEPTH,
+                channels);
     }
 
     private static Preflight.End end(String name, PeerReport r, Ensemble.Member m) {
-        return new Preflight.End(name, r.sampleRate(), r.bufferSize(), 16, m.channels(), m.channels(), m.queue());
+        return new Preflight.End(name, r.sampleRate(), r.bufferSize(), BIT_DEPTH, m.channels(), m.channels(),
+                m.queue());
     }
 
     /** Every fix named, each after its machine's name. */

@@ -75,6 +75,9 @@ class EnsembleDefinitionTest {
         assertEquals(List.of("here", "lab-a"), p.machines().stream().map(EnsemblePreflight.Machine::peer).toList());
         assertEquals(List.of(), p.machines().get(0).fixes());
         assertTrue(p.machines().get(1).jackMismatch(), p.toString());
+        assertEquals(List.of(16, 16), p.machines().stream().map(EnsemblePreflight.Machine::bitDepth).toList());
+        assertEquals(java.util.Arrays.asList(null, 2), p.machines().stream().map(EnsemblePreflight.Machine::channels)
+                .toList());
         assertTrue(String.join(" ", p.fixes()).contains("this machine"), p.fixes().toString());
         // The address a member reaches this machine at is the one the route to it leaves from.
         assertEquals("127.0.0.1", ThisMachine.addressToward("127.0.0.1"));
