@@ -59,11 +59,20 @@ public final class JackSignalClient implements AutoCloseable {
     private volatile long frames;
     /** Set when closing: the next period ends JACK's process thread (see {@link #close()}). */
     private volatile boolean finishing;
+    /** Xruns the server reported to this client, once activated. */
+    private final java.util.concurrent.atomic.AtomicLong xruns = new java.util.concurrent.atomic.AtomicLong();
+    /** The server's rate, for how long a period lasts. */
+    private final int rate;
+    /** When the last period began, on the monotonic clock; 0 before the first. */
+    private long lastCycleNanos;
+    /** Periods that began more than half a period late: the graph stalled (written by the process thread). */
+    private volatile long stalls;
 
     private JackSignalClient(JackClient client, int outputCount, int inputCount, int capacity, Signal signal)
             throws JackException {
         this.client = client;
         this.signal = signal;
+        this.rate = client.getSampleRate();
         this.outputs = new JackPort[outputCount];
         this.inputs = new JackPort[inputCount];
         this.recorded = new float[inputCount][capacity];
@@ -75,7 +84,25 @@ public final class JackSignalClient implements AutoCloseable {
             inputs[c] = client.registerPort("in_" + (c + 1), JackPortType.AUDIO, JackPortFlags.JackPortIsInput);
         }
         client.setProcessCallback((jackClient, n) -> process(n));
+        client.setXrunCallback(jackClient -> xruns.incrementAndGet());
         client.activate();
+    }
+
+    /**
+     * The xruns the server reported to this client since it was activated: for a graph whose
+     * server counts them nowhere else (PipeWire's), its xruns.
+     */
+    public long xruns() {
+        return xruns.get();
+    }
+
+    /**
+     * Periods that began more than half a period later than the one before: the graph stalled, as
+     * it does at an xrun. PipeWire's JACK leaves a graph's first xrun unreported, and its dummy
+     * driver does not call a late cycle an xrun at all; a stall seen here is what either cost.
+     */
+    public long stalls() {
+        return stalls;
     }
 
     /**
@@ -178,6 +205,11 @@ public final class JackSignalClient implements AutoCloseable {
         if (finishing) {
             return true; // closing: out of the callback at once (see close())
         }
+        final long now = System.nanoTime();
+        if (lastCycleNanos != 0 && now - lastCycleNanos > 1_500_000_000L * n / rate) {
+            stalls = stalls + 1;
+        }
+        lastCycleNanos = now;
         final long start = frames;
         for (int c = 0; c < outputs.length; c++) {
             final FloatBuffer out = outputs[c].getFloatBuffer();

@@ -48,6 +48,15 @@ public final class Program implements AutoCloseable {
         return start(cmd, jackServer);
     }
 
+    /** As {@link #jacktrip}, with {@code env} added to its environment (e.g. to run on PipeWire's libjack). */
+    public static Program jacktrip(String jackServer, java.util.Map<String, String> env, String... args)
+            throws IOException {
+        final List<String> cmd = new ArrayList<>(List.of("stdbuf", "-oL", "-eL"));
+        cmd.add("jacktrip");
+        cmd.addAll(List.of(args));
+        return start(cmd, jackServer, env);
+    }
+
     /**
      * As {@link #jacktrip}, writing {@code input} to its standard input (jacktrip's client reads a
      * missing user name and password from there).

@@ -25,6 +25,7 @@ public final class SignalProbe implements AutoCloseable {
     private static final String SOURCE = "jamwire.probe.source";
     private static final String SLOT = "jamwire.probe.slot";
     private static final String UNTIL = "jamwire.probe.until";
+    private static final String LINGER = "jamwire.probe.linger";
     private static final Pattern AT_FRAME = Pattern.compile("(?m)^at frame (\\d+)$");
     /** How long after the test begins the turns they begin: a quarter of a second at 48 kHz. */
     private static final int LEAD = 12_000;
@@ -181,6 +182,52 @@ public final class SignalProbe implements AutoCloseable {
         return probe;
     }
 
+    /**
+     * As {@link #startOn}, a probe that plays on once it has recorded, until {@link #endPlaying}:
+     * two probes, each recording what the other plays, both record whole.
+     */
+    public static SignalProbe startOnLingering(List<String> prefix, String classpath, Path file, String server,
+            String name, int outputs, int inputs, int frames, List<String> connections) throws IOException {
+        final List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:-UsePerfData",
+                "-D" + LINGER + "=true", "-cp", classpath, SignalProbe.class.getName(), server, name,
+                Integer.toString(outputs), Integer.toString(inputs), Integer.toString(frames), file.toString()));
+        cmd.addAll(connections);
+        final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        final SignalProbe probe = new SignalProbe(p, file);
+        TestJvm.atExit(p::destroyForcibly);
+        return probe;
+    }
+
+    /** Waits until a lingering probe has written its recording, and plays on. */
+    public void awaitRecorded(Duration timeout) {
+        Deadlines.await(timeout, () -> output.indexOf("recorded") >= 0 || !process.isAlive(),
+                () -> "signal probe recorded: " + output);
+        if (output.indexOf("recorded") < 0) {
+            throw new AssertionError("signal probe failed: " + output);
+        }
+    }
+
+    /**
+     * The xruns the server reported to a lingering probe from its start until it recorded, and the
+     * periods it saw begin more than half a period late (as it said once it had): on a PipeWire
+     * graph, what its xruns and stalls cost (see {@link JackSignalClient#stalls}).
+     */
+    public long xrunsWhileRecording() {
+        final java.util.regex.Matcher m = java.util.regex.Pattern.compile("recorded, xruns ([0-9]+), stalls ([0-9]+)")
+                .matcher(output);
+        if (!m.find()) {
+            throw new IllegalStateException("the probe has not said it recorded: " + output);
+        }
+        return Long.parseLong(m.group(1)) + Long.parseLong(m.group(2));
+    }
+
+    /** Ends a lingering probe's playing; {@link #recording} then reads what it recorded. */
+    public void endPlaying() throws IOException {
+        process.getOutputStream().write("end\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     /** Waits until the probe is playing and its connections are made. */
     public void awaitReady(Duration timeout) {
         Deadlines.await(timeout, () -> output.indexOf("ready") >= 0 || !process.isAlive(),
@@ -283,6 +330,18 @@ public final class SignalProbe implements AutoCloseable {
                 }
             }
             client.awaitFrames(recorded, Duration.ofSeconds(120));
+            if (Boolean.getBoolean(LINGER)) {
+                // Plays on until told to end, and only then writes what it recorded: a probe that
+                // records another end's signal must not hear this one fall silent, or stall (its
+                // process thread waits on a collection), before it is through.
+                System.out.println("recorded, xruns " + client.xruns() + ", stalls " + client.stalls());
+                System.out.flush();
+                final BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
+                        java.nio.charset.StandardCharsets.UTF_8));
+                for (String line = in.readLine(); line != null && !line.equals("end"); line = in.readLine()) {
+                    // Nothing else is asked of it.
+                }
+            }
             try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(Path.of(args[5])))) {
                 final ByteBuffer b = ByteBuffer.allocate(8 + 4 * inputs * recorded).order(ByteOrder.LITTLE_ENDIAN);
                 b.putInt(inputs).putInt(recorded);
