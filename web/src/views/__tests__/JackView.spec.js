@@ -25,6 +25,26 @@ describe('JackView', () => {
     w.unmount()
   })
 
+  it('says when PipeWire serves JACK, calls its period the quantum, and says how to set it', async () => {
+    const pipewire = { ...JACK_RUNNING, bufferSize: 256, audioServer: 'PipeWire 0.3.65' }
+    mockFetch({ 'GET /api/jack': [200, pipewire], 'GET /api/jack/ports': [200, JACK_PORTS] })
+    const w = await mountView(JackView)
+    expect(w.get('[data-test="jack-audio-server"]').text()).toBe('PipeWire 0.3.65')
+    expect(w.get('[data-test="jack-buffer-size"]').text()).toBe('256 frames')
+    expect(w.text()).toContain('Quantum')
+    expect(w.get('[data-test="jack-pipewire-note"]').text()).toContain('pw-metadata -n settings 0 clock.force-quantum 256')
+    w.unmount()
+  })
+
+  it('says nothing of PipeWire on jackd', async () => {
+    mockFetch({ 'GET /api/jack': [200, { ...JACK_RUNNING, audioServer: 'jackd 1.9.21' }], 'GET /api/jack/ports': [200, JACK_PORTS] })
+    const w = await mountView(JackView)
+    expect(w.get('[data-test="jack-audio-server"]').text()).toBe('jackd 1.9.21')
+    expect(w.text()).toContain('Buffer size')
+    expect(w.find('[data-test="jack-pipewire-note"]').exists()).toBe(false)
+    w.unmount()
+  })
+
   it('shows the API’s message when JACK is unavailable', async () => {
     mockFetch({ 'GET /api/jack': [200, JACK_UNAVAILABLE] })
     const w = await mountView(JackView)

@@ -10,6 +10,14 @@ public interface AudioBackend {
     String name();
 
     /**
+     * How to make the server run at {@code frames} per period, for a message that says the link
+     * needs it: restarting jackd with {@code -p}, unless the backend knows better.
+     */
+    default String periodFix(int frames) {
+        return "restart " + name() + " with " + frames + " frames per period (jackd -p " + frames + ")";
+    }
+
+    /**
      * Opens a client with the given ports. Periods are not delivered until
      * {@link AudioSession#start()}.
      */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.jamwire.audio.AudioBackendException;
+import org.jamwire.jack.JackBackend;
 import org.jamwire.jack.JackGraph;
 
 /**
@@ -24,9 +25,11 @@ public final class JackMonitor implements AutoCloseable {
      * @param xruns xruns since the agent started
      * @param cpuLoad the server's DSP load in percent
      * @param message why it is unavailable and how to start it, or null
+     * @param audioServer what serves the agent's libjack ({@code jackd 1.9.21} or {@code PipeWire
+     *     0.3.65}: a PipeWire graph's quantum is its {@code bufferSize}), or null when unavailable
      */
     public record State(String server, String state, int sampleRate, int bufferSize, long xruns, double cpuLoad,
-            String message) {
+            String message, String audioServer) {
     }
 
     /**
@@ -86,7 +89,7 @@ public final class JackMonitor implements AutoCloseable {
     public JackMonitor(String server, EventBus bus) {
         this.server = server;
         this.bus = bus;
-        this.state = new State(server, "unavailable", 0, 0, 0, 0, "not checked yet");
+        this.state = new State(server, "unavailable", 0, 0, 0, 0, "not checked yet", null);
         this.thread = new Thread(this::watch, "jamwire-jack-watch");
         thread.setDaemon(true);
     }
@@ -167,7 +170,7 @@ public final class JackMonitor implements AutoCloseable {
             try {
                 g = JackGraph.open(server, "jamwire-agent");
             } catch (AudioBackendException e) {
-                state = new State(server, "unavailable", 0, 0, xrunsBefore, 0, e.getMessage());
+                state = new State(server, "unavailable", 0, 0, xrunsBefore, 0, e.getMessage(), null);
                 return;
             }
             graph = g;
@@ -183,8 +186,16 @@ public final class JackMonitor implements AutoCloseable {
         }
         xrunsSeen = xruns;
         state = new State(server, "running", s.sampleRate(), s.bufferSize(), xruns,
-                Math.round(s.cpuLoad() * 10) / 10.0, null);
+                Math.round(s.cpuLoad() * 10) / 10.0, null, audioServer());
         ports = ports(g);
+    }
+
+    private static String audioServer() {
+        try {
+            return JackBackend.audioServer();
+        } catch (AudioBackendException e) {
+            return null;
+        }
     }
 
     private static List<Port> ports(JackGraph g) {

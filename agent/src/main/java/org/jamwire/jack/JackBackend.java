@@ -61,6 +61,23 @@ public final class JackBackend implements AudioBackend {
         return "jack";
     }
 
+    /**
+     * On PipeWire, the graph's quantum is set in its settings, which every client shares, and never
+     * by restarting it; else jackd restarts with {@code -p}.
+     */
+    @Override
+    public String periodFix(int frames) {
+        String server;
+        try {
+            server = audioServer();
+        } catch (AudioBackendException e) {
+            server = null;
+        }
+        return onPipeWire(server) ? "this JACK is " + server + ", whose graph runs at the quantum its settings"
+                + " force: pw-metadata -n settings 0 clock.force-quantum " + frames + " (0 lets it choose again)"
+                : AudioBackend.super.periodFix(frames);
+    }
+
     /** JACK clients this process has open through any backend, on whichever server. */
     public static int openClients() {
         return OneServerPerProcess.clients();
@@ -89,6 +106,44 @@ public final class JackBackend implements AudioBackend {
 
     private long openClient(String clientName) throws AudioBackendException {
         return openClient(serverName, clientName);
+    }
+
+    /**
+     * What serves this process's libjack: {@code PipeWire 0.3.65} when it is PipeWire's (as
+     * {@code pw-jack}, or a system-wide replacement, makes it), else {@code jackd 1.9.21}.
+     *
+     * @throws AudioBackendException when libjack cannot be loaded
+     */
+    public static String audioServer() throws AudioBackendException {
+        String server = audioServer;
+        if (server == null) {
+            try {
+                server = describeServer(JackLibrary.jack_get_version_string());
+            } catch (LinkageError e) {
+                throw new AudioBackendException("libjack is not installed or cannot be loaded (" + e.getMessage()
+                        + ")", e);
+            }
+            audioServer = server;
+        }
+        return server;
+    }
+
+    /** {@link #audioServer}, once known: a process loads one libjack. */
+    private static volatile String audioServer;
+
+    /** {@link #audioServer} from libjack's version string. */
+    static String describeServer(String version) {
+        if (version == null) {
+            return "jackd";
+        }
+        final java.util.regex.Matcher pw = java.util.regex.Pattern.compile("PipeWire ([0-9][0-9.]{0,20})")
+                .matcher(version);
+        return pw.find() ? "PipeWire " + pw.group(1) : "jackd " + version.strip();
+    }
+
+    /** Whether {@link #audioServer} names PipeWire. */
+    public static boolean onPipeWire(String audioServer) {
+        return audioServer != null && audioServer.startsWith("PipeWire");
     }
 
     /**

@@ -86,6 +86,9 @@ final class JackLibrary {
 
     static native void jack_set_info_function(MessageCallback callback);
 
+    /** libjack's version: jackd's ({@code 1.9.21}), or PipeWire's ({@code 3.0.0.0 (using PipeWire 0.3.65)}). */
+    static native String jack_get_version_string();
+
     static native int jack_client_close(long client);
 
     /** The client's process thread, as a {@code pthread_t}; 0 before it is activated. */

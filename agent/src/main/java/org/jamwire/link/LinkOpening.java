@@ -102,9 +102,8 @@ final class LinkOpening {
             throws LinkException {
         if (config.expectedBufferSize() > 0 && config.expectedBufferSize() != session.bufferSize()) {
             throw new LinkException("-z " + config.expectedBufferSize() + " does not match " + backend.name()
-                    + "'s buffer size of " + session.bufferSize() + " frames: restart " + backend.name()
-                    + " with " + config.expectedBufferSize() + " frames per period (jackd -p "
-                    + config.expectedBufferSize() + "), or run with -z " + session.bufferSize());
+                    + "'s buffer size of " + session.bufferSize() + " frames: " + backend.periodFix(
+                            config.expectedBufferSize()) + ", or run with -z " + session.bufferSize());
         }
     }
 
