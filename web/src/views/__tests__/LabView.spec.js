@@ -23,6 +23,18 @@ describe('LabView', () => {
     vi.useRealTimers()
   })
 
+  it('shows a peer whose JACK programs run on PipeWire, with its quantum', async () => {
+    const pw = peer({ name: 'studio-p', report: peerReport({ bufferSize: 256, periods: 0, pipeWire: { rate: 48000, quantum: 1024, forceRate: 0, forceQuantum: 256 } }) })
+    mockFetch(labRoutes([pw]))
+    const w = await mountView(LabView)
+    const p = peerCard(w, 'studio-p')
+    expect(p.get('[data-test="report-jack"]').text()).toBe('PipeWire’s graph (its JACK programs run on PipeWire)')
+    expect(p.text()).toContain('Quantum')
+    expect(p.get('[data-test="report-period"]').text()).toBe('256 frames (5.33 ms), forced')
+    expect(p.find('[data-test="report-periods"]').exists()).toBe(false)
+    w.unmount()
+  })
+
   it('lists the peers with their ssh target, JACK server, host key and last probe', async () => {
     mockFetch(routes())
     const w = await mountView(LabView)

@@ -25,12 +25,12 @@ final class CheckStep implements PairStep {
                         ask.sendChannels(), ask.receiveChannels(), ask.queue())
                 : new Preflight.End(ends.client.peer().name(), ask.builtin() ? ask.sampleRate() : cr.sampleRate(),
                         ask.builtin() ? ask.bufferSize() : cr.bufferSize(), ask.bits(), ask.sendChannels(),
-                        ask.receiveChannels(), ask.queue());
+                        ask.receiveChannels(), ask.queue(), !ask.builtin() && cr.onPipeWire());
         // On the built-in backend neither end needs JACK: the peers run at the rate asked for.
         final Preflight check = Preflight.compare(clientEnd, new Preflight.End(sp.name(),
                 ask.builtin() ? clientEnd.sampleRate() : sr.sampleRate(),
                 ask.builtin() ? clientEnd.bufferSize() : sr.bufferSize(), ask.bits(), ask.receiveChannels(),
-                ask.sendChannels(), ask.queue()));
+                ask.sendChannels(), ask.queue(), !ask.builtin() && sr.onPipeWire()));
         if (!check.ok()) {
             throw new Refused(String.join("; ", check.fixes()));
         }

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * An ensemble as the user defines it: a hub on one peer (or on this machine, {@value #HERE}), and
- * members on other peers that join it as hub clients, each with its own channels and queue. Kept by {@link EnsembleFile}, so that it can
- * start again with one action. Immutable.
+ * members on other peers that join it as hub clients, each with its own channels and queue. Kept
+ * by {@link EnsembleFile}, so that it can start again with one action. Immutable.
  *
  * @param name what the user calls it: letters, digits, '.', '_' and '-', at most 32
  * @param hub the peer that runs the hub, or {@value #HERE} for this machine

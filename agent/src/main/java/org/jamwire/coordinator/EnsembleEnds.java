@@ -192,7 +192,8 @@ final class EnsembleEnds {
             }
             if (!waiting.isEmpty() && System.nanoTime() - deadline > 0) {
                 throw new IOException("no audio from the hub within " + AUDIO_WAIT.toSeconds() + " s at "
-                        + String.join(", ", waiting) + ": is UDP from " + ensemble.hubName() + " let in there (the lab's"
+                        + String.join(", ", waiting) + ": is UDP from " + ensemble.hubName()
+                        + " let in there (the lab's"
                         + " firewall role opens the hub's ports 61002 and up)?");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));

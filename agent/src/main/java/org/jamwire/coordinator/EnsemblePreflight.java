@@ -97,7 +97,7 @@ public record EnsemblePreflight(List<Machine> machines) {
 
     private static Preflight.End end(String name, PeerReport r, Ensemble.Member m) {
         return new Preflight.End(name, r.sampleRate(), r.bufferSize(), BIT_DEPTH, m.channels(), m.channels(),
-                m.queue());
+                m.queue(), r.onPipeWire());
     }
 
     /** Every fix named, each after its machine's name. */

@@ -165,15 +165,19 @@ public final class Lab implements AutoCloseable {
 
     /**
      * "Make them match": restarts the peer's JACK server at {@code rate} and {@code frames} (its
-     * JACK service through the service manager, or a hand-started jackd by its own command line),
-     * then probes it again once it answers at the new rate.
+     * JACK service through the service manager, or a hand-started jackd by its own command line;
+     * on a PipeWire machine, forces them in the graph's settings instead, restarting nothing), then
+     * probes it again once it answers at the new rate.
      *
      * @throws IllegalStateException when the peer's jackd cannot be found, stopped or started again
      */
     public Matched matchJack(String name, int rate, int frames) throws LabException, SshException {
         final Peer peer = get(name);
         try (SshSession ssh = connect(peer)) {
-            final String restarted = JackRestart.restart(ssh, peer.jackServer(), rate, frames);
+            // On PipeWire the graph's settings are forced for every client, and nothing restarts.
+            final String restarted = PipeWireSettings.servingJack(ssh, peer.jackServer()) != null
+                    ? PipeWireSettings.force(ssh, rate, frames) : JackRestart.restart(ssh, peer.jackServer(), rate,
+                            frames);
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             PeerReport report = PeerProbe.probe(ssh, peer);
             while (report.sampleRate() != rate && System.nanoTime() - deadline < 0) {

@@ -188,7 +188,8 @@ public final class PeerFeed implements AutoCloseable {
         public void onWebSocketOpen(Session s) {
             s.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
             s.sendText("{\"type\":\"auth\",\"token\":\"" + token + "\"}", Callback.NOOP);
-            s.sendText("{\"type\":\"subscribe\",\"topics\":[\"links\",\"counters:*\",\"meters:*\",\"hub:*\"],\"rateHz\":"
+            s.sendText("{\"type\":\"subscribe\",\"topics\":[\"links\",\"counters:*\",\"meters:*\","
+                    + "\"hub:*\"],\"rateHz\":"
                     + RATE_HZ + "}", Callback.NOOP);
         }
 

@@ -46,9 +46,15 @@ public final class PeerProbe {
             notes.add(e.getMessage());
         }
         final String notRunning = notRunning(jackServer, ssh.target().user(), service);
-        final int rate = jackNumber(ssh, jackServer, "jack_samplerate", notes, notRunning);
-        final int frames = rate > 0 ? jackNumber(ssh, jackServer, "jack_bufsize", notes, notRunning) : 0;
-        final int periods = rate > 0 ? periods(ssh) : 0;
+        // A PipeWire daemon in the user's session, where no jackd serves that server, serves JACK
+        // programs there (through pw-jack, or its libjack installed system-wide): its graph's rate
+        // and quantum are JACK's.
+        final PipeWireSettings pipeWire = PipeWireSettings.servingJack(ssh, jackServer);
+        final int rate = pipeWire != null ? pipeWire.effectiveRate()
+                : jackNumber(ssh, jackServer, "jack_samplerate", notes, notRunning);
+        final int frames = pipeWire != null ? pipeWire.effectiveQuantum()
+                : rate > 0 ? jackNumber(ssh, jackServer, "jack_bufsize", notes, notRunning) : 0;
+        final int periods = pipeWire == null && rate > 0 ? periods(ssh) : 0;
         final String jamwire = version(ssh.run(RemoteCommand.of(PeerPrograms.JAMWIRE_VERSION, "--version")),
                 Pattern.compile("JamWire (\\S{1,40})"));
         final String jamwirePath = jamwirePath(ssh);
@@ -64,7 +70,7 @@ public final class PeerProbe {
             notes.add(e.getMessage() + (e instanceof PeerAgent.NoAgent ? ": xruns are not known" : ""));
         }
         return new PeerReport(os, jackServer, rate > 0, rate, frames, periods, xruns, jamwire, jacktrip, agent, free,
-                notes, jamwirePath, service);
+                notes, jamwirePath, service, pipeWire);
     }
 
     /**

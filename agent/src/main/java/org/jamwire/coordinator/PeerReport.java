@@ -21,15 +21,32 @@ import java.util.List;
  * @param jamwirePath where {@code jamwire} is on the ssh user's PATH, or null when it is not there
  * @param jackService the JACK service's settings from {@value JackSettings#FILE} in the ssh user's
  *     home, or null when there is no such file (no JACK service was provisioned for that user)
+ * @param pipeWire the clock settings of the PipeWire daemon the ssh user's session reaches, or null
+ *     when none answers; when one does, JACK programs there run on PipeWire's graph, whose rate and
+ *     quantum are {@link #sampleRate} and {@link #bufferSize}
  */
 public record PeerReport(String os, String jackServer, boolean jackRunning, int sampleRate, int bufferSize,
         int periods, long xruns, String jamwireVersion, String jacktripVersion, boolean agentRunning,
-        List<Integer> freePorts, List<String> notes, String jamwirePath, JackSettings jackService) {
+        List<Integer> freePorts, List<String> notes, String jamwirePath, JackSettings jackService,
+        PipeWireSettings pipeWire) {
 
     /** Copies the lists. */
     public PeerReport {
         freePorts = List.copyOf(freePorts);
         notes = List.copyOf(notes);
+    }
+
+    /** A report of a machine without PipeWire. */
+    public PeerReport(String os, String jackServer, boolean jackRunning, int sampleRate, int bufferSize,
+            int periods, long xruns, String jamwireVersion, String jacktripVersion, boolean agentRunning,
+            List<Integer> freePorts, List<String> notes, String jamwirePath, JackSettings jackService) {
+        this(os, jackServer, jackRunning, sampleRate, bufferSize, periods, xruns, jamwireVersion, jacktripVersion,
+                agentRunning, freePorts, notes, jamwirePath, jackService, null);
+    }
+
+    /** Whether PipeWire serves JACK programs there. */
+    public boolean onPipeWire() {
+        return pipeWire != null;
     }
 
     /** A report that says nothing of where jamwire is or of a JACK service. */

@@ -20,9 +20,17 @@ public final class Preflight {
      * @param sendChannels channels it sends
      * @param receiveChannels channels it plays
      * @param queue its receive queue, e.g. "4" or "auto"
+     * @param pipeWire whether PipeWire's graph serves its JACK: its rate and quantum are then set in
+     *     the graph's settings, not by restarting a server
      */
     public record End(String name, int sampleRate, int bufferSize, int bits, int sendChannels, int receiveChannels,
-            String queue) {
+            String queue, boolean pipeWire) {
+
+        /** An end on jackd. */
+        public End(String name, int sampleRate, int bufferSize, int bits, int sendChannels, int receiveChannels,
+                String queue) {
+            this(name, sampleRate, bufferSize, bits, sendChannels, receiveChannels, queue, false);
+        }
     }
 
     /**
@@ -52,13 +60,17 @@ public final class Preflight {
         final boolean bothRun = local.sampleRate() > 0 && peer.sampleRate() > 0;
         final boolean rateDiffers = bothRun && local.sampleRate() != peer.sampleRate();
         rows.add(differing("sample rate", hz(local.sampleRate()), hz(peer.sampleRate()), rateDiffers,
-                "restart " + peer.name() + "'s JACK at " + local.sampleRate() + " Hz (jackd -r " + local.sampleRate()
-                        + "; 'make them match' does it), or " + local.name() + "'s at " + peer.sampleRate()
-                        + " Hz: both ends must run at the same rate"));
+                (peer.pipeWire() ? "set " + peer.name() + "'s PipeWire graph to " + local.sampleRate() + " Hz"
+                        + " (pw-metadata -n settings 0 clock.force-rate " + local.sampleRate()
+                        : "restart " + peer.name() + "'s JACK at " + local.sampleRate() + " Hz (jackd -r "
+                        + local.sampleRate()) + "; 'make them match' does it), or " + local.name() + "'s at "
+                        + peer.sampleRate() + " Hz: both ends must run at the same rate"));
         final boolean periodDiffers = bothRun && local.bufferSize() != peer.bufferSize();
         rows.add(differing("buffer size", frames(local.bufferSize()), frames(peer.bufferSize()), periodDiffers,
-                "restart " + peer.name() + "'s JACK with " + local.bufferSize() + "-frame periods (jackd -p "
-                        + local.bufferSize() + "; 'make them match' does it), or " + local.name() + "'s with "
+                (peer.pipeWire() ? "set " + peer.name() + "'s PipeWire graph to a quantum of " + local.bufferSize()
+                        + " frames (pw-metadata -n settings 0 clock.force-quantum " + local.bufferSize()
+                        : "restart " + peer.name() + "'s JACK with " + local.bufferSize() + "-frame periods (jackd -p "
+                        + local.bufferSize()) + "; 'make them match' does it), or " + local.name() + "'s with "
                         + peer.bufferSize() + ": with different periods each packet is played at another pace"));
         rows.add(differing("bit depth", local.bits() + " bits", peer.bits() + " bits", local.bits() != peer.bits(),
                 "use the same --bitres at both ends (e.g. " + local.bits() + ")"));

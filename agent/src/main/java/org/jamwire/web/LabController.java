@@ -288,7 +288,8 @@ final class LabController {
                         config.bitResolution(), config.sendChannels(), config.receiveChannels(), queue),
                 new Preflight.End(peer.name(), builtin ? rate : peer.report().sampleRate(),
                         builtin ? frames : peer.report().bufferSize(),
-                        config.bitResolution(), config.receiveChannels(), config.sendChannels(), queue));
+                        config.bitResolution(), config.receiveChannels(), config.sendChannels(), queue,
+                        !builtin && peer.report().onPipeWire()));
         final Map<String, Object> v = new LinkedHashMap<>();
         v.put("ok", p.ok());
         v.put("rows", p.rows());

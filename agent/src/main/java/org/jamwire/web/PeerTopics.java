@@ -11,8 +11,8 @@ import org.jamwire.coordinator.PeerFeeds;
 /**
  * The live feed's {@code peer:NAME} topics: what a socket is owed of a peer's relayed feed. The
  * relay's state when it changed, the peer's links, each link's changed counters and new meters,
- * and the new meters of each client of a hub there, each marked with the peer's name. Wanting a topic keeps its relay open. Called on the
- * feed's thread.
+ * and the new meters of each client of a hub there, each marked with the peer's name. Wanting a
+ * topic keeps its relay open. Called on the feed's thread.
  */
 final class PeerTopics {
 
