@@ -99,7 +99,19 @@ class HubServerInteropTest {
                         JacktripStats.awaitNext(clients.get(i));
                         jacktripEvents[i] = JacktripStats.receiveEvents(clients.get(i).output()) - jacktripBefore[i];
                     }
-                    final String context = "events: " + events;
+                    // What every end counted, so that a lost period can be traced to the side that lost it:
+                    // the hub's worker for each client, and each jacktrip client's last statistics.
+                    final StringBuilder said = new StringBuilder("events: " + events);
+                    for (HubServer.ClientView v : hub.clients()) {
+                        said.append("\nhub's worker for ").append(v.jackName()).append(": ")
+                                .append(v.stats() == null ? "no stats" : v.stats().statLine());
+                    }
+                    for (int i = 0; i < CLIENTS; i++) {
+                        said.append("\njt").append(i + 1).append(" last said: ")
+                                .append(JacktripStats.lastLine(clients.get(i).output()));
+                    }
+                    said.append("\n").append(xruns).append(" xruns on the five servers");
+                    final String context = said.toString();
                     // Through a worker and a jacktrip client both ways: 16 bits twice, which gives the
                     // same samples as once.
                     for (int ch = 1; ch <= 2 * CLIENTS; ch++) {
