@@ -15,7 +15,15 @@ import org.jamwire.protocol.SampleCodec;
  */
 public final class LinkEngine implements AudioProcessor {
 
-    private final StreamFormat format;
+    /*
+     * The format's figures, copied: the audio thread never calls StreamFormat, a record whose
+     * string constants the JIT would otherwise resolve on this thread.
+     */
+    private final int bufferSize;
+    private final int rateCode;
+    private final int bits;
+    private final int sendChannels;
+    private final int receiveChannels;
     private final PacketRing outgoing;
     private final PacketRing incoming;
     private final Counters counters;
@@ -42,7 +50,11 @@ public final class LinkEngine implements AudioProcessor {
      */
     public LinkEngine(StreamFormat format, PacketRing outgoing, PacketRing incoming, Counters counters,
             MicrosClock clock, SendSignal signal) {
-        this.format = format;
+        this.bufferSize = format.bufferSize();
+        this.rateCode = format.rateCode();
+        this.bits = format.bits();
+        this.sendChannels = format.sendChannels();
+        this.receiveChannels = format.receiveChannels();
         this.outgoing = outgoing;
         this.incoming = incoming;
         this.counters = counters;
@@ -54,8 +66,7 @@ public final class LinkEngine implements AudioProcessor {
         this.queue = new ReceiveQueue(format.receiveChannels(), format.bufferSize(), format.queue(),
                 format.maxQueueMillis(), format.sampleRate(), format.underrunPolicy(), format.followDrift(), counters);
         if (outgoing.slotSize() < history.length) {
-            throw new IllegalArgumentException("send slots of " + outgoing.slotSize()
-                    + " bytes cannot hold a " + history.length + "-byte datagram");
+            throw Refused.slots(outgoing.slotSize(), history.length);
         }
     }
 
@@ -73,7 +84,7 @@ public final class LinkEngine implements AudioProcessor {
     public void process(float[][] inputs, float[][] outputs, int frames) {
         // One reading a period: the send timestamp, and when this period began for the drift estimate.
         final long now = clock.micros();
-        if (frames == format.bufferSize()) {
+        if (frames == bufferSize) {
             send(inputs, frames, now);
         }
         if (resetRequested) {
@@ -86,10 +97,8 @@ public final class LinkEngine implements AudioProcessor {
     }
 
     private void send(float[][] inputs, int frames, long now) {
-        PacketHeader.write(packet, 0, now, sequence, frames, format.rateCode(), format.bits(),
-                format.receiveChannels(), format.sendChannels());
-        SampleCodec.encode(inputs, format.sendChannels(), frames, format.bits(), packet,
-                PacketHeader.LENGTH);
+        PacketHeader.write(packet, 0, now, sequence, frames, rateCode, bits, receiveChannels, sendChannels);
+        SampleCodec.encode(inputs, sendChannels, frames, bits, packet, PacketHeader.LENGTH);
         sequence = (sequence + 1) & 0xFFFF;
         // Newest first: shift older packets one stride right, then put this one in front.
         System.arraycopy(history, 0, history, packetLength, history.length - packetLength);
@@ -124,6 +133,14 @@ public final class LinkEngine implements AudioProcessor {
                 }
             }
             incoming.release();
+        }
+    }
+
+    /** Messages for the constructor, in a class of their own: see {@code RealTimeConstantsTest}. */
+    private static final class Refused {
+        static IllegalArgumentException slots(int slotSize, int datagram) {
+            return new IllegalArgumentException("send slots of " + slotSize + " bytes cannot hold a " + datagram
+                    + "-byte datagram");
         }
     }
 }

@@ -131,7 +131,7 @@ public final class JackGraph implements AutoCloseable {
         if (!isAlive()) {
             return List.of();
         }
-        final String[] names = JackLibrary.ports(client, JackLibrary.AUDIO_TYPE, 0);
+        final String[] names = JackLibrary.ports(client, JackSession.AUDIO_TYPE, 0);
         final List<Port> ports = new ArrayList<>(names.length);
         for (String name : names) {
             final long port = JackLibrary.jack_port_by_name(client, name);

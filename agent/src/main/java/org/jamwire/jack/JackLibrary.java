@@ -15,9 +15,6 @@ import com.sun.jna.ptr.IntByReference;
  */
 final class JackLibrary {
 
-    /** JACK_DEFAULT_AUDIO_TYPE. */
-    static final String AUDIO_TYPE = "32 bit float mono audio";
-
     // jack_options_t
     static final int NO_START_SERVER = 0x01;
     static final int SERVER_NAME = 0x04;

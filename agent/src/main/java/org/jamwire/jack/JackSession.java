@@ -16,6 +16,9 @@ import org.jamwire.audio.AudioSpec;
  */
 public final class JackSession extends AbstractAudioSession {
 
+    /** JACK_DEFAULT_AUDIO_TYPE (kept out of {@code JackLibrary}, whose class the JACK thread runs). */
+    static final String AUDIO_TYPE = "32 bit float mono audio";
+
     private final long client;
     private final AudioSpec spec;
     private final PeriodCallback period;
@@ -59,7 +62,7 @@ public final class JackSession extends AbstractAudioSession {
         final long[] ports = new long[count];
         for (int i = 0; i < count; i++) {
             final String name = prefix + (i + 1);
-            ports[i] = JackLibrary.jack_port_register(client, name, JackLibrary.AUDIO_TYPE, flags, 0);
+            ports[i] = JackLibrary.jack_port_register(client, name, JackSession.AUDIO_TYPE, flags, 0);
             if (ports[i] == 0) {
                 throw new AudioBackendException("JACK refused to register port " + name
                         + ": the server may have run out of ports (raise its limit with `jackd --port-max N`)");
@@ -144,9 +147,9 @@ public final class JackSession extends AbstractAudioSession {
 
     /** Connects capture i to send_i and receive_i to playback i, for as many physical ports as exist. */
     private void connectToSystem() throws AudioBackendException {
-        final String[] captures = JackLibrary.ports(client, JackLibrary.AUDIO_TYPE,
+        final String[] captures = JackLibrary.ports(client, JackSession.AUDIO_TYPE,
                 JackLibrary.PORT_IS_PHYSICAL | JackLibrary.PORT_IS_OUTPUT);
-        final String[] playbacks = JackLibrary.ports(client, JackLibrary.AUDIO_TYPE,
+        final String[] playbacks = JackLibrary.ports(client, JackSession.AUDIO_TYPE,
                 JackLibrary.PORT_IS_PHYSICAL | JackLibrary.PORT_IS_INPUT);
         for (int i = 0; i < Math.min(captures.length, spec.sendChannels()); i++) {
             connect(captures[i], clientName() + ":send_" + (i + 1));

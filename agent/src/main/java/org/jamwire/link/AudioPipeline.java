@@ -32,7 +32,8 @@ public final class AudioPipeline implements AudioProcessor, SendSignal {
     private static final int RECEIVES_PER_PASS = INCOMING_SLOTS;
     private static final long NANOS_PER_MICRO = 1000;
 
-    private final StreamFormat format;
+    /** The format's rate, copied: the audio thread never calls StreamFormat (see LinkEngine). */
+    private final int sampleRate;
     private final Counters counters;
     private final LinkEngine engine;
     private final PacketLoop loop;
@@ -56,7 +57,7 @@ public final class AudioPipeline implements AudioProcessor, SendSignal {
      */
     public AudioPipeline(LinkSocket socket, InetSocketAddress fixedPeer, StreamFormat format, Counters counters,
             PeerStatus peer, MicrosClock clock) {
-        this.format = format;
+        this.sampleRate = format.sampleRate();
         this.counters = counters;
         final PacketRing outgoing = new PacketRing(OUTGOING_SLOTS, format.datagramLength());
         final PacketRing incoming = new PacketRing(INCOMING_SLOTS, PacketLoop.MAX_DATAGRAM + 1);
@@ -96,7 +97,7 @@ public final class AudioPipeline implements AudioProcessor, SendSignal {
     private void timed(long nanos, int frames) {
         longestNanos = Math.max(longestNanos, nanos);
         framesThisSecond += frames;
-        if (framesThisSecond >= format.sampleRate()) {
+        if (framesThisSecond >= sampleRate) {
             counters.set(LinkCounter.CALLBACK_MAX_US, (longestNanos + NANOS_PER_MICRO - 1) / NANOS_PER_MICRO);
             longestNanos = 0;
             framesThisSecond = 0;

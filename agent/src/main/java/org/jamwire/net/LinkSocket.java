@@ -32,7 +32,7 @@ public final class LinkSocket implements AutoCloseable {
         this.channel = channel;
         final SocketAddress local = channel.getLocalAddress();
         if (local == null) {
-            throw new IOException("the socket is not bound");
+            throw Refused.unbound();
         }
         // Read once, so that no control thread takes the socket's locks while the audio thread uses it.
         this.localPort = ((InetSocketAddress) local).getPort();
@@ -112,6 +112,13 @@ public final class LinkSocket implements AutoCloseable {
             ch.close();
         } catch (IOException e) {
             // Closing a datagram socket has nothing left to report.
+        }
+    }
+
+    /** Messages, in a class of their own: the audio thread's classes hold no string constants. */
+    private static final class Refused {
+        static IOException unbound() {
+            return new IOException("the socket is not bound");
         }
     }
 }

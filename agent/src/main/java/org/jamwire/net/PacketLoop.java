@@ -43,7 +43,10 @@ public final class PacketLoop {
 
     private final LinkSocket socket;
     private final MicrosClock clock;
-    private final StreamFormat format;
+    /* The format's figures, copied: the packet loop never calls StreamFormat (see LinkEngine). */
+    private final int rateCode;
+    private final int bits;
+    private final int sampleRate;
     private final PacketRing outgoing;
     private final PacketRing incoming;
     private final Counters counters;
@@ -80,7 +83,9 @@ public final class PacketLoop {
             LinkEngine engine, MicrosClock clock) {
         this.socket = socket;
         this.clock = clock;
-        this.format = format;
+        this.rateCode = format.rateCode();
+        this.bits = format.bits();
+        this.sampleRate = format.sampleRate();
         this.outgoing = outgoing;
         this.incoming = incoming;
         this.counters = counters;
@@ -101,10 +106,10 @@ public final class PacketLoop {
      * runs; a client's fixed peer is pinned already.
      */
     public void pin(InetAddress address, int port) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+        if (port < 0 || port > 65535 || address == null) {
+            throw Refused.pin(address, port);
         }
-        this.pinAddress = java.util.Objects.requireNonNull(address, "address");
+        this.pinAddress = address;
         this.pinPort = port;
     }
 
@@ -155,8 +160,7 @@ public final class PacketLoop {
             rejected(code);
             return true;
         }
-        if (PacketHeader.sampleRateCode(rx, 0) != format.rateCode()
-                || PacketHeader.bitResolution(rx, 0) != format.bits()) {
+        if (PacketHeader.sampleRateCode(rx, 0) != rateCode || PacketHeader.bitResolution(rx, 0) != bits) {
             counters.increment(LinkCounter.DROPPED_MISMATCH);
             if (peer == null && pinAddress == null) {
                 stranger((InetSocketAddress) from);
@@ -252,7 +256,7 @@ public final class PacketLoop {
             final long now = clock.micros() * 1000L;
             status.lastReceiveNanos = now;
             jitter.arrival(now, seqs[0], PacketHeader.bufferSize(rx, 0) * 1000L * MICROS_PER_SECOND
-                    / format.sampleRate());
+                    / sampleRate);
             counters.set(LinkCounter.JITTER_US, jitter.jitterMicros());
             status.peerRateCode = PacketHeader.sampleRateCode(rx, 0);
             status.peerBits = PacketHeader.bitResolution(rx, 0);
@@ -298,5 +302,16 @@ public final class PacketLoop {
             counters.increment(LinkCounter.SEND_ERRORS);
         }
         return sent;
+    }
+
+    /**
+     * Messages for control-thread calls, in a class of their own: the audio thread's classes hold
+     * no string constants (see {@code RealTimeConstantsTest}).
+     */
+    private static final class Refused {
+        static RuntimeException pin(InetAddress address, int port) {
+            return address == null ? new NullPointerException("address")
+                    : new IllegalArgumentException("port " + port + " is outside 0..65535");
+        }
     }
 }

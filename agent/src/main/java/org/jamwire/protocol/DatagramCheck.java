@@ -72,50 +72,64 @@ public final class DatagramCheck {
 
     /** Returns a sentence saying what a result code means; allocates. */
     public static String describe(int code) {
-        switch (code) {
-            case OK:
-                return "valid audio datagram";
-            case TOO_SHORT:
-                return "datagram is shorter than the " + PacketHeader.LENGTH + "-byte JackTrip header";
-            case STOP:
-                return "exit packet (63 bytes of 0xFF): the peer has stopped";
-            case CONTROL:
-                return "63-byte control datagram that is not an exit packet; ignored, never audio";
-            case BAD_BIT_RESOLUTION:
-                return "bit resolution in header byte 13 is not 8, 16, 24 or 32";
-            case BAD_BUFFER_SIZE:
-                return "buffer size in header bytes 10-11 is 0 or more than " + MAX_FRAMES + " frames";
-            case BAD_CHANNELS:
-                return "header bytes 14-15 announce no channels in either direction";
-            case LENGTH_MISMATCH:
-                return "datagram length is not 1 to " + Redundancy.MAX_COPIES
-                        + " whole packets of the size its header announces";
-            default:
-                return "unknown check result " + code;
-        }
+        return Text.describe(code);
     }
 
     /** Returns {@link #describe} plus the offending values of this datagram; allocates. */
     public static String explain(ByteBuffer b, int off, int len) {
-        final int code = check(b, off, len);
-        final String what = describe(code);
-        switch (code) {
-            case TOO_SHORT:
-                return what + " (" + len + " bytes)";
-            case BAD_BIT_RESOLUTION:
-                return what + " (got " + PacketHeader.bitResolution(b, off) + ")";
-            case BAD_BUFFER_SIZE:
-                return what + " (got " + PacketHeader.bufferSize(b, off) + ")";
-            case BAD_CHANNELS:
-                return what + " (bytes 14/15 = " + PacketHeader.incomingChannels(b, off) + "/"
-                        + PacketHeader.outgoingChannelsByte(b, off) + ")";
-            case LENGTH_MISMATCH:
-                return what + " (" + len + " bytes; header says " + PacketHeader.bufferSize(b, off)
-                        + " frames x " + PacketHeader.payloadChannels(b, off) + " channels x "
-                        + PacketHeader.bitResolution(b, off) + " bits = " + Redundancy.stride(b, off)
-                        + " bytes per packet)";
-            default:
-                return what;
+        return Text.explain(b, off, len);
+    }
+
+    /**
+     * The messages, in a class of their own: a class the packet loop runs holds no string constant,
+     * which the JIT would resolve, and allocate, on that thread (see {@code RealTimeConstantsTest}).
+     */
+    private static final class Text {
+        static String describe(int code) {
+            switch (code) {
+                case OK:
+                    return "valid audio datagram";
+                case TOO_SHORT:
+                    return "datagram is shorter than the " + PacketHeader.LENGTH + "-byte JackTrip header";
+                case STOP:
+                    return "exit packet (63 bytes of 0xFF): the peer has stopped";
+                case CONTROL:
+                    return "63-byte control datagram that is not an exit packet; ignored, never audio";
+                case BAD_BIT_RESOLUTION:
+                    return "bit resolution in header byte 13 is not 8, 16, 24 or 32";
+                case BAD_BUFFER_SIZE:
+                    return "buffer size in header bytes 10-11 is 0 or more than " + MAX_FRAMES + " frames";
+                case BAD_CHANNELS:
+                    return "header bytes 14-15 announce no channels in either direction";
+                case LENGTH_MISMATCH:
+                    return "datagram length is not 1 to " + Redundancy.MAX_COPIES
+                            + " whole packets of the size its header announces";
+                default:
+                    return "unknown check result " + code;
+            }
+        }
+
+        static String explain(ByteBuffer b, int off, int len) {
+            final int code = check(b, off, len);
+            final String what = describe(code);
+            switch (code) {
+                case TOO_SHORT:
+                    return what + " (" + len + " bytes)";
+                case BAD_BIT_RESOLUTION:
+                    return what + " (got " + PacketHeader.bitResolution(b, off) + ")";
+                case BAD_BUFFER_SIZE:
+                    return what + " (got " + PacketHeader.bufferSize(b, off) + ")";
+                case BAD_CHANNELS:
+                    return what + " (bytes 14/15 = " + PacketHeader.incomingChannels(b, off) + "/"
+                            + PacketHeader.outgoingChannelsByte(b, off) + ")";
+                case LENGTH_MISMATCH:
+                    return what + " (" + len + " bytes; header says " + PacketHeader.bufferSize(b, off)
+                            + " frames x " + PacketHeader.payloadChannels(b, off) + " channels x "
+                            + PacketHeader.bitResolution(b, off) + " bits = " + Redundancy.stride(b, off)
+                            + " bytes per packet)";
+                default:
+                    return what;
+            }
         }
     }
 }

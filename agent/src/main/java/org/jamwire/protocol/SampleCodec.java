@@ -50,7 +50,7 @@ public final class SampleCodec {
      */
     public static int bytesPerSample(int bits) {
         if (!isSupported(bits)) {
-            throw new IllegalArgumentException("unsupported bit resolution: " + bits);
+            throw Refused.bits(bits);
         }
         return bits >> 3;
     }
@@ -196,5 +196,12 @@ public final class SampleCodec {
     /** Clamps to ±limit; NaN passes through and later converts to 0. */
     private static double clamp(double v, double limit) {
         return v > limit ? limit : v < -limit ? -limit : v;
+    }
+
+    /** Messages, in a class of their own: the audio thread's classes hold no string constants. */
+    private static final class Refused {
+        static IllegalArgumentException bits(int bits) {
+            return new IllegalArgumentException("unsupported bit resolution: " + bits);
+        }
     }
 }

@@ -52,10 +52,17 @@ public final class SampleRateCode {
 
     /** Returns a phrase for messages, such as "48000 Hz" or "other (code 7)"; allocates. */
     public static String describe(int code) {
-        final int hz = hzFor(code);
-        if (hz > 0) {
-            return hz + " Hz";
+        return Text.describe(code);
+    }
+
+    /** Messages, in a class of their own: the packet loop's classes hold no string constants. */
+    private static final class Text {
+        static String describe(int code) {
+            final int hz = hzFor(code);
+            if (hz > 0) {
+                return hz + " Hz";
+            }
+            return (code == OTHER ? "other" : "unknown") + " (code " + code + ")";
         }
-        return (code == OTHER ? "other" : "unknown") + " (code " + code + ")";
     }
 }
