@@ -40,6 +40,8 @@ public final class PeerAgent {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long a request waits for the agent's answer, beyond what the request itself waits for. */
+    private static final int ANSWER_MARGIN_MILLIS = 5000;
 
     /** What messages call this machine. */
     static final String THIS_MACHINE = "this machine";
@@ -155,16 +157,34 @@ public final class PeerAgent {
         return call("POST", path, body == null ? null : JSON.writeValueAsString(body));
     }
 
+    /**
+     * POSTs to a path whose answer itself waits up to {@code wait} (a latency test), and waits for
+     * the answer that long and a little more.
+     */
+    public JsonNode postWaiting(String path, Object body, java.time.Duration wait) throws IOException {
+        return call("POST", path, body == null ? null : JSON.writeValueAsString(body),
+                (int) Math.min(Integer.MAX_VALUE, wait.toMillis() + ANSWER_MARGIN_MILLIS));
+    }
+
     /** DELETEs a path; the JSON answer, or null for none. */
     public JsonNode delete(String path) throws IOException {
         return call("DELETE", path, null);
     }
 
     private JsonNode call(String method, String path, String body) throws IOException {
+        return call(method, path, body, ANSWER_MARGIN_MILLIS);
+    }
+
+    private JsonNode call(String method, String path, String body, int readMillis) throws IOException {
         if (!reachable()) {
             throw new IOException("the ssh session to " + name + " is closed");
         }
-        final TunnelHttp.Answer a = TunnelHttp.request(host, localPort, agentPort, method, path, token, body);
+        final TunnelHttp.Answer a;
+        try {
+            a = TunnelHttp.request(host, localPort, agentPort, method, path, token, body, readMillis);
+        } catch (java.net.SocketTimeoutException e) {
+            throw new java.net.SocketTimeoutException("the agent on " + name + " gave " + e.getMessage());
+        }
         JsonNode n = null;
         if (!a.body().isBlank()) {
             try {

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -40,6 +41,17 @@ final class TunnelHttp {
     /** Sends one request to {@code host}:{@code localPort}, saying it is for 127.0.0.1:{@code remotePort}. */
     static Answer request(String host, int localPort, int remotePort, String method, String path, String token,
             String body) throws IOException {
+        return request(host, localPort, remotePort, method, path, token, body, TIMEOUT_MILLIS);
+    }
+
+    /**
+     * As {@link #request(String, int, int, String, String, String, String)}, waiting up to
+     * {@code readMillis} for the answer: longer for a request that itself waits (a latency test).
+     *
+     * @throws SocketTimeoutException naming the request, when no answer came in that time
+     */
+    static Answer request(String host, int localPort, int remotePort, String method, String path, String token,
+            String body, int readMillis) throws IOException {
         final byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         final StringBuilder head = new StringBuilder()
                 .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
@@ -52,12 +64,15 @@ final class TunnelHttp {
         head.append("\r\n");
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, localPort), TIMEOUT_MILLIS);
-            s.setSoTimeout(TIMEOUT_MILLIS);
+            s.setSoTimeout(readMillis);
             final OutputStream out = s.getOutputStream();
             out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
             out.write(content);
             out.flush();
             return parse(readAll(s.getInputStream()));
+        } catch (SocketTimeoutException e) {
+            throw new SocketTimeoutException("no answer to " + method + " " + path + " in " + readMillis / 1000.0
+                    + " s");
         }
     }
 
