@@ -219,7 +219,7 @@ class ProvisionTest {
         return inventory;
     }
 
-    private static void append(StringBuilder yaml, String indent, Map<String, String> vars) {
+    static void append(StringBuilder yaml, String indent, Map<String, String> vars) {
         for (Map.Entry<String, String> v : vars.entrySet()) {
             final boolean literal = v.getValue().matches("true|false|[0-9]+|\\[.*]");
             yaml.append(indent).append(v.getKey()).append(": ")
@@ -227,7 +227,7 @@ class ProvisionTest {
         }
     }
 
-    private static Path jar() {
+    static Path jar() {
         final String jar = System.getProperty("jamwire.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("system property jamwire.jar does not name the built jar: " + jar);
@@ -435,7 +435,7 @@ class ProvisionTest {
     }
 
     /** GET /api/health's status code, or -1 when nothing answers. */
-    private static int health(int port, String token) {
+    static int health(int port, String token) {
         try {
             final HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health"))
                     .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(5)).GET().build();

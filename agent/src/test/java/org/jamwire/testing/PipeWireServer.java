@@ -37,13 +37,23 @@ public final class PipeWireServer implements AutoCloseable {
     private final StringBuilder output = new StringBuilder();
     private final Runnable cancelExitKill;
 
-    private PipeWireServer(Path dir, int rate, int quantum) throws IOException {
+    private PipeWireServer(Path dir, int rate, int quantum, Path configHome) throws IOException {
         this.dir = dir;
         this.runtime = Files.createDirectory(dir.resolve("run"), PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwx------")));
-        final Path conf = dir.resolve("pipewire.conf");
-        Files.writeString(conf, config(rate, quantum));
-        final ProcessBuilder pb = new ProcessBuilder("pipewire", "-c", conf.toString()).redirectErrorStream(true);
+        final ProcessBuilder pb;
+        if (configHome == null) {
+            final Path conf = dir.resolve("pipewire.conf");
+            Files.writeString(conf, config(rate, quantum));
+            pb = new ProcessBuilder("pipewire", "-c", conf.toString());
+        } else {
+            // As a user's daemon reads it: pipewire.conf, then every drop-in of pipewire.conf.d.
+            Files.writeString(Files.createDirectories(configHome.resolve("pipewire")).resolve("pipewire.conf"),
+                    config(rate, quantum));
+            pb = new ProcessBuilder("pipewire");
+            pb.environment().put("XDG_CONFIG_HOME", configHome.toString());
+        }
+        pb.redirectErrorStream(true);
         pb.environment().putAll(daemonEnv());
         this.process = pb.start();
         final Thread reader = new Thread(this::readOutput, "pipewire-output");
@@ -54,9 +64,19 @@ public final class PipeWireServer implements AutoCloseable {
 
     /** Starts a daemon whose graph runs at {@code rate} Hz and {@code quantum} frames, and waits until it answers. */
     public static PipeWireServer start(int rate, int quantum) {
+        return start(rate, quantum, null);
+    }
+
+    /**
+     * As {@link #start(int, int)}, reading its configuration as a user's daemon does, from
+     * {@code configHome} (XDG_CONFIG_HOME): this headless configuration is written there as
+     * {@code pipewire/pipewire.conf}, and the drop-ins already in {@code pipewire/pipewire.conf.d}
+     * change it.
+     */
+    public static PipeWireServer start(int rate, int quantum, Path configHome) {
         final PipeWireServer server;
         try {
-            server = new PipeWireServer(Files.createTempDirectory("jamwire-pipewire-"), rate, quantum);
+            server = new PipeWireServer(Files.createTempDirectory("jamwire-pipewire-"), rate, quantum, configHome);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run pipewire: is Debian's pipewire installed"
                     + " (scripts/install-test-deps)?", e);

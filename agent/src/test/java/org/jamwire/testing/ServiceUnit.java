@@ -37,6 +37,7 @@ public final class ServiceUnit implements AutoCloseable {
     private final UnaryOperator<Path> here;
     private final List<String> prefix;
     private final Path log;
+    private final Map<String, String> extraEnv;
     private final Deque<Long> startTimes = new ArrayDeque<>();
     private final Thread watcher;
     private final Runnable cancelExitKill;
@@ -46,8 +47,10 @@ public final class ServiceUnit implements AutoCloseable {
     private int starts;
     private String ended = "";
 
-    private ServiceUnit(UnitFile unit, UnaryOperator<Path> here, List<String> prefix, Path log) {
+    private ServiceUnit(UnitFile unit, UnaryOperator<Path> here, List<String> prefix, Map<String, String> extraEnv,
+            Path log) {
         this.unit = unit;
+        this.extraEnv = Map.copyOf(extraEnv);
         this.here = here;
         this.prefix = List.copyOf(prefix);
         this.log = log;
@@ -64,7 +67,17 @@ public final class ServiceUnit implements AutoCloseable {
      */
     public static ServiceUnit start(UnitFile unit, UnaryOperator<Path> here, List<String> prefix, Path log)
             throws IOException {
-        final ServiceUnit service = new ServiceUnit(unit, here, prefix, log);
+        return start(unit, here, prefix, Map.of(), log);
+    }
+
+    /**
+     * As {@link #start(UnitFile, UnaryOperator, List, Path)}, with {@code extraEnv} added to the
+     * unit's environment: what the service manager gives its processes (a user manager's
+     * XDG_RUNTIME_DIR, say).
+     */
+    public static ServiceUnit start(UnitFile unit, UnaryOperator<Path> here, List<String> prefix,
+            Map<String, String> extraEnv, Path log) throws IOException {
+        final ServiceUnit service = new ServiceUnit(unit, here, prefix, extraEnv, log);
         synchronized (service) {
             service.launch();
         }
@@ -73,7 +86,8 @@ public final class ServiceUnit implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        final Map<String, String> env = unit.environment(here);
+        final Map<String, String> env = new java.util.LinkedHashMap<>(extraEnv);
+        env.putAll(unit.environment(here));
         final List<String> argv = new ArrayList<>(prefix);
         argv.addAll(asUser());
         for (String word : unit.command(env)) {
