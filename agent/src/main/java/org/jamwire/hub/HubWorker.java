@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.jamwire.link.Backends;
@@ -27,8 +29,6 @@ final class HubWorker {
 
     /** jacktrip frees a worker after this long without a datagram. */
     static final int IDLE_SECONDS = 10;
-    /** Longest single wait for the first datagram, so that a stop is noticed soon. */
-    private static final int WAIT_SLICE_MILLIS = 100;
 
     private final HubServer hub;
     private final int id;
@@ -102,11 +102,7 @@ final class HubWorker {
                 l.stop();
             }
         }
-        // A running worker closes its socket as it ends; closing it under the worker's feet could
-        // hand its file descriptor's number to another file while the worker still reads it.
-        if (!thread.isAlive()) {
-            socket.close();
-        }
+        socket.close();
         thread.interrupt();
     }
 
@@ -121,7 +117,8 @@ final class HubWorker {
             final long firstNanos;
             final int sendChannels;
             final int receiveChannels;
-            {
+            try (Selector selector = Selector.open()) {
+                socket.channel().register(selector, SelectionKey.OP_READ);
                 final ByteBuffer rx = ByteBuffer.allocate(PacketLoop.MAX_DATAGRAM + 1);
                 final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(IDLE_SECONDS);
                 InetSocketAddress from = null;
@@ -131,10 +128,10 @@ final class HubWorker {
                         hub.report(this, stopping ? null : "no datagram came in " + IDLE_SECONDS + " s; slot freed");
                         return;
                     }
-                    socket.awaitDatagram((int) Math.min(WAIT_SLICE_MILLIS,
-                            Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                    selector.selectedKeys().clear();
                     rx.clear();
-                    final InetSocketAddress source = (InetSocketAddress) socket.receive(rx);
+                    final InetSocketAddress source = (InetSocketAddress) socket.channel().receive(rx);
                     if (source == null) {
                         continue;
                     }
@@ -159,6 +156,8 @@ final class HubWorker {
                 // jacktrip's rule: the hub sends what the client receives (byte 14) and hears what it sends.
                 sendChannels = PacketHeader.incomingChannels(rx, 0);
                 receiveChannels = PacketHeader.payloadChannels(rx, 0);
+                socket.channel().keyFor(selector).cancel();
+                selector.selectNow();
             }
             if (sendChannels + receiveChannels == 0) {
                 hub.report(this, "the client sends and receives no channels; slot freed");

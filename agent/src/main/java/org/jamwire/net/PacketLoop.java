@@ -92,9 +92,6 @@ public final class PacketLoop {
         this.status = status;
         this.engine = engine;
         status.peer = this.peer = fixedPeer;
-        if (fixedPeer != null) {
-            socket.pinSender(fixedPeer);
-        }
         StopPacket.write(stop, 0);
         // A silent packet in our format tells a mismatching peer our rate and depth before we stop.
         notice = ByteBuffer.allocateDirect(format.packetLength());
@@ -151,8 +148,7 @@ public final class PacketLoop {
             return false;
         }
         final int len = rx.position();
-        // The socket returns the peer's own object for the peer's datagrams (pinSender): any other is foreign.
-        if (peer != null ? from != peer : !pinned((InetSocketAddress) from)) {
+        if (peer != null ? !peer.equals(from) : !pinned((InetSocketAddress) from)) {
             counters.increment(LinkCounter.DROPPED_FOREIGN);
             if (peer == null) {
                 status.lastForeign = (InetSocketAddress) from;
@@ -175,7 +171,6 @@ public final class PacketLoop {
         }
         if (peer == null) {
             status.peer = peer = (InetSocketAddress) from;
-            socket.pinSender(peer);
             tracker.reset();
             jitter.reset();
             engine.setSending(true);
@@ -225,7 +220,6 @@ public final class PacketLoop {
         status.mismatchRateCode = PacketHeader.sampleRateCode(rx, 0);
         if (peer == null) {
             status.peer = peer = from;
-            socket.pinSender(peer);
         }
         send(notice.clear(), from);
     }

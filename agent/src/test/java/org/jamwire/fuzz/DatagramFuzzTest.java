@@ -47,8 +47,7 @@ class DatagramFuzzTest {
         final int queue = data.consumeBoolean() ? ReceiveQueue.AUTO : data.consumeInt(1, 8);
         final StreamFormat f = new StreamFormat(48000, frames, bits, channels, channels, redundancy, queue,
                 data.pickValue(UnderrunPolicy.values()));
-        try (LinkSocket server = LinkSocket.open(new InetSocketAddress("127.0.0.1", 0)); DatagramChannel a = open();
-                DatagramChannel b = open()) {
+        try (DatagramChannel server = open(); DatagramChannel a = open(); DatagramChannel b = open()) {
             final PacketRing outgoing = new PacketRing(16, f.datagramLength());
             final PacketRing incoming = new PacketRing(64, PacketLoop.MAX_DATAGRAM + 1);
             final PeerStatus status = new PeerStatus();
@@ -57,12 +56,12 @@ class DatagramFuzzTest {
             final long[] now = {0};
             final LinkEngine engine = new LinkEngine(f, outgoing, incoming, counters, () -> now[0],
                     () -> self[0].sendQueued());
-            final PacketLoop loop = new PacketLoop(server, null, f, outgoing, incoming, counters, status,
+            final PacketLoop loop = new PacketLoop(new LinkSocket(server), null, f, outgoing, incoming, counters, status,
                     engine, MicrosClock.SYSTEM);
             self[0] = loop;
             final float[][] in = new float[channels][frames];
             final float[][] out = new float[channels][frames];
-            final InetSocketAddress to = new InetSocketAddress("127.0.0.1", server.localPort());
+            final InetSocketAddress to = (InetSocketAddress) server.getLocalAddress();
             InetSocketAddress adopted = null;
             int seq = 0;
             final int steps = data.consumeInt(1, 64);

@@ -90,7 +90,7 @@ class RealTimePathAllocationTest {
         for (int i = 0; i < periods; i++) {
             if (i % 100 == 0) {
                 for (ByteBuffer g : garbage) {
-                    b.socket.send(g.clear(), to);
+                    b.socket.channel().send(g.clear(), to);
                 }
             }
             b.period();

@@ -28,8 +28,9 @@ class RedundantCopyTest {
     @Test
     void an_older_copy_that_claims_more_than_its_slot_is_left_out_and_counted() throws Exception {
         final StreamFormat f = new StreamFormat(48000, 64, 16, 4, 4, 2, 2, UnderrunPolicy.PREDICT);
-        try (LinkSocket server = LinkSocket.open(new InetSocketAddress("127.0.0.1", 0));
+        try (DatagramChannel server = DatagramChannel.open(StandardProtocolFamily.INET);
              DatagramChannel peer = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            server.bind(new InetSocketAddress("127.0.0.1", 0)).configureBlocking(false);
             peer.bind(new InetSocketAddress("127.0.0.1", 0));
             final PacketRing outgoing = new PacketRing(16, f.datagramLength());
             final PacketRing incoming = new PacketRing(64, PacketLoop.MAX_DATAGRAM + 1);
@@ -37,7 +38,7 @@ class RedundantCopyTest {
             final PacketLoop[] self = new PacketLoop[1];
             final LinkEngine engine = new LinkEngine(f, outgoing, incoming, counters, () -> 0L,
                     () -> self[0].sendQueued());
-            final PacketLoop loop = new PacketLoop(server, null, f, outgoing, incoming, counters,
+            final PacketLoop loop = new PacketLoop(new LinkSocket(server), null, f, outgoing, incoming, counters,
                     new PeerStatus(), engine, () -> 0L);
             self[0] = loop;
             final float[][] in = new float[4][64];
@@ -55,7 +56,7 @@ class RedundantCopyTest {
                 // The older copy says 8192 frames of 32-bit samples: its third channel starts past
                 // the end of the largest datagram.
                 PacketHeader.write(d, stride, 0L, seq - 1, 8192, SampleRateCode.SR48, 32, 4, 4);
-                peer.send(d.clear(), new InetSocketAddress("127.0.0.1", server.localPort()));
+                peer.send(d.clear(), server.getLocalAddress());
                 while (loop.receiveWaiting(8) > 0) {
                     // take it
                 }
