@@ -89,16 +89,7 @@ class ProvisionPipeWireTest {
     }
 
     private static Path writeInventory() throws IOException {
-        final Path knownHosts = dir.resolve("known_hosts");
-        Files.writeString(knownHosts, sshd.knownHostsLine("[" + sshd.address() + "]:" + sshd.port()));
-        final Map<String, String> vars = new LinkedHashMap<>();
-        vars.put("ansible_host", sshd.address());
-        vars.put("ansible_port", Integer.toString(sshd.port()));
-        vars.put("ansible_user", "root");
-        vars.put("ansible_ssh_private_key_file", sshd.userKey().toString());
-        vars.put("ansible_ssh_common_args", "-o UserKnownHostsFile=" + knownHosts
-                + " -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes");
-        vars.put("ansible_python_interpreter", "/usr/bin/python3");
+        final Map<String, String> vars = ProvisionTest.connection(sshd, dir);
         vars.put("jamwire_audio_server", "pipewire");
         vars.put("jack_realtime_manage_accounts", "false");
         vars.put("jamwire_agent_manage_user", "false");

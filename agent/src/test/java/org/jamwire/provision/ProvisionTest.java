@@ -170,19 +170,10 @@ class ProvisionTest {
     }
 
     private static Path writeInventory() throws IOException {
-        final Path knownHosts = dir.resolve("known_hosts");
-        Files.writeString(knownHosts, sshd.knownHostsLine("[" + sshd.address() + "]:" + sshd.port()));
-        final Map<String, String> vars = new LinkedHashMap<>();
-        vars.put("ansible_host", sshd.address());
-        vars.put("ansible_port", Integer.toString(sshd.port()));
-        vars.put("ansible_user", "root");
-        vars.put("ansible_ssh_private_key_file", sshd.userKey().toString());
+        final Map<String, String> vars = connection(sshd, dir);
         // One ssh connection per run for all its tasks; tearDown ends it.
         vars.put("ansible_ssh_args", "-o ControlMaster=auto -o ControlPersist=60s -o ControlPath="
                 + Files.createDirectories(dir.resolve("cp")) + "/%C");
-        vars.put("ansible_ssh_common_args", "-o UserKnownHostsFile=" + knownHosts
-                + " -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes");
-        vars.put("ansible_python_interpreter", "/usr/bin/python3");
         vars.put("jack_realtime_manage_accounts", "false");
         vars.put("jamwire_agent_manage_user", "false");
         vars.put("jamwire_agent_manage_service", "false");
@@ -217,6 +208,24 @@ class ProvisionTest {
         final Path inventory = dir.resolve("inventory.yml");
         Files.writeString(inventory, yaml);
         return inventory;
+    }
+
+    /**
+     * The inventory variables that reach a lab host's sshd as root, with its host key pinned in a
+     * known_hosts file written under {@code dir}.
+     */
+    static Map<String, String> connection(SshServer sshd, Path dir) throws IOException {
+        final Path knownHosts = dir.resolve("known_hosts");
+        Files.writeString(knownHosts, sshd.knownHostsLine("[" + sshd.address() + "]:" + sshd.port()));
+        final Map<String, String> vars = new LinkedHashMap<>();
+        vars.put("ansible_host", sshd.address());
+        vars.put("ansible_port", Integer.toString(sshd.port()));
+        vars.put("ansible_user", "root");
+        vars.put("ansible_ssh_private_key_file", sshd.userKey().toString());
+        vars.put("ansible_ssh_common_args", "-o UserKnownHostsFile=" + knownHosts
+                + " -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes");
+        vars.put("ansible_python_interpreter", "/usr/bin/python3");
+        return vars;
     }
 
     static void append(StringBuilder yaml, String indent, Map<String, String> vars) {
