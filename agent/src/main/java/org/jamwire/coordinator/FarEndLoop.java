@@ -64,8 +64,7 @@ record FarEndLoop(PairEnds ends, Peer serverPeer) {
             throw new IllegalStateException("the client on " + ends.clientPeer + " runs without an agent there: start"
                     + " one to measure the latency");
         }
-        return near.agent().postWaiting("/api/links/" + near.link() + "/latency",
-                Map.of("timeoutMs", MemberRoundTrip.ECHO_WAIT.toMillis()), MemberRoundTrip.ECHO_WAIT);
+        return near.agent().measureLatency(near.link());
     }
 
     /** Runs jack_connect or jack_disconnect on the server's peer, against its JACK server. */

@@ -14,9 +14,6 @@ import java.util.Map;
  */
 final class MemberRoundTrip {
 
-    /** How long the member's agent waits for the echo: its latency test's own default. */
-    static final java.time.Duration ECHO_WAIT = java.time.Duration.ofSeconds(2);
-
     private MemberRoundTrip() {
     }
 
@@ -55,8 +52,7 @@ final class MemberRoundTrip {
         final String out = jackName + ":send_1";
         hubAgent.post("/api/jack/connections", Map.of("source", in, "destination", out));
         try {
-            return member.postWaiting("/api/links/" + m.link() + "/latency",
-                    Map.of("channel", 1, "timeoutMs", ECHO_WAIT.toMillis()), ECHO_WAIT);
+            return member.measureLatency(m.link());
         } finally {
             try {
                 hubAgent.delete("/api/jack/connections?source=" + URLEncoder.encode(in, StandardCharsets.UTF_8)

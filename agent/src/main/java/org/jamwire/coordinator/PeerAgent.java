@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Map;
 
 /**
  * A peer's JamWire agent, reached through an ssh tunnel to the peer's own loopback, where it stays
@@ -42,6 +45,8 @@ public final class PeerAgent {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long a request waits for the agent's answer, beyond what the request itself waits for. */
     private static final int ANSWER_MARGIN_MILLIS = 5000;
+    /** How long the agent's latency test waits for its echo. */
+    static final Duration ECHO_WAIT = Duration.ofSeconds(2);
 
     /** What messages call this machine. */
     static final String THIS_MACHINE = "this machine";
@@ -158,12 +163,14 @@ public final class PeerAgent {
     }
 
     /**
-     * POSTs to a path whose answer itself waits up to {@code wait} (a latency test), and waits for
-     * the answer that long and a little more.
+     * Runs the latency test of the agent's link {@code link} on channel 1: the agent waits up to
+     * {@link #ECHO_WAIT} for the echo, and this call that long and {@value #ANSWER_MARGIN_MILLIS} ms
+     * more for the answer.
      */
-    public JsonNode postWaiting(String path, Object body, java.time.Duration wait) throws IOException {
-        return call("POST", path, body == null ? null : JSON.writeValueAsString(body),
-                (int) Math.min(Integer.MAX_VALUE, wait.toMillis() + ANSWER_MARGIN_MILLIS));
+    public JsonNode measureLatency(String link) throws IOException {
+        return call("POST", "/api/links/" + link + "/latency",
+                JSON.writeValueAsString(Map.of("channel", 1, "timeoutMs", ECHO_WAIT.toMillis())),
+                (int) ECHO_WAIT.toMillis() + ANSWER_MARGIN_MILLIS);
     }
 
     /** DELETEs a path; the JSON answer, or null for none. */
@@ -182,8 +189,8 @@ public final class PeerAgent {
         final TunnelHttp.Answer a;
         try {
             a = TunnelHttp.request(host, localPort, agentPort, method, path, token, body, readMillis);
-        } catch (java.net.SocketTimeoutException e) {
-            throw new java.net.SocketTimeoutException("the agent on " + name + " gave " + e.getMessage());
+        } catch (SocketTimeoutException e) {
+            throw new SocketTimeoutException("the agent on " + name + " gave " + e.getMessage());
         }
         JsonNode n = null;
         if (!a.body().isBlank()) {

@@ -310,8 +310,8 @@ public final class PacketLoop {
      */
     private static final class Refused {
         static RuntimeException pin(InetAddress address, int port) {
-            return address == null ? new NullPointerException("address")
-                    : new IllegalArgumentException("port " + port + " is outside 0..65535");
+            return port < 0 || port > 65535 ? new IllegalArgumentException("port " + port + " is outside 0..65535")
+                    : new NullPointerException("address");
         }
     }
 }

@@ -201,8 +201,7 @@ class ProvisionPipeWireTest {
 
     /** Where the lab host's {@code path} is here: under the converge's root when it wrote it there. */
     private static Path here(Path path) {
-        final Path there = root.resolve(path.toString().replaceFirst("^/+", ""));
-        return Files.exists(there) ? there : path;
+        return ProvisionTest.under(root, path);
     }
 
     /** GET /api/jack, or null when the agent does not answer it. */

@@ -417,6 +417,11 @@ class ProvisionTest {
 
     /** Where the lab host's {@code path} is here: under the converge's root when it wrote it there. */
     private static Path here(Path path) {
+        return under(root, path);
+    }
+
+    /** Where a lab host's {@code path} is here: under {@code root} when a converge wrote it there. */
+    static Path under(Path root, Path path) {
         final Path there = root.resolve(path.toString().replaceFirst("^/+", ""));
         return Files.exists(there) ? there : path;
     }
